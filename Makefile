@@ -1,0 +1,30 @@
+# Everything a person runs, in one place. `make demo` and `make test` are the README's Quick start.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/.jobboard/dagster_home
+
+.PHONY: install setup demo test dev bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## setup: venv, install, embedded Dagster home and warehouse migrations
+setup: install
+	$(BIN)/jobboard setup
+
+## demo: the main job on the embedded default
+demo: setup
+	$(BIN)/dagster definitions validate -w workspace.yaml
+
+## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL)
+test: install
+	$(BIN)/pytest -q -ra
+
+clean:
+	rm -rf .jobboard

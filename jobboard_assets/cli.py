@@ -1,0 +1,59 @@
+"""The `jobboard` command line."""
+
+from __future__ import annotations
+
+import click
+
+from jobboard_assets import config
+from jobboard_assets.warehouse import migrate
+from jobboard_assets.warehouse.db import make_engine
+
+
+@click.group()
+def main() -> None:
+    """jobboard-assets: scrape job boards daily, measure lifespans and reposts, score boards."""
+
+
+@main.command()
+def setup() -> None:
+    """Prepare the data directory, the Dagster home and the warehouse schema."""
+    from jobboard_assets.instance import ensure_dagster_home
+
+    home = ensure_dagster_home()
+    engine = make_engine(config.database_url())
+    migrated = migrate.ensure_current(engine)
+    click.echo(f"DAGSTER_HOME  {home}")
+    click.echo(f"warehouse     {engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"schema        {migrate.current_revision(engine)}{' (migrated)' if migrated else ''}")
+
+
+@main.group()
+def db() -> None:
+    """Warehouse schema migrations (Alembic)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the warehouse up to REVISION (default: head)."""
+    engine = make_engine(config.database_url())
+    migrate.upgrade(engine, revision)
+    click.echo(f"warehouse at {migrate.current_revision(engine)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the warehouse down to REVISION ("base" drops everything)."""
+    engine = make_engine(config.database_url())
+    migrate.downgrade(engine, revision)
+    click.echo(f"warehouse at {migrate.current_revision(engine) or 'base'}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the warehouse's revision and the newest one available."""
+    engine = make_engine(config.database_url())
+    current = migrate.current_revision(engine)
+    head = migrate.head_revision(engine)
+    click.echo(f"current {current or 'base'} (head {head}){'' if current == head else ' - run `jobboard db upgrade`'}")

@@ -1,0 +1,1 @@
+"""The Dagster layer: assets, partitions, checks, schedules, sensors and resources."""

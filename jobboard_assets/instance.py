@@ -1,0 +1,47 @@
+"""The Dagster instance: the embedded SQLite home, or whatever DAGSTER_HOME points at."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jobboard_assets import config
+
+# The embedded instance: SQLite storage inside DAGSTER_HOME (Dagster's default), plus the same
+# run queue and run monitoring as production so the UI, the daemon and the API behave alike.
+EMBEDDED_DAGSTER_YAML = """\
+# Written by `jobboard setup`: the embedded (SQLite) Dagster instance.
+# Production uses the PostgreSQL instance in the repository's dagster.yaml.
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 5
+concurrency:
+  runs:
+    max_concurrent_runs: 2
+telemetry:
+  enabled: false
+"""
+
+
+def embedded_dagster_home() -> Path:
+    """The embedded DAGSTER_HOME under the data directory, with its dagster.yaml."""
+    home = config.data_dir() / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    instance_yaml = home / "dagster.yaml"
+    if not instance_yaml.exists():
+        instance_yaml.write_text(EMBEDDED_DAGSTER_YAML)
+    return home
+
+
+def ensure_dagster_home() -> Path:
+    """DAGSTER_HOME if set, else the embedded home (exported so child processes agree)."""
+    if os.environ.get("DAGSTER_HOME"):
+        return Path(os.environ["DAGSTER_HOME"])
+    home = embedded_dagster_home()
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

@@ -1,0 +1,1 @@
+"""Alembic migrations for the warehouse; one set of files for SQLite and PostgreSQL."""

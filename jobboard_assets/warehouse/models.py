@@ -1,0 +1,275 @@
+"""The warehouse schema as SQLAlchemy 2.0 models; the Alembic migrations create exactly this.
+
+Days are `Date` (a posting is observed once per board-day partition), moments are timezone-aware
+UTC timestamps. Seed tables (`pipeline_jobs`, `raw_data_snapshots`, `pipeline_runs`) keep every
+column of the design, plus a few that tie rows to Dagster runs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from jobboard_assets.warehouse.types import JsonDocument, JsonList, TextList, UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class JobBoard(TimestampMixin, Base):
+    """A board from the registry (`boards.yaml`); never deleted, only disabled."""
+
+    __tablename__ = "job_boards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    kind: Mapped[str] = mapped_column(String(50), nullable=False)
+    url: Mapped[str] = mapped_column(Text, nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    category: Mapped[str | None] = mapped_column(String(50))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    options: Mapped[dict[str, Any]] = mapped_column(JsonDocument, nullable=False, default=dict)
+
+
+class JobPosting(TimestampMixin, Base):
+    """One posting as the board lists it, with our own observation history."""
+
+    __tablename__ = "job_postings"
+    __table_args__ = (
+        UniqueConstraint("job_board_id", "external_id"),
+        Index(None, "job_board_id", "is_active"),
+        Index(None, "first_seen"),
+        Index(None, "last_seen"),
+        Index(None, "role_family"),
+        Index(None, "repost_cluster_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    external_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    normalized_title: Mapped[str | None] = mapped_column(Text)
+    company: Mapped[str | None] = mapped_column(String(255))
+    location: Mapped[str | None] = mapped_column(String(255))
+    department: Mapped[str | None] = mapped_column(String(255))
+    role_family: Mapped[str | None] = mapped_column(String(50))
+    remote: Mapped[bool | None] = mapped_column(Boolean)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_seen: Mapped[date] = mapped_column(Date, nullable=False)
+    last_seen: Mapped[date] = mapped_column(Date, nullable=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    disappeared_at: Mapped[date | None] = mapped_column(Date)
+    lifespan_days: Mapped[int | None] = mapped_column(Integer)
+    repost_cluster_id: Mapped[int | None] = mapped_column(Integer)
+    repost_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class PostingEvent(Base):
+    """appeared / disappeared / reappeared, one row per change we observed."""
+
+    __tablename__ = "posting_events"
+    __table_args__ = (Index(None, "job_posting_id"), Index(None, "event_date"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_posting_id: Mapped[int] = mapped_column(
+        ForeignKey("job_postings.id", ondelete="CASCADE"), nullable=False
+    )
+    event_type: Mapped[str] = mapped_column(String(50), nullable=False)
+    event_date: Mapped[date] = mapped_column(Date, nullable=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class PipelineJob(TimestampMixin, Base):
+    """One unit of pipeline work (scrape / normalize / lifespan / repost / score)."""
+
+    __tablename__ = "pipeline_jobs"
+    __table_args__ = (
+        Index(None, "status"),
+        Index(None, "job_board_id"),
+        Index(None, "created_at"),
+        Index(None, "pipeline_run_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    job_type: Mapped[str] = mapped_column(String(50), nullable=False)
+    job_board_id: Mapped[int | None] = mapped_column(ForeignKey("job_boards.id"))
+    board_name: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    error: Mapped[str | None] = mapped_column(Text)
+    # Ties to the orchestrator: the pipeline execution and the Dagster run/partition it came from.
+    pipeline_run_id: Mapped[str | None] = mapped_column(String(255))
+    dagster_run_id: Mapped[str | None] = mapped_column(String(64))
+    partition_key: Mapped[str | None] = mapped_column(String(255))
+
+
+class RawDataSnapshot(Base):
+    """What one board listed on one day, with the day's counts."""
+
+    __tablename__ = "raw_data_snapshots"
+    __table_args__ = (
+        UniqueConstraint("job_board_id", "snapshot_date"),
+        Index(None, "job_board_id"),
+        Index(None, "snapshot_date"),
+        Index(None, "job_board_id", "snapshot_date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    job_board_id: Mapped[int] = mapped_column(ForeignKey("job_boards.id"), nullable=False)
+    board_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    snapshot_date: Mapped[date] = mapped_column(Date, nullable=False)
+    posting_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    new_postings: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    active_postings: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    disappeared_postings: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    repost_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class PipelineRun(Base):
+    """One pipeline execution in the seed's sense (one tick, one backfill, one `jobboard run`)."""
+
+    __tablename__ = "pipeline_runs"
+    __table_args__ = (Index(None, "status"), Index(None, "start_time"), Index(None, "run_id"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    run_id: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="running")
+    start_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    end_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    total_jobs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    completed_jobs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    failed_jobs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    jobs: Mapped[list[dict[str, Any]]] = mapped_column(JsonList, nullable=False, default=list)
+    errors: Mapped[list[str]] = mapped_column(TextList, nullable=False, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # How it was launched (schedule / backfill / cli / api / manual) and the Dagster runs in it.
+    trigger: Mapped[str | None] = mapped_column(String(50))
+    dagster_run_ids: Mapped[list[str]] = mapped_column(TextList, nullable=False, default=list)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class EfficiencyScore(TimestampMixin, Base):
+    """A board's daily score; role_family/industry NULL means the whole board."""
+
+    __tablename__ = "efficiency_scores"
+    __table_args__ = (
+        Index(None, "job_board_id"),
+        Index(None, "score_date"),
+        # One row per board/date/role_family/industry, NULL counting as a value on both backends.
+        Index(
+            "uq_efficiency_scores_board_date_role_industry",
+            "job_board_id",
+            "score_date",
+            text("coalesce(role_family, '')"),
+            text("coalesce(industry, '')"),
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    score_date: Mapped[date] = mapped_column(Date, nullable=False)
+    overall_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    lifespan_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    repost_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    employer_survey_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    candidate_survey_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    quality_adjustment: Mapped[float | None] = mapped_column(Float)
+    data_completeness: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(3))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    percentile: Mapped[float | None] = mapped_column(Float)
+    trend: Mapped[float | None] = mapped_column(Float)
+    role_family: Mapped[str | None] = mapped_column(String(100))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+
+
+class EmployerSurvey(Base):
+    """An employer's view of hiring through a board (1-10 scales, as in the day-2 schema)."""
+
+    __tablename__ = "employer_surveys"
+    __table_args__ = (Index(None, "job_board_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    company_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    contact_email: Mapped[str | None] = mapped_column(String(255))
+    hiring_effectiveness: Mapped[int | None] = mapped_column(Integer)
+    fill_time_days: Mapped[int | None] = mapped_column(Integer)
+    candidate_quality: Mapped[str | None] = mapped_column(String(100))
+    comments: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class CandidateSurvey(Base):
+    """A candidate's view of a board (1-10 scales, as in the day-2 schema)."""
+
+    __tablename__ = "candidate_surveys"
+    __table_args__ = (Index(None, "job_board_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    candidate_name: Mapped[str | None] = mapped_column(String(255))
+    contact_email: Mapped[str | None] = mapped_column(String(255))
+    job_board_experience: Mapped[int | None] = mapped_column(Integer)
+    posting_relevance: Mapped[int | None] = mapped_column(Integer)
+    ease_of_application: Mapped[int | None] = mapped_column(Integer)
+    likelihood_recommend: Mapped[int | None] = mapped_column(Integer)
+    comments: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

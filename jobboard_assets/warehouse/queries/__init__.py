@@ -1,0 +1,1 @@
+"""Functions over the warehouse, grouped by what they serve; callers never write SQL."""

@@ -1,0 +1,43 @@
+"""raw_data_snapshots: one row per board per day."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from jobboard_assets.warehouse.models import RawDataSnapshot
+from jobboard_assets.warehouse.queries.upsert import upsert
+from jobboard_assets.warehouse.types import utcnow
+
+SNAPSHOT_KEY = ("job_board_id", "snapshot_date")
+
+
+def insert_snapshot(session: Session, snapshot: dict[str, Any]) -> None:
+    """Insert a new snapshot; a second one for the same board and day violates the constraint."""
+    session.execute(insert(RawDataSnapshot), [_with_defaults(snapshot)])
+
+
+def upsert_snapshot(session: Session, snapshot: dict[str, Any]) -> None:
+    """Insert or replace the snapshot of (job_board_id, snapshot_date): re-runs are idempotent."""
+    row = _with_defaults(snapshot)
+    update_columns = [c for c in row if c not in (*SNAPSHOT_KEY, "id", "created_at")]
+    upsert(session, RawDataSnapshot.__table__, [row], SNAPSHOT_KEY, update_columns)
+
+
+def get_snapshot(session: Session, job_board_id: int, snapshot_date: date) -> RawDataSnapshot | None:
+    """The snapshot of one board on one day, if any."""
+    return session.scalars(
+        select(RawDataSnapshot).where(
+            RawDataSnapshot.job_board_id == job_board_id,
+            RawDataSnapshot.snapshot_date == snapshot_date,
+        )
+    ).one_or_none()
+
+
+def _with_defaults(snapshot: dict[str, Any]) -> dict[str, Any]:
+    import uuid
+
+    return {"id": uuid.uuid4(), "created_at": utcnow(), **snapshot}

@@ -1,0 +1,33 @@
+"""INSERT ... ON CONFLICT DO UPDATE, the same call on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def upsert(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    conflict_columns: Sequence[str],
+    update_columns: Sequence[str] | None = None,
+) -> None:
+    """Insert rows; where `conflict_columns` already exist, overwrite `update_columns`.
+
+    With no `update_columns` every inserted column except the conflict key is overwritten.
+    """
+    if not rows:
+        return
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(table)
+    columns = update_columns or [c for c in rows[0] if c not in conflict_columns]
+    statement = statement.on_conflict_do_update(
+        index_elements=list(conflict_columns),
+        set_={name: statement.excluded[name] for name in columns},
+    )
+    session.execute(statement, list(rows))

@@ -1,0 +1,86 @@
+"""Shared fixtures: a real warehouse on SQLite and on PostgreSQL (never a mock).
+
+PostgreSQL tests use JOBBOARD_TEST_POSTGRES_URL and skip only when it is unset; `.ci/run` sets it
+and fails if any of them was skipped. Each test gets its own PostgreSQL schema, dropped after.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from jobboard_assets.warehouse import migrate
+from jobboard_assets.warehouse.db import make_engine, normalize_url
+
+POSTGRES_URL_ENV = "JOBBOARD_TEST_POSTGRES_URL"
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def postgres_base_url() -> str:
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_URL_ENV} is not set")
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty warehouse URL on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+        return
+    base = normalize_url(postgres_base_url())
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(warehouse_url: str) -> Iterator[Engine]:
+    """A migrated warehouse engine on each backend."""
+    engine = make_engine(warehouse_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def backend_of(url: str) -> str:
+    return make_url(url).get_backend_name()
+
+
+# --- `.ci/run` sets JOBBOARD_REQUIRE_POSTGRES=1: a skipped PostgreSQL test then fails the session.
+_skipped_postgres: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "postgres" in report.keywords:
+        _skipped_postgres.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("JOBBOARD_REQUIRE_POSTGRES") != "1":
+        return
+    ran = [item for item in session.items if item.get_closest_marker("postgres")]
+    if _skipped_postgres or not ran:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"JOBBOARD_REQUIRE_POSTGRES=1 but {len(_skipped_postgres)} PostgreSQL tests were "
+                f"skipped and {len(ran)} were collected: {_skipped_postgres[:5]}",
+                red=True,
+            )
