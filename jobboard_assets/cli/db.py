@@ -1,4 +1,4 @@
-"""The `jobboard` command line."""
+"""`jobboard setup` and `jobboard db ...`: the data directory, Dagster home and migrations."""
 
 from __future__ import annotations
 
@@ -9,12 +9,7 @@ from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine
 
 
-@click.group()
-def main() -> None:
-    """jobboard-assets: scrape job boards daily, measure lifespans and reposts, score boards."""
-
-
-@main.command()
+@click.command()
 def setup() -> None:
     """Prepare the data directory, the Dagster home and the warehouse schema."""
     from jobboard_assets.instance import ensure_dagster_home
@@ -27,7 +22,7 @@ def setup() -> None:
     click.echo(f"schema        {migrate.current_revision(engine)}{' (migrated)' if migrated else ''}")
 
 
-@main.group()
+@click.group()
 def db() -> None:
     """Warehouse schema migrations (Alembic)."""
 
@@ -56,4 +51,5 @@ def db_current() -> None:
     engine = make_engine(config.database_url())
     current = migrate.current_revision(engine)
     head = migrate.head_revision(engine)
-    click.echo(f"current {current or 'base'} (head {head}){'' if current == head else ' - run `jobboard db upgrade`'}")
+    hint = "" if current == head else " - run `jobboard db upgrade`"
+    click.echo(f"current {current or 'base'} (head {head}){hint}")
