@@ -1,0 +1,127 @@
+"""Every threshold the metrics use, in one frozen dataclass, with the reason beside each.
+
+Callers pass `MetricsSettings(...)` with overrides (`dataclasses.replace(DEFAULT_SETTINGS, ...)`);
+the functions never read a threshold from anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    # --- lifespans -------------------------------------------------------------------------
+    # Day 9's health bands: "older than 30/60/90 days" are the ages at which an open posting
+    # stops being a normal hiring cycle (30), becomes concerning (60) and a ghost-job signal
+    # (domain notes: age >= 60-90 days since first seen).
+    active_age_thresholds_days: tuple[int, ...] = (30, 60, 90)
+    # Day 9's six histogram buckets: (label, first day, last day inclusive; None = open-ended).
+    lifespan_buckets: tuple[tuple[str, int, int | None], ...] = (
+        ("0-7", 0, 7),
+        ("8-14", 8, 14),
+        ("15-30", 15, 30),
+        ("31-60", 31, 60),
+        ("61-90", 61, 90),
+        ("90+", 91, None),
+    )
+
+    # --- reposts ---------------------------------------------------------------------------
+    # Domain notes: "windows of 90-180 days are common"; the wide end, because a role that
+    # is reposted after a quarter is still the same unfilled role.
+    repost_window_days: int = 180
+    # Location words that say how, not where, someone works: "Berlin (Remote)" and "Berlin" are
+    # one place; a location that is only "Remote" becomes the empty place (all remote postings
+    # of a title at a company are one job), but "Remote - EU" and "Remote - US" stay different.
+    location_noise_tokens: frozenset[str] = frozenset(
+        {"remote", "hybrid", "onsite", "anywhere", "worldwide"}
+    )
+    # Optional fuzzy fallback on titles (rapidfuzz token_sort_ratio, 0-100) inside one
+    # board+company+location block. Public dedup code uses 95 for titles; off (None) by default
+    # because the exact sorted-token key already absorbs word order, punctuation and "sr" vs
+    # "senior", and what is left near 95 ("data engineer ii" / "iii", singular / plural) is
+    # where precision drops. Turn it on only after `accuracy.repost_accuracy` shows it helps.
+    fuzzy_title_min_ratio: float | None = None
+    # Tokens that make two otherwise similar titles different jobs; the fuzzy fallback never
+    # merges titles whose sets of these tokens (or of tokens containing a digit) differ.
+    fuzzy_protected_tokens: frozenset[str] = frozenset(
+        {
+            "i",
+            "ii",
+            "iii",
+            "iv",
+            "v",
+            "intern",
+            "junior",
+            "senior",
+            "staff",
+            "principal",
+            "lead",
+            "head",
+            "manager",
+            "director",
+        }
+    )
+    # Day 10's severity table: above 30% a board is "Concerning", so it is flagged.
+    flagged_repost_rate_pct: float = 30.0
+    # Domain notes: serial reposting (3+ times) is one of the strongest ghost-job signals.
+    chronic_repost_count: int = 3
+
+    # --- scores ----------------------------------------------------------------------------
+    # Day 11's weights: lifespan 40%, reposts 30%, employer surveys 20%, candidate surveys 10%.
+    lifespan_weight: float = 0.40
+    repost_weight: float = 0.30
+    employer_survey_weight: float = 0.20
+    candidate_survey_weight: float = 0.10
+    # Day 11's lifespan scale, applied to the Kaplan-Meier median: 7 days -> 100, 60 -> 0.
+    lifespan_best_days: float = 7.0
+    lifespan_worst_days: float = 60.0
+    # Day 11's repost score: 100 - 2 x repost rate (%), so 50% reposts -> 0.
+    repost_score_per_pct: float = 2.0
+    # Day 11's quality adjustment: (repost rate upper bound %, exclusive; multiplier).
+    quality_adjustment_steps: tuple[tuple[float, float], ...] = (
+        (5.0, 1.0),
+        (15.0, 0.95),
+        (30.0, 0.85),
+        (50.0, 0.70),
+    )
+    # Day 11 uses 0.0 at 50%+ ("data unusable"). Softened to 0.5: the repost component is
+    # already 0 there, so the board is an F anyway (base <= 70 -> <= 35), but zero would make
+    # every such board tie at 0 and hide what the other components say; "unusable" is shown by
+    # the repost frequency `flagged` column instead of by erasing the score.
+    quality_adjustment_floor: float = 0.5
+    # Day 11's grade table: lower bound (inclusive) -> grade, best first.
+    grade_floors: tuple[tuple[float, str], ...] = (
+        (90.0, "A+"),
+        (85.0, "A"),
+        (80.0, "B+"),
+        (75.0, "B"),
+        (70.0, "C+"),
+        (60.0, "C"),
+        (50.0, "D"),
+        (0.0, "F"),
+    )
+    # A board x role family row needs this many postings in the family: below it a median and a
+    # repost rate swing with one posting (1 repost in 4 postings = 25%).
+    min_role_family_postings: int = 10
+    # Surveys older than a year describe a board that may have changed since.
+    survey_lookback_days: int = 365
+    # Warehouse survey items are 1-10 (day-2 schema); values outside are data errors, ignored.
+    survey_rating_min: int = 1
+    survey_rating_max: int = 10
+    # Employer `candidate_quality` words on the same 0-100 scale as the ratings, evenly spaced.
+    candidate_quality_scores: tuple[tuple[str, float], ...] = (
+        ("excellent", 100.0),
+        ("good", 200.0 / 3.0),
+        ("fair", 100.0 / 3.0),
+        ("poor", 0.0),
+    )
+
+    # --- fake freshness --------------------------------------------------------------------
+    # A board date within a week reads as "new" to a candidate ...
+    fresh_posted_within_days: int = 7
+    # ... while a month of our own history says it is not (day 9: 30+ days = difficulty filling).
+    fake_fresh_min_observed_days: int = 30
+
+
+DEFAULT_SETTINGS = MetricsSettings()
