@@ -1,0 +1,300 @@
+"""Repost detection (day 7) and repost frequency (day 10), within one board.
+
+Two postings are the same job when they share the board, the employer (company, case- and
+space-insensitive), the title key (the sorted set of words of `normalized_title`) and the
+location key (casefolded, accent-folded words without punctuation or work-mode words like
+"remote", as a sorted set). Different locations are different jobs: fuzzy matching that merged
+per-city requisitions produced fake reposts (domain notes).
+
+Within one job key, postings form chains in first_seen order. A posting continues a chain (is a
+repost) when its first_seen is strictly later than the previous member's and at most
+`repost_window_days` after the previous member's last_seen. Postings first seen on the same
+day are parallel openings, never reposts of each other: each same-day posting starts or
+continues its own chain (its "slot", the order within the day by last_seen then id: the one that
+closed first is the one most likely reposted first). A chain of one posting is no cluster.
+
+So every cluster has exactly one original, and members - 1 = the number of reposts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from jobboard_assets.metrics.observations import GroupKeys, days_between, group_keys
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
+
+_BLOCK = ["job_board_id", "company_key", "location_key"]
+_JOB_KEY = [*_BLOCK, "title_key"]
+
+
+def _words(text: pl.Expr) -> pl.Expr:
+    """Casefolded, accent-folded words, punctuation dropped."""
+    return (
+        text.str.normalize("NFKD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.to_lowercase()
+        .str.extract_all(r"[^\W_]+")
+    )
+
+
+def _sorted_word_set(words: pl.Expr) -> pl.Expr:
+    return words.list.unique().list.sort().list.join(" ")
+
+
+def repost_keys(
+    postings: pl.DataFrame | pl.LazyFrame, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.LazyFrame:
+    """`id`, `job_board_id`, `first_seen`, `last_seen` and the three identity keys.
+
+    `title_key` falls back to the raw title's words when `normalized_title` is missing; postings
+    whose title has no word get no key and are never clustered.
+    """
+    noise = sorted(settings.location_noise_tokens)
+    location_words = _words(pl.col("location")).list.filter(~pl.element().is_in(noise))
+    return (
+        postings.lazy()
+        .select(
+            "id",
+            "job_board_id",
+            "first_seen",
+            "last_seen",
+            company_key=pl.col("company").str.to_lowercase().str.replace_all(r"\s+", ""),
+            location_key=_sorted_word_set(location_words),
+            title_key=_sorted_word_set(_words(pl.coalesce("normalized_title", "title"))),
+        )
+        .with_columns(pl.col("company_key", "location_key").fill_null(""))
+        .filter(pl.col("title_key").fill_null("") != "")
+    )
+
+
+def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl.LazyFrame:
+    """(block, title_key) -> canonical_title_key, merging titles with token_sort_ratio >= the
+    threshold inside one board+company+location block.
+
+    Only titles with the same protected tokens (levels, seniority, numbers) are compared, and
+    only pairs whose lengths allow the ratio at all; the scored pairs therefore stay few.
+    Merges are transitive (connected components); the canonical title is the smallest key of
+    its component, so the result does not depend on row order.
+    """
+    threshold = settings.fuzzy_title_min_ratio
+    assert threshold is not None
+    protected = sorted(settings.fuzzy_protected_tokens)
+    titles = (
+        keys.select(*_JOB_KEY)
+        .unique()
+        .with_columns(
+            protected_key=pl.col("title_key")
+            .str.split(" ")
+            .list.filter(pl.element().is_in(protected) | pl.element().str.contains(r"\d"))
+            .list.join(" "),
+            title_length=pl.col("title_key").str.len_chars(),
+        )
+        .sort(_JOB_KEY)
+        .with_row_index("node")
+        .collect()
+    )
+    shorter = pl.min_horizontal("title_length", "title_length_other")
+    total_length = pl.col("title_length") + pl.col("title_length_other")
+    longest_possible_ratio = 200.0 * shorter / total_length
+    candidates = (
+        titles.join(titles, on=[*_BLOCK, "protected_key"], suffix="_other")
+        .filter(pl.col("node") < pl.col("node_other"), longest_possible_ratio >= threshold)
+        .select("node", "node_other", "title_key", "title_key_other")
+    )
+    ratios = pl.Series(
+        "ratio",
+        [
+            fuzz.token_sort_ratio(left, right)
+            for left, right in zip(
+                candidates["title_key"].to_list(), candidates["title_key_other"].to_list()
+            )
+        ],
+        dtype=pl.Float64,
+    )
+    edges = candidates.with_columns(ratios).filter(pl.col("ratio") >= threshold)
+    labels = _connected_component_labels(edges.select("node", "node_other"))
+    canonical = titles.select(label="node", canonical_title_key="title_key")
+    return (
+        titles.lazy()
+        .join(labels.lazy(), on="node", how="inner")
+        .join(canonical.lazy(), on="label")
+        .select(*_JOB_KEY, "canonical_title_key")
+    )
+
+
+def _connected_component_labels(edges: pl.DataFrame) -> pl.DataFrame:
+    """`node`, `label` (smallest node of its component) for every node on an edge."""
+    undirected = pl.concat(
+        [edges, edges.select(node="node_other", node_other="node")], how="vertical"
+    )
+    labels = undirected.group_by("node").agg(label=pl.min_horizontal("node", "node_other").min())
+    while True:
+        propagated = (
+            undirected.join(labels, left_on="node_other", right_on="node", suffix="_neighbour")
+            .group_by("node")
+            .agg(neighbour_label=pl.col("label").min())
+        )
+        updated = labels.join(propagated, on="node").select(
+            "node", label=pl.min_horizontal("label", "neighbour_label")
+        )
+        if updated.sort("node").equals(labels.sort("node")):
+            return updated
+        labels = updated
+
+
+def repost_links(
+    postings: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.DataFrame:
+    """One row per posting: `id`, `repost_cluster_id` (smallest posting id of the cluster, null
+    outside any), `repost_count` (members - 1 for every member, 0 outside), and for reposts
+    `previous_posting_id` and `repost_gap_days` (first_seen - previous member's last_seen;
+    negative when the repost appeared while the previous posting was still listed).
+    """
+    keys = repost_keys(postings, settings)
+    if settings.fuzzy_title_min_ratio is not None:
+        keys = (
+            keys.join(_fuzzy_title_canonicals(keys, settings), on=_JOB_KEY, how="left")
+            .with_columns(title_key=pl.coalesce("canonical_title_key", "title_key"))
+            .drop("canonical_title_key")
+        )
+    window = settings.repost_window_days
+    chain = [*_JOB_KEY, "slot"]
+    previous = {
+        name: pl.col(name).shift(1).over(chain, order_by="first_seen")
+        for name in ("id", "last_seen")
+    }
+    gap = days_between(previous["last_seen"], pl.col("first_seen"))
+    cluster = [*chain, "chain_number"]
+    clusters = (
+        keys.with_columns(
+            slot=pl.int_range(pl.len()).over(
+                [*_JOB_KEY, "first_seen"], order_by=["last_seen", "id"]
+            )
+        )
+        .with_columns(gap=gap, previous_id=previous["id"])
+        .with_columns(is_repost=pl.col("gap").is_not_null() & (pl.col("gap") <= window))
+        .with_columns(
+            chain_number=(~pl.col("is_repost")).cum_sum().over(chain, order_by="first_seen")
+        )
+        .with_columns(
+            members=pl.len().over(cluster), smallest_id=pl.col("id").min().over(cluster)
+        )
+        .select(
+            "id",
+            repost_cluster_id=pl.when(pl.col("members") > 1).then("smallest_id"),
+            repost_count=(pl.col("members") - 1).cast(pl.Int64),
+            previous_posting_id=pl.when("is_repost").then("previous_id"),
+            repost_gap_days=pl.when("is_repost").then("gap"),
+        )
+    )
+    return (
+        postings.lazy()
+        .select("id")
+        .join(clusters, on="id", how="left")
+        .with_columns(pl.col("repost_count").fill_null(0))
+        .sort("id")
+        .collect()
+    )
+
+
+def detect_reposts(
+    postings: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.DataFrame:
+    """`id`, `repost_cluster_id`, `repost_count` for every posting (see `repost_links`)."""
+    return repost_links(postings, settings).select("id", "repost_cluster_id", "repost_count")
+
+
+def _with_links(
+    postings: pl.DataFrame,
+    columns: Sequence[str],
+    links: pl.DataFrame | None,
+    settings: MetricsSettings,
+) -> pl.LazyFrame:
+    """The postings' `columns` beside their `repost_links` (computed when not given)."""
+    links = repost_links(postings, settings) if links is None else links
+    return postings.lazy().select("id", *columns).join(links.lazy(), on="id", how="left")
+
+
+def repost_frequency(
+    postings: pl.DataFrame,
+    by: GroupKeys,
+    *,
+    links: pl.DataFrame | None = None,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+) -> pl.DataFrame:
+    """Repost frequency per group (board, role family, ...).
+
+    `repost_rate_pct` = 100 x reposts / postings, where a repost is a posting that continues an
+    earlier posting's chain (an original is not a repost): "the share of postings that are
+    reposts of an earlier posting". Columns: by..., `postings`, `reposts`,
+    `clustered_postings` (originals and reposts), `repost_clusters`, `repost_rate_pct`,
+    `median_repost_gap_days`, `chronic_clusters` (clusters with `chronic_repost_count`+
+    reposts), `flagged` (rate above `flagged_repost_rate_pct`).
+    `links` is `repost_links` output, recomputed when not given.
+    """
+    keys = group_keys(by)
+    cluster = pl.col("repost_cluster_id")
+    is_repost = pl.col("previous_posting_id").is_not_null()
+    return (
+        _with_links(postings, keys, links, settings)
+        .group_by(keys)
+        .agg(
+            postings=pl.len().cast(pl.Int64),
+            reposts=is_repost.sum().cast(pl.Int64),
+            clustered_postings=cluster.is_not_null().sum().cast(pl.Int64),
+            repost_clusters=cluster.drop_nulls().n_unique().cast(pl.Int64),
+            median_repost_gap_days=pl.col("repost_gap_days").median(),
+            chronic_clusters=cluster.filter(
+                pl.col("repost_count") >= settings.chronic_repost_count
+            )
+            .n_unique()
+            .cast(pl.Int64),
+        )
+        .with_columns(repost_rate_pct=100.0 * pl.col("reposts") / pl.col("postings"))
+        .with_columns(flagged=pl.col("repost_rate_pct") > settings.flagged_repost_rate_pct)
+        .select(
+            *keys,
+            "postings",
+            "reposts",
+            "clustered_postings",
+            "repost_clusters",
+            "repost_rate_pct",
+            "median_repost_gap_days",
+            "chronic_clusters",
+            "flagged",
+        )
+        .sort(keys)
+        .collect()
+    )
+
+
+def chronic_reposters(
+    postings: pl.DataFrame,
+    *,
+    links: pl.DataFrame | None = None,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+) -> pl.DataFrame:
+    """Clusters reposted `chronic_repost_count`+ times, one row each, worst first.
+
+    Columns: `repost_cluster_id`, `job_board_id`, `company`, `title`, `location` (of the
+    original), `repost_count`, `first_seen`, `last_seen`, `active_postings`.
+    """
+    original = ["job_board_id", "company", "title", "location"]
+    columns = [*original, "first_seen", "last_seen", "is_active"]
+    return (
+        _with_links(postings, columns, links, settings)
+        .filter(pl.col("repost_count") >= settings.chronic_repost_count)
+        .group_by("repost_cluster_id")
+        .agg(
+            pl.col(original).sort_by("first_seen", "id").first(),
+            pl.col("repost_count").first(),
+            pl.col("first_seen").min(),
+            pl.col("last_seen").max(),
+            active_postings=pl.col("is_active").sum().cast(pl.Int64),
+        )
+        .sort(pl.col("repost_count"), "repost_cluster_id", descending=[True, False])
+        .collect()
+    )
