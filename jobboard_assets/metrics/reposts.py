@@ -28,6 +28,7 @@ from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 
 _BLOCK = ["job_board_id", "company_key", "location_key"]
 _JOB_KEY = [*_BLOCK, "title_key"]
+_JOB_CODES = ["job_board_id", "company_key_id", "location_key_id", "title_key_id"]
 
 
 def _words(text: pl.Expr) -> pl.Expr:
@@ -41,38 +42,54 @@ def _words(text: pl.Expr) -> pl.Expr:
 
 
 def _sorted_word_set(words: pl.Expr) -> pl.Expr:
-    return words.list.unique().list.sort().list.join(" ")
+    return words.list.unique().list.sort().list.join(" ").fill_null("")
+
+
+def _with_key(frame: pl.LazyFrame, column: str, key: pl.Expr, name: str) -> pl.LazyFrame:
+    """Add `name` (`key` of `column`) and `{name}_id` (its dense integer code).
+
+    The key is computed once per distinct value: text normalisation is the costly part and
+    postings repeat their titles, places and employers. The codes make the later sorts cheap.
+    """
+    distinct = (
+        frame.select(column)
+        .unique()
+        .with_columns(key.alias(name))
+        .with_columns(pl.col(name).rank("dense").cast(pl.Int64).alias(f"{name}_id"))
+    )
+    return frame.join(distinct, on=column, how="left", nulls_equal=True)
 
 
 def repost_keys(
     postings: pl.DataFrame | pl.LazyFrame, settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> pl.LazyFrame:
-    """`id`, `job_board_id`, `first_seen`, `last_seen` and the three identity keys.
+    """`id`, `job_board_id`, `first_seen`, `last_seen`, the three identity keys
+    (`company_key`, `location_key`, `title_key`) and their integer codes (`..._id`).
 
     `title_key` falls back to the raw title's words when `normalized_title` is missing; postings
     whose title has no word get no key and are never clustered.
     """
     noise = sorted(settings.location_noise_tokens)
     location_words = _words(pl.col("location")).list.filter(~pl.element().is_in(noise))
-    return (
-        postings.lazy()
-        .select(
-            "id",
-            "job_board_id",
-            "first_seen",
-            "last_seen",
-            company_key=pl.col("company").str.to_lowercase().str.replace_all(r"\s+", ""),
-            location_key=_sorted_word_set(location_words),
-            title_key=_sorted_word_set(_words(pl.coalesce("normalized_title", "title"))),
-        )
-        .with_columns(pl.col("company_key", "location_key").fill_null(""))
-        .filter(pl.col("title_key").fill_null("") != "")
+    company_key = pl.col("company").str.to_lowercase().str.replace_all(r"\s+", "").fill_null("")
+    keyed = postings.lazy().select(
+        "id",
+        "job_board_id",
+        "first_seen",
+        "last_seen",
+        "company",
+        "location",
+        raw_title=pl.coalesce("normalized_title", "title"),
     )
+    keyed = _with_key(keyed, "company", company_key, "company_key")
+    keyed = _with_key(keyed, "location", _sorted_word_set(location_words), "location_key")
+    keyed = _with_key(keyed, "raw_title", _sorted_word_set(_words(pl.col("raw_title"))), "title_key")
+    return keyed.filter(pl.col("title_key") != "").drop("company", "location", "raw_title")
 
 
 def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl.LazyFrame:
-    """(block, title_key) -> canonical_title_key, merging titles with token_sort_ratio >= the
-    threshold inside one board+company+location block.
+    """(block, title_key) -> `canonical_title_key` / `canonical_title_key_id`, merging titles
+    with token_sort_ratio >= the threshold inside one board+company+location block.
 
     Only titles with the same protected tokens (levels, seniority, numbers) are compared, and
     only pairs whose lengths allow the ratio at all; the scored pairs therefore stay few.
@@ -83,7 +100,7 @@ def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl
     assert threshold is not None
     protected = sorted(settings.fuzzy_protected_tokens)
     titles = (
-        keys.select(*_JOB_KEY)
+        keys.select(*_JOB_KEY, "title_key_id")
         .unique()
         .with_columns(
             protected_key=pl.col("title_key")
@@ -116,12 +133,14 @@ def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl
     )
     edges = candidates.with_columns(ratios).filter(pl.col("ratio") >= threshold)
     labels = _connected_component_labels(edges.select("node", "node_other"))
-    canonical = titles.select(label="node", canonical_title_key="title_key")
+    canonical = titles.select(
+        label="node", canonical_title_key="title_key", canonical_title_key_id="title_key_id"
+    )
     return (
         titles.lazy()
         .join(labels.lazy(), on="node", how="inner")
         .join(canonical.lazy(), on="label")
-        .select(*_JOB_KEY, "canonical_title_key")
+        .select(*_JOB_KEY, "canonical_title_key", "canonical_title_key_id")
     )
 
 
@@ -145,6 +164,13 @@ def _connected_component_labels(edges: pl.DataFrame) -> pl.DataFrame:
         labels = updated
 
 
+def _run_starts(columns: list[str]) -> pl.Expr:
+    """True on the first row of each run of equal `columns` values, in the frame's order."""
+    return pl.any_horizontal(pl.col(name) != pl.col(name).shift() for name in columns).fill_null(
+        True
+    )
+
+
 def repost_links(
     postings: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> pl.DataFrame:
@@ -152,35 +178,40 @@ def repost_links(
     outside any), `repost_count` (members - 1 for every member, 0 outside), and for reposts
     `previous_posting_id` and `repost_gap_days` (first_seen - previous member's last_seen;
     negative when the repost appeared while the previous posting was still listed).
+
+    Runs on two sorts instead of ordered windows: postings sorted by job key and day give each
+    posting its slot within its day; sorted by job, slot and day, each chain is a run of rows
+    and a posting continues the run when it is within the window of the row before.
     """
     keys = repost_keys(postings, settings)
     if settings.fuzzy_title_min_ratio is not None:
         keys = (
             keys.join(_fuzzy_title_canonicals(keys, settings), on=_JOB_KEY, how="left")
-            .with_columns(title_key=pl.coalesce("canonical_title_key", "title_key"))
-            .drop("canonical_title_key")
-        )
-    window = settings.repost_window_days
-    chain = [*_JOB_KEY, "slot"]
-    previous = {
-        name: pl.col(name).shift(1).over(chain, order_by="first_seen")
-        for name in ("id", "last_seen")
-    }
-    gap = days_between(previous["last_seen"], pl.col("first_seen"))
-    cluster = [*chain, "chain_number"]
-    clusters = (
-        keys.with_columns(
-            slot=pl.int_range(pl.len()).over(
-                [*_JOB_KEY, "first_seen"], order_by=["last_seen", "id"]
+            .with_columns(
+                title_key=pl.coalesce("canonical_title_key", "title_key"),
+                title_key_id=pl.coalesce("canonical_title_key_id", "title_key_id"),
             )
+            .drop("canonical_title_key", "canonical_title_key_id")
         )
-        .with_columns(gap=gap, previous_id=previous["id"])
-        .with_columns(is_repost=pl.col("gap").is_not_null() & (pl.col("gap") <= window))
+    row = pl.int_range(pl.len())
+    gap = days_between(pl.col("last_seen").shift(), pl.col("first_seen"))
+    continues_chain = ~_run_starts(["job", "slot"]) & (gap <= settings.repost_window_days)
+    clusters = (
+        keys.select("id", *_JOB_CODES, "first_seen", "last_seen")
+        .sort(*_JOB_CODES, "first_seen", "last_seen", "id")
         .with_columns(
-            chain_number=(~pl.col("is_repost")).cum_sum().over(chain, order_by="first_seen")
+            job=_run_starts(_JOB_CODES).cum_sum(),
+            slot=row - pl.when(_run_starts([*_JOB_CODES, "first_seen"])).then(row).forward_fill(),
         )
+        .sort("job", "slot", "first_seen")
         .with_columns(
-            members=pl.len().over(cluster), smallest_id=pl.col("id").min().over(cluster)
+            is_repost=continues_chain.fill_null(False),
+            gap=gap,
+            previous_id=pl.col("id").shift(),
+        )
+        .with_columns(cluster=(~pl.col("is_repost")).cum_sum())
+        .with_columns(
+            members=pl.len().over("cluster"), smallest_id=pl.col("id").min().over("cluster")
         )
         .select(
             "id",

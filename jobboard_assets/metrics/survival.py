@@ -32,11 +32,12 @@ def kaplan_meier(
 ) -> pl.DataFrame:
     """The survival curve per group: one row per distinct observed time.
 
-    Columns: by..., `time`, `at_risk` (still open just before `time`), `events`, `censored`,
-    `survival` (S(time), after the events at `time`).
+    Columns: by..., `time`, `at_risk` (observed at least `time`: still open just before it),
+    `events`, `censored`, `survival` (S(time) = product over times <= `time` of
+    1 - events / at_risk).
     """
     keys = group_keys(by)
-    removed = pl.col("events") + pl.col("censored")
+    leaving = pl.col("events") + pl.col("censored")
     return (
         observations.lazy()
         .group_by(*keys, pl.col(duration).alias("time"))
@@ -44,9 +45,7 @@ def kaplan_meier(
             events=pl.col(event).sum().cast(pl.Int64),
             censored=(~pl.col(event)).sum().cast(pl.Int64),
         )
-        .with_columns(
-            at_risk=(removed.sum() - removed.cum_sum() + removed).over(keys, order_by="time")
-        )
+        .with_columns(at_risk=leaving.cum_sum(reverse=True).over(keys, order_by="time"))
         .with_columns(
             survival=(1.0 - pl.col("events") / pl.col("at_risk"))
             .cum_prod()
