@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from jobboard_assets.cli import db
+from jobboard_assets.cli import sim
 
 
 @click.group()
@@ -14,3 +15,4 @@ def main() -> None:
 
 main.add_command(db.setup)
 main.add_command(db.db)
+main.add_command(sim.sim)
