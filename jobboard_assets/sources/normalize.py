@@ -1,0 +1,356 @@
+"""Pure functions that make postings of every board kind comparable.
+
+`make_record` is the only way parsers build a `PostingRecord`, so the normalized title, the
+role family and the content hash are computed in one place, the same way for every kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from bs4 import BeautifulSoup
+
+from jobboard_assets.sources.places import PLACES
+from jobboard_assets.sources.records import PostingRecord
+
+# fmt: off
+ROLE_FAMILIES: tuple[str, ...] = (
+    "engineering", "data", "design", "product", "sales", "marketing", "customer_support",
+    "operations", "finance", "people", "legal", "healthcare", "education", "other",
+)
+# fmt: on
+
+# Ordered: the first row with a phrase in the normalized title wins, so specific phrases come
+# before the broad words that would swallow them ("data engineer" is data, not engineering).
+# docs/role-families.md shows this table; a test keeps the two identical.
+# fmt: off
+ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("operations", ("data entry",)),
+    ("legal", ("data protection",)),
+    ("education", ("curriculum", "instructional designer", "instructional design")),
+    ("product", (
+        "product manager", "product owner", "product management", "product lead", "head of product",
+        "director of product", "vp of product", "vp product", "chief product officer",
+        "product operations", "technical program manager",
+    )),
+    ("data", (
+        "data", "analytics", "machine learning", "ml", "ai", "artificial intelligence",
+        "deep learning", "computer vision", "nlp", "bi", "business intelligence",
+        "business analyst", "statistician", "scientist", "database", "dba",
+    )),
+    ("people", (
+        "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
+        "sourcer", "hrbp", "learning and development", "compensation",
+    )),
+    ("customer_support", (
+        "customer support", "customer success", "customer service", "customer care",
+        "customer experience", "technical support", "support engineer", "help desk", "helpdesk",
+        "service desk", "implementation consultant", "implementation specialist", "support",
+    )),
+    ("sales", (
+        "sales", "account executive", "account manager", "business development", "bdr", "sdr",
+        "presales", "pre sales", "partnerships", "solutions consultant",
+    )),
+    ("marketing", (
+        "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
+        "brand manager", "social media", "community manager", "event manager", "events",
+        "public relations", "pr", "communications", "demand generation",
+    )),
+    ("design", (
+        "designer", "design", "ux", "user experience", "user research", "illustrator",
+        "art director", "creative director", "graphic", "animator",
+    )),
+    ("engineering", (
+        "engineer", "engineering", "developer", "programmer", "software", "devops", "sre",
+        "site reliability", "frontend", "front end", "backend", "back end", "fullstack",
+        "full stack", "ios", "android", "mobile", "qa", "quality assurance", "tester", "cto",
+        "architect", "firmware", "embedded", "sysadmin", "system administrator",
+        "systems administrator", "network administrator", "tech lead", "technical lead",
+        "cybersecurity", "infosec", "security analyst", "entwickler", "softwareentwickler",
+    )),
+    ("product", ("product",)),
+    ("legal", (
+        "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
+        "compliance", "privacy", "contract manager", "notary",
+    )),
+    ("finance", (
+        "finance", "financial", "accountant", "accounting", "accounts payable",
+        "accounts receivable", "controller", "bookkeeper", "bookkeeping", "tax", "audit", "auditor",
+        "treasury", "fp a", "cfo", "actuary", "actuarial", "payroll", "credit", "billing",
+        "investment",
+    )),
+    ("healthcare", (
+        "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
+        "therapy", "clinical", "clinician", "medical", "dentist", "dental", "hygienist",
+        "caregiver", "surgeon", "paramedic", "radiology", "radiologist", "veterinarian",
+        "veterinary", "care coordinator", "lab technician", "laboratory", "midwife", "psychologist",
+        "health", "healthcare",
+    )),
+    ("education", (
+        "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
+        "education", "school", "faculty", "admissions",
+    )),
+    ("operations", (
+        "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
+        "facilities", "office manager", "administrative", "admin", "assistant", "coordinator",
+        "project manager", "program manager", "dispatcher", "fulfillment", "inventory", "fleet",
+        "store manager", "chief of staff", "receptionist", "driver", "coo",
+    )),
+)
+# fmt: on
+
+# Gender markers of German/Austrian/French ads: "(m/w/d)", "(f/m/x)", "[w/m/d]", "(all genders)".
+_GENDER_TOKEN = r"(?:m|w|f|d|x|h|i|div|divers|\*)"
+_GENDER_MARKER = re.compile(
+    rf"[(\[]\s*(?:{_GENDER_TOKEN}(?:\s*[/|,]\s*{_GENDER_TOKEN})+|all\s+genders?|alle\s+geschlechter"
+    rf"|gn|genderneutral)\s*[)\]]"
+    rf"|\b{_GENDER_TOKEN}\s*/\s*{_GENDER_TOKEN}\s*/\s*{_GENDER_TOKEN}(?=\s|$)"
+)
+# Requisition codes: "(Job ID 123)", "(Req #88)", "R-12345", "REQ-123", "JR-004512", "#4521".
+_REQUISITION_CODE = re.compile(
+    r"[(\[]\s*(?:job\s*)?(?:id|req(?:uisition)?)(?:\s*(?:id|no|number))?\s*[:#.]?\s*[\w-]*\d[\w-]*\s*[)\]]"
+    r"|\b(?:job\s*id|requisition(?:\s*id)?|req(?:\s*id)?)\s*[:#.]?\s*[a-z]{0,3}-?\d+\b"
+    r"|\b(?:r|jr)-?\d{3,}\b"
+    r"|(?<!\w)#\d+\b"
+)
+# Where a trailing clause may start: " - ", " – ", " | ", ", ", " / " or an opening bracket.
+_CLAUSE_START = re.compile(r"\s+[-–—]\s+|\s*[|,]\s*|\s+/\s+|\s*[(\[]")
+# Splits a trailing clause into places: "new york, ny", "remote - eu", "berlin or munich".
+_PLACE_SEPARATOR = re.compile(r"\s*(?:[,|/()\[\]–—]|\s-\s|\bor\b|\band\b|&)\s*")
+_NOT_A_WORD = re.compile(r"[^\w+#]+|_")
+_WHITESPACE = re.compile(r"\s+")
+_ARRANGEMENT_PREFIXES = frozenset({"remote", "hybrid", "onsite", "fully"})
+_ARRANGEMENT_SUFFIXES = frozenset({"remote", "hybrid", "onsite", "based", "only"})
+_ABBREVIATIONS = {"sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior"}
+_REMOTE_WORDS = re.compile(r"\b(?:remote|anywhere|worldwide|work from home)\b")
+_REMOTE_WORKPLACES = {"remote": True, "hybrid": False, "onsite": False}
+# fmt: off
+_BLOCK_TAGS = (
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "hr",
+)
+# fmt: on
+_INVISIBLE_TAGS = ("script", "style", "template", "noscript", "head")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Zürich" and "zurich" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalize_title(title: str, location: str | None = None) -> str:
+    """The title as a comparison key: same job, same key, whatever the board's decorations.
+
+    Folds case and accents, drops gender markers, requisition codes and trailing location
+    clauses (the posting's own `location` counts as a place too), expands "Sr"/"Jr" and strips
+    punctuation. Locations stay out of the key on purpose: the location is compared separately.
+    """
+    text = fold(title)
+    text = _GENDER_MARKER.sub(" ", text)
+    text = _REQUISITION_CODE.sub(" ", text)
+    text = _collapse(text)
+    places = PLACES | _places_of(location)
+    while (shorter := _without_trailing_place(text, places)) != text:
+        text = shorter
+    words = (_ABBREVIATIONS.get(word, word) for word in _NOT_A_WORD.sub(" ", text).split())
+    return " ".join(word for word in words if word.strip("+#"))
+
+
+def classify_role_family(title: str, department: str | None = None) -> str:
+    """One of `ROLE_FAMILIES`: the first rule matching the title, else the department, else other."""
+    for text in (title, department):
+        if text:
+            padded = f" {normalize_title(text)} "
+            for family, phrases in ROLE_FAMILY_RULES:
+                if any(f" {phrase} " in padded for phrase in phrases):
+                    return family
+    return "other"
+
+
+def content_hash(
+    *,
+    title: str,
+    company: str | None,
+    location: str | None,
+    department: str | None,
+    remote: bool | None,
+    description_text: str | None,
+) -> str:
+    """sha256 of what the ad says, so an edited ad can be told from an unchanged one.
+
+    Whitespace and case do not count; URLs and board dates are left out because boards change
+    them without changing the ad.
+    """
+    fields = (title, company, location, department, remote, description_text)
+    canonical = "\x1f".join(
+        "" if value is None else _collapse(str(value)).casefold() for value in fields
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def make_record(
+    *,
+    external_id: str | int,
+    title: str,
+    url: str | None = None,
+    company: str | None = None,
+    location: str | None = None,
+    department: str | None = None,
+    remote: bool | None = None,
+    posted_at: datetime | None = None,
+    description_text: str | None = None,
+) -> PostingRecord:
+    """The one builder of `PostingRecord`: tidies the fields and derives the normalized ones."""
+    clean_id = _collapse(str(external_id))
+    clean_title = _collapse(title)
+    if not clean_id or not clean_title:
+        raise ValueError(f"a posting needs an id and a title, got {external_id!r} / {title!r}")
+    company, location, department, url = (
+        _optional(company),
+        _optional(location),
+        _optional(department),
+        _optional(url),
+    )
+    description_text = _optional_text(description_text)
+    return PostingRecord(
+        external_id=clean_id,
+        url=url,
+        title=clean_title,
+        company=company,
+        location=location,
+        department=department,
+        remote=remote,
+        posted_at=posted_at.astimezone(UTC) if posted_at else None,
+        description_text=description_text,
+        content_hash=content_hash(
+            title=clean_title,
+            company=company,
+            location=location,
+            department=department,
+            remote=remote,
+            description_text=description_text,
+        ),
+        normalized_title=normalize_title(clean_title, location),
+        role_family=classify_role_family(clean_title, department),
+    )
+
+
+def html_to_text(markup: str | None) -> str | None:
+    """Readable text of an HTML fragment: one line per block, no tags, no blank lines."""
+    if markup is None:
+        return None
+    if "<" in markup or "&" in markup:
+        soup = BeautifulSoup(markup, "lxml")
+        for element in soup(_INVISIBLE_TAGS):
+            element.decompose()
+        for element in soup(_BLOCK_TAGS):
+            element.insert_before("\n")
+            element.insert_after("\n")
+        markup = soup.get_text()
+    return _optional_text(markup)
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """A board date as aware UTC, or None: boards' dates are informative, never worth failing on.
+
+    Accepts ISO 8601 (with or without zone, milliseconds), `YYYY-MM-DD`, RFC 822 (RSS) and epoch
+    numbers (milliseconds when too large to be seconds, as Lever sends them).
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if abs(value) > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def remote_from_workplace(workplace: object) -> bool | None:
+    """Lever/Ashby `workplaceType` as our `remote` flag: hybrid is not remote, unknown is None."""
+    if not isinstance(workplace, str):
+        return None
+    return _REMOTE_WORKPLACES.get(re.sub(r"[\s_-]", "", workplace).casefold())
+
+
+def remote_from_text(*texts: str | None) -> bool | None:
+    """True when a location or title says remote; None otherwise (absence proves nothing)."""
+    return True if any(text and _REMOTE_WORDS.search(fold(text)) for text in texts) else None
+
+
+def join_parts(*parts: str | None) -> str | None:
+    """Non-empty parts joined by ", " without repeats ("Berlin, Berlin, DE" becomes "Berlin, DE")."""
+    kept: list[str] = []
+    for part in parts:
+        text = _collapse(part) if part else ""
+        if text and text.casefold() not in {seen.casefold() for seen in kept}:
+            kept.append(text)
+    return ", ".join(kept) or None
+
+
+def _without_trailing_place(text: str, places: frozenset[str]) -> str:
+    """`text` without its first trailing clause made only of places, or `text` unchanged."""
+    for match in _CLAUSE_START.finditer(text):
+        if match.start() > 0 and _is_place_list(text[match.start() :], places):
+            return text[: match.start()].strip()
+    return text
+
+
+def _is_place_list(clause: str, places: frozenset[str]) -> bool:
+    pieces = _place_pieces(clause)
+    return bool(pieces) and all(_is_place(piece, places) for piece in pieces)
+
+
+def _is_place(piece: str, places: frozenset[str]) -> bool:
+    """A known place, possibly with a work arrangement around it ("remote us", "berlin based")."""
+    words = piece.split()
+    while words and words[0] in _ARRANGEMENT_PREFIXES:
+        words.pop(0)
+    while words and words[-1] in _ARRANGEMENT_SUFFIXES:
+        words.pop()
+    return not words or " ".join(words) in places
+
+
+def _places_of(location: str | None) -> frozenset[str]:
+    """The posting's own location as extra places: its pieces and the whole of it."""
+    if not location:
+        return frozenset()
+    folded = fold(location)
+    return frozenset([*_place_pieces(folded), _collapse(_NOT_A_WORD.sub(" ", folded))])
+
+
+def _place_pieces(clause: str) -> list[str]:
+    pieces = (_collapse(_NOT_A_WORD.sub(" ", piece)) for piece in _PLACE_SEPARATOR.split(clause))
+    return [piece for piece in pieces if piece]
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _optional(text: str | None) -> str | None:
+    return (_collapse(text) or None) if text is not None else None
+
+
+def _optional_text(text: str | None) -> str | None:
+    """Multi-line text with each line's whitespace collapsed and blank lines dropped."""
+    if text is None:
+        return None
+    lines = (_collapse(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line) or None

@@ -1,0 +1,271 @@
+"""Title normalization, role families, content hashes and the record builder, table-driven."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jobboard_assets.sources.normalize import (
+    ROLE_FAMILIES,
+    ROLE_FAMILY_RULES,
+    classify_role_family,
+    content_hash,
+    html_to_text,
+    make_record,
+    normalize_title,
+    parse_timestamp,
+    remote_from_workplace,
+)
+
+ROLE_FAMILIES_DOC = Path(__file__).resolve().parents[2] / "docs" / "role-families.md"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Senior Software Engineer", "senior software engineer"),
+        ("Sr. Software Engineer", "senior software engineer"),
+        ("Sr Software Engineer", "senior software engineer"),
+        ("Snr. Software Engineer", "senior software engineer"),
+        ("Jr. Data Analyst", "junior data analyst"),
+        ("  SENIOR   software\tENGINEER ", "senior software engineer"),
+        ("Softwareentwickler (m/w/d)", "softwareentwickler"),
+        ("Backend Engineer (m/f/d)", "backend engineer"),
+        ("Backend Engineer (f/m/x)", "backend engineer"),
+        ("Backend Engineer (w/m/d)", "backend engineer"),
+        ("Backend Engineer [m/w/d]", "backend engineer"),
+        ("Backend Engineer (all genders)", "backend engineer"),
+        ("Backend Engineer m/w/d", "backend engineer"),
+        ("Product Manager R-12345", "product manager"),
+        ("Product Manager REQ-123", "product manager"),
+        ("Product Manager #4521", "product manager"),
+        ("Product Manager (Job ID 123)", "product manager"),
+        ("Product Manager (Req #88)", "product manager"),
+        ("Frontend Engineer - Berlin", "frontend engineer"),
+        ("Frontend Engineer – Remote", "frontend engineer"),
+        ("Frontend Engineer, New York, NY", "frontend engineer"),
+        ("Frontend Engineer (Remote)", "frontend engineer"),
+        ("Frontend Engineer | London", "frontend engineer"),
+        ("Frontend Engineer (Remote - US)", "frontend engineer"),
+        ("Frontend Engineer - Remote, EMEA", "frontend engineer"),
+        ("Frontend Engineer - Berlin or Munich", "frontend engineer"),
+        ("Entwickler:in – München", "entwickler in"),
+        ("Sr. Engineer (m/w/d) - Zürich #991", "senior engineer"),
+        # Not places: the clause stays, so different specialties stay different jobs.
+        ("Frontend Engineer - Checkout", "frontend engineer checkout"),
+        ("Account Executive, Enterprise", "account executive enterprise"),
+        ("Support Specialist, IT", "support specialist it"),
+        # A leading place is part of the title (a territory), not a trailing location clause.
+        ("DACH Account Executive", "dach account executive"),
+        ("C++ / C# Developer", "c++ c# developer"),
+        ("Développeur Back-End", "developpeur back end"),
+        ("Engineer!", "engineer"),
+    ],
+)
+def test_normalize_title(title: str, expected: str) -> None:
+    assert normalize_title(title) == expected
+
+
+def test_the_postings_own_location_is_a_place_too() -> None:
+    assert normalize_title("Nurse - Springfield", "Springfield, IL") == "nurse"
+    assert normalize_title("Nurse - Springfield") == "nurse springfield"
+
+
+@given(st.text(max_size=60))
+def test_normalizing_twice_changes_nothing(title: str) -> None:
+    once = normalize_title(title)
+    assert normalize_title(once) == once
+
+
+@pytest.mark.parametrize(
+    ("title", "department", "family"),
+    [
+        ("Senior Software Engineer", None, "engineering"),
+        ("Staff Site Reliability Engineer", None, "engineering"),
+        ("iOS Developer", None, "engineering"),
+        ("Engineering Manager", None, "engineering"),
+        ("Data Engineer", None, "data"),
+        ("Senior Data Engineer", "Engineering", "data"),
+        ("Machine Learning Engineer", None, "data"),
+        ("Analytics Engineer", None, "data"),
+        ("BI Developer", None, "data"),
+        ("Research Scientist", None, "data"),
+        ("Product Designer", None, "design"),
+        ("UX Researcher", None, "design"),
+        ("Product Manager", None, "product"),
+        ("Senior Data Product Manager", None, "product"),
+        ("Technical Program Manager", None, "product"),
+        ("Product Marketing Manager", None, "marketing"),
+        ("SEO Specialist", None, "marketing"),
+        ("Account Executive", None, "sales"),
+        ("Sales Engineer", None, "sales"),
+        ("Healthcare Account Executive", None, "sales"),
+        ("Sales Development Representative", None, "sales"),
+        ("Customer Success Manager", None, "customer_support"),
+        ("Technical Support Engineer", None, "customer_support"),
+        ("Implementation Consultant", None, "customer_support"),
+        ("Warehouse Associate", None, "operations"),
+        ("Executive Assistant", None, "operations"),
+        ("Data Entry Clerk", None, "operations"),
+        ("Financial Analyst", None, "finance"),
+        ("Accounts Payable Clerk", None, "finance"),
+        ("FP&A Manager", None, "finance"),
+        ("Sales Recruiter", None, "people"),
+        ("HR Business Partner", None, "people"),
+        ("People Operations Specialist", None, "people"),
+        ("Legal Counsel", None, "legal"),
+        ("Data Protection Officer", None, "legal"),
+        ("Paralegal", None, "legal"),
+        ("Registered Nurse", None, "healthcare"),
+        ("Physician Assistant", None, "healthcare"),
+        ("Care Coordinator", None, "healthcare"),
+        ("Mathematics Teacher", None, "education"),
+        ("Teaching Assistant", None, "education"),
+        ("Instructional Designer", None, "education"),
+        ("Associate", "Engineering", "engineering"),
+        ("Associate", "People & Culture", "people"),
+        ("Chef de Partie", None, "other"),
+        ("Associate", None, "other"),
+    ],
+)
+def test_classify_role_family(title: str, department: str | None, family: str) -> None:
+    assert classify_role_family(title, department) == family
+
+
+def test_every_family_has_rules_and_rules_use_only_known_families() -> None:
+    ruled = {family for family, _ in ROLE_FAMILY_RULES}
+    assert ruled == set(ROLE_FAMILIES) - {"other"}
+
+
+def test_the_role_family_doc_shows_the_rule_table_in_order() -> None:
+    rows = re.findall(
+        r"^\|\s*(\d+)\s*\|\s*`(\w+)`\s*\|(.*)\|\s*$", ROLE_FAMILIES_DOC.read_text(), re.MULTILINE
+    )
+    documented = [(family, tuple(re.findall(r"`([^`]+)`", phrases))) for _, family, phrases in rows]
+
+    assert documented == list(ROLE_FAMILY_RULES)
+
+
+CONTENT = {
+    "title": "Backend Engineer",
+    "company": "Acme",
+    "location": "Berlin",
+    "department": "Engineering",
+    "remote": False,
+    "description_text": "Build APIs.\nShip often.",
+}
+
+
+def test_content_hash_ignores_layout_but_not_content() -> None:
+    reference = content_hash(**CONTENT)
+    relaid = content_hash(
+        **{
+            **CONTENT,
+            "title": "  BACKEND   engineer ",
+            "description_text": "build apis. ship often.",
+        }
+    )
+    edited = content_hash(**{**CONTENT, "description_text": "Build APIs. Ship weekly."})
+    moved = content_hash(**{**CONTENT, "location": "Munich"})
+
+    assert re.fullmatch(r"[0-9a-f]{64}", reference)
+    assert relaid == reference
+    assert len({reference, edited, moved}) == 3
+
+
+def test_make_record_derives_the_normalized_fields() -> None:
+    posted = datetime(2026, 11, 1, 9, tzinfo=timezone(timedelta(hours=2)))
+
+    record = make_record(
+        external_id=4012345,
+        title=" Sr. Data Engineer (m/w/d) - Berlin ",
+        url="",
+        company="  ",
+        location="Berlin, Germany",
+        department="Engineering",
+        remote=None,
+        posted_at=posted,
+        description_text="Line one.\n\n   Line   two.",
+    )
+
+    assert (record.external_id, record.title) == ("4012345", "Sr. Data Engineer (m/w/d) - Berlin")
+    assert (record.url, record.company) == (None, None)
+    assert (record.normalized_title, record.role_family) == ("senior data engineer", "data")
+    assert record.posted_at == datetime(2026, 11, 1, 7, tzinfo=UTC)
+    assert record.posted_at.tzinfo == UTC
+    assert record.description_text == "Line one.\nLine two."
+    assert record.content_hash == content_hash(
+        title=record.title,
+        company=None,
+        location="Berlin, Germany",
+        department="Engineering",
+        remote=None,
+        description_text="Line one.\nLine two.",
+    )
+
+
+@pytest.mark.parametrize(("external_id", "title"), [("", "Engineer"), ("1", "  ")])
+def test_make_record_refuses_a_posting_without_id_or_title(external_id: str, title: str) -> None:
+    with pytest.raises(ValueError, match="needs an id and a title"):
+        make_record(external_id=external_id, title=title)
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<p>Hello <b>world</b></p><p>Second</p>", "Hello world\nSecond"),
+        ("<ul><li>Python</li><li>SQL</li></ul>", "Python\nSQL"),
+        ("Line<br>break", "Line\nbreak"),
+        ("<script>alert(1)</script><style>p{}</style><p>Visible</p>", "Visible"),
+        ("R&amp;D &lt;3", "R&D <3"),
+        ("plain text", "plain text"),
+        ("<p> </p>", None),
+        (None, None),
+    ],
+)
+def test_html_to_text(markup: str | None, text: str | None) -> None:
+    assert html_to_text(markup) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-02T17:31:02.554+00:00", datetime(2026, 11, 2, 17, 31, 2, 554000, tzinfo=UTC)),
+        ("2026-11-02T12:00:00-05:00", datetime(2026, 11, 2, 17, tzinfo=UTC)),
+        ("2026-11-02T17:00:00Z", datetime(2026, 11, 2, 17, tzinfo=UTC)),
+        ("2026-11-02", datetime(2026, 11, 2, tzinfo=UTC)),
+        ("Tue, 24 Nov 2026 14:05:11 +0000", datetime(2026, 11, 24, 14, 5, 11, tzinfo=UTC)),
+        (1763337600000, datetime(2025, 11, 17, tzinfo=UTC)),
+        (1763337600, datetime(2025, 11, 17, tzinfo=UTC)),
+        ("3 days ago", None),
+        ("", None),
+        (None, None),
+        (True, None),
+    ],
+)
+def test_parse_timestamp(value: object, expected: datetime | None) -> None:
+    assert parse_timestamp(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("workplace", "remote"),
+    [
+        ("remote", True),
+        ("Remote", True),
+        ("hybrid", False),
+        ("Hybrid", False),
+        ("onsite", False),
+        ("OnSite", False),
+        ("on-site", False),
+        ("unspecified", None),
+        (None, None),
+        (3, None),
+    ],
+)
+def test_remote_from_workplace(workplace: object, remote: bool | None) -> None:
+    assert remote_from_workplace(workplace) is remote
