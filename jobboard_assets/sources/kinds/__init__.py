@@ -1,0 +1,27 @@
+"""The board kinds by name: `scrape_board` dispatches through `KINDS`, the registry validates with it."""
+
+from __future__ import annotations
+
+from jobboard_assets.sources.kinds import (
+    ashby,
+    greenhouse,
+    html,
+    lever,
+    rss,
+    smartrecruiters,
+    workable,
+)
+from jobboard_assets.sources.kinds.base import Kind
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        greenhouse.KIND,
+        lever.KIND,
+        ashby.KIND,
+        smartrecruiters.KIND,
+        workable.KIND,
+        rss.KIND,
+        html.KIND,
+    )
+}

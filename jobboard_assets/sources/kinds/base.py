@@ -1,0 +1,75 @@
+"""What every board kind is made of, and the crawl that all of them read pages through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from jobboard_assets.sources.errors import TooManyPagesError
+from jobboard_assets.sources.http import PoliteHttpClient, Response
+from jobboard_assets.sources.options import OptionSpec, max_pages
+from jobboard_assets.sources.records import BoardConfig, PostingRecord
+
+
+class Page(NamedTuple):
+    """One parsed page: its postings and the URL of the next page, if there is one."""
+
+    records: list[PostingRecord]
+    next_url: str | None
+
+
+@dataclass
+class Crawl:
+    """One board's scrape: fetches through the shared client and counts pages and bytes.
+
+    It refuses to read more than the board's `max_pages`: stopping early would hand back a
+    partial listing, and the postings left out would look closed.
+    """
+
+    board: BoardConfig
+    client: PoliteHttpClient
+    obey_robots_txt: bool
+    pages: int = 0
+    bytes_read: int = 0
+
+    def fetch(self, url: str) -> Response:
+        limit = max_pages(self.board)
+        if self.pages >= limit:
+            raise TooManyPagesError(
+                f"paging did not end within max_pages={limit}; raise the board's options.max_pages "
+                "(a partial listing would make the postings left out look closed)",
+                board=self.board.slug,
+                url=url,
+            )
+        response = self.client.get(self.board, url, obey_robots_txt=self.obey_robots_txt)
+        self.pages += 1
+        self.bytes_read += len(response.body)
+        return response
+
+    def follow(
+        self, first_url: str, read_page: Callable[[Response], Page]
+    ) -> Iterator[PostingRecord]:
+        """Pages from `first_url` on, each naming the next, until none is named or one repeats."""
+        seen: set[str] = set()
+        url: str | None = first_url
+        while url is not None and url not in seen:
+            seen.add(url)
+            page = read_page(self.fetch(url))
+            yield from page.records
+            url = page.next_url
+
+
+Collector = Callable[[Crawl, str], Iterable[PostingRecord]]
+"""Reads a board's listing from its (day-resolved) URL."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A board kind: how to collect its postings and which options its boards may set."""
+
+    name: str
+    collect: Collector
+    options: Mapping[str, OptionSpec] = field(default_factory=dict)
+    obeys_robots_txt: bool = False
+    """Web pages and feeds follow robots.txt; ATS APIs are published for programs to call."""

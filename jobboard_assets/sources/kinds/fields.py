@@ -1,0 +1,106 @@
+"""Reading JSON listings: shape checks with readable errors, and tolerant field access.
+
+A listing of the wrong shape (an HTML block page, an error object, a renamed key) must fail
+the board loudly as `MalformedResponseError`, never look like "no postings today".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jobboard_assets.sources.http import Response
+
+JsonObject = dict[str, Any]
+
+
+def json_object_with_list(response: Response, key: str) -> tuple[JsonObject, list[JsonObject]]:
+    """The payload `{..., key: [posting, ...]}` and its postings."""
+    expected = f"a JSON object with a '{key}' list"
+    payload = _json_payload(response, expected)
+    if not isinstance(payload, dict):
+        raise response.malformed(expected, _describe(payload))
+    if not isinstance(payload.get(key), list):
+        raise response.malformed(expected, f"{_describe(payload)} ('{key}' missing or not a list)")
+    return payload, _postings(response, payload[key], expected)
+
+
+def json_array(response: Response) -> list[JsonObject]:
+    """The postings of a payload that is a bare JSON array."""
+    expected = "a JSON array of postings"
+    payload = _json_payload(response, expected)
+    if not isinstance(payload, list):
+        raise response.malformed(expected, _describe(payload))
+    return _postings(response, payload, expected)
+
+
+def required_text(response: Response, posting: JsonObject, index: int, name: str) -> str:
+    """A field no posting can do without (its id, its title)."""
+    value = text(posting.get(name))
+    if value is None:
+        raise response.malformed(f"every posting to have '{name}'", f"posting #{index} without it")
+    return value
+
+
+def text(value: Any) -> str | None:
+    """A scalar as stripped text (ids may be numbers); anything else, or blank, is None."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value).strip() or None
+
+
+def flag(value: Any) -> bool | None:
+    """A JSON boolean, or None when absent or of another type."""
+    return value if isinstance(value, bool) else None
+
+
+def objects(value: Any) -> list[JsonObject]:
+    """The objects of a list field (`departments`...); a missing or odd field gives none."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def nested(value: Any, *path: str) -> Any:
+    """`value[path[0]][path[1]]...`, or None where a level is missing or not an object."""
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _json_payload(response: Response, expected: str) -> Any:
+    body = response.body.strip()
+    if not body:
+        raise response.malformed(f"JSON ({expected})", "an empty body")
+    if body.startswith(b"<") or "html" in response.media_type:
+        raise response.malformed(
+            f"JSON ({expected})",
+            f"an HTML page (Content-Type {response.media_type or 'missing'}) starting "
+            f"{_snippet(body)!r}; the site may be blocking us, or the url is a web page, not the API",
+        )
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise response.malformed(
+            f"JSON ({expected})", f"invalid JSON ({error}) starting {_snippet(body)!r}"
+        ) from error
+
+
+def _postings(response: Response, items: list[Any], expected: str) -> list[JsonObject]:
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise response.malformed(expected, f"item #{index} is {_describe(item)}, not an object")
+    return items
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        keys = ", ".join(sorted(map(str, value))[:8])
+        return f"a JSON object with keys [{keys}]"
+    if isinstance(value, list):
+        return f"a JSON array of {len(value)} items"
+    return f"a JSON {type(value).__name__} {_snippet(repr(value).encode())!r}"
+
+
+def _snippet(body: bytes, length: int = 80) -> str:
+    return " ".join(body[:length].decode("utf-8", "replace").split())

@@ -1,0 +1,82 @@
+"""Board options (`options:` in `boards.yaml`): their types, rules and defaults.
+
+Options common to every kind live here; each kind declares its own in its module, and the
+registry validates a board against both, so a typo in an option name fails loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import soupsieve
+
+from jobboard_assets.sources.records import BoardConfig
+
+DEFAULT_MAX_PAGES = 50
+
+Check = Callable[[Any], str | None]
+
+_ACCEPTED_TYPES: dict[type, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float)}
+_TYPE_NAMES: dict[type, str] = {str: "a string", int: "an integer", float: "a number"}
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option: its type, whether every board of the kind must set it, and further rules."""
+
+    type: type[str | int | float]
+    required: bool = False
+    check: Check | None = None
+
+    def validate(self, value: Any) -> tuple[Any, str | None]:
+        """The value converted to the option's type, and why it is unacceptable (or None)."""
+        if isinstance(value, bool) or not isinstance(value, _ACCEPTED_TYPES[self.type]):
+            return value, f"expected {_TYPE_NAMES[self.type]}, got {type(value).__name__} {value!r}"
+        converted = self.type(value)
+        return converted, self.check(converted) if self.check else None
+
+
+def at_least(minimum: float) -> Check:
+    """A rule: the value is `minimum` or more."""
+    return lambda value: None if value >= minimum else f"must be at least {minimum}, got {value}"
+
+
+def greater_than(minimum: float) -> Check:
+    """A rule: the value is strictly more than `minimum`."""
+    return lambda value: None if value > minimum else f"must be more than {minimum}, got {value}"
+
+
+def between(low: int, high: int) -> Check:
+    """A rule: `low` <= value <= `high`."""
+    return lambda value: None if low <= value <= high else f"must be {low} to {high}, got {value}"
+
+
+def non_empty(value: str) -> str | None:
+    """A rule: the string has more than whitespace."""
+    return None if value.strip() else "must not be empty"
+
+
+def css_selector(value: str) -> str | None:
+    """A rule: the string is a CSS selector soupsieve (BeautifulSoup's engine) can compile."""
+    if not value.strip():
+        return "must be a CSS selector, got an empty string"
+    try:
+        soupsieve.compile(value)
+    except soupsieve.SelectorSyntaxError as error:
+        return f"invalid CSS selector {value!r}: {str(error).splitlines()[0]}"
+    return None
+
+
+COMMON_OPTIONS: Mapping[str, OptionSpec] = {
+    "min_interval_seconds": OptionSpec(float, check=at_least(0)),
+    "max_pages": OptionSpec(int, check=at_least(1)),
+    "timeout_seconds": OptionSpec(float, check=greater_than(0)),
+    "user_agent": OptionSpec(str, check=non_empty),
+}
+
+
+def max_pages(board: BoardConfig) -> int:
+    """How many pages one scrape of the board may read."""
+    return int(board.options.get("max_pages", DEFAULT_MAX_PAGES))
