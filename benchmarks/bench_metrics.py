@@ -105,7 +105,7 @@ def synthetic_postings(rows: int, boards: pl.DataFrame) -> pl.DataFrame:
     chains = (
         pl.DataFrame({"row": pl.int_range(jobs, eager=True)})
         .with_columns(job_board_id=(uniform(10) * boards.height).cast(pl.Int64) + 1)
-        .join(boards.select(pl.col("id").alias("job_board_id"), pl.exclude("id")), on="job_board_id")
+        .join(boards.rename({"id": "job_board_id"}), on="job_board_id")
         .with_columns(
             company=pl.format("Company {}", (uniform(11) * 40).cast(pl.Int64)),
             title_index=(uniform(12) * len(TITLES)).cast(pl.Int64),
@@ -177,7 +177,8 @@ def synthetic_surveys(
         name: 1 + (uniform(seed + 2 + i) * 10).cast(pl.Int64) for i, name in enumerate(ratings)
     }
     word_columns = {
-        name: pick(choices, seed + 20 + i) for i, (name, choices) in enumerate((words or {}).items())
+        name: pick(choices, seed + 20 + i)
+        for i, (name, choices) in enumerate((words or {}).items())
     }
     return (
         pl.DataFrame({"row": pl.int_range(rows, eager=True)})
@@ -246,7 +247,12 @@ def main() -> None:
     candidate = synthetic_surveys(
         args.boards,
         50_000,
-        ["job_board_experience", "posting_relevance", "ease_of_application", "likelihood_recommend"],
+        [
+            "job_board_experience",
+            "posting_relevance",
+            "ease_of_application",
+            "likelihood_recommend",
+        ],
         seed=50,
     )
     board_frame = boards.select("id", "slug", "name", "category", "industry")
@@ -295,7 +301,8 @@ def main() -> None:
     print(f"{'step':<{width}}{'min s':>8}{'median s':>10}{'max s':>8}")
     for name, times in [*step_times.items(), ("TOTAL", totals)]:
         figures = spread(times)
-        print(f"{name:<{width}}{figures['min']:>8.3f}{figures['median']:>10.3f}{figures['max']:>8.3f}")
+        low, middle, high = figures["min"], figures["median"], figures["max"]
+        print(f"{name:<{width}}{low:>8.3f}{middle:>10.3f}{high:>8.3f}")
     print(f"peak RSS {peak_rss_mb:,.0f} MB")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

@@ -26,7 +26,12 @@ from jobboard_assets.metrics.reposts import (
     repost_keys,
     repost_links,
 )
-from jobboard_assets.metrics.scores import efficiency_scores, survey_scores
+from jobboard_assets.metrics.scores import (
+    efficiency_scores,
+    letter_grade,
+    quality_adjustment,
+    survey_scores,
+)
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.metrics.survival import (
     kaplan_meier,
@@ -47,6 +52,7 @@ __all__ = [
     "fake_freshness_flags",
     "fake_freshness_summary",
     "kaplan_meier",
+    "letter_grade",
     "lifespan_accuracy",
     "lifespan_days",
     "lifespan_distribution",
@@ -55,6 +61,7 @@ __all__ = [
     "posting_observations",
     "posting_survival_curve",
     "posting_survival_summary",
+    "quality_adjustment",
     "repost_accuracy",
     "repost_frequency",
     "repost_keys",

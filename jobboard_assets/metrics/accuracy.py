@@ -1,7 +1,8 @@
 """How far the pipeline's lifespans and repost clusters are from a simulator's ground truth.
 
 `truth` has one row per posting the simulator listed: `board` (slug), `external_id`,
-`first_day`, `last_day` (its true listing days), `job_key` (postings with the same key on one
+`first_day`, `last_day` (its true listing days as Date; null last_day = evergreen; parse the
+simulator's ISO strings with `str.to_date()`), `job_key` (postings with the same key on one
 board are the same job: a repost). Pipeline postings are matched to it on (board slug,
 external_id); postings on only one side are counted, not scored, so precision and recall
 measure detection rather than scraping coverage.
@@ -60,7 +61,8 @@ def lifespan_accuracy(
         true_lifespan_days=days_between(pl.col("first_day"), pl.col("last_day")),
     )
     matched = checked.filter(pl.col("matched").fill_null(False))
-    is_exact = pl.col("lifespan_days") == pl.col("true_lifespan_days")
+    # A posting the truth never closes (evergreen: last_day null) but we saw close is inexact.
+    is_exact = (pl.col("lifespan_days") == pl.col("true_lifespan_days")).fill_null(False)
     mismatches = matched.filter(~is_exact).select(
         "board",
         "external_id",

@@ -83,7 +83,8 @@ def repost_keys(
     )
     keyed = _with_key(keyed, "company", company_key, "company_key")
     keyed = _with_key(keyed, "location", _sorted_word_set(location_words), "location_key")
-    keyed = _with_key(keyed, "raw_title", _sorted_word_set(_words(pl.col("raw_title"))), "title_key")
+    title_key = _sorted_word_set(_words(pl.col("raw_title")))
+    keyed = _with_key(keyed, "raw_title", title_key, "title_key")
     return keyed.filter(pl.col("title_key") != "").drop("company", "location", "raw_title")
 
 

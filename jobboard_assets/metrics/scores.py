@@ -69,7 +69,11 @@ def _rating_score(rating: pl.Expr, settings: MetricsSettings) -> pl.Expr:
 
 
 def _mean_item_score(
-    surveys: pl.DataFrame, items: list[pl.Expr], name: str, *, as_of: date,
+    surveys: pl.DataFrame,
+    items: list[pl.Expr],
+    name: str,
+    *,
+    as_of: date,
     settings: MetricsSettings,
 ) -> pl.LazyFrame:
     """`job_board_id`, `{name}_survey_score` (mean of every valid item response of the recent
@@ -148,14 +152,19 @@ def _score_inputs(
     return lifespans.join(survival, on=by).join(reposts, on=by)
 
 
-def _quality_adjustment(repost_rate_pct: pl.Expr, settings: MetricsSettings) -> pl.Expr:
+def quality_adjustment(
+    repost_rate_pct: pl.Expr, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.Expr:
+    """Day 11's multiplier for a repost rate (%), with the softened last step (module doc, d)."""
     adjustment = pl.lit(settings.quality_adjustment_floor)
     for upper_bound, multiplier in reversed(settings.quality_adjustment_steps):
         adjustment = pl.when(repost_rate_pct < upper_bound).then(multiplier).otherwise(adjustment)
     return adjustment
 
 
-def _grade(score: pl.Expr, settings: MetricsSettings) -> pl.Expr:
+def letter_grade(score: pl.Expr, settings: MetricsSettings = DEFAULT_SETTINGS) -> pl.Expr:
+    """Day 11's letter for a 0-100 score: the best grade whose floor the score reaches, so a
+    score between two integer ranges (89.5) takes the lower grade (A, not A+)."""
     grade = pl.lit(None, dtype=pl.Utf8)
     for floor, letter in reversed(settings.grade_floors):
         grade = pl.when(score >= floor).then(pl.lit(letter)).otherwise(grade)
@@ -207,10 +216,12 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
         .with_columns(
             base_score=weighted / weight_with_data,
             data_completeness=with_data / len(_COMPONENTS),
-            quality_adjustment=_quality_adjustment(pl.col("repost_rate_pct"), settings),
+            quality_adjustment=quality_adjustment(pl.col("repost_rate_pct"), settings),
         )
         .with_columns(overall_score=overall, details=details)
-        .with_columns(pl.col(_COMPONENTS).round(2), grade=_grade(pl.col("overall_score"), settings))
+        .with_columns(
+            pl.col(_COMPONENTS).round(2), grade=letter_grade(pl.col("overall_score"), settings)
+        )
     )
 
 
