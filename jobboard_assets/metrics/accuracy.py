@@ -42,7 +42,10 @@ class RepostAccuracy:
 
 def _with_truth(postings: pl.DataFrame, boards: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
     """Postings with their board slug and, when the truth knows them, its columns."""
-    return postings.join(boards.select(job_board_id="id", board="slug"), on="job_board_id").join(
+    board_ids = boards.select(
+        job_board_id=pl.col("id").cast(postings.schema["job_board_id"]), board="slug"
+    )
+    return postings.join(board_ids, on="job_board_id").join(
         truth.with_columns(matched=pl.lit(True)), on=["board", "external_id"], how="left"
     )
 

@@ -84,7 +84,11 @@ def _mean_item_score(
     return (
         surveys.lazy()
         .filter(submitted.is_between(oldest, as_of))
-        .select("job_board_id", item_sum=pl.sum_horizontal(items), item_count=item_count)
+        .select(
+            pl.col("job_board_id").cast(pl.Int64),
+            item_sum=pl.sum_horizontal(items),
+            item_count=item_count,
+        )
         .group_by("job_board_id")
         .agg(
             (pl.col("item_sum").sum() / pl.col("item_count").sum()).alias(f"{name}_survey_score"),
@@ -247,6 +251,8 @@ def efficiency_scores(
     `links` is `repost_links` output, recomputed when not given.
     """
     links = repost_links(postings, settings) if links is None else links
+    # Board ids are joined across four frames: one integer type, whatever the loader produced.
+    postings = postings.with_columns(pl.col("job_board_id").cast(pl.Int64))
     common = {"as_of": as_of, "tracking_start": tracking_start, "settings": settings}
     boards_inputs = _score_inputs(postings, links, ["job_board_id"], **common)
     family_inputs = _score_inputs(
@@ -266,7 +272,9 @@ def efficiency_scores(
         scored.filter(pl.col("role_family").is_null())
         .drop("industry")
         .join(
-            boards.select(job_board_id="id", industry=pl.col("industry").cast(pl.Utf8)),
+            boards.select(
+                job_board_id=pl.col("id").cast(pl.Int64), industry=pl.col("industry").cast(pl.Utf8)
+            ),
             on="job_board_id",
         )
         .filter(pl.col("industry").is_not_null())
@@ -291,8 +299,7 @@ def efficiency_scores(
         )
     )
     return (
-        ranked.with_columns(pl.col("job_board_id").cast(pl.Int64))
-        .join(previous, on=_ROW_KEY, how="left", nulls_equal=True)
+        ranked.join(previous, on=_ROW_KEY, how="left", nulls_equal=True)
         .with_columns(trend=(pl.col("overall_score") - pl.col("previous_overall_score")).round(2))
         .select(
             *_ROW_KEY,

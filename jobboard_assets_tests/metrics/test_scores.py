@@ -309,3 +309,15 @@ def test_output_columns(three_boards: list[dict]) -> None:
         "trend",
         "details",
     ]
+
+
+def test_board_ids_of_another_integer_type_still_join(three_boards: list[dict]) -> None:
+    postings = postings_frame(three_boards).with_columns(pl.col("job_board_id").cast(pl.Int32))
+    boards = boards_frame({1: "tech", 2: "tech", 3: None}).with_columns(pl.col("id").cast(pl.Int16))
+    employer = EMPLOYER_50.with_columns(pl.col("job_board_id").cast(pl.Int32))
+    result = efficiency_scores(
+        postings, boards, employer, NO_CANDIDATE, as_of=day(AS_OF), tracking_start=day(START)
+    )
+    assert result.filter(pl.col("industry") == "tech").height == 2
+    first_board = board_rows(result).filter(pl.col("job_board_id") == 1)
+    assert first_board["data_completeness"].item() == 0.75
