@@ -1,0 +1,100 @@
+"""`jobboard scores`: day 11's score report in the terminal, or as the API's JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import click
+
+from jobboard_assets import config
+from jobboard_assets.api import scores as score_reports
+from jobboard_assets.api.responses import to_json
+from jobboard_assets.warehouse.db import make_engine, session_scope
+
+RULE = "═" * 80
+THIN = "─" * 80
+BAR_WIDTH = 20
+NAME_WIDTH = 30
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def _text(value: Any, width: int | None = None) -> str:
+    """Board text made safe for a terminal (no control characters), cut to `width`."""
+    text = "".join(char if char.isprintable() else "?" for char in str(value))
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title, THIN]
+
+
+def _board_line(board: dict[str, Any], *, medals: bool) -> str:
+    medal = MEDALS.get(board["rank"], "  ") if medals else "  "
+    return (
+        f"{medal} {board['rank']:>2}. {_text(board['boardName'], NAME_WIDTH):<{NAME_WIDTH}} "
+        f"{_number(board['overallScore']):>5}/100 [{board['grade'] or '–'}]"
+    )
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as day 11's text: statistics, ranking, extremes, histogram, role families."""
+    statistics = report["statistics"]
+    lines = [RULE, f"EFFICIENCY SCORES - {report['scoreDate'] or 'no scores yet'}", RULE]
+    lines += _heading("📊 OVERALL STATISTICS")
+    lines += [
+        f"Total Boards Scored: {statistics['boardsScored']}",
+        f"Average Score: {_number(statistics['averageScore'])}/100",
+        f"Median Score: {_number(statistics['medianScore'])}/100",
+    ]
+    lines += _heading("🏅 RANKING")
+    lines.append(
+        f"{'Rank':>4}  {'Board':<{NAME_WIDTH}} {'Score':>6} {'Grade':<5} "
+        f"{'Lifespan':>8} {'Reposts':>8} {'Employer':>8} {'Candidate':>9}"
+    )
+    for board in report["ranked"]:
+        lines.append(
+            f"{board['rank']:>4}  {_text(board['boardName'], NAME_WIDTH):<{NAME_WIDTH}} "
+            f"{_number(board['overallScore']):>6} {board['grade'] or '–':<5} "
+            f"{_number(board['lifespanScore']):>8} {_number(board['repostScore']):>8} "
+            f"{_number(board['employerSurveyScore']):>8} {_number(board['candidateSurveyScore']):>9}"
+        )
+    lines += _heading("🏆 TOP PERFORMERS (Highest Efficiency Scores)")
+    lines += [_board_line(board, medals=True) for board in report["top"]]
+    lines += _heading("⏱️  BOTTOM PERFORMERS (Lowest Efficiency Scores)")
+    lines += [_board_line(board, medals=False) for board in report["bottom"]]
+    lines += _heading("📈 SCORE DISTRIBUTION")
+    for band in report["distribution"]:
+        share = (band["percentage"] or 0.0) / 100.0
+        filled = round(share * BAR_WIDTH)
+        lines.append(
+            f"{band['range']:<8} {'█' * filled}{'░' * (BAR_WIDTH - filled)} "
+            f"{band['count']:>3} boards ({share * 100:>3.0f}%)"
+        )
+    lines += _heading("👔 SCORES BY ROLE FAMILY")
+    for role in report["byRole"]:
+        lines.append(
+            f"{_text(role['roleFamily'], 28):<28} Avg: {_number(role['averageScore']):>5}/100 | "
+            f"Median: {_number(role['medianScore']):>5} | Jobs: {role['postings'] or 0:>5} | "
+            f"Best: {_text(role['bestBoard'], NAME_WIDTH)}"
+        )
+    if not report["byRole"]:
+        lines.append("(no role family has enough postings to be scored)")
+    lines.append(RULE)
+    return "\n".join(lines)
+
+
+@click.command("scores")
+@click.option("--json", "as_json", is_flag=True, help='Print {"success": true, "data": {...}} instead.')
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The scoring day (default: the newest day scored).")
+def scores(as_json: bool, day: datetime | None) -> None:
+    """Board efficiency scores: statistics, ranking, top/bottom 5, histogram, role families."""
+    engine = make_engine(config.database_url())
+    with session_scope(engine) as session:
+        report = score_reports.report(session, day.date() if day else None)
+    click.echo(to_json({"success": True, "data": report}, indent=2) if as_json else render(report))
