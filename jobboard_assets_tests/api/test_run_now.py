@@ -1,0 +1,113 @@
+"""POST /api/pipeline (Run Now) over real HTTP: refused without the configured token, recorded with it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import Engine
+
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets_tests.api.conftest import TOKEN, Serve
+
+RUN = {"action": "run"}
+
+
+def post(base_url: str, *, headers: dict[str, str] | None = None, **body: Any) -> requests.Response:
+    return requests.post(base_url + "/api/pipeline", headers=headers, timeout=30, **(body or {"json": RUN}))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def run_ids(engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        return [run["runId"] for run in pipeline_queries.run_history(session, 100)]
+
+
+def test_without_a_configured_token_every_post_is_forbidden(serve: Serve, seeded: Engine) -> None:
+    base_url = serve(api_token=None)
+    before = run_ids(seeded)
+    for headers in (None, bearer(""), bearer(TOKEN), bearer("None")):
+        response = post(base_url, headers=headers)
+        assert response.status_code == 403
+        assert response.json() == {"success": False,
+                                   "error": "Run Now is disabled: the server has no JOBBOARD_API_TOKEN"}
+    assert run_ids(seeded) == before
+    # An empty token is no token.
+    assert post(serve(api_token=""), headers=bearer("")).status_code == 403
+
+
+WRONG_AUTHORIZATIONS = {
+    "missing": None,
+    "wrong": bearer("wrong-token"),
+    "prefix": bearer(TOKEN[:-1]),
+    "longer": bearer(TOKEN + "x"),
+    "no scheme": {"Authorization": TOKEN},
+    "basic": {"Authorization": f"Basic {TOKEN}"},
+    "empty": bearer(""),
+}
+
+
+def test_a_missing_or_wrong_token_is_401(base_url: str, seeded: Engine) -> None:
+    before = run_ids(seeded)
+    for case, headers in WRONG_AUTHORIZATIONS.items():
+        response = post(base_url, headers=headers)
+        assert response.status_code == 401, case
+        assert response.headers["www-authenticate"].startswith("Bearer"), case
+        assert response.json()["success"] is False, case
+        assert TOKEN not in response.text, case
+    assert run_ids(seeded) == before
+
+
+def test_the_right_token_records_a_running_execution_seen_in_history(base_url: str) -> None:
+    response = post(base_url, headers=bearer(TOKEN))
+    assert response.status_code == 202
+    run = response.json()["data"]
+    assert run["runId"].startswith("api-")
+    assert (run["status"], run["trigger"], run["totalJobs"], run["jobs"], run["dagsterRunIds"]) == (
+        "running", "api", 0, [], []
+    )
+    history = requests.get(base_url + "/api/pipeline?action=history", timeout=30).json()["data"]
+    assert history[0]["runId"] == run["runId"]
+    assert history[0]["status"] == "running"
+    # Two requests in a row are two executions, never a clash on run_id.
+    second = post(base_url, headers=bearer(TOKEN)).json()["data"]
+    assert second["runId"] != run["runId"]
+
+
+NOT_THE_RUN_OBJECT = 'the body must be the JSON object {"action": "run"}'
+BAD_BODIES = {
+    "text": ({"data": "not json"}, "not valid JSON"),
+    "empty": ({"data": b""}, "not valid JSON"),
+    "binary": ({"data": b"\xff\xfe"}, "not valid JSON"),
+    "huge": ({"data": "[" * 100_000}, "at most 4096 bytes"),
+    "deep": ({"data": "[" * 2000 + "]" * 2000}, NOT_THE_RUN_OBJECT),
+    "array": ({"json": ["run"]}, NOT_THE_RUN_OBJECT),
+    "unknown action": ({"json": {"action": "stop"}}, NOT_THE_RUN_OBJECT),
+    "extra key": ({"json": {"action": "run", "boards": ["x"]}}, NOT_THE_RUN_OBJECT),
+    "no action": ({"json": {}}, NOT_THE_RUN_OBJECT),
+}
+
+
+def test_a_bad_body_with_the_right_token_is_400(base_url: str, seeded: Engine) -> None:
+    before = run_ids(seeded)
+    for case, (body, message) in BAD_BODIES.items():
+        response = post(base_url, headers=bearer(TOKEN), **body)
+        assert response.status_code == 400, case
+        assert message in response.json()["error"], case
+        assert "Traceback" not in response.text, case
+    assert run_ids(seeded) == before
+
+
+def test_the_token_is_never_logged(base_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        assert post(base_url, headers=bearer(TOKEN)).status_code == 202
+        assert post(base_url, headers=bearer("guessed-token")).status_code == 401
+    assert "POST /api/pipeline" in caplog.text  # the access log was captured
+    assert TOKEN not in caplog.text
+    assert "guessed-token" not in caplog.text
