@@ -6,6 +6,8 @@ import click
 
 from jobboard_assets.cli import db
 from jobboard_assets.cli import sim
+from jobboard_assets.cli import api
+from jobboard_assets.cli import scores
 
 
 @click.group()
@@ -16,3 +18,5 @@ def main() -> None:
 main.add_command(db.setup)
 main.add_command(db.db)
 main.add_command(sim.sim)
+main.add_command(api.api)
+main.add_command(scores.scores)

@@ -8,8 +8,6 @@ from typing import Any
 import click
 
 from jobboard_assets import config
-from jobboard_assets.api import scores as score_reports
-from jobboard_assets.api.responses import to_json
 from jobboard_assets.warehouse.db import make_engine, session_scope
 
 RULE = "═" * 80
@@ -94,6 +92,10 @@ def render(report: dict[str, Any]) -> str:
               help="The scoring day (default: the newest day scored).")
 def scores(as_json: bool, day: datetime | None) -> None:
     """Board efficiency scores: statistics, ranking, top/bottom 5, histogram, role families."""
+    # Imported here so the other commands do not load the API's web and polars stack.
+    from jobboard_assets.api import scores as score_reports
+    from jobboard_assets.api.responses import to_json
+
     engine = make_engine(config.database_url())
     with session_scope(engine) as session:
         report = score_reports.report(session, day.date() if day else None)
