@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from jobboard_assets.cli import db
+from jobboard_assets.cli import db, demo, pipeline
 from jobboard_assets.cli import sim
 from jobboard_assets.cli import api
 from jobboard_assets.cli import scores
@@ -18,5 +18,10 @@ def main() -> None:
 main.add_command(db.setup)
 main.add_command(db.db)
 main.add_command(sim.sim)
+main.add_command(pipeline.run_command)
+main.add_command(pipeline.backfill_command)
+main.add_command(pipeline.pipeline)
+main.add_command(demo.demo)
+main.add_command(demo.dev)
 main.add_command(api.api)
 main.add_command(scores.scores)

@@ -19,7 +19,9 @@ def setup() -> None:
     migrated = migrate.ensure_current(engine)
     click.echo(f"DAGSTER_HOME  {home}")
     click.echo(f"warehouse     {engine.url.render_as_string(hide_password=True)}")
-    click.echo(f"schema        {migrate.current_revision(engine)}{' (migrated)' if migrated else ''}")
+    click.echo(
+        f"schema        {migrate.current_revision(engine)}{' (migrated)' if migrated else ''}"
+    )
 
 
 @click.group()

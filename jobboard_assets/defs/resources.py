@@ -2,39 +2,69 @@
 
 from __future__ import annotations
 
-import os
-
-from dagster import ConfigurableResource, EnvVar, InitResourceContext
-from pydantic import PrivateAttr
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
 
 from jobboard_assets import config
+from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
+from jobboard_assets.sources.records import BoardConfig
+from jobboard_assets.sources.registry import load_registry
 from jobboard_assets.warehouse.db import make_engine
 
 
 class WarehouseResource(ConfigurableResource):
-    """The warehouse database (a SQLAlchemy URL; SQLite by default, PostgreSQL in production)."""
+    """The warehouse database (a SQLAlchemy URL; SQLite by default, PostgreSQL in production).
 
-    database_url: str
+    Left unset, the URL is read from JOBBOARD_DATABASE_URL when a run starts (not when the code
+    location loads, as an EnvVar would be), so the secret never enters the resource config and
+    one process (the CLI, the tests) can point runs at different warehouses.
+    """
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; unset: JOBBOARD_DATABASE_URL at run time, else the embedded SQLite file.",
+    )
 
     _engine: Engine | None = PrivateAttr(default=None)
-
-    def setup_for_execution(self, context: InitResourceContext) -> None:
-        self._engine = make_engine(self.database_url)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._engine is not None:
             self._engine.dispose()
+            self._engine = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.database_url)
+            self._engine = make_engine(self.database_url or config.database_url())
         return self._engine
 
 
-def warehouse_from_env() -> WarehouseResource:
-    """The warehouse from JOBBOARD_DATABASE_URL (kept secret as an EnvVar) or the SQLite default."""
-    if os.environ.get(config.DATABASE_URL_ENV):
-        return WarehouseResource(database_url=EnvVar(config.DATABASE_URL_ENV))
-    return WarehouseResource(database_url=config.default_database_url())
+class BoardSourcesResource(ConfigurableResource):
+    """The board registry and the polite HTTP client that scrapes it."""
+
+    boards_file: str | None = Field(
+        default=None,
+        description="Registry path; unset: JOBBOARD_BOARDS_FILE at run time, else ./boards.yaml.",
+    )
+    user_agent: str = HttpSettings.user_agent
+    connect_timeout_seconds: float = HttpSettings.connect_timeout
+    read_timeout_seconds: float = HttpSettings.read_timeout
+    retries: int = HttpSettings.retries
+    max_response_bytes: int = HttpSettings.max_bytes
+
+    def registry(self) -> list[BoardConfig]:
+        """The boards of the registry file, validated."""
+        return load_registry(self.boards_file or config.boards_file())
+
+    def client(self) -> PoliteHttpClient:
+        """A fresh client (one requests.Session) for one run."""
+        return PoliteHttpClient(
+            HttpSettings(
+                user_agent=self.user_agent,
+                connect_timeout=self.connect_timeout_seconds,
+                read_timeout=self.read_timeout_seconds,
+                retries=self.retries,
+                max_bytes=self.max_response_bytes,
+            )
+        )

@@ -1,11 +1,17 @@
-"""The seed's pipeline views: pipeline_stats, pipeline_schedule, pipeline_job_stats."""
+"""pipeline_runs and pipeline_jobs: the seed's views, the mirror's upserts and the API's reads."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+
+from jobboard_assets.warehouse.models import PipelineJob, PipelineRun
+from jobboard_assets.warehouse.queries.upsert import upsert
+from jobboard_assets.warehouse.types import utcnow
 
 
 def _rows(session: Session, sql: str) -> list[dict[str, Any]]:
@@ -38,3 +44,147 @@ def pipeline_schedule(session: Session) -> list[dict[str, Any]]:
 def pipeline_job_stats(session: Session) -> list[dict[str, Any]]:
     """Success rate and duration per job type (the `pipeline_job_stats` view)."""
     return _rows(session, "SELECT * FROM pipeline_job_stats ORDER BY job_type")
+
+
+# --- the mirror's writes and the seed's API reads ------------------------------------------
+
+
+def upsert_pipeline_run(session: Session, row: dict[str, Any]) -> None:
+    """Insert or refresh one execution's row, keyed by its run_id."""
+    values = {key: value for key, value in row.items() if not key.startswith("_")}
+    now = utcnow()
+    upsert(
+        session,
+        PipelineRun.__table__,
+        [{"id": uuid.uuid4(), "created_at": now, "updated_at": now, **values}],
+        ["run_id"],
+        [*[key for key in values if key != "run_id"], "updated_at"],
+    )
+
+
+def upsert_pipeline_jobs(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert or refresh jobs by their deterministic ids."""
+    now = utcnow()
+    upsert(
+        session,
+        PipelineJob.__table__,
+        [{"created_at": now, "updated_at": now, **row} for row in rows],
+        ["id"],
+        [*[key for key in (rows[0] if rows else {}) if key != "id"], "updated_at"],
+    )
+
+
+def _run_log(run: PipelineRun) -> dict[str, Any]:
+    """The seed's PipelineRunLog shape."""
+    duration = (run.end_time - run.start_time).total_seconds() if run.end_time else None
+    return {
+        "id": str(run.id),
+        "runId": run.run_id,
+        "status": run.status,
+        "startTime": run.start_time.isoformat(),
+        "endTime": run.end_time.isoformat() if run.end_time else None,
+        "durationSeconds": round(duration, 2) if duration is not None else None,
+        "totalJobs": run.total_jobs,
+        "completedJobs": run.completed_jobs,
+        "failedJobs": run.failed_jobs,
+        "jobs": run.jobs,
+        "errors": run.errors,
+        "trigger": run.trigger,
+        "dagsterRunIds": run.dagster_run_ids,
+    }
+
+
+def get_pipeline_run(session: Session, run_id: str) -> dict[str, Any] | None:
+    """One execution as the seed's PipelineRunLog."""
+    run = session.scalars(select(PipelineRun).where(PipelineRun.run_id == run_id)).one_or_none()
+    return _run_log(run) if run else None
+
+
+def run_history(session: Session, limit: int = 10) -> list[dict[str, Any]]:
+    """The latest executions, newest first (the seed's getPipelineRunHistory)."""
+    runs = session.scalars(select(PipelineRun).order_by(PipelineRun.start_time.desc()).limit(limit))
+    return [_run_log(run) for run in runs]
+
+
+def pending_jobs(session: Session) -> list[dict[str, Any]]:
+    """Jobs waiting to run (the seed's getPendingJobs), oldest first."""
+    jobs = session.scalars(
+        select(PipelineJob).where(PipelineJob.status == "pending").order_by(PipelineJob.created_at)
+    )
+    return [
+        {
+            "id": str(job.id),
+            "jobType": job.job_type,
+            "boardId": job.job_board_id,
+            "boardName": job.board_name,
+            "status": job.status,
+            "startedAt": job.started_at.isoformat() if job.started_at else None,
+            "completedAt": job.completed_at.isoformat() if job.completed_at else None,
+            "error": job.error,
+            "result": job.result,
+            "runId": job.pipeline_run_id,
+        }
+        for job in jobs
+    ]
+
+
+def recent_stats(session: Session, days: int = 7) -> dict[str, Any]:
+    """The seed's getPipelineStats over the last `days` days of finished executions."""
+    since = utcnow() - timedelta(days=days)
+    runs = session.scalars(
+        select(PipelineRun).where(
+            PipelineRun.start_time >= since, PipelineRun.end_time.is_not(None)
+        )
+    ).all()
+    total_jobs = sum(run.total_jobs for run in runs)
+    completed_jobs = sum(run.completed_jobs for run in runs)
+    successful = sum(run.status == "completed" for run in runs)
+    durations = [(run.end_time - run.start_time).total_seconds() for run in runs if run.end_time]
+    return {
+        "period": f"last {days} days",
+        "totalRuns": len(runs),
+        "successfulRuns": successful,
+        "partialRuns": sum(run.status == "partial" for run in runs),
+        "failedRuns": sum(run.status == "failed" for run in runs),
+        "successRate": round(100.0 * successful / len(runs), 1) if runs else None,
+        "totalJobs": total_jobs,
+        "completedJobs": completed_jobs,
+        "failedJobs": sum(run.failed_jobs for run in runs),
+        "jobSuccessRate": round(100.0 * completed_jobs / total_jobs, 1) if total_jobs else None,
+        "avgDurationSeconds": round(sum(durations) / len(durations), 1) if durations else None,
+    }
+
+
+def request_execution(session: Session, run_id: str, trigger: str = "api") -> dict[str, Any]:
+    """Record an execution asked for from outside Dagster (the API's Run Now).
+
+    The row starts as `running` with no Dagster runs; `api_run_requests_sensor` launches it
+    through the run queue and the mirror fills it in from the runs it launched.
+    """
+    now = utcnow()
+    run = PipelineRun(
+        run_id=run_id,
+        status="running",
+        start_time=now,
+        trigger=trigger,
+        jobs=[],
+        errors=[],
+        dagster_run_ids=[],
+    )
+    session.add(run)
+    session.flush()
+    return _run_log(run)
+
+
+def unlaunched_requests(session: Session, trigger: str = "api") -> list[str]:
+    """run_ids of requested executions that have no Dagster run yet, oldest first."""
+    runs = session.scalars(
+        select(PipelineRun)
+        .where(
+            PipelineRun.trigger == trigger,
+            PipelineRun.status == "running",
+            PipelineRun.total_jobs == 0,
+        )
+        .order_by(PipelineRun.start_time)
+    )
+    return [run.run_id for run in runs if not run.dagster_run_ids]

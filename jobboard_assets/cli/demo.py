@@ -1,0 +1,136 @@
+"""`jobboard demo` and `jobboard dev`: the offline sandbox on the simulated job market."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jobboard_assets import config
+
+SIM_PORT = 8765
+SIM_SEED = 42
+SIM_BOARDS = 33
+REPO_BOARDS_FILE = Path("boards.sim.yaml")
+
+
+@contextmanager
+def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
+    """Serve the simulated market on 127.0.0.1:port and yield a registry that points at it.
+
+    The registry is `boards.sim.yaml` when the defaults are used (it is committed for port
+    8765, seed 42, 33 boards), else a generated file in the data directory.
+    """
+    from jobboard_assets.sim.market import SimulatedMarket
+    from jobboard_assets.sim.server import SimServer
+    from jobboard_assets.sim.boards_file import write_boards_file
+
+    market = SimulatedMarket(seed=seed, n_boards=boards)
+    with SimServer(market, port=port) as server:
+        if (port, seed, boards) == (SIM_PORT, SIM_SEED, SIM_BOARDS) and REPO_BOARDS_FILE.exists():
+            registry = REPO_BOARDS_FILE.resolve()
+        else:
+            registry = config.data_dir() / f"boards.sim-{port}-{seed}-{boards}.yaml"
+            write_boards_file(market, server.base_url, registry)
+        click.echo(
+            f"simulated market: {boards} boards (seed {seed}) on {server.base_url}, registry {registry}"
+        )
+        yield registry
+
+
+@click.command()
+@click.option("--days", default=30, show_default=True, help="How many simulated days to run.")
+@click.option(
+    "--end",
+    "end_day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The last day (default: today, UTC).",
+)
+@click.option("--port", default=SIM_PORT, show_default=True)
+def demo(days: int, end_day: datetime | None, port: int) -> None:
+    """Run DAYS simulated days for the 33 simulated boards through Dagster, one execution a day."""
+    from dagster import DagsterInstance
+
+    from jobboard_assets.cli.pipeline import RULE, print_summary
+    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
+    from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.sources.registry import load_registry
+    from jobboard_assets.warehouse.db import make_engine
+
+    ensure_dagster_home()
+    last = end_day.date() if end_day else datetime.now(timezone.utc).date()
+    first = last - timedelta(days=days - 1)
+    engine = make_engine(config.database_url())
+    with (
+        simulated_market(port, SIM_SEED, SIM_BOARDS) as registry_file,
+        DagsterInstance.get() as instance,
+    ):
+        registry = load_registry(registry_file)
+        click.echo(RULE)
+        click.echo(f"DEMO: {days} days, {first} .. {last}, one pipeline execution per day")
+        click.echo(RULE)
+        run: dict[str, Any] = {}
+        for offset in range(days):
+            day = first + timedelta(days=offset)
+            run = run_execution(
+                instance,
+                engine,
+                registry,
+                ExecutionRequest(first_day=day, last_day=day, trigger="demo"),
+            )
+            duration = (run["end_time"] - run["start_time"]).total_seconds()
+            click.echo(
+                f"day {offset + 1:>2}/{days} {day}  {run['status']:<9} "
+                f"{run['completed_jobs']}/{run['total_jobs']} jobs  {duration:5.1f}s"
+            )
+    print_summary(run)
+    print_board_table(engine)
+    click.echo(
+        f"\nBrowse it: `make dev` (Dagster UI), `jobboard scores`, `jobboard pipeline history`."
+    )
+    click.echo(
+        f"To run against the simulator yourself: export JOBBOARD_BOARDS_FILE={REPO_BOARDS_FILE}"
+    )
+
+
+def print_board_table(engine: Any) -> None:
+    """Board, active postings, median lifespan, reposts and score of the latest score day."""
+    from jobboard_assets.warehouse.queries.scores import latest_board_scores
+
+    day, rows = latest_board_scores(engine)
+    click.echo(f"\nBOARDS on {day} (median lifespan: Kaplan-Meier, open postings censored)")
+    click.echo(
+        f"{'rank':>4}  {'board':<32} {'active':>6} {'median':>7} {'reposts':>7} {'score':>6} grade"
+    )
+    for row in rows:
+        details = row["details"] or {}
+        median = details.get("km_median_days")
+        click.echo(
+            f"{row['rank']:>4}  {row['name'][:32]:<32} {details.get('active_postings', 0):>6} "
+            f"{(f'{median:.0f}d' if median is not None else '>obs'):>7} {details.get('reposts', 0):>7} "
+            f"{row['overall_score']:>6.1f} {row['grade']}"
+        )
+
+
+@click.command()
+@click.option("--port", default=SIM_PORT, show_default=True)
+def dev(port: int) -> None:
+    """Start the simulated market and `dagster dev` (UI, daemon, schedule and sensors on)."""
+    from jobboard_assets.instance import ensure_dagster_home
+
+    ensure_dagster_home()
+    with simulated_market(port, SIM_SEED, SIM_BOARDS) as registry_file:
+        env = {**os.environ, config.BOARDS_FILE_ENV: str(registry_file)}
+        dagster = Path(sys.executable).parent / "dagster"
+        try:
+            subprocess.run([str(dagster), "dev", "-w", "workspace.yaml"], env=env, check=False)
+        except KeyboardInterrupt:
+            pass

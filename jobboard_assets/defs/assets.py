@@ -1,0 +1,227 @@
+"""The asset graph: the seed's five phases as thin wrappers over `jobboard_assets.pipeline`.
+
+Phases 1-2 (`board_postings`, `raw_data_snapshots`) are partitioned by board x day and computed
+in one step per run, so a day of 33 boards is one run, not 33. Each board-day is its own
+transaction and its own materialization: a failing board fails only its own partitions (the step
+fails at the end, listing them), and the others are materialized. Phases 3-5 are daily and run
+over the whole history, in a separate run that is launched also when some boards failed.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from dagster import (
+    AssetDep,
+    AssetExecutionContext,
+    AssetKey,
+    AssetMaterialization,
+    AssetSpec,
+    BackfillPolicy,
+    Config,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
+
+from jobboard_assets.defs.partitions import (
+    all_boards_of_the_day,
+    board_day_key,
+    board_day_partitions,
+    daily_partitions,
+    split_board_day_key,
+)
+from jobboard_assets.defs.metadata import phase_metadata
+from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.pipeline import history
+from jobboard_assets.pipeline.board_day import BoardDayOutcome, process_board_day
+from jobboard_assets.pipeline.merge import SuspectRule
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
+
+BOARD_POSTINGS = AssetKey("board_postings")
+RAW_DATA_SNAPSHOTS = AssetKey("raw_data_snapshots")
+EMPLOYER_SURVEYS = AssetKey("employer_surveys")
+CANDIDATE_SURVEYS = AssetKey("candidate_surveys")
+
+
+class ScrapeConfig(Config):
+    """Knobs of phase 1 a person may change for one run in the launchpad."""
+
+    suspect_min_ratio: float = SuspectRule.min_ratio
+    """A listing smaller than this share of the board's active postings is not believed."""
+    suspect_min_active: int = SuspectRule.min_active
+    """The ratio rule applies to boards with at least this many active postings."""
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            BOARD_POSTINGS,
+            description="Phase 1: every posting a board lists on a day, merged into job_postings "
+            "(first_seen, last_seen, disappearances, reappearances).",
+            skippable=True,
+            group_name="scrape",
+            kinds={"python", "sql"},
+        ),
+        AssetSpec(
+            RAW_DATA_SNAPSHOTS,
+            description="Phase 2: one row per board per day in raw_data_snapshots, with the "
+            "day's counts and the full listing.",
+            deps=[BOARD_POSTINGS],
+            skippable=True,
+            group_name="scrape",
+            kinds={"sql"},
+        ),
+    ],
+    partitions_def=board_day_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    pool="board_writes",
+)
+def scrape_and_snapshot(
+    context: AssetExecutionContext,
+    config: ScrapeConfig,
+    warehouse: WarehouseResource,
+    sources: BoardSourcesResource,
+) -> Iterator[AssetMaterialization]:
+    """Scrape, merge and snapshot every board-day of the run, each board-day on its own."""
+    rule = SuspectRule(min_ratio=config.suspect_min_ratio, min_active=config.suspect_min_active)
+    days_by_board: dict[str, list[date]] = defaultdict(list)
+    for key in context.partition_keys:
+        slug, day = split_board_day_key(key)
+        days_by_board[slug].append(day)
+
+    with session_scope(warehouse.engine) as session:
+        boards = {board.slug: board for board in list_boards(session)}
+        board_ids = board_ids_by_slug(session)
+    errors: dict[str, str] = {}
+    with sources.client() as client:
+        for slug, days in sorted(days_by_board.items()):
+            for day in sorted(days):
+                key = str(board_day_key(slug, day))
+                board = boards.get(slug)
+                if board is None:
+                    errors[key] = f"board '{slug}' is not in job_boards (sync the registry first)"
+                    break
+                try:
+                    outcome = process_board_day(
+                        warehouse.engine, board_ids[slug], board, day, client, rule
+                    )
+                except Exception as error:  # noqa: BLE001 - any failure is this board's alone
+                    errors[key] = f"board '{slug}' {day}: {error}"
+                    context.log.error(errors[key])
+                    break  # later days of this board would merge over a gap
+                yield from _materializations(key, outcome)
+                context.log.info(
+                    f"{slug} {day}: {outcome.scraped} listed, {outcome.new} new, "
+                    f"{outcome.disappeared} gone, {outcome.active} active"
+                )
+    if errors:
+        raise Failure(
+            description=f"{len(errors)} board-day(s) failed; the other boards were applied:\n"
+            + "\n".join(errors.values()),
+            metadata={"errors": MetadataValue.json(errors)},
+        )
+
+
+def _materializations(key: str, outcome: BoardDayOutcome) -> Iterator[AssetMaterialization]:
+    """One materialization per board-day and per asset, with what a person wants to see."""
+    counts = {
+        "scraped": outcome.scraped,
+        "new": outcome.new,
+        "disappeared": outcome.disappeared,
+        "reappeared": outcome.reappeared,
+        "active": outcome.active,
+        "rows_changed": outcome.changed,
+    }
+    yield AssetMaterialization(
+        BOARD_POSTINGS,
+        partition=key,
+        metadata={
+            **counts,
+            "pages": outcome.pages,
+            "bytes_read": outcome.bytes_read,
+            "fetch_seconds": outcome.fetch_seconds,
+            "write_seconds": outcome.write_seconds,
+            "result": MetadataValue.json(outcome.as_result()),
+        },
+    )
+    yield AssetMaterialization(
+        RAW_DATA_SNAPSHOTS,
+        partition=key,
+        metadata={
+            "posting_count": outcome.scraped,
+            "new_postings": outcome.new,
+            "active_postings": outcome.active,
+            "disappeared_postings": outcome.disappeared,
+        },
+    )
+
+
+_DAILY = dict(partitions_def=daily_partitions, backfill_policy=BackfillPolicy.single_run())
+_AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the_day)
+
+
+@asset(
+    deps=[_AFTER_ALL_BOARDS],
+    group_name="history",
+    kinds={"polars", "sql"},
+    description="Phase 3: lifespan_days = last_seen - first_seen for every posting.",
+    **_DAILY,
+)
+def posting_lifespans(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    summary = history.update_lifespans(warehouse.engine)
+    return MaterializeResult(metadata=phase_metadata(summary))
+
+
+@asset(
+    deps=[_AFTER_ALL_BOARDS],
+    group_name="history",
+    kinds={"polars", "sql"},
+    description="Phase 4: repost clusters within each board (repost_cluster_id, repost_count).",
+    **_DAILY,
+)
+def posting_reposts(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    summary = history.update_reposts(warehouse.engine, days)
+    return MaterializeResult(metadata=phase_metadata(summary))
+
+
+employer_surveys = AssetSpec(
+    EMPLOYER_SURVEYS,
+    description="Employer surveys, imported with `jobboard surveys import`.",
+    group_name="surveys",
+    kinds={"csv", "sql"},
+)
+candidate_surveys = AssetSpec(
+    CANDIDATE_SURVEYS,
+    description="Candidate surveys, imported with `jobboard surveys import`.",
+    group_name="surveys",
+    kinds={"csv", "sql"},
+)
+
+
+@asset(
+    deps=[posting_lifespans, posting_reposts, EMPLOYER_SURVEYS, CANDIDATE_SURVEYS],
+    group_name="scores",
+    kinds={"polars", "sql"},
+    description="Phase 5: the daily efficiency score per board, role family and industry.",
+    **_DAILY,
+)
+def efficiency_scores(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    summary = history.update_scores(warehouse.engine, days)
+    return MaterializeResult(metadata=phase_metadata(summary))
+
+
+scrape_assets = [scrape_and_snapshot]
+history_assets = [posting_lifespans, posting_reposts, efficiency_scores]
+source_assets = [employer_surveys, candidate_surveys]

@@ -1,0 +1,153 @@
+"""One whole pipeline execution, run in this process on the configured Dagster instance.
+
+This is what `jobboard run` and `jobboard backfill` do: sync the registry, run the scrape job for
+the board-days (one run per contiguous stretch of boards, so normally one), then the history job
+for the days whatever the scrape's outcome, then mirror both into pipeline_runs. The runs are
+ordinary Dagster runs: they show in the UI, no daemon needed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dagster import DagsterEventType, DagsterInstance, execute_job, reconstructable
+from sqlalchemy import Engine
+
+from jobboard_assets.defs import mirror
+from jobboard_assets.defs.jobs import board_range_tags, contiguous_runs, day_range_tags
+from jobboard_assets.defs.partitions import board_partitions
+from jobboard_assets.defs.registry import partition_changes
+from jobboard_assets.defs.tags import EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.sources.records import BoardConfig
+from jobboard_assets.warehouse import migrate
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries.boards import sync_boards
+
+Progress = Callable[[str], None]
+
+# Keep Dagster's own console logging for warnings; the caller prints the progress.
+_QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+class SelectionError(ValueError):
+    """The boards asked for cannot be run (unknown or disabled)."""
+
+
+@dataclass(frozen=True)
+class ExecutionRequest:
+    first_day: date
+    last_day: date
+    boards: Sequence[str] = ()
+    """Board slugs; empty means every enabled board."""
+    trigger: str = "cli"
+    execution_id: str | None = None
+
+
+def sync_registry(
+    instance: DagsterInstance, engine: Engine, registry: Sequence[BoardConfig]
+) -> list[str]:
+    """Migrate, sync the registry into job_boards and the board partitions; the enabled slugs."""
+    migrate.ensure_current(engine)
+    with session_scope(engine) as session:
+        sync_boards(session, list(registry))
+    enabled = [board.slug for board in registry if board.enabled]
+    current = board_partitions.get_partition_keys(dynamic_partitions_store=instance)
+    to_add, to_delete = partition_changes(current, enabled)
+    if to_add:
+        instance.add_dynamic_partitions(board_partitions.name, to_add)
+    for slug in to_delete:
+        instance.delete_dynamic_partition(board_partitions.name, slug)
+    return enabled
+
+
+def run_execution(
+    instance: DagsterInstance,
+    engine: Engine,
+    registry: Sequence[BoardConfig],
+    request: ExecutionRequest,
+    progress: Progress = lambda _message: None,
+) -> dict[str, Any]:
+    """Run phases 1-5 for the request and return its pipeline_runs row (the seed's run log)."""
+    from jobboard_assets.definitions import history_job, scrape_job
+
+    enabled = sync_registry(instance, engine, registry)
+    wanted = list(request.boards) or enabled
+    unknown = sorted(set(wanted) - set(enabled))
+    if unknown:
+        raise SelectionError(f"not enabled boards of the registry: {', '.join(unknown)}")
+    execution_id = request.execution_id or f"run-{int(time.time() * 1000)}"
+    tags = {EXECUTION_TAG: execution_id, TRIGGER_TAG: request.trigger}
+    order = board_partitions.get_partition_keys(dynamic_partitions_store=instance)
+    days = f"{request.first_day}" + (
+        f"..{request.last_day}" if request.last_day != request.first_day else ""
+    )
+
+    progress(f"Phase 1-2  scrape + snapshot  {len(wanted)} boards x {days}")
+    for stretch in contiguous_runs(wanted, order):
+        started = time.perf_counter()
+        result = execute_job(
+            reconstructable(scrape_job),
+            instance=instance,
+            run_config=_QUIET,
+            tags={**tags, **board_range_tags(stretch, request.first_day, request.last_day)},
+            raise_on_error=False,
+        )
+        done = _count_materialized(instance, result.run_id, "board_postings")
+        planned = len(stretch) * ((request.last_day - request.first_day).days + 1)
+        progress(
+            f"           {done}/{planned} board-days applied in {time.perf_counter() - started:.1f}s"
+            + ("" if result.success else f", {planned - done} failed")
+        )
+
+    progress("Phase 3-5  lifespans, reposts, scores")
+    started = time.perf_counter()
+    result = execute_job(
+        reconstructable(history_job),
+        instance=instance,
+        run_config=_QUIET,
+        tags={**tags, **day_range_tags(request.first_day, request.last_day)},
+        raise_on_error=False,
+    )
+    for step, seconds, ok in _step_outcomes(instance, result.run_id):
+        progress(f"           {step:<20} {'ok' if ok else 'FAILED'} {seconds:.1f}s")
+    progress(f"           done in {time.perf_counter() - started:.1f}s")
+
+    (row,) = mirror.mirror_executions(instance, engine, [execution_id])
+    return row
+
+
+def _count_materialized(instance: DagsterInstance, run_id: str, asset: str) -> int:
+    events = instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+    return sum(
+        1
+        for event in events
+        if event.asset_materialization
+        and event.asset_materialization.asset_key.to_user_string() == asset
+    )
+
+
+def _step_outcomes(instance: DagsterInstance, run_id: str) -> list[tuple[str, float, bool]]:
+    """(step, seconds, succeeded) for each step of a run, in order."""
+    events = instance.all_logs(
+        run_id,
+        of_type={
+            DagsterEventType.STEP_START,
+            DagsterEventType.STEP_SUCCESS,
+            DagsterEventType.STEP_FAILURE,
+        },
+    )
+    starts: dict[str, float] = {}
+    outcomes = []
+    for event in events:
+        if event.dagster_event_type == DagsterEventType.STEP_START:
+            starts[event.step_key] = event.timestamp
+        else:
+            ok = event.dagster_event_type == DagsterEventType.STEP_SUCCESS
+            outcomes.append(
+                (event.step_key, event.timestamp - starts.get(event.step_key, event.timestamp), ok)
+            )
+    return outcomes

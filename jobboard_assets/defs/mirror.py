@@ -1,0 +1,445 @@
+"""Mirror Dagster runs into the seed's `pipeline_runs` / `pipeline_jobs`.
+
+One pipeline execution (one `pipeline_runs` row) is every run sharing the `jobboard/execution`
+tag (a schedule tick, a `jobboard run`, an API call), every run of one Dagster backfill, or else a
+lone run (a manual materialization from the UI or `dagster asset materialize`). Its jobs are the
+seed's: one `scrape` and one `normalize` job per board-day, one `lifespan`, `repost` and `score`
+job per history step. Everything is derived from the runs' event logs and written with upserts
+keyed on deterministic ids, so mirroring the same runs twice writes nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
+from dagster._core.events.log import EventLogEntry
+from sqlalchemy import Engine
+
+from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
+from jobboard_assets.defs.jobs import HISTORY_JOB, SCRAPE_JOB
+from jobboard_assets.defs.partitions import board_day_partitions, split_board_day_key
+from jobboard_assets.defs.tags import (
+    BACKFILL_TAG,
+    CHAIN_METRICS_TAG,
+    EXECUTION_TAG,
+    PARTITION_RANGE_END_TAG,
+    PARTITION_RANGE_START_TAG,
+    PARTITION_TAG,
+    TRIGGER_TAG,
+)
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
+
+SCRAPE_STEP = "scrape_and_snapshot"
+_JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")
+_HISTORY_JOB_TYPES = {
+    "posting_lifespans": "lifespan",
+    "posting_reposts": "repost",
+    "efficiency_scores": "score",
+}
+_OUR_ASSETS = {
+    BOARD_POSTINGS.to_user_string(),
+    RAW_DATA_SNAPSHOTS.to_user_string(),
+    *_HISTORY_JOB_TYPES,
+}
+_FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
+_EVENTS = {
+    DagsterEventType.STEP_START,
+    DagsterEventType.STEP_SUCCESS,
+    DagsterEventType.STEP_FAILURE,
+    DagsterEventType.ASSET_MATERIALIZATION,
+}
+
+
+def execution_id_of(run: DagsterRun) -> str:
+    """The pipeline_runs.run_id a Dagster run belongs to."""
+    if EXECUTION_TAG in run.tags:
+        return run.tags[EXECUTION_TAG]
+    if BACKFILL_TAG in run.tags:
+        return f"backfill-{run.tags[BACKFILL_TAG]}"
+    return f"dagster-{run.run_id}"
+
+
+def is_ours(run: DagsterRun) -> bool:
+    """Runs of this code location: our jobs, our tags, or a selection of our assets."""
+    if run.job_name in (SCRAPE_JOB, HISTORY_JOB) or EXECUTION_TAG in run.tags:
+        return True
+    selected = {key.to_user_string() for key in (run.asset_selection or ())}
+    return bool(selected & _OUR_ASSETS)
+
+
+def runs_of_execution(instance: DagsterInstance, execution_id: str) -> list[DagsterRun]:
+    if execution_id.startswith("dagster-"):
+        run = instance.get_run_by_id(execution_id.removeprefix("dagster-"))
+        return [run] if run else []
+    if execution_id.startswith("backfill-"):
+        runs = instance.get_runs(
+            RunsFilter(tags={BACKFILL_TAG: execution_id.removeprefix("backfill-")})
+        )
+    else:
+        runs = instance.get_runs(RunsFilter(tags={EXECUTION_TAG: execution_id}))
+    return [run for run in runs if is_ours(run)]
+
+
+@dataclass
+class _BoardNames:
+    ids: dict[str, int]
+    names: dict[str, str]
+
+
+def mirror_executions(
+    instance: DagsterInstance, engine: Engine, execution_ids: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Recompute and upsert the pipeline_runs rows (and their jobs) of these executions."""
+    with session_scope(engine) as session:
+        boards = _BoardNames(
+            ids=board_ids_by_slug(session),
+            names={board.slug: board.name for board in list_boards(session)},
+        )
+    mirrored = []
+    for execution_id in sorted(set(execution_ids)):
+        runs = runs_of_execution(instance, execution_id)
+        if not runs:
+            continue
+        row = _execution_row(instance, execution_id, runs, boards)
+        with session_scope(engine) as session:
+            pipeline_queries.upsert_pipeline_run(session, row)
+            pipeline_queries.upsert_pipeline_jobs(session, row["_job_rows"])
+        mirrored.append(row)
+    return mirrored
+
+
+def _execution_row(
+    instance: DagsterInstance, execution_id: str, runs: Sequence[DagsterRun], boards: _BoardNames
+) -> dict[str, Any]:
+    records = {
+        record.dagster_run.run_id: record
+        for record in instance.get_run_records(RunsFilter(run_ids=[run.run_id for run in runs]))
+    }
+    jobs: list[dict[str, Any]] = []
+    run_errors: list[str] = []
+    for run in sorted(runs, key=lambda r: records[r.run_id].create_timestamp):
+        run_jobs, run_error = _jobs_of_run(instance, run, boards)
+        jobs += run_jobs
+        if run_error:
+            run_errors.append(run_error)
+
+    finished = all(run.status in _FINISHED for run in runs)
+    awaiting_history = any(run.tags.get(CHAIN_METRICS_TAG) == "true" for run in runs) and not any(
+        run.job_name == HISTORY_JOB for run in runs
+    )
+    completed = sum(job["status"] == "completed" for job in jobs)
+    failed = sum(job["status"] == "failed" for job in jobs)
+    if not finished or awaiting_history:
+        status = "running"
+    elif not jobs:
+        status = (
+            "completed" if all(run.status == DagsterRunStatus.SUCCESS for run in runs) else "failed"
+        )
+    elif completed == len(jobs):
+        # Every job done but a run still failed (e.g. after its last board-day): not a success.
+        status = "partial" if run_errors else "completed"
+    elif failed == len(jobs):
+        status = "failed"
+    else:
+        status = "partial"
+
+    starts = [
+        records[run.run_id].start_time or records[run.run_id].create_timestamp.timestamp()
+        for run in runs
+    ]
+    ends = [records[run.run_id].end_time for run in runs]
+    errors = [job["error"] for job in jobs if job["error"]]
+    errors += [error for error in run_errors if error not in errors]
+    return {
+        "run_id": execution_id,
+        "status": status,
+        "start_time": _utc(min(starts)),
+        "end_time": _utc(max(e for e in ends if e)) if status != "running" and any(ends) else None,
+        "total_jobs": len(jobs),
+        "completed_jobs": completed,
+        "failed_jobs": failed,
+        "jobs": [{k: v for k, v in job.items() if not k.startswith("_")} for job in jobs],
+        "errors": errors,
+        "trigger": _trigger_of(runs),
+        "dagster_run_ids": [run.run_id for run in runs],
+        "_job_rows": [_job_row(execution_id, job) for job in jobs],
+    }
+
+
+def _jobs_of_run(
+    instance: DagsterInstance, run: DagsterRun, boards: _BoardNames
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The seed's jobs of one Dagster run, and the run's own error when it failed outside a job."""
+    events = instance.all_logs(run.run_id, of_type=_EVENTS)
+    step_starts = {
+        e.step_key: e.timestamp
+        for e in events
+        if e.dagster_event_type == DagsterEventType.STEP_START
+    }
+    failures = {
+        e.step_key: e for e in events if e.dagster_event_type == DagsterEventType.STEP_FAILURE
+    }
+    successes = {
+        e.step_key: e for e in events if e.dagster_event_type == DagsterEventType.STEP_SUCCESS
+    }
+    materializations = [
+        e for e in events if e.dagster_event_type == DagsterEventType.ASSET_MATERIALIZATION
+    ]
+    run_failed = run.status in (DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
+    run_error = _run_failure_message(instance, run) if run_failed else None
+
+    jobs: list[dict[str, Any]] = []
+    board_days = _planned_board_days(instance, run)
+    if board_days:
+        jobs += _board_day_jobs(
+            run, board_days, materializations, failures, step_starts, run_error, boards
+        )
+    for step_key, job_type in _HISTORY_JOB_TYPES.items():
+        if step_key not in step_starts and not (step_key in _selected_steps(run) and run_failed):
+            continue
+        failure = failures.get(step_key)
+        success = successes.get(step_key)
+        materialization = next(
+            (
+                e
+                for e in materializations
+                if e.asset_materialization
+                and e.asset_materialization.asset_key.to_user_string() == step_key
+            ),
+            None,
+        )
+        status, error = _status(success is not None, failure, run, run_error)
+        jobs.append(
+            _job(
+                run,
+                job_type,
+                status,
+                started=step_starts.get(step_key),
+                completed=(success or failure).timestamp if (success or failure) else None,
+                result=_metadata_values(materialization) if materialization else None,
+                error=error,
+                partition=run.tags.get(PARTITION_TAG) or _range_label(run),
+            )
+        )
+    accounted = run_error and any(job["error"] == run_error for job in jobs)
+    return jobs, None if accounted else run_error
+
+
+def _board_day_jobs(run, board_days, materializations, failures, step_starts, run_error, boards):  # type: ignore[no-untyped-def]
+    """scrape + normalize jobs for each board-day the run planned."""
+    done: dict[tuple[str, str], EventLogEntry] = {}
+    for event in materializations:
+        materialization = event.asset_materialization
+        if materialization and materialization.partition:
+            done[(materialization.asset_key.to_user_string(), materialization.partition)] = event
+    failure = failures.get(SCRAPE_STEP)
+    partition_errors: dict[str, str] = {}
+    if failure is not None:
+        data = failure.dagster_event.step_failure_data
+        metadata = (
+            data.user_failure_data.metadata if data and data.user_failure_data else {}
+        ) or {}
+        if "errors" in metadata:
+            partition_errors = dict(metadata["errors"].value)
+    started = step_starts.get(SCRAPE_STEP)
+    jobs = []
+    previous = started
+    for key in board_days:
+        slug, day = split_board_day_key(key)
+        scraped = done.get((BOARD_POSTINGS.to_user_string(), key))
+        if scraped is not None:
+            status, error = "completed", None
+        elif key in partition_errors:
+            status, error = "failed", partition_errors[key]
+        elif run.status in _FINISHED:
+            status = "failed"
+            error = f"board '{slug}' {day}: not applied ({run_error or 'an earlier day of this board failed'})"
+        else:
+            status, error = ("running" if started else "pending"), None
+        completed_at = (
+            scraped.timestamp
+            if scraped
+            else (failure.timestamp if status == "failed" and failure else None)
+        )
+        board = {
+            "boardId": boards.ids.get(slug),
+            "boardName": boards.names.get(slug, slug),
+            "board": slug,
+        }
+        jobs.append(
+            _job(
+                run,
+                "scrape",
+                status,
+                started=previous if scraped else started,
+                completed=completed_at,
+                result=_metadata_values(scraped).get("result") if scraped else None,
+                error=error,
+                partition=key,
+                **board,
+            )
+        )
+        snapshot = done.get((RAW_DATA_SNAPSHOTS.to_user_string(), key))
+        if snapshot is not None:
+            jobs.append(
+                _job(
+                    run,
+                    "normalize",
+                    "completed",
+                    started=scraped.timestamp if scraped else previous,
+                    completed=snapshot.timestamp,
+                    result=_metadata_values(snapshot),
+                    error=None,
+                    partition=key,
+                    **board,
+                )
+            )
+        if scraped is not None:
+            previous = (snapshot or scraped).timestamp
+    return jobs
+
+
+def _planned_board_days(instance: DagsterInstance, run: DagsterRun) -> list[str]:
+    """The board-day partition keys a run targets, from its partition tags."""
+    selected = {key.to_user_string() for key in (run.asset_selection or ())}
+    if run.job_name != SCRAPE_JOB and BOARD_POSTINGS.to_user_string() not in selected:
+        return []
+    if PARTITION_TAG in run.tags:
+        return [run.tags[PARTITION_TAG]]
+    start, end = run.tags.get(PARTITION_RANGE_START_TAG), run.tags.get(PARTITION_RANGE_END_TAG)
+    if not (start and end):
+        return []
+    from dagster import PartitionKeyRange
+
+    keys = board_day_partitions.get_partition_keys_in_range(
+        PartitionKeyRange(start, end), dynamic_partitions_store=instance
+    )
+    return sorted(str(key) for key in keys)
+
+
+def _selected_steps(run: DagsterRun) -> set[str]:
+    if run.job_name == HISTORY_JOB:
+        return set(_HISTORY_JOB_TYPES)
+    return {key.to_user_string() for key in (run.asset_selection or ())}
+
+
+def _status(
+    succeeded: bool, failure: EventLogEntry | None, run: DagsterRun, run_error: str | None
+) -> tuple[str, str | None]:
+    if succeeded:
+        return "completed", None
+    if failure is not None:
+        data = failure.dagster_event.step_failure_data
+        description = (
+            data.user_failure_data.description if data and data.user_failure_data else None
+        )
+        return "failed", description or (
+            data.error.message.strip() if data and data.error else "step failed"
+        )
+    if run.status in _FINISHED:
+        return "failed", run_error or "not run: an upstream step failed"
+    return "pending", None
+
+
+def _run_failure_message(instance: DagsterInstance, run: DagsterRun) -> str:
+    if run.status == DagsterRunStatus.CANCELED:
+        return f"run {run.run_id[:8]} was canceled"
+    for event in instance.all_logs(run.run_id, of_type={DagsterEventType.RUN_FAILURE}):
+        message = event.dagster_event.message if event.dagster_event else None
+        return f"run {run.run_id[:8]} failed: {message or event.message}"
+    return f"run {run.run_id[:8]} failed"
+
+
+def _job(
+    run: DagsterRun,
+    job_type: str,
+    status: str,
+    *,
+    started: float | None,
+    completed: float | None,
+    result: Any,
+    error: str | None,
+    partition: str | None,
+    boardId: int | None = None,
+    boardName: str | None = None,
+    board: str | None = None,
+) -> dict[str, Any]:
+    job_id = uuid.uuid5(_JOB_ID_NAMESPACE, f"{run.run_id}:{job_type}:{partition}")
+    return {
+        "id": str(job_id),
+        "jobType": job_type,
+        "boardId": boardId,
+        "boardName": boardName,
+        "board": board,
+        "status": status,
+        "startedAt": _iso(started),
+        "completedAt": _iso(completed) if status in ("completed", "failed") else None,
+        "result": result,
+        "error": error,
+        "partitionKey": partition,
+        "dagsterRunId": run.run_id,
+    }
+
+
+def _job_row(execution_id: str, job: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": uuid.UUID(job["id"]),
+        "job_type": job["jobType"],
+        "job_board_id": job["boardId"],
+        "board_name": job["boardName"],
+        "status": job["status"],
+        "started_at": _parse(job["startedAt"]),
+        "completed_at": _parse(job["completedAt"]),
+        "result": job["result"],
+        "error": job["error"],
+        "pipeline_run_id": execution_id,
+        "dagster_run_id": job["dagsterRunId"],
+        "partition_key": job["partitionKey"],
+    }
+
+
+def _metadata_values(event: EventLogEntry | None) -> dict[str, Any]:
+    if event is None or event.asset_materialization is None:
+        return {}
+    return {
+        key: getattr(value, "value", value)
+        for key, value in event.asset_materialization.metadata.items()
+        if not isinstance(getattr(value, "value", None), (bytes,))
+    }
+
+
+def _range_label(run: DagsterRun) -> str | None:
+    start, end = run.tags.get(PARTITION_RANGE_START_TAG), run.tags.get(PARTITION_RANGE_END_TAG)
+    return f"{start}...{end}" if start and end else None
+
+
+def _trigger_of(runs: Sequence[DagsterRun]) -> str:
+    tags = runs[0].tags
+    if TRIGGER_TAG in tags:
+        return tags[TRIGGER_TAG]
+    if BACKFILL_TAG in tags:
+        return "backfill"
+    if "dagster/schedule_name" in tags:
+        return "schedule"
+    if "dagster/sensor_name" in tags:
+        return "sensor"
+    return "manual"
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+def _iso(timestamp: float | None) -> str | None:
+    return _utc(timestamp).isoformat() if timestamp else None
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

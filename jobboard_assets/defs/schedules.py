@@ -1,0 +1,40 @@
+"""The daily schedule: every enabled board at 02:00 UTC, then the day's history phases."""
+
+from dagster import (
+    DefaultScheduleStatus,
+    RunRequest,
+    ScheduleEvaluationContext,
+    SkipReason,
+    schedule,
+)
+
+from jobboard_assets.defs.jobs import board_range_tags, scrape_boards_job
+from jobboard_assets.defs.partitions import board_partitions
+from jobboard_assets.defs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+
+
+@schedule(
+    cron_schedule="0 2 * * *",
+    execution_timezone="UTC",
+    job=scrape_boards_job,
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Scrape every enabled board for the day at 02:00 UTC; the metrics sensor then "
+    "runs the day's lifespans, reposts and scores, also when some boards failed.",
+)
+def daily_pipeline_schedule(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
+    day = context.scheduled_execution_time.date()
+    boards = board_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
+    if not boards:
+        return SkipReason(
+            "no enabled boards yet: the board_registry_sensor adds them from the registry"
+        )
+    execution_id = f"schedule-{day.isoformat()}"
+    return RunRequest(
+        run_key=execution_id,  # one tick per day, never run twice
+        tags={
+            **board_range_tags(boards, day, day),
+            EXECUTION_TAG: execution_id,
+            TRIGGER_TAG: "schedule",
+            CHAIN_METRICS_TAG: "true",
+        },
+    )

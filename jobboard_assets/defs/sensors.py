@@ -1,0 +1,181 @@
+"""Sensors: the board registry, the day's history phases after a scrape, the pipeline_runs mirror."""
+
+import time
+from datetime import datetime, timezone
+
+from dagster import (
+    AddDynamicPartitionsRequest,
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    DeleteDynamicPartitionsRequest,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SensorResult,
+    sensor,
+)
+
+from jobboard_assets.defs import mirror
+from jobboard_assets.defs.jobs import (
+    SCRAPE_JOB,
+    board_range_tags,
+    daily_history_job,
+    day_range_tags,
+    scrape_boards_job,
+)
+from jobboard_assets.defs.partitions import board_partitions, split_board_day_key
+from jobboard_assets.defs.registry import partition_changes
+from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.defs.tags import (
+    CHAIN_METRICS_TAG,
+    EXECUTION_TAG,
+    PARTITION_RANGE_END_TAG,
+    PARTITION_RANGE_START_TAG,
+    TRIGGER_TAG,
+)
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets.warehouse.queries.boards import sync_boards
+
+MIRROR_TIME_BUDGET_SECONDS = 40.0  # stay well inside the daemon's 60 s sensor timeout
+MIRROR_BATCH = 200
+
+
+@sensor(minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
+def board_registry_sensor(
+    context: SensorEvaluationContext, warehouse: WarehouseResource, sources: BoardSourcesResource
+) -> SensorResult:
+    """Sync the registry file into job_boards and the board partitions (enabled boards only).
+
+    A board removed from the file or disabled keeps its rows and its materializations; it only
+    stops getting new runs.
+    """
+    boards = sources.registry()
+    with session_scope(warehouse.engine) as session:
+        result = sync_boards(session, boards)
+    current = board_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
+    to_add, to_delete = partition_changes(
+        current, [board.slug for board in boards if board.enabled]
+    )
+    context.log.info(f"registry: {result}; partitions +{len(to_add)} -{len(to_delete)}")
+    requests = []
+    if to_add:
+        requests.append(AddDynamicPartitionsRequest(board_partitions.name, to_add))
+    if to_delete:
+        requests.append(DeleteDynamicPartitionsRequest(board_partitions.name, to_delete))
+    return SensorResult(dynamic_partitions_requests=requests)
+
+
+@sensor(
+    job=daily_history_job, minimum_interval_seconds=15, default_status=DefaultSensorStatus.RUNNING
+)
+def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResult:
+    """Run a day's history phases once its scrape run has finished, failed boards or not.
+
+    Dagster skips downstream steps of a failed step, so the phases after the scrape live in their
+    own run; this sensor chains it to scrape runs tagged `jobboard/chain_metrics=true` (the
+    schedule's and the API's), keyed by the execution so each is chained once.
+    """
+    cursor = float(context.cursor or 0)
+    records = context.instance.get_run_records(
+        RunsFilter(
+            job_name=SCRAPE_JOB,
+            statuses=[DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE],
+            tags={CHAIN_METRICS_TAG: "true"},
+            updated_after=datetime.fromtimestamp(cursor, tz=timezone.utc) if cursor else None,
+        ),
+        order_by="update_timestamp",
+        ascending=True,
+        limit=MIRROR_BATCH,
+    )
+    requests = []
+    for record in records:
+        run = record.dagster_run
+        first = split_board_day_key(run.tags[PARTITION_RANGE_START_TAG])[1]
+        last = split_board_day_key(run.tags[PARTITION_RANGE_END_TAG])[1]
+        execution_id = run.tags[EXECUTION_TAG]
+        requests.append(
+            RunRequest(
+                run_key=f"history-{execution_id}",
+                tags={
+                    **day_range_tags(first, last),
+                    EXECUTION_TAG: execution_id,
+                    TRIGGER_TAG: run.tags.get(TRIGGER_TAG, "sensor"),
+                },
+            )
+        )
+        cursor = max(cursor, record.update_timestamp.timestamp())
+    return SensorResult(run_requests=requests, cursor=str(cursor))
+
+
+@sensor(minimum_interval_seconds=10, default_status=DefaultSensorStatus.RUNNING)
+def pipeline_runs_mirror_sensor(
+    context: SensorEvaluationContext, warehouse: WarehouseResource
+) -> None:
+    """Mirror every run of this code location into pipeline_runs / pipeline_jobs.
+
+    It reads run records by update time (not run-status events), so it sees runs launched from
+    the UI, `dagster asset materialize` (which have no job origin), backfills, schedules and
+    `jobboard run` alike, and it keeps reading batches until caught up or out of time, so a burst
+    of finishing runs does not leave it behind.
+    """
+    deadline = time.monotonic() + MIRROR_TIME_BUDGET_SECONDS
+    cursor = float(context.cursor or 0)
+    while time.monotonic() < deadline:
+        records = context.instance.get_run_records(
+            RunsFilter(
+                updated_after=datetime.fromtimestamp(cursor, tz=timezone.utc) if cursor else None
+            ),
+            order_by="update_timestamp",
+            ascending=True,
+            limit=MIRROR_BATCH,
+        )
+        ours = [record for record in records if mirror.is_ours(record.dagster_run)]
+        if ours:
+            mirror.mirror_executions(
+                context.instance,
+                warehouse.engine,
+                {mirror.execution_id_of(r.dagster_run) for r in ours},
+            )
+        if not records:
+            break
+        cursor = records[-1].update_timestamp.timestamp()
+        context.update_cursor(str(cursor))
+        if len(records) < MIRROR_BATCH:
+            break
+
+
+@sensor(
+    job=scrape_boards_job, minimum_interval_seconds=5, default_status=DefaultSensorStatus.RUNNING
+)
+def api_run_requests_sensor(
+    context: SensorEvaluationContext, warehouse: WarehouseResource
+) -> SensorResult:
+    """Launch the executions requested through the API (Run Now) via the run queue.
+
+    The API only records the request in pipeline_runs; the run is launched here, so it goes
+    through the instance's queue like any other and the daemon executes it. The run key is the
+    request's run_id, so a request is launched once however often the sensor sees it.
+    """
+    with session_scope(warehouse.engine) as session:
+        requested = pipeline_queries.unlaunched_requests(session)
+    boards = board_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
+    if not requested or not boards:
+        return SensorResult(
+            skip_reason="no requested executions" if not requested else "no enabled boards"
+        )
+    today = datetime.now(timezone.utc).date()
+    return SensorResult(
+        run_requests=[
+            RunRequest(
+                run_key=run_id,
+                tags={
+                    **board_range_tags(boards, today, today),
+                    EXECUTION_TAG: run_id,
+                    TRIGGER_TAG: "api",
+                    CHAIN_METRICS_TAG: "true",
+                },
+            )
+            for run_id in requested
+        ]
+    )

@@ -1,0 +1,18 @@
+"""Run tags that tie Dagster runs to one pipeline execution (one `pipeline_runs` row)."""
+
+from __future__ import annotations
+
+EXECUTION_TAG = "jobboard/execution"
+"""Runs launched together (one schedule tick, one `jobboard run`, one API call) share this id."""
+
+TRIGGER_TAG = "jobboard/trigger"
+"""schedule / cli / api / sensor: how the execution was launched."""
+
+CHAIN_METRICS_TAG = "jobboard/chain_metrics"
+"""On a scrape run: "true" asks the metrics sensor to run the day's downstream phases after it,
+whatever the scrape's outcome (failed boards must not stop the others)."""
+
+BACKFILL_TAG = "dagster/backfill"
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+PARTITION_TAG = "dagster/partition"

@@ -1,0 +1,1 @@
+"""The pipeline's phases as plain functions over the warehouse and the sources (no Dagster)."""

@@ -1,0 +1,176 @@
+"""Phases 3-5 over the whole history: read one frame, compute with polars, write back what changed.
+
+The metrics are pure functions (`jobboard_assets.metrics`); this module only moves frames between
+them and the warehouse, and only writes the rows whose values changed, so a daily run costs what
+that day changed, not the size of the history.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from jobboard_assets.metrics import lifespans, reposts, scores
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import postings as posting_queries
+from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
+from jobboard_assets.warehouse.queries import scores as score_queries
+
+
+@dataclass(frozen=True)
+class PhaseSummary:
+    """What a phase did: counts for the UI and the job result, and a small preview table."""
+
+    counts: dict[str, Any]
+    preview: pl.DataFrame | None = None
+    table: pl.DataFrame | None = field(default=None, repr=False)
+
+
+def _changed(current: pl.DataFrame, computed: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Rows of `computed` whose columns differ from `current` (nulls compared as values)."""
+    joined = current.select("id", *columns).join(computed, on="id", suffix="_new")
+    differs = pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}_new")) for c in columns)
+    return joined.filter(differs).select("id", *(pl.col(f"{c}_new").alias(c) for c in columns))
+
+
+def update_lifespans(engine: Engine) -> PhaseSummary:
+    """Phase 3: lifespan_days = last_seen - first_seen for every posting, written in bulk."""
+    started = time.perf_counter()
+    frame = posting_queries.postings_frame(
+        engine, ("id", "job_board_id", "first_seen", "last_seen", "is_active", "lifespan_days")
+    )
+    computed = lifespans.lifespan_days(frame)
+    changed = _changed(frame, computed, ["lifespan_days"])
+    written = posting_queries.write_posting_columns(engine, changed)
+    closed = frame.join(computed, on="id", suffix="_new").filter(~pl.col("is_active"))
+    return PhaseSummary(
+        counts={
+            "postings": frame.height,
+            "updated": written,
+            "closed_postings": closed.height,
+            "median_closed_lifespan_days": _median(closed["lifespan_days_new"]),
+            "negative_lifespans": int((computed["lifespan_days"] < 0).sum()),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        preview=changed.head(10),
+    )
+
+
+def update_reposts(engine: Engine, days: list[date]) -> PhaseSummary:
+    """Phase 4: repost clusters within each board, written as repost_cluster_id/repost_count.
+
+    The days' snapshots get their repost_count refreshed from the new clusters.
+    """
+    started = time.perf_counter()
+    frame = posting_queries.postings_frame(engine)
+    computed = reposts.detect_reposts(frame)
+    changed = _changed(frame, computed, ["repost_cluster_id", "repost_count"])
+    written = posting_queries.write_posting_columns(engine, changed)
+    with session_scope(engine) as session:
+        snapshot_queries.refresh_repost_counts(session, days)
+    clustered = computed.filter(pl.col("repost_cluster_id").is_not_null())
+    preview = (
+        frame.join(clustered, on="id", suffix="_new")
+        .sort("repost_count_new", "repost_cluster_id_new", descending=[True, False])
+        .select(
+            "job_board_id",
+            "company",
+            "title",
+            "location",
+            "first_seen",
+            "last_seen",
+            pl.col("repost_cluster_id_new").alias("cluster"),
+            pl.col("repost_count_new").alias("reposts"),
+        )
+        .head(10)
+    )
+    return PhaseSummary(
+        counts={
+            "postings": frame.height,
+            "updated": written,
+            "repost_clusters": clustered["repost_cluster_id"].n_unique(),
+            "reposted_postings": int(
+                (computed["repost_count"] > 0).sum() - clustered["repost_cluster_id"].n_unique()
+            ),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        preview=preview,
+    )
+
+
+def _median(values: pl.Series) -> float | None:
+    median = values.median()
+    return float(median) if median is not None else None
+
+
+def as_of(postings_frame: pl.DataFrame, day: date) -> pl.DataFrame:
+    """The history as it stood at the end of `day`: what a score computed that day saw.
+
+    A backfill scores past days after later days were merged; a posting seen on or after `day`
+    was still active then, and its lifespan so far ends at `day`.
+    """
+    last_seen = pl.col("last_seen")
+    return postings_frame.filter(pl.col("first_seen") <= day).with_columns(
+        is_active=last_seen >= day,
+        disappeared_at=pl.when(last_seen >= day).then(None).otherwise(pl.col("disappeared_at")),
+        last_seen=pl.min_horizontal(last_seen, pl.lit(day)),
+    )
+
+
+def update_scores(engine: Engine, days: list[date]) -> PhaseSummary:
+    """Phase 5: each day's efficiency scores (board, board x role family, board in industry)."""
+    started = time.perf_counter()
+    postings = posting_queries.postings_frame(engine)
+    boards = score_queries.boards_frame(engine)
+    employer = score_queries.employer_surveys_frame(engine)
+    candidate = score_queries.candidate_surveys_frame(engine)
+    tracking_start = postings["first_seen"].min() if postings.height else None
+    written = 0
+    scored = pl.DataFrame()
+    for day in sorted(days):
+        previous = score_queries.scores_of_day(engine, day - timedelta(days=1))
+        scored = scores.efficiency_scores(
+            as_of(postings, day),
+            boards,
+            employer,
+            candidate,
+            as_of=day,
+            tracking_start=tracking_start or day,
+            previous_scores=previous,
+        )
+        written += score_queries.replace_scores(engine, day, scored)
+    ranking = (
+        scored.filter(pl.col("role_family").is_null() & pl.col("industry").is_null())
+        .join(boards.select(job_board_id="id", board="name"), on="job_board_id")
+        .sort("rank")
+        .select(
+            "rank",
+            "board",
+            "overall_score",
+            "grade",
+            "lifespan_score",
+            "repost_score",
+            "employer_survey_score",
+            "candidate_survey_score",
+            "data_completeness",
+            "trend",
+        )
+        if scored.height
+        else None
+    )
+    return PhaseSummary(
+        counts={
+            "days": len(days),
+            "rows_written": written,
+            "boards_scored": ranking.height if ranking is not None else 0,
+            "median_score": _median(ranking["overall_score"]) if ranking is not None else None,
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        preview=ranking.head(10) if ranking is not None else None,
+        table=ranking,
+    )

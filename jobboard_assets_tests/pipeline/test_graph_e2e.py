@@ -1,0 +1,234 @@
+"""The asset graph end to end against the simulator, on SQLite and on PostgreSQL.
+
+Real HTTP on 127.0.0.1, real warehouse, real Dagster instance (dagster-postgres on PostgreSQL);
+runs go through `run_execution`, exactly what `jobboard run` does.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import (
+    JobBoard,
+    JobPosting,
+    PipelineJob,
+    PostingEvent,
+    RawDataSnapshot,
+)
+
+START = date(2026, 2, 2)
+pytestmark = pytest.mark.slow
+
+
+def _postings(engine) -> dict[tuple[str, str], dict[str, Any]]:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(JobBoard.slug, JobPosting).join(JobBoard, JobBoard.id == JobPosting.job_board_id)
+        ).all()
+        return {
+            (slug, posting.external_id): {
+                "first_seen": posting.first_seen,
+                "last_seen": posting.last_seen,
+                "is_active": posting.is_active,
+                "disappeared_at": posting.disappeared_at,
+                "lifespan_days": posting.lifespan_days,
+                "repost_cluster_id": posting.repost_cluster_id,
+                "repost_count": posting.repost_count,
+                "title": posting.title,
+            }
+            for slug, posting in rows
+        }
+
+
+def _expected_from_truth(market, start: date, end: date) -> dict[tuple[str, str], dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """What a pipeline scraping every day from start to end must have stored."""
+    expected = {}
+    for posting in market.truth(start, end)["postings"]:
+        first = date.fromisoformat(posting["first_day"])
+        last = date.fromisoformat(posting["last_day"]) if posting["last_day"] else None
+        still_listed = last is None or last >= end
+        first_seen = max(first, start)
+        last_seen = end if still_listed else last
+        expected[(posting["board"], posting["external_id"])] = {
+            "first_seen": first_seen,
+            "last_seen": last_seen,
+            "is_active": still_listed,
+            "disappeared_at": None if still_listed else last + timedelta(days=1),
+            "lifespan_days": (last_seen - first_seen).days,
+        }
+    return expected
+
+
+def test_consecutive_days_match_ground_truth_exactly(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+    end = START + timedelta(days=5)
+    for offset in range(6):
+        run = jobboard_platform.run(START + timedelta(days=offset))
+        assert run["status"] == "completed", run["errors"]
+
+    stored = _postings(jobboard_platform.engine)
+    expected = _expected_from_truth(jobboard_platform.market, START, end)
+    assert set(stored) == set(expected)
+    columns = ("first_seen", "last_seen", "is_active", "disappeared_at", "lifespan_days")
+    mismatches = [
+        (
+            key,
+            {
+                c: (stored[key][c], expected[key][c])
+                for c in columns
+                if stored[key][c] != expected[key][c]
+            },
+        )
+        for key in expected
+        if any(stored[key][c] != expected[key][c] for c in columns)
+    ]
+    assert mismatches == []
+    assert len(expected) > 500  # the comparison covered a real history
+
+
+def test_a_failing_board_fails_alone_and_heals(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    broken = platform.registry[1].slug
+    platform.run(START)
+    active_before = _active_by_board(platform.engine)
+
+    platform.server.set_fault(broken, "http_500")
+    run = platform.run(START + timedelta(days=1))
+    assert run["status"] == "partial"
+    failed = [job for job in run["jobs"] if job["status"] == "failed"]
+    assert [(job["jobType"], job["board"]) for job in failed] == [("scrape", broken)]
+    assert broken in failed[0]["error"] and "500" in failed[0]["error"]
+    assert any(broken in error for error in run["errors"])
+    # The other boards were applied, the downstream phases ran, the broken board lost nothing.
+    assert _snapshot_boards(platform.engine, START + timedelta(days=1)) == {
+        b.slug for b in platform.registry
+    } - {broken}
+    assert {job["jobType"] for job in run["jobs"] if job["status"] == "completed"} >= {
+        "scrape",
+        "normalize",
+        "lifespan",
+        "repost",
+        "score",
+    }
+    assert _active_by_board(platform.engine)[broken] == active_before[broken]
+
+    platform.server.clear_faults()
+    healed = platform.run(START + timedelta(days=2))
+    assert healed["status"] == "completed", healed["errors"]
+    assert broken in _snapshot_boards(platform.engine, START + timedelta(days=2))
+
+
+def test_rematerializing_a_day_changes_nothing(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    platform.run(START)
+    platform.run(START + timedelta(days=1))
+    before = _state(platform.engine)
+    platform.run(START + timedelta(days=1))
+    assert _state(platform.engine) == before
+
+
+def test_suspect_empty_scrape_closes_nothing(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    board = platform.registry[0].slug
+    platform.run(START)
+    active_before = _active_by_board(platform.engine)[board]
+    platform.server.set_fault(board, "empty")
+    run = platform.run(START + timedelta(days=1))
+    assert run["status"] == "partial"
+    (failed,) = [job for job in run["jobs"] if job["status"] == "failed"]
+    assert failed["board"] == board and "listed 0 postings" in failed["error"]
+    assert _active_by_board(platform.engine)[board] == active_before
+    with session_scope(platform.engine) as session:
+        closed = session.scalar(
+            select(PostingEvent.id)
+            .where(
+                PostingEvent.event_type == "disappeared",
+                PostingEvent.event_date == START + timedelta(days=1),
+            )
+            .join(JobPosting)
+            .join(JobBoard)
+            .where(JobBoard.slug == board)
+        )
+    assert closed is None
+
+
+def _active_by_board(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        rows = session.execute(select(JobBoard.slug, JobPosting.is_active).join(JobPosting)).all()
+    counts: dict[str, int] = {}
+    for slug, active in rows:
+        counts[slug] = counts.get(slug, 0) + int(active)
+    return counts
+
+
+def _snapshot_boards(engine, day: date) -> set[str]:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        return set(
+            session.scalars(
+                select(JobBoard.slug)
+                .join(RawDataSnapshot)
+                .where(RawDataSnapshot.snapshot_date == day)
+            )
+        )
+
+
+def _state(engine):  # type: ignore[no-untyped-def]
+    """Everything a re-run could change, without bookkeeping timestamps."""
+    with session_scope(engine) as session:
+        postings = sorted(
+            tuple(
+                getattr(p, c)
+                for c in (
+                    "job_board_id",
+                    "external_id",
+                    "first_seen",
+                    "last_seen",
+                    "is_active",
+                    "disappeared_at",
+                    "lifespan_days",
+                    "repost_cluster_id",
+                    "repost_count",
+                    "title",
+                    "content_hash",
+                )
+            )
+            for p in session.scalars(select(JobPosting))
+        )
+        events = sorted(
+            (e.job_posting_id, e.event_type, e.event_date)
+            for e in session.scalars(select(PostingEvent))
+        )
+        snapshots = sorted(
+            (
+                s.job_board_id,
+                s.snapshot_date,
+                s.posting_count,
+                s.new_postings,
+                s.active_postings,
+                s.disappeared_postings,
+                s.repost_count,
+            )
+            for s in session.scalars(select(RawDataSnapshot))
+        )
+    return postings, events, snapshots
+
+
+def test_mirror_groups_one_execution_into_one_row_with_the_seeds_jobs(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    run = platform.run(START)
+    boards = len(platform.registry)
+    types = [job["jobType"] for job in run["jobs"]]
+    assert types.count("scrape") == boards and types.count("normalize") == boards
+    assert types.count("lifespan") == types.count("repost") == types.count("score") == 1
+    assert run["total_jobs"] == 2 * boards + 3 == run["completed_jobs"]
+    with session_scope(platform.engine) as session:
+        assert (
+            session.query(PipelineJob).filter_by(pipeline_run_id=run["run_id"]).count()
+            == run["total_jobs"]
+        )
+    scrape = next(job for job in run["jobs"] if job["jobType"] == "scrape")
+    assert scrape["result"]["jobsScraped"] > 0 and "newJobs" in scrape["result"]

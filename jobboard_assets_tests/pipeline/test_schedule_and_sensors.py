@@ -1,0 +1,136 @@
+"""The schedule and the sensors, evaluated with Dagster's own test helpers on a real instance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from dagster import (
+    AddDynamicPartitionsRequest,
+    DeleteDynamicPartitionsRequest,
+    RunRequest,
+    build_schedule_context,
+    build_sensor_context,
+    execute_job,
+    reconstructable,
+)
+from sqlalchemy import func, select
+
+from jobboard_assets.definitions import scrape_job
+from jobboard_assets.defs.execute import sync_registry
+from jobboard_assets.defs.jobs import board_range_tags
+from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.defs.schedules import daily_pipeline_schedule
+from jobboard_assets.defs.sensors import (
+    board_registry_sensor,
+    history_after_scrape_sensor,
+    pipeline_runs_mirror_sensor,
+)
+from jobboard_assets.defs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import JobBoard, PipelineJob, PipelineRun
+
+DAY = date(2026, 2, 2)
+pytestmark = pytest.mark.slow
+
+
+def _evaluate(sensor, platform, resources=None, cursor=None):  # type: ignore[no-untyped-def]
+    """Evaluate a sensor with Dagster's test context on the platform's real instance."""
+    with build_sensor_context(instance=platform.instance, resources=resources, cursor=cursor) as context:
+        return sensor(context)
+
+
+def _resources(platform, tmp_path):  # type: ignore[no-untyped-def]
+    return {
+        "warehouse": WarehouseResource(database_url=platform.warehouse_url),
+        "sources": BoardSourcesResource(
+            boards_file=str(platform.write_registry(tmp_path / "boards.yaml"))
+        ),
+    }
+
+
+def test_schedule_requests_every_enabled_board_once_per_day(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    context = build_schedule_context(
+        instance=platform.instance,
+        scheduled_execution_time=datetime(2026, 2, 2, 2, 0, tzinfo=timezone.utc),
+    )
+    skipped = daily_pipeline_schedule(context)
+    assert "no enabled boards" in skipped.skip_message
+
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    request = daily_pipeline_schedule(context)
+    assert isinstance(request, RunRequest)
+    assert request.run_key == "schedule-2026-02-02"
+    assert request.tags[CHAIN_METRICS_TAG] == "true" and request.tags[TRIGGER_TAG] == "schedule"
+    assert request.tags == {**request.tags, **board_range_tags(enabled, DAY, DAY)}
+    assert request.partition_key_range is not None
+
+
+def test_registry_sensor_syncs_boards_and_partitions(jobboard_platform, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    resources = _resources(platform, tmp_path)
+    result = _evaluate(board_registry_sensor, platform, resources)
+    (add,) = result.dynamic_partitions_requests
+    assert isinstance(add, AddDynamicPartitionsRequest)
+    assert list(add.partition_keys) == [board.slug for board in platform.registry]
+    with session_scope(platform.engine) as session:
+        assert session.scalar(select(func.count()).select_from(JobBoard)) == len(platform.registry)
+
+    platform.instance.add_dynamic_partitions("boards", list(add.partition_keys))
+    dropped = platform.registry.pop()
+    resources = _resources(platform, tmp_path)
+    result = _evaluate(board_registry_sensor, platform, resources)
+    (delete,) = result.dynamic_partitions_requests
+    assert isinstance(delete, DeleteDynamicPartitionsRequest)
+    assert list(delete.partition_keys) == [dropped.slug]
+    with session_scope(platform.engine) as session:
+        board = session.scalars(select(JobBoard).where(JobBoard.slug == dropped.slug)).one()
+        assert board.enabled is False  # disabled, history kept
+
+
+def test_history_sensor_chains_once_after_a_scrape_and_mirror_is_idempotent(
+    jobboard_platform, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    platform.server.set_fault(enabled[0], "http_500")
+    scrape = execute_job(
+        reconstructable(scrape_job),
+        instance=platform.instance,
+        tags={
+            **board_range_tags(enabled, DAY, DAY),
+            EXECUTION_TAG: "exec-1",
+            CHAIN_METRICS_TAG: "true",
+        },
+        raise_on_error=False,
+    )
+    assert not scrape.success  # one board failed: the history must still run
+
+    result = _evaluate(history_after_scrape_sensor, platform)
+    (request,) = result.run_requests
+    assert request.run_key == "history-exec-1"
+    assert request.tags[EXECUTION_TAG] == "exec-1"
+    assert request.partition_key_range.start == request.partition_key_range.end == DAY.isoformat()
+    again = _evaluate(history_after_scrape_sensor, platform, cursor=result.cursor)
+    assert again.run_requests == []
+
+    resources = {"warehouse": WarehouseResource(database_url=platform.warehouse_url)}
+    _evaluate(pipeline_runs_mirror_sensor, platform, resources)
+    row = _pipeline_run(platform.engine, "exec-1")
+    assert row.status == "running"  # the chained history run has not run yet
+    jobs = _job_count(platform.engine)
+    _evaluate(pipeline_runs_mirror_sensor, platform, resources)
+    assert _job_count(platform.engine) == jobs
+    assert _pipeline_run(platform.engine, "exec-1").jobs == row.jobs
+    assert any(enabled[0] in error for error in row.errors)
+
+
+def _pipeline_run(engine, run_id: str) -> PipelineRun:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        return session.scalars(select(PipelineRun).where(PipelineRun.run_id == run_id)).one()
+
+
+def _job_count(engine) -> int:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(PipelineJob)) or 0
