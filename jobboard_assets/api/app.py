@@ -83,17 +83,27 @@ def authorize(authorization: str | None, api_token: str | None) -> None:
                        {"WWW-Authenticate": 'Bearer realm="jobboard"'})
 
 
+RUN_BODY = 'the body must be the JSON object {"action": "run"}'
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused as soon as it grows past MAX_BODY_BYTES (never buffered whole)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise bad_request(f"{RUN_BODY} (at most {MAX_BODY_BYTES} bytes)")
+    return body
+
+
 def parse_run_request(body: bytes) -> None:
     """Accept exactly the JSON object {"action": "run"}."""
-    expected = 'the body must be the JSON object {"action": "run"}'
-    if len(body) > MAX_BODY_BYTES:
-        raise bad_request(f"{expected} (at most {MAX_BODY_BYTES} bytes)")
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError) as error:
-        raise bad_request(f"{expected}: it is not valid JSON") from error
+        raise bad_request(f"{RUN_BODY}: it is not valid JSON") from error
     if payload != {"action": "run"}:
-        raise bad_request(expected)
+        raise bad_request(RUN_BODY)
 
 
 def _get_route(endpoint: Endpoint, engine: Engine) -> Route:
@@ -114,7 +124,7 @@ def create_app(engine: Engine, api_token: str | None) -> Starlette:
     async def run_now(request: Request) -> Response:
         async def compute() -> Any:
             authorize(request.headers.get("authorization"), api_token)
-            parse_run_request(await request.body())
+            parse_run_request(await read_body(request))
             return await run_in_threadpool(request_run, engine)
 
         return await respond(compute, status=202)

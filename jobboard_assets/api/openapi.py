@@ -57,6 +57,14 @@ def _get_operation(endpoint: Endpoint) -> dict[str, Any]:
     }
 
 
+def _static_operation(summary: str, operation_id: str, media_type: str, schema_type: str) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "operationId": operation_id,
+        "responses": {"200": {"description": summary, "content": {media_type: {"schema": {"type": schema_type}}}}},
+    }
+
+
 _RUN_NOW: dict[str, Any] = {
     "summary": "Run Now: request an immediate pipeline execution",
     "description": (
@@ -89,20 +97,8 @@ def openapi_document(endpoints: Sequence[Endpoint], *, run_now_path: str, path: 
     this document itself (at `path`)."""
     paths: dict[str, dict[str, Any]] = {endpoint.path: {"get": _get_operation(endpoint)} for endpoint in endpoints}
     paths[run_now_path]["post"] = _RUN_NOW
-    paths[path] = {
-        "get": {
-            "summary": "This OpenAPI document",
-            "operationId": "getOpenApi",
-            "responses": {"200": {"description": "OpenAPI 3.0", "content": {"application/json": {"schema": {"type": "object"}}}}},
-        }
-    }
-    paths["/"] = {
-        "get": {
-            "summary": "The pipeline monitor page",
-            "operationId": "getMonitor",
-            "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}},
-        }
-    }
+    paths[path] = {"get": _static_operation("This OpenAPI document", "getOpenApi", "application/json", "object")}
+    paths["/"] = {"get": _static_operation("The pipeline monitor page", "getMonitor", "text/html", "string")}
     return {
         "openapi": "3.0.3",
         "info": {

@@ -15,6 +15,7 @@ THIN = "─" * 80
 BAR_WIDTH = 20
 NAME_WIDTH = 30
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+MISSING = "\u2013"  # en dash: no value
 
 
 def _text(value: Any, width: int | None = None) -> str:
@@ -24,7 +25,7 @@ def _text(value: Any, width: int | None = None) -> str:
 
 
 def _number(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    return MISSING if value is None else f"{value:.{digits}f}"
 
 
 def _heading(title: str) -> list[str]:
@@ -35,7 +36,7 @@ def _board_line(board: dict[str, Any], *, medals: bool) -> str:
     medal = MEDALS.get(board["rank"], "  ") if medals else "  "
     return (
         f"{medal} {board['rank']:>2}. {_text(board['boardName'], NAME_WIDTH):<{NAME_WIDTH}} "
-        f"{_number(board['overallScore']):>5}/100 [{board['grade'] or '–'}]"
+        f"{_number(board['overallScore']):>5}/100 [{board['grade'] or MISSING}]"
     )
 
 
@@ -57,7 +58,7 @@ def render(report: dict[str, Any]) -> str:
     for board in report["ranked"]:
         lines.append(
             f"{board['rank']:>4}  {_text(board['boardName'], NAME_WIDTH):<{NAME_WIDTH}} "
-            f"{_number(board['overallScore']):>6} {board['grade'] or '–':<5} "
+            f"{_number(board['overallScore']):>6} {board['grade'] or MISSING:<5} "
             f"{_number(board['lifespanScore']):>8} {_number(board['repostScore']):>8} "
             f"{_number(board['employerSurveyScore']):>8} {_number(board['candidateSurveyScore']):>9}"
         )

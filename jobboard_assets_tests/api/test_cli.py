@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, update
 
 from jobboard_assets.cli import main
+from jobboard_assets.cli.scores import MISSING
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard
 from jobboard_assets_tests.api.seed import BETA, seed
@@ -33,7 +34,7 @@ def test_scores_prints_day_11s_report(warehouse_url: str, seeded: Engine) -> Non
     assert "EFFICIENCY SCORES - 2026-03-10" in lines
     assert {"Total Boards Scored: 3", "Average Score: 49.6/100", "Median Score: 51.6/100"} <= set(lines)
     ranking = [line for line in lines if line.startswith("   1  Alpha Jobs")]
-    assert ranking and ranking[0].split() == ["1", "Alpha", "Jobs", "82.2", "B+", "90.0", "80.0", "70.0", "–"]
+    assert ranking and ranking[0].split() == ["1", "Alpha", "Jobs", "82.2", "B+", "90.0", "80.0", "70.0", MISSING]
     assert any(line.startswith("🥇  1. Alpha Jobs") and line.endswith("82.2/100 [B+]") for line in lines)
     histogram = [line for line in lines if "boards (" in line]
     assert histogram == [

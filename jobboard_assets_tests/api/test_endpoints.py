@@ -12,6 +12,7 @@ import pytest
 import requests
 from sqlalchemy import Engine, text
 
+from jobboard_assets_tests.api.conftest import live_server
 from jobboard_assets_tests.api.seed import (
     ALPHA,
     AS_OF,
@@ -169,7 +170,7 @@ def test_lifespan_actions(base_url: str) -> None:
     ]
     # Beta's 40-day posting (first seen day 1, last seen day 41) disappears on day 42.
     beta_trend = get(base_url, f"/api/lifespan?action=trends&boardId={BETA}&days=120")
-    day_42 = [row for row in beta_trend if row["date"] == "2026-02-12"][0]
+    day_42 = next(row for row in beta_trend if row["date"] == "2026-02-12")
     assert (day_42["disappearedPostings"], day_42["activePostings"]) == (1, 2)
 
     assert get(base_url, f"/api/lifespan?action=percentile&boardId={ALPHA}") == {
@@ -245,3 +246,22 @@ def test_the_openapi_document_lists_every_action_and_parameter(base_url: str) ->
     ]
     assert parameters["boardId"]["schema"]["minimum"] == 1
     assert document["paths"]["/api/pipeline"]["post"]["security"] == [{"bearerAuth": []}]
+
+
+def test_an_empty_warehouse_answers_every_action(engine: Engine) -> None:
+    with live_server(engine, api_token=None) as base_url:
+        assert get(base_url, "/api/pipeline?action=pending") == []
+        assert get(base_url, "/api/pipeline?action=history") == []
+        stats = get(base_url, "/api/pipeline?action=stats")
+        assert (stats["totalRuns"], stats["successRate"], stats["avgDurationSeconds"]) == (0, None, None)
+        for action in ("ranked", "by-role", "by-industry"):
+            assert get(base_url, f"/api/scores?action={action}") == []
+        assert [band["count"] for band in get(base_url, "/api/scores?action=distribution")] == [0] * 5
+        summary = get(base_url, "/api/scores?action=summary")
+        assert (summary["scoreDate"], summary["statistics"]["boardsScored"]) == (None, 0)
+        for action in ("all", "ranked", "by-role", "trends"):
+            assert get(base_url, f"/api/lifespan?action={action}") == []
+        buckets = get(base_url, "/api/lifespan?action=distribution")
+        assert [(bucket["range"], bucket["count"], bucket["percentage"]) for bucket in buckets] == [
+            (label, 0, None) for label in ("0-7", "8-14", "15-30", "31-60", "61-90", "90+")
+        ]

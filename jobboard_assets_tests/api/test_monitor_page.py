@@ -20,7 +20,9 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+    ),
     # One backend is enough for the page: the API's numbers are checked on both in test_endpoints.
     pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True),
 ]
@@ -68,7 +70,8 @@ def test_the_page_shows_stats_runs_errors_and_both_charts(page: Page, problems: 
 
     expect(page.locator("#score-chart rect.bar")).to_have_count(3)
     expect(page.locator("#score-chart text.bar-value")).to_have_text(["82.2 B+", "51.6 D", "15.0 F"])
-    widths = page.locator("#score-chart rect.bar").evaluate_all("bars => bars.map(b => Number(b.getAttribute('width')))")
+    bars = page.locator("#score-chart rect.bar")
+    widths = bars.evaluate_all("bars => bars.map(bar => Number(bar.getAttribute('width')))")
     assert widths[0] > widths[1] > widths[2] > 0
     expect(page.locator("#lifespan-chart rect.bar")).to_have_count(6)
     expect(page.locator("#lifespan-chart text.bar-value")).to_have_text(["2", "1", "1", "1", "1", "1"])

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
