@@ -83,6 +83,7 @@ class PostingHistory:
 
 
 def load_history(engine: Engine) -> PostingHistory:
+    """Both frames, read once per request: every lifespan report is computed from them."""
     postings = postings_frame(engine, _COLUMNS)
     boards = boards_frame(engine).select(job_board_id="id", board_name="name")
     empty = postings.is_empty()
