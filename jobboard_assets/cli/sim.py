@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import threading
 from datetime import date, datetime
 
@@ -58,7 +59,10 @@ def sim() -> None:
 )
 def serve(host: str, port: int, seed: int, n_boards: int, epoch: datetime, fault_options: tuple[str, ...]) -> None:
     """Serve the boards until Ctrl-C."""
-    server = SimServer(_market(seed, n_boards, epoch.date()), host=host, port=port)
+    try:
+        server = SimServer(_market(seed, n_boards, epoch.date()), host=host, port=port)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
         for option in fault_options:
             board, name, params = parse_fault_option(option)
@@ -66,13 +70,20 @@ def serve(host: str, port: int, seed: int, n_boards: int, epoch: datetime, fault
     except ValueError as invalid:
         server.stop()
         raise click.BadParameter(str(invalid), param_hint="--fault") from None
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (`cmd &`)
+        signal.signal(signal_number, lambda *_: stop.set())
     with server:
         click.echo(server.base_url)
-        click.echo(f"{n_boards} boards, seed {seed}; registry: jobboard sim boards --port {port} --seed {seed}", err=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
+        bound_port = server.base_url.rsplit(":", 1)[1]
+        click.echo(
+            f"{n_boards} boards, seed {seed}; their registry: jobboard sim boards --port {bound_port} --seed {seed} "
+            f"--boards {n_boards}. Ctrl-C stops.",
+            err=True,
+        )
+        while not stop.wait(0.5):
+            pass
+    click.echo("stopped", err=True)
 
 
 @sim.command()

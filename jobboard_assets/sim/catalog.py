@@ -124,15 +124,16 @@ def build_catalog(seed: int, n_boards: int) -> tuple[BoardSpec, ...]:
         profile = PROFILES[PROFILE_ORDER[index % len(PROFILE_ORDER)]]
         industry = industries[index]
         if kind in vocab.SINGLE_EMPLOYER_KINDS:
-            company = _company(rng, next(company_names), industry, remote_only=False, n_locations=rng.randint(3, 10))
-            name, slug, companies, category = f"{company.name} Careers", slugify(company.name), (company,), _ats_category(industry)
+            company = _company(rng, next(company_names[industry]), industry, remote_only=False, n_locations=rng.randint(3, 10))
+            # Named after the employer: parsers of one-employer kinds take the board name as the company.
+            name, slug, companies, category = company.name, slugify(company.name), (company,), _ats_category(industry)
         else:
             category = rng.choice(("remote", "tech")) if kind == "rss" else rng.choice(("general", "niche"))
             name = next(board_names)
             slug = slugify(name)
             companies = tuple(
-                _company(rng, next(company_names), industry, remote_only=category == "remote", n_locations=rng.randint(1, 4))
-                for _ in range(rng.randint(15, 50))
+                _company(rng, next(company_names[industry]), industry, remote_only=category == "remote", n_locations=rng.randint(1, 4))
+                for _ in range(rng.randint(15, 40))
             )
         boards.append(_board(rng, slug, name, kind, category, industry, profile, companies, kind == "ashby"))
     return tuple(boards)
@@ -206,12 +207,16 @@ def _spread(rng: random.Random, values: tuple[str, ...], count: int) -> list[str
     return repeated
 
 
-def _company_names(rng: random.Random) -> Iterator[str]:
-    """Unique employer names in a seeded order, so no two boards share an employer."""
-    names = [f"{first} {second}" for first in vocab.COMPANY_FIRST for second in vocab.COMPANY_SECOND]
-    names += [f"{first}{suffix}" for first in vocab.COMPANY_FIRST for suffix in vocab.COMPANY_SUFFIX]
-    rng.shuffle(names)
-    return iter(names)
+def _company_names(rng: random.Random) -> dict[str, Iterator[str]]:
+    """Unique employer names per industry in a seeded order, so no two boards share an employer."""
+    pools: dict[str, Iterator[str]] = {}
+    for industry, words in vocab.COMPANY_WORDS.items():
+        names = [f"{first} {word}" for first in vocab.COMPANY_FIRST for word in words]
+        if industry == "software":
+            names += [f"{first}{suffix}" for first in vocab.COMPANY_FIRST for suffix in vocab.COMPANY_SUFFIX]
+        rng.shuffle(names)
+        pools[industry] = iter(names)
+    return pools
 
 
 def _aggregator_names(rng: random.Random) -> Iterator[str]:

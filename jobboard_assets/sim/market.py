@@ -232,6 +232,8 @@ class _BoardHistory:
         the newest: the others would also be first served on the epoch, and a repost first seen
         in the same crawl as its original is indistinguishable from a parallel opening.
         """
+        if chain[0].published_ordinal > self.epoch_ordinal:
+            return chain
         open_at_epoch = [
             planned
             for planned in chain

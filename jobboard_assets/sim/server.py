@@ -11,6 +11,7 @@ Board endpoints take `date=YYYY-MM-DD` (the day to serve; default: today, UTC). 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -18,7 +19,6 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +32,8 @@ from jobboard_assets.sim.market import Posting, SimulatedMarket
 
 FAULTS_PATH = "/_sim/faults"
 ROBOTS_TXT = b"User-agent: *\nAllow: /\n"
+SHUTDOWN_POLL_SECONDS = 0.05  # how quickly stop() returns
+RENDER_CACHE_SIZE = 64  # responses are up to ~1 MB each
 _PADDING_CHUNK = b" " * 65536
 
 
@@ -56,7 +58,8 @@ class SimServer:
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.sim = self
         self._thread: threading.Thread | None = None
-        self._render_full_board = lru_cache(maxsize=1024)(self._render_uncached)
+        # A scraper asks for each board-day once; the cache serves retries and repeated test reads.
+        self._render_full_board = functools.lru_cache(maxsize=RENDER_CACHE_SIZE)(self._render_uncached)
 
     @property
     def base_url(self) -> str:
@@ -64,7 +67,8 @@ class SimServer:
         return f"http://{host}:{port}"
 
     def start(self) -> SimServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sim-server", daemon=True)
+        serve = functools.partial(self._httpd.serve_forever, poll_interval=SHUTDOWN_POLL_SECONDS)
+        self._thread = threading.Thread(target=serve, name="sim-server", daemon=True)
         self._thread.start()
         return self
 

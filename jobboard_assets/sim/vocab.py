@@ -105,12 +105,18 @@ COMPANY_FIRST: tuple[str, ...] = (
     "Sequoia", "Sierra", "Slate", "Sparrow", "Spruce", "Summit", "Tidal", "Timber", "Topaz", "Tundra",
     "Vale", "Vertex", "Willow", "Wren", "Zephyr",
 )
-COMPANY_SECOND: tuple[str, ...] = (
-    "Analytics", "Bank", "Biotech", "Brands", "Capital", "Care", "Clinic", "Cloud", "Collective",
-    "Dynamics", "Freight", "Goods", "Group", "Health", "Holdings", "Industries", "Labs", "Learning",
-    "Logistics", "Media", "Medical", "Networks", "Partners", "Pay", "Robotics", "Systems",
-    "Technologies", "Works",
-)
+# The second word says what the employer does; words are never shared between industries.
+COMPANY_WORDS: dict[str, tuple[str, ...]] = {
+    "software": ("Labs", "Systems", "Cloud", "Technologies", "Networks", "Analytics", "Software"),
+    "healthcare": ("Health", "Care", "Clinic", "Medical", "Biotech", "Diagnostics"),
+    "finance": ("Capital", "Bank", "Pay", "Partners", "Holdings", "Insurance"),
+    "retail": ("Goods", "Brands", "Market", "Outfitters", "Stores", "Home"),
+    "education": ("Learning", "Academy", "Schools", "Institute", "Tutoring"),
+    "logistics": ("Logistics", "Freight", "Shipping", "Transport", "Couriers"),
+    "manufacturing": ("Industries", "Robotics", "Manufacturing", "Materials", "Works"),
+    "media": ("Media", "Studios", "Publishing", "Collective", "Broadcasting"),
+}
+# Software employers may also be "<first><suffix>" ("Cedarbase").
 COMPANY_SUFFIX: tuple[str, ...] = ("ly", "io", "ify", "hub", "wise", "stack", "base", "works")
 
 # Aggregator boards are named "<prefix> <noun>".
