@@ -128,7 +128,7 @@ def dagster_home(tmp_path: Path, backend: str, postgres_url: str | None) -> Iter
     admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{database}"'))
-    url = base.set(database=database, drivername="postgresql")
+    url = base.set(database=database)  # postgresql+psycopg2: what dagster-postgres speaks
     (home / "dagster.yaml").write_text(
         postgres_instance_yaml(url.render_as_string(hide_password=False))
     )
