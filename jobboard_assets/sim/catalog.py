@@ -128,7 +128,7 @@ def build_catalog(seed: int, n_boards: int) -> tuple[BoardSpec, ...]:
             # Named after the employer: parsers of one-employer kinds take the board name as the company.
             name, slug, companies, category = company.name, slugify(company.name), (company,), _ats_category(industry)
         else:
-            category = rng.choice(("remote", "tech")) if kind == "rss" else rng.choice(("general", "niche"))
+            category = rng.choice(vocab.AGGREGATOR_CATEGORIES[kind])
             name = next(board_names)
             slug = slugify(name)
             companies = tuple(

@@ -25,8 +25,9 @@ INDUSTRIES: tuple[str, ...] = (
     "media",
 )
 
-# Aggregator categories; single-employer boards are "tech" for software and "general" otherwise.
-AGGREGATOR_CATEGORIES: tuple[str, ...] = ("remote", "general", "niche", "tech")
+# Categories an aggregator of each kind draws from (feeds lean remote, like We Work Remotely);
+# single-employer boards are "tech" for software and "general" otherwise.
+AGGREGATOR_CATEGORIES: dict[str, tuple[str, ...]] = {"rss": ("remote", "tech"), "html": ("general", "niche")}
 
 
 @dataclass(frozen=True)
