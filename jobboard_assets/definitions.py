@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, JobDefinition, in_process_executor
+import warnings
+
+from dagster import BetaWarning, Definitions, JobDefinition, in_process_executor
+
+# Deliberate beta APIs (multi-dimension partition mapping, backfill policies; see
+# docs/pipeline.md): say so once here instead of warning on every load.
+warnings.filterwarnings("ignore", category=BetaWarning)
 
 from jobboard_assets.defs.assets import history_assets, scrape_assets, source_assets
 from jobboard_assets.defs.checks import asset_checks

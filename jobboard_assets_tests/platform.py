@@ -16,13 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from dagster import DagsterInstance
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from jobboard_assets.defs.execute import ExecutionRequest, run_execution
 from jobboard_assets.sim.market import SimulatedMarket
+from jobboard_assets.sim.registry import registry_yaml
 from jobboard_assets.sim.server import SimServer
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
@@ -57,25 +57,7 @@ class Platform:
 
     def write_registry(self, path: Path) -> Path:
         """The registry as a boards file (for subprocesses: the daemon, the CLI)."""
-        path.write_text(
-            yaml.safe_dump(
-                {
-                    "boards": [
-                        {
-                            "slug": b.slug,
-                            "name": b.name,
-                            "kind": b.kind,
-                            "url": b.url,
-                            "enabled": b.enabled,
-                            "category": b.category,
-                            "industry": b.industry,
-                            "options": b.options,
-                        }
-                        for b in self.registry
-                    ]
-                }
-            )
-        )
+        path.write_text(registry_yaml(self.registry, "Written by the test platform."))
         return path
 
 

@@ -30,7 +30,7 @@ def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
     """
     from jobboard_assets.sim.market import SimulatedMarket
     from jobboard_assets.sim.server import SimServer
-    from jobboard_assets.sim.boards_file import write_boards_file
+    from jobboard_assets.sim.registry import registry_yaml
 
     market = SimulatedMarket(seed=seed, n_boards=boards)
     with SimServer(market, port=port) as server:
@@ -38,7 +38,9 @@ def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
             registry = REPO_BOARDS_FILE.resolve()
         else:
             registry = config.data_dir() / f"boards.sim-{port}-{seed}-{boards}.yaml"
-            write_boards_file(market, server.base_url, registry)
+            registry.write_text(
+                registry_yaml(market.board_configs(server.base_url), "Written by jobboard demo/dev.")
+            )
         click.echo(
             f"simulated market: {boards} boards (seed {seed}) on {server.base_url}, registry {registry}"
         )

@@ -9,7 +9,7 @@ from dagster import AssetSelection, define_asset_job
 
 from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS, history_assets
 from jobboard_assets.defs.checks import asset_checks
-from jobboard_assets.defs.partitions import board_day_key, board_day_partitions, daily_partitions
+from jobboard_assets.defs.partitions import board_day_key
 from jobboard_assets.defs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 
 SCRAPE_JOB = "scrape_boards"
@@ -18,14 +18,12 @@ HISTORY_JOB = "daily_history"
 scrape_boards_job = define_asset_job(
     SCRAPE_JOB,
     selection=AssetSelection.assets(BOARD_POSTINGS, RAW_DATA_SNAPSHOTS),
-    partitions_def=board_day_partitions,
     description="Phases 1-2 for a range of board-days: scrape, merge, snapshot.",
 )
 daily_history_job = define_asset_job(
     HISTORY_JOB,
     selection=AssetSelection.assets(*history_assets).without_checks()
     | AssetSelection.checks(*asset_checks),
-    partitions_def=daily_partitions,
     description="Phases 3-5 for a range of days: lifespans, reposts, scores, and the data checks.",
 )
 
