@@ -92,10 +92,11 @@ def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl
     """(block, title_key) -> `canonical_title_key` / `canonical_title_key_id`, merging titles
     with token_sort_ratio >= the threshold inside one board+company+location block.
 
-    Only titles with the same protected tokens (levels, seniority, numbers) are compared, and
-    only pairs whose lengths allow the ratio at all; the scored pairs therefore stay few.
-    Merges are transitive (connected components); the canonical title is the smallest key of
-    its component, so the result does not depend on row order.
+    Candidate pairs come from a join within the block, restricted to titles with the same
+    protected tokens (levels, seniority, numbers) and to lengths that allow the ratio at all;
+    they are scored in one pass over the pairs (rapidfuzz's matrix functions need numpy, which
+    is not installed). Merges are transitive (connected components); the canonical title is the
+    smallest key of its component, so the result does not depend on row order.
     """
     threshold = settings.fuzzy_title_min_ratio
     assert threshold is not None
