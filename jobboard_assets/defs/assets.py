@@ -9,6 +9,7 @@ over the whole history, in a separate run that is launched also when some boards
 
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
 
 from dagster import (
@@ -36,7 +37,7 @@ from jobboard_assets.defs.partitions import (
 from jobboard_assets.defs.metadata import phase_metadata
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.pipeline import history
-from jobboard_assets.pipeline.board_day import BoardDayOutcome, process_board_day
+from jobboard_assets.pipeline.board_day import BoardDayOutcome, process_board_days
 from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
@@ -54,6 +55,8 @@ class ScrapeConfig(Config):
     """A listing smaller than this share of the board's active postings is not believed."""
     suspect_min_active: int = SuspectRule.min_active
     """The ratio rule applies to boards with at least this many active postings."""
+    parallel_boards: int = 4
+    """Boards scraped at once (requests to one host stay spaced by its minimum interval)."""
 
 
 @multi_asset(
@@ -97,27 +100,36 @@ def scrape_and_snapshot(
         boards = {board.slug: board for board in list_boards(session)}
         board_ids = board_ids_by_slug(session)
     errors: dict[str, str] = {}
-    with sources.client() as client:
-        for slug, days in sorted(days_by_board.items()):
-            for day in sorted(days):
-                key = str(board_day_key(slug, day))
-                board = boards.get(slug)
-                if board is None:
-                    errors[key] = f"board '{slug}' is not in job_boards (sync the registry first)"
-                    break
-                try:
-                    outcome = process_board_day(
-                        warehouse.engine, board_ids[slug], board, day, client, rule
-                    )
-                except Exception as error:  # noqa: BLE001 - any failure is this board's alone
-                    errors[key] = f"board '{slug}' {day}: {error}"
-                    context.log.error(errors[key])
-                    break  # later days of this board would merge over a gap
-                yield from _materializations(key, outcome)
+    with sources.client() as client, ThreadPoolExecutor(config.parallel_boards) as pool:
+        # Boards are independent: fetch them concurrently (the client keeps per-host politeness);
+        # each board's days run in order in one worker, each day its own transaction.
+        runs = [
+            pool.submit(
+                process_board_days,
+                warehouse.engine,
+                board_ids.get(slug),
+                boards.get(slug),
+                slug,
+                sorted(days),
+                client,
+                rule,
+            )
+            for slug, days in sorted(days_by_board.items())
+        ]
+        for finished in as_completed(runs):
+            outcomes, failure = finished.result()
+            for outcome in outcomes:
+                yield from _materializations(
+                    str(board_day_key(outcome.board, outcome.day)), outcome
+                )
                 context.log.info(
-                    f"{slug} {day}: {outcome.scraped} listed, {outcome.new} new, "
+                    f"{outcome.board} {outcome.day}: {outcome.scraped} listed, {outcome.new} new, "
                     f"{outcome.disappeared} gone, {outcome.active} active"
                 )
+            if failure is not None:
+                key = str(board_day_key(failure.board, failure.day))
+                errors[key] = str(failure)
+                context.log.error(errors[key])
     if errors:
         raise Failure(
             description=f"{len(errors)} board-day(s) failed; the other boards were applied:\n"

@@ -88,6 +88,42 @@ def process_board_day(
     )
 
 
+@dataclass(frozen=True)
+class BoardDayFailure:
+    """Why a board-day was not applied (and so neither were the board's later days)."""
+
+    board: str
+    day: date
+    reason: str
+
+    def __str__(self) -> str:
+        return f"board '{self.board}' {self.day}: {self.reason}"
+
+
+def process_board_days(
+    engine: Engine,
+    job_board_id: int | None,
+    board: BoardConfig | None,
+    slug: str,
+    days: list[date],
+    client: PoliteHttpClient,
+    rule: SuspectRule,
+) -> tuple[list[BoardDayOutcome], BoardDayFailure | None]:
+    """A board's days in order, stopping at the first failure: later days would merge over a gap.
+
+    Any error of this board is caught here and returned, so it can never affect another board.
+    """
+    if board is None or job_board_id is None:
+        return [], BoardDayFailure(slug, days[0], "not in job_boards (sync the registry first)")
+    outcomes = []
+    for day in days:
+        try:
+            outcomes.append(process_board_day(engine, job_board_id, board, day, client, rule))
+        except Exception as error:  # noqa: BLE001 - whatever it is, it is this board's alone
+            return outcomes, BoardDayFailure(slug, day, str(error))
+    return outcomes, None
+
+
 def snapshot_row(job_board_id: int, result: ScrapeResult, counts: DayCounts) -> dict[str, Any]:
     """Phase 2: the seed's snapshot of a board-day, with the full listing in `data`."""
     stats = {
