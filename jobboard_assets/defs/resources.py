@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
@@ -11,6 +13,8 @@ from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.sources.registry import load_registry
 from jobboard_assets.warehouse.db import make_engine
+
+RETRY_BACKOFF_ENV = "JOBBOARD_HTTP_RETRY_BACKOFF_SECONDS"
 
 
 class WarehouseResource(ConfigurableResource):
@@ -51,6 +55,12 @@ class BoardSourcesResource(ConfigurableResource):
     connect_timeout_seconds: float = HttpSettings.connect_timeout
     read_timeout_seconds: float = HttpSettings.read_timeout
     retries: int = HttpSettings.retries
+    retry_backoff_seconds: float | None = Field(
+        default=None,
+        description="Backoff factor and jitter between retries; unset: "
+        f"{RETRY_BACKOFF_ENV} at run time, else {HttpSettings.backoff_factor:g} s (tests shorten "
+        "it so that fault runs take seconds, not minutes).",
+    )
     max_response_bytes: int = HttpSettings.max_bytes
 
     def registry(self) -> list[BoardConfig]:
@@ -59,12 +69,17 @@ class BoardSourcesResource(ConfigurableResource):
 
     def client(self) -> PoliteHttpClient:
         """A fresh client (one requests.Session) for one run."""
+        backoff = self.retry_backoff_seconds
+        if backoff is None:
+            backoff = float(os.environ.get(RETRY_BACKOFF_ENV) or HttpSettings.backoff_factor)
         return PoliteHttpClient(
             HttpSettings(
                 user_agent=self.user_agent,
                 connect_timeout=self.connect_timeout_seconds,
                 read_timeout=self.read_timeout_seconds,
                 retries=self.retries,
+                backoff_factor=backoff,
+                backoff_jitter=backoff,  # production: 1 s and 1 s, so one knob scales both
                 max_bytes=self.max_response_bytes,
             )
         )
