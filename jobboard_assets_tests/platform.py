@@ -72,6 +72,10 @@ def postgres_instance_yaml(url: str) -> str:
         run_monitoring:
           enabled: true
           poll_interval_seconds: 2
+          free_slots_after_run_end_seconds: 1
+        concurrency:
+          pools:
+            default_limit: 1
         telemetry:
           enabled: false
         """)
@@ -90,6 +94,10 @@ SQLITE_INSTANCE_YAML = textwrap.dedent("""\
     run_monitoring:
       enabled: true
       poll_interval_seconds: 2
+      free_slots_after_run_end_seconds: 1
+    concurrency:
+      pools:
+        default_limit: 1
     telemetry:
       enabled: false
     """)
