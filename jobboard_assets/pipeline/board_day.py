@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from jobboard_assets.pipeline.merge import SuspectRule, plan_merge
+from jobboard_assets.pipeline.pause import pause_mid_write
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig, ScrapeResult
@@ -70,6 +71,7 @@ def process_board_day(
         )
         plan = plan_merge(stored, result.records, day, rule)
         postings.apply_merge_plan(session, job_board_id, plan)
+        pause_mid_write(board.slug)  # test-only, inert unless asked for: see pipeline/pause.py
         counts = postings.day_counts(session, job_board_id, day)
         snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
     return BoardDayOutcome(
