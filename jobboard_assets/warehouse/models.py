@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -273,3 +274,99 @@ class CandidateSurvey(Base):
     comments: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+# --- daily analytics (the `lifespan_metrics` and `repost_frequency` assets) -----------------
+# Each row describes one board (role_family NULL) or one role family across all boards
+# (job_board_id NULL) as of `metric_date`; a day's rows are replaced whole on every run.
+
+
+def _analytics_table_args(table: str, *key: str) -> tuple[Any, ...]:
+    """Indexes and the one-scope check shared by the analytics tables.
+
+    The unique index coalesces the NULL side of the scope, so one board (or role family) has
+    one row per day (and per `key`) on both backends, where a plain unique constraint would
+    treat every NULL as distinct.
+    """
+    return (
+        Index(None, "metric_date"),
+        Index(None, "job_board_id"),
+        Index(
+            f"uq_{table}_date_scope",
+            "metric_date",
+            text("coalesce(job_board_id, 0)"),
+            text("coalesce(role_family, '')"),
+            *key,
+            unique=True,
+        ),
+        CheckConstraint("(job_board_id IS NULL) <> (role_family IS NULL)", name="one_scope"),
+    )
+
+
+class AnalyticsScopeMixin:
+    """The day and the scope of an analytics row, listed first in its table (`sort_order`)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    metric_date: Mapped[date] = mapped_column(Date, nullable=False, sort_order=-1)
+    job_board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), sort_order=-1
+    )
+    role_family: Mapped[str | None] = mapped_column(String(100), sort_order=-1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class LifespanMetric(AnalyticsScopeMixin, Base):
+    """Day 9's lifespan statistics of closed postings, the Kaplan-Meier median and open ages."""
+
+    __tablename__ = "lifespan_metrics"
+    __table_args__ = _analytics_table_args(__tablename__)
+
+    postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    active_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    closed_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    left_censored_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    exact_closed_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    lifespan_mean_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_median_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_p25_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_p75_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_p90_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_min_days: Mapped[int | None] = mapped_column(Integer)
+    lifespan_max_days: Mapped[int | None] = mapped_column(Integer)
+    km_median_days: Mapped[int | None] = mapped_column(Integer)
+    km_median_reached: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    km_median_floor_days: Mapped[int | None] = mapped_column(Integer)
+    km_p75_days: Mapped[int | None] = mapped_column(Integer)
+    active_age_mean_days: Mapped[float | None] = mapped_column(Float)
+    active_share_over_30d: Mapped[float | None] = mapped_column(Float)
+    active_share_over_60d: Mapped[float | None] = mapped_column(Float)
+    active_share_over_90d: Mapped[float | None] = mapped_column(Float)
+
+
+class LifespanDistribution(AnalyticsScopeMixin, Base):
+    """Closed postings (not left-censored) per day-9 lifespan bucket, every bucket listed."""
+
+    __tablename__ = "lifespan_distribution"
+    __table_args__ = _analytics_table_args(__tablename__, "bucket")
+
+    bucket: Mapped[str] = mapped_column(String(20), nullable=False)
+    min_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    max_days: Mapped[int | None] = mapped_column(Integer)
+    postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    percentage: Mapped[float | None] = mapped_column(Float)
+
+
+class RepostFrequency(AnalyticsScopeMixin, Base):
+    """Day 10's repost frequency: reposts of an earlier posting, clusters, rate, gap, flag."""
+
+    __tablename__ = "repost_frequency"
+    __table_args__ = _analytics_table_args(__tablename__)
+
+    postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    reposts: Mapped[int] = mapped_column(Integer, nullable=False)
+    clustered_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    repost_clusters: Mapped[int] = mapped_column(Integer, nullable=False)
+    repost_rate_pct: Mapped[float] = mapped_column(Float, nullable=False)
+    median_repost_gap_days: Mapped[float | None] = mapped_column(Float)
+    chronic_clusters: Mapped[int] = mapped_column(Integer, nullable=False)
+    flagged: Mapped[bool] = mapped_column(Boolean, nullable=False)
