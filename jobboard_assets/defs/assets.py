@@ -37,7 +37,11 @@ from jobboard_assets.defs.partitions import (
 from jobboard_assets.defs.metadata import phase_metadata
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.pipeline import history
-from jobboard_assets.pipeline.board_day import BoardDayOutcome, process_board_days
+from jobboard_assets.pipeline.board_day import (
+    PARALLEL_BOARDS,
+    BoardDayOutcome,
+    process_board_days,
+)
 from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
@@ -55,7 +59,7 @@ class ScrapeConfig(Config):
     """A listing smaller than this share of the board's active postings is not believed."""
     suspect_min_active: int = SuspectRule.min_active
     """The ratio rule applies to boards with at least this many active postings."""
-    parallel_boards: int = 4
+    parallel_boards: int = PARALLEL_BOARDS
     """Boards scraped at once (requests to one host stay spaced by its minimum interval)."""
 
 
@@ -116,20 +120,21 @@ def scrape_and_snapshot(
             )
             for slug, days in sorted(days_by_board.items())
         ]
+        applied = 0
         for finished in as_completed(runs):
             outcomes, failure = finished.result()
             for outcome in outcomes:
+                # The counts go into each partition's metadata, not into log lines: every log
+                # line is one more stored event (tens of ms each on a SQLite instance).
                 yield from _materializations(
                     str(board_day_key(outcome.board, outcome.day)), outcome
                 )
-                context.log.info(
-                    f"{outcome.board} {outcome.day}: {outcome.scraped} listed, {outcome.new} new, "
-                    f"{outcome.disappeared} gone, {outcome.active} active"
-                )
+            applied += len(outcomes)
             if failure is not None:
                 key = str(board_day_key(failure.board, failure.day))
                 errors[key] = str(failure)
                 context.log.error(errors[key])
+    context.log.info(f"{applied} board-day(s) applied, {len(errors)} failed")
     if errors:
         raise Failure(
             description=f"{len(errors)} board-day(s) failed; the other boards were applied:\n"

@@ -19,6 +19,10 @@ from jobboard_assets.warehouse.queries import postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
 
 
+PARALLEL_BOARDS = 4
+"""Boards scraped at once by default: enough to overlap network waits on two cores."""
+
+
 @dataclass(frozen=True)
 class BoardDayOutcome:
     """What a board-day looks like after it was applied; the partition's metadata and job result.

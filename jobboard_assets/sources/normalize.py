@@ -10,10 +10,10 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime
-from functools import lru_cache
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
-from bs4 import BeautifulSoup
+import lxml.html
 
 from jobboard_assets.sources.places import PLACES
 from jobboard_assets.sources.records import PostingRecord
@@ -104,6 +104,12 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # fmt: on
 
+# Each rule's phrases as one alternation: " (?:a|b) " matches where any " a " or " b " would.
+_ROLE_FAMILY_PATTERNS = tuple(
+    (family, re.compile(" (?:" + "|".join(map(re.escape, phrases)) + ") "))
+    for family, phrases in ROLE_FAMILY_RULES
+)
+
 # Gender markers of German/Austrian/French ads: "(m/w/d)", "(f/m/x)", "[w/m/d]", "(all genders)".
 _GENDER_TOKEN = r"(?:m|w|f|d|x|h|i|div|divers|\*)"
 _GENDER_MARKER = re.compile(
@@ -123,7 +129,6 @@ _CLAUSE_START = re.compile(r"\s+[-–—]\s+|\s*[|,]\s*|\s+/\s+|\s*[(\[]")
 # Splits a trailing clause into places: "new york, ny", "remote - eu", "berlin or munich".
 _PLACE_SEPARATOR = re.compile(r"\s*(?:[,|/()\[\]–—]|\s-\s|\bor\b|\band\b|&)\s*")
 _NOT_A_WORD = re.compile(r"[^\w+#]+|_")
-_WHITESPACE = re.compile(r"\s+")
 _ARRANGEMENT_PREFIXES = frozenset({"remote", "hybrid", "onsite", "fully"})
 _ARRANGEMENT_SUFFIXES = frozenset({"remote", "hybrid", "onsite", "based", "only"})
 _ABBREVIATIONS = {"sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior"}
@@ -140,6 +145,8 @@ _INVISIBLE_TAGS = ("script", "style", "template", "noscript", "head")
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: "Zürich" and "zurich" compare equal."""
+    if text.isascii():  # nearly every title: nothing to fold but case
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -175,8 +182,8 @@ def classify_role_family(title: str, department: str | None = None) -> str:
     for text in (title, department):
         if text:
             padded = f" {normalize_title(text)} "
-            for family, phrases in ROLE_FAMILY_RULES:
-                if any(f" {phrase} " in padded for phrase in phrases):
+            for family, pattern in _ROLE_FAMILY_PATTERNS:
+                if pattern.search(padded):
                     return family
     return "other"
 
@@ -254,14 +261,16 @@ def html_to_text(markup: str | None) -> str | None:
     """Readable text of an HTML fragment: one line per block, no tags, no blank lines."""
     if markup is None:
         return None
-    if "<" in markup or "&" in markup:
-        soup = BeautifulSoup(markup, "lxml")
-        for element in soup(_INVISIBLE_TAGS):
-            element.decompose()
-        for element in soup(_BLOCK_TAGS):
-            element.insert_before("\n")
-            element.insert_after("\n")
-        markup = soup.get_text()
+    if ("<" in markup or "&" in markup) and markup.strip():
+        # lxml directly: the same tree BeautifulSoup would build with its lxml builder, at a
+        # tenth of the cost (profiled: this was a third of a cold day's parsing).
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+        for element in root.iter(*_INVISIBLE_TAGS):
+            element.drop_tree()
+        for element in root.iter(*_BLOCK_TAGS):
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+        markup = root.text_content()
     return _optional_text(markup)
 
 
@@ -351,7 +360,7 @@ def _place_pieces(clause: str) -> list[str]:
 
 
 def _collapse(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits on the same Unicode whitespace as \s
 
 
 def _optional(text: str | None) -> str | None:

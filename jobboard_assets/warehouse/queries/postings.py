@@ -75,8 +75,8 @@ def apply_merge_plan(session: Session, job_board_id: int, plan: MergePlan) -> No
     now = utcnow()
     events: list[dict[str, Any]] = []
     if plan.inserts:
-        inserted = session.execute(
-            insert(JobPosting).returning(JobPosting.id),
+        inserted = session.connection().execute(
+            insert(_postings).returning(_postings.c.id),
             [
                 {
                     "job_board_id": job_board_id,

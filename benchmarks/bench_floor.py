@@ -1,0 +1,241 @@
+"""The floor, side by side: one simulated day of 33 boards, bare Python vs through Dagster.
+
+(a) bare: the same phase functions (scrape + merge + snapshot per board, then lifespans,
+    reposts, scores) called from one plain Python process, no Dagster at all;
+(b) `jobboard run`: one pipeline execution through Dagster on the embedded instance (two runs
+    executed in-process, events stored, mirrored into pipeline_runs);
+(c) the schedule's path: the same two runs, each in a fresh run-worker process as the daemon
+    launches them (`dagster job execute`), plus the mirror.
+
+Each measurement runs in a fresh process on a fresh warehouse and Dagster home; the simulator
+runs in its own process and is warmed up first (its first request for a day generates it).
+Run: `.venv/bin/python benchmarks/bench_floor.py [--repeats 3] [--boards 33]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import (  # noqa: E402
+    BIN,
+    board_slugs,
+    peak_rss_mb,
+    platform_env,
+    run_child,
+    simulator,
+    spread,
+    write_results,
+)
+
+DAY = date(2026, 3, 2)
+VARIANTS = ("bare", "jobboard_run", "schedule_path")
+
+
+def bare(registry: Path) -> dict[str, float]:
+    """Phases 1-5 with no orchestrator: the work itself."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jobboard_assets import config
+    from jobboard_assets.pipeline import history
+    from jobboard_assets.pipeline.board_day import PARALLEL_BOARDS, process_board_days
+    from jobboard_assets.pipeline.merge import SuspectRule
+    from jobboard_assets.sources.http import PoliteHttpClient
+    from jobboard_assets.sources.registry import load_registry
+    from jobboard_assets.warehouse import migrate
+    from jobboard_assets.warehouse.db import make_engine, session_scope
+    from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
+
+    started = time.perf_counter()
+    engine = make_engine(config.database_url())
+    migrate.ensure_current(engine)
+    boards = load_registry(registry)
+    with session_scope(engine) as session:
+        sync_boards(session, boards)
+        ids = board_ids_by_slug(session)
+    rule = SuspectRule()
+    with PoliteHttpClient() as client, ThreadPoolExecutor(PARALLEL_BOARDS) as pool:
+        results = list(
+            pool.map(
+                lambda board: process_board_days(
+                    engine, ids[board.slug], board, board.slug, [DAY], client, rule
+                ),
+                boards,
+            )
+        )
+    failures = [failure for _, failure in results if failure]
+    if failures:
+        raise RuntimeError(f"bare run failed: {failures[:3]}")
+    scraped = time.perf_counter()
+    history.update_lifespans(engine)
+    history.update_reposts(engine, [DAY])
+    history.update_scores(engine, [DAY])
+    done = time.perf_counter()
+    return {
+        "seconds": done - started,
+        "scrape_seconds": scraped - started,
+        "history_seconds": done - scraped,
+    }
+
+
+def jobboard_run(registry: Path) -> dict[str, float]:
+    """What `jobboard run --date DAY` does, timed from the start of the work."""
+    from dagster import DagsterInstance
+
+    from jobboard_assets import config
+    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
+    from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.sources.registry import load_registry
+    from jobboard_assets.warehouse.db import make_engine
+
+    started = time.perf_counter()
+    ensure_dagster_home()
+    with DagsterInstance.get() as instance:
+        run = run_execution(
+            instance,
+            make_engine(config.database_url()),
+            load_registry(registry),
+            ExecutionRequest(first_day=DAY, last_day=DAY),
+        )
+    if run["status"] != "completed":
+        raise RuntimeError(f"jobboard run ended {run['status']}: {run['errors'][:3]}")
+    return {"seconds": time.perf_counter() - started}
+
+
+def schedule_path(registry: Path) -> dict[str, float]:
+    """The two runs in fresh run-worker processes, as the daemon launches them."""
+    import os
+    import subprocess
+
+    from dagster import DagsterInstance
+
+    from jobboard_assets import config
+    from jobboard_assets.defs import mirror
+    from jobboard_assets.defs.execute import sync_registry
+    from jobboard_assets.defs.jobs import board_range_tags, day_range_tags
+    from jobboard_assets.defs.tags import EXECUTION_TAG
+    from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.sources.registry import load_registry
+    from jobboard_assets.warehouse.db import make_engine
+
+    started = time.perf_counter()
+    ensure_dagster_home()
+    engine = make_engine(config.database_url())
+    with DagsterInstance.get() as instance:
+        enabled = sync_registry(instance, engine, load_registry(registry))
+        for job, tags in (
+            ("scrape_boards", board_range_tags(enabled, DAY, DAY)),
+            ("daily_history", day_range_tags(DAY, DAY)),
+        ):
+            subprocess.run(
+                [
+                    BIN / "dagster",
+                    "job",
+                    "execute",
+                    "-m",
+                    "jobboard_assets.definitions",
+                    "-j",
+                    job,
+                    "--tags",
+                    json.dumps({**tags, EXECUTION_TAG: "bench"}),
+                ],
+                check=True,
+                capture_output=True,
+                env=os.environ,
+            )
+        (run,) = mirror.mirror_executions(instance, engine, ["bench"])
+    if run["status"] != "completed":
+        raise RuntimeError(f"schedule path ended {run['status']}: {run['errors'][:3]}")
+    return {"seconds": time.perf_counter() - started}
+
+
+def child(variant: str, registry: Path) -> None:
+    figures = {"bare": bare, "jobboard_run": jobboard_run, "schedule_path": schedule_path}[variant](
+        registry
+    )
+    print(json.dumps({**figures, "rss_mb": peak_rss_mb()}))
+
+
+def warm_up(registry: Path) -> None:
+    """Fetch every board once so the simulator has generated the day before timing starts."""
+    from jobboard_assets.sources.fetch import scrape_board
+    from jobboard_assets.sources.http import PoliteHttpClient
+    from jobboard_assets.sources.registry import load_registry
+
+    with PoliteHttpClient() as client:
+        for board in load_registry(registry):
+            scrape_board(board, DAY, client)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--boards", type=int, default=33)
+    parser.add_argument("--child", nargs=2, metavar=("VARIANT", "REGISTRY"))
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    results: dict[str, dict[str, object]] = {}
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        simulator(args.boards, directory=Path(scratch)) as registry,
+    ):
+        warm_up(registry)
+        for variant in VARIANTS:
+            runs = [
+                run_child(
+                    [__file__, "--child", variant, str(registry)],
+                    platform_env(Path(scratch) / f"{variant}-{attempt}", registry),
+                )
+                for attempt in range(args.repeats)
+            ]
+            results[variant] = {
+                "seconds": spread([run["seconds"] for run in runs]),
+                "process_seconds": spread([run["process_seconds"] for run in runs]),
+                "peak_rss_mb": max(run["rss_mb"] for run in runs),
+                **(
+                    {
+                        "scrape_seconds": spread([r["scrape_seconds"] for r in runs]),
+                        "history_seconds": spread([r["history_seconds"] for r in runs]),
+                    }
+                    if variant == "bare"
+                    else {}
+                ),
+            }
+            print(
+                f"{variant:<14} work {results[variant]['seconds']}  whole process "
+                f"{results[variant]['process_seconds']}  peak RSS {results[variant]['peak_rss_mb']} MB"
+            )
+        boards = len(board_slugs(registry))
+    ratios = {
+        measure: {
+            variant: round(
+                results[variant][measure]["median"] / results["bare"][measure]["median"], 2
+            )  # type: ignore[index]
+            for variant in VARIANTS[1:]
+        }
+        for measure in ("seconds", "process_seconds")
+    }
+    print(f"ratio to the bare floor (medians; work / whole process): {ratios}")
+    write_results(
+        "floor",
+        {
+            "day": DAY,
+            "boards": boards,
+            "repeats": args.repeats,
+            "variants": results,
+            "ratio_to_bare": ratios,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""What every benchmark shares: the simulator in its own process, fresh platforms, timing, output.
+
+Benchmarks measure, they never assert. Each figure is repeated and reported as min / median /
+max seconds with the peak RSS of the process that did the work, and written to
+`benchmarks/results/<name>.json` together with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+BIN = Path(sys.executable).parent
+
+
+def spread(times: list[float]) -> dict[str, float]:
+    """min / median / max of repeated timings, in seconds."""
+    return {
+        "min": round(min(times), 3),
+        "median": round(statistics.median(times), 3),
+        "max": round(max(times), 3),
+    }
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def machine() -> dict[str, Any]:
+    """The machine the figures came from."""
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def write_results(name: str, results: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({"machine": machine(), **results}, indent=2, default=str) + "\n")
+    print(f"wrote {path}")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def simulator(boards: int, seed: int = 42, directory: Path | None = None) -> Iterator[Path]:
+    """`jobboard sim serve` in its own process (the boards are remote, as in real life);
+    yields the registry file that points at it."""
+    port = free_port()
+    directory = directory or Path(os.environ.get("TMPDIR", "/tmp"))
+    registry = directory / f"boards-{boards}-{port}.yaml"
+    subprocess.run(
+        [
+            BIN / "jobboard",
+            "sim",
+            "boards",
+            "--port",
+            str(port),
+            "--seed",
+            str(seed),
+            "--boards",
+            str(boards),
+            "-o",
+            str(registry),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [
+            BIN / "jobboard",
+            "sim",
+            "serve",
+            "--port",
+            str(port),
+            "--seed",
+            str(seed),
+            "--boards",
+            str(boards),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        yield registry
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for_port(port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the simulator did not answer on port {port}")
+
+
+def platform_env(directory: Path, registry: Path) -> dict[str, str]:
+    """Environment for a fresh embedded platform in `directory` (warehouse + Dagster home)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if key != "DAGSTER_HOME"}
+    return {
+        **env,  # the embedded Dagster home is created under JOBBOARD_DATA_DIR
+        "JOBBOARD_DATA_DIR": str(directory),
+        "JOBBOARD_BOARDS_FILE": str(registry),
+        "JOBBOARD_DATABASE_URL": f"sqlite:///{directory / 'warehouse.db'}",
+    }
+
+
+def board_slugs(registry: Path) -> list[str]:
+    return [board["slug"] for board in yaml.safe_load(registry.read_text())["boards"]]
+
+
+def run_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run `python <benchmark> --child ...` in a fresh process and return the JSON it prints.
+
+    A fresh process per measurement: caches start cold and the RSS is that run's own, as for a
+    scheduled run, which the daemon starts in a new process every day. `process_seconds` is the
+    whole process, imports included; the child's own `seconds` cover the work only.
+    """
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, *args], env=env, cwd=REPO, capture_output=True, text=True, check=False
+    )
+    process_seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise RuntimeError(f"{args} failed:\n{completed.stderr[-3000:]}")
+    return {
+        **json.loads(completed.stdout.strip().splitlines()[-1]),
+        "process_seconds": process_seconds,
+    }
