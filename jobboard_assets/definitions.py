@@ -13,6 +13,7 @@ warnings.filterwarnings("ignore", category=BetaWarning)
 from jobboard_assets.defs.assets import history_assets, scrape_assets, source_assets
 from jobboard_assets.defs.checks import asset_checks
 from jobboard_assets.defs.jobs import HISTORY_JOB, SCRAPE_JOB, daily_history_job, scrape_boards_job
+from jobboard_assets.defs.metric_assets import metric_assets
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.defs.schedules import daily_pipeline_schedule
 from jobboard_assets.defs.sensors import (
@@ -23,7 +24,7 @@ from jobboard_assets.defs.sensors import (
 )
 
 defs = Definitions(
-    assets=[*scrape_assets, *history_assets, *source_assets],
+    assets=[*scrape_assets, *history_assets, *metric_assets, *source_assets],
     asset_checks=asset_checks,
     jobs=[scrape_boards_job, daily_history_job],
     schedules=[daily_pipeline_schedule],

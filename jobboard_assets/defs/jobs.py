@@ -9,6 +9,7 @@ from dagster import AssetSelection, define_asset_job
 
 from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS, history_assets
 from jobboard_assets.defs.checks import asset_checks
+from jobboard_assets.defs.metric_assets import metric_assets
 from jobboard_assets.defs.partitions import board_day_key
 from jobboard_assets.defs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 
@@ -23,6 +24,7 @@ scrape_boards_job = define_asset_job(
 daily_history_job = define_asset_job(
     HISTORY_JOB,
     selection=AssetSelection.assets(*history_assets).without_checks()
+    | AssetSelection.assets(*metric_assets).without_checks()
     | AssetSelection.checks(*asset_checks),
     description="Phases 3-5 for a range of days: lifespans, reposts, scores, and the data checks.",
 )

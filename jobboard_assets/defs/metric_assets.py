@@ -1,0 +1,56 @@
+"""Day 9 and day 10's analytics as daily assets: thin wrappers over `pipeline.analytics`.
+
+They sit beside the phases they describe (lifespans after phase 3, repost frequency after phase
+4) in the daily history run, and store per board and per role family what the history looked
+like on each partition day, which the views `board_lifespan_stats`,
+`role_family_lifespan_stats` and `board_repost_frequency_stats` read.
+"""
+
+from datetime import date
+
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, asset
+
+from jobboard_assets.defs.assets import posting_lifespans, posting_reposts
+from jobboard_assets.defs.metadata import phase_metadata
+from jobboard_assets.defs.partitions import daily_partitions
+from jobboard_assets.defs.resources import WarehouseResource
+from jobboard_assets.pipeline import analytics
+
+
+def _days(context: AssetExecutionContext) -> list[date]:
+    return [date.fromisoformat(key) for key in context.partition_keys]
+
+
+@asset(
+    deps=[posting_lifespans],
+    group_name="analytics",
+    kinds={"polars", "sql"},
+    description="Day 9: lifespan statistics (closed postings, Kaplan-Meier median, ages of open "
+    "postings) and the lifespan buckets, per board and per role family, as of each day.",
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+)
+def lifespan_metrics(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    summary = analytics.update_lifespan_metrics(warehouse.engine, _days(context))
+    return MaterializeResult(metadata=phase_metadata(summary))
+
+
+@asset(
+    deps=[posting_reposts],
+    group_name="analytics",
+    kinds={"polars", "sql"},
+    description="Day 10: repost frequency (reposts, clusters, rate, median gap, chronic clusters, "
+    "flagged) per board and per role family, as of each day.",
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+)
+def repost_frequency(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    summary = analytics.update_repost_frequency(warehouse.engine, _days(context))
+    return MaterializeResult(metadata=phase_metadata(summary))
+
+
+metric_assets = [lifespan_metrics, repost_frequency]

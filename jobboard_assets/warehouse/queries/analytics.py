@@ -1,0 +1,117 @@
+"""The analytics tables' daily writes and the reads of day 9 and day 10's views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Boolean, Date, Engine, Float, Integer, String, delete, insert, text
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeEngine
+
+from jobboard_assets.warehouse.models import (
+    LifespanDistribution,
+    LifespanMetric,
+    RawDataSnapshot,
+    RepostFrequency,
+)
+from jobboard_assets.warehouse.types import utcnow
+
+
+def replace_days(
+    engine: Engine,
+    days: Iterable[date],
+    rows_by_model: Mapping[type[DeclarativeBase], pl.DataFrame],
+) -> dict[type[DeclarativeBase], int]:
+    """Replace the days' rows of each table with the frame's rows, all in one transaction.
+
+    A frame's columns are its table's, except `id` and `created_at`; rows of other days in the
+    frame are written too. Re-running a day therefore leaves exactly one copy of its rows.
+    """
+    days = sorted(set(days))
+    now = utcnow()
+    written = {}
+    with engine.begin() as connection:
+        for model, frame in rows_by_model.items():
+            table = model.__table__
+            connection.execute(delete(table).where(table.c.metric_date.in_(days)))
+            columns = [c.name for c in table.columns if c.name in frame.columns]
+            rows = [{**row, "created_at": now} for row in frame.select(columns).to_dicts()]
+            if rows:
+                connection.execute(insert(table), rows)
+            written[model] = len(rows)
+    return written
+
+
+# --- views ----------------------------------------------------------------------------------
+
+_POLARS_TYPES = {
+    Boolean: pl.Boolean,
+    Integer: pl.Int64,
+    Float: pl.Float64,
+    Date: pl.Date,
+    String: pl.Utf8,
+}
+
+
+def _columns(
+    model: type[DeclarativeBase] | None = None, **extra: TypeEngine[Any]
+) -> dict[str, TypeEngine[Any]]:
+    """A view's column types: its table's and its own (`extra`), of the kinds views return.
+
+    Typing the result makes SQLite's text dates and 0/1 booleans the same Python values as
+    PostgreSQL's, and gives a column of nulls a type.
+    """
+    table_columns = {} if model is None else {c.name: c.type for c in model.__table__.columns}
+    return {
+        name: sql_type
+        for name, sql_type in {**table_columns, **extra}.items()
+        if isinstance(sql_type, tuple(_POLARS_TYPES))
+    }
+
+
+def _polars_type(sql_type: TypeEngine[Any]) -> pl.DataType:
+    return next(dtype for base, dtype in _POLARS_TYPES.items() if isinstance(sql_type, base))
+
+
+_VIEWS: dict[str, tuple[str, dict[str, TypeEngine[Any]]]] = {
+    "board_lifespan_stats": ("job_board_id", _columns(LifespanMetric, board_name=String())),
+    "role_family_lifespan_stats": (
+        "role_family",
+        _columns(LifespanMetric, distinct_boards=Integer()),
+    ),
+    "lifespan_distribution_buckets": (
+        "job_board_id, min_days",
+        _columns(LifespanDistribution, board_name=String()),
+    ),
+    "daily_lifespan_trends": (
+        "job_board_id, day",
+        _columns(
+            RawDataSnapshot,
+            day=Date(),
+            board_name=String(),
+            disappeared_lifespan_mean_days=Float(),
+        ),
+    ),
+    "board_repost_frequency_stats": (
+        "job_board_id",
+        _columns(RepostFrequency, board_name=String()),
+    ),
+}
+"""Each view with its row order and its column types."""
+
+VIEWS = tuple(_VIEWS)
+
+
+def view_frame(engine: Engine, view: str) -> pl.DataFrame:
+    """Every row of one of the analytics views, typed the same on both backends."""
+    order, types = _VIEWS[view]
+    query = text(f"SELECT * FROM {view} ORDER BY {order}").columns(**types)
+    with engine.connect() as connection:
+        return pl.read_database(
+            query,
+            connection,
+            schema_overrides={name: _polars_type(sql_type) for name, sql_type in types.items()},
+        )
