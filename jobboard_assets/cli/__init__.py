@@ -8,6 +8,7 @@ from jobboard_assets.cli import db, demo, pipeline
 from jobboard_assets.cli import sim
 from jobboard_assets.cli import api
 from jobboard_assets.cli import scores
+from jobboard_assets.cli import surveys
 
 
 @click.group()
@@ -25,3 +26,4 @@ main.add_command(demo.demo)
 main.add_command(demo.dev)
 main.add_command(api.api)
 main.add_command(scores.scores)
+main.add_command(surveys.surveys)
