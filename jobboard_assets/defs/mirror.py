@@ -248,6 +248,9 @@ def _board_day_jobs(run, board_days, materializations, failures, step_starts, ru
         ) or {}
         if "errors" in metadata:
             partition_errors = dict(metadata["errors"].value)
+    # The step died of something else than its board-days (e.g. the database went away while
+    # Dagster stored an event): that error, not the run's "steps failed", says why.
+    cause = _step_error(failure) if failure is not None and not partition_errors else run_error
     started = step_starts.get(SCRAPE_STEP)
     jobs = []
     previous = started
@@ -260,7 +263,7 @@ def _board_day_jobs(run, board_days, materializations, failures, step_starts, ru
             status, error = "failed", partition_errors[key]
         elif run.status in _FINISHED:
             status = "failed"
-            error = f"board '{slug}' {day}: not applied ({run_error or 'an earlier day of this board failed'})"
+            error = f"board '{slug}' {day}: not applied ({cause or 'an earlier day of this board failed'})"
         else:
             status, error = ("running" if started else "pending"), None
         completed_at = (
@@ -306,6 +309,14 @@ def _board_day_jobs(run, board_days, materializations, failures, step_starts, ru
     return jobs
 
 
+def _step_error(failure: EventLogEntry) -> str | None:
+    """`<step> failed: <the exception's first line>`, from a STEP_FAILURE event."""
+    data = failure.dagster_event.step_failure_data if failure.dagster_event else None
+    if data is None or data.error is None:
+        return None
+    return f"{failure.step_key} failed: {data.error.message.strip().splitlines()[0]}"
+
+
 def _planned_board_days(instance: DagsterInstance, run: DagsterRun) -> list[str]:
     """The board-day partition keys a run targets, from its partition tags."""
     selected = {key.to_user_string() for key in (run.asset_selection or ())}
@@ -348,12 +359,25 @@ def _status(
     return "pending", None
 
 
+# What Dagster says when something outside the run (the code server that saw its worker die,
+# a person in the UI) marks it failed; the engine event just before says what happened.
+_FAILED_FROM_OUTSIDE = "This run has been marked as failed from outside the execution context."
+
+
 def _run_failure_message(instance: DagsterInstance, run: DagsterRun) -> str:
     if run.status == DagsterRunStatus.CANCELED:
         return f"run {run.run_id[:8]} was canceled"
-    for event in instance.all_logs(run.run_id, of_type={DagsterEventType.RUN_FAILURE}):
-        message = event.dagster_event.message if event.dagster_event else None
-        return f"run {run.run_id[:8]} failed: {message or event.message}"
+    explanation = None
+    for event in instance.all_logs(
+        run.run_id, of_type={DagsterEventType.RUN_FAILURE, DagsterEventType.ENGINE_EVENT}
+    ):
+        message = (event.dagster_event.message if event.dagster_event else None) or event.message
+        if event.dagster_event_type == DagsterEventType.ENGINE_EVENT:
+            explanation = message
+        else:
+            if message == _FAILED_FROM_OUTSIDE and explanation:
+                message = explanation  # e.g. "Run execution process ... terminated by signal 9"
+            return f"run {run.run_id[:8]} failed: {message}"
     return f"run {run.run_id[:8]} failed"
 
 
