@@ -298,11 +298,14 @@ def test_repost_frequency_counts_only_reposts_seen_by_that_day(repost_warehouse:
         .filter(pl.col("job_board_id") == ALPHA)
         .sort("metric_date")
     )
-    # Day 8: the job's first posting and the sales job. Day 12: its first repost, 1 of 3.
-    assert alpha.select("postings", "reposts", "flagged").rows() == [
-        (2, 0, False),
-        (3, 1, True),
-        (4, 2, True),
+    # Day 8: the job's first posting and the sales job, no cluster yet (the repost seen later
+    # does not make one). Day 12: its first repost, 1 of 3. Then the second.
+    assert alpha.select(
+        "postings", "reposts", "repost_clusters", "clustered_postings", "flagged"
+    ).rows() == [
+        (2, 0, 0, 0, False),
+        (3, 1, 1, 2, True),
+        (4, 2, 1, 3, True),
     ]
 
 
