@@ -86,7 +86,7 @@ def process_board_day(
         disappeared=counts.disappeared,
         reappeared=plan.reappeared,
         active=counts.active,
-        changed=len(plan.inserts) + len(plan.updates) + len(plan.closes),
+        changed=len(plan.inserts) + len(plan.updates) + len(plan.touches) + len(plan.closes),
         pages=result.pages,
         bytes_read=result.bytes_read,
         fetch_seconds=round(fetched - started, 4),

@@ -44,6 +44,8 @@ class MergePlan:
     active_before: int
     inserts: list[PostingRecord] = field(default_factory=list)
     updates: list[PostingUpdate] = field(default_factory=list)
+    touches: list[int] = field(default_factory=list)
+    """Listed again, unchanged: only last_seen moves to the day (the common case, done in bulk)."""
     closes: list[int] = field(default_factory=list)
 
     @property
@@ -108,10 +110,11 @@ def plan_merge(
         if (
             reappeared
             or update.first_seen != posting.first_seen
-            or update.last_seen != posting.last_seen
             or (record.content_hash != posting.content_hash and day >= posting.last_seen)
         ):
             plan.updates.append(update)
+        elif posting.last_seen < day:
+            plan.touches.append(posting.id)
     plan.closes = [
         posting.id
         for posting in stored

@@ -209,6 +209,7 @@ def content_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def make_record(
     *,
     external_id: str | int,
@@ -221,7 +222,10 @@ def make_record(
     posted_at: datetime | None = None,
     description_text: str | None = None,
 ) -> PostingRecord:
-    """The one builder of `PostingRecord`: tidies the fields and derives the normalized ones."""
+    """The one builder of `PostingRecord`: tidies the fields and derives the normalized ones.
+
+    Cached: a posting listed again with the same fields is the same (immutable) record.
+    """
     clean_id = _collapse(str(external_id))
     clean_title = _collapse(title)
     if not clean_id or not clean_title:

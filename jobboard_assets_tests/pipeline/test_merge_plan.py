@@ -59,7 +59,7 @@ def test_new_seen_and_gone() -> None:
     state = [stored("a", 1), stored("b", 2)]
     plan = plan_merge(state, [record("a"), record("c")], DAY, RULE)
     assert [r.external_id for r in plan.inserts] == ["c"]
-    assert [(u.id, u.last_seen, u.reappeared) for u in plan.updates] == [(1, DAY, False)]
+    assert plan.updates == [] and plan.touches == [1]  # unchanged: only last_seen moves
     assert plan.closes == [2]
 
 
@@ -69,7 +69,7 @@ def test_same_day_twice_changes_nothing() -> None:
         stored("b", 2, active=False, last=DAY - timedelta(days=1), gone=DAY),
     ]
     plan = plan_merge(state, [record("a")], DAY, RULE)
-    assert plan.inserts == [] and plan.updates == [] and plan.closes == []
+    assert plan.inserts == [] and plan.updates == [] and plan.touches == [] and plan.closes == []
 
 
 def test_listing_that_comes_back_reappears() -> None:

@@ -115,18 +115,20 @@ def apply_merge_plan(session: Session, job_board_id: int, plan: MergePlan) -> No
         )
         if reappeared:
             events += [_event(change.id, "reappeared", plan.day) for change in changes]
-    for start in range(0, len(plan.closes), _IN_CHUNK):
-        chunk = plan.closes[start : start + _IN_CHUNK]
-        session.execute(
-            update(JobPosting)
-            .where(JobPosting.id.in_(chunk))
-            .values(is_active=False, disappeared_at=plan.day, updated_at=now)
-        )
+    _update_ids(session, plan.touches, last_seen=plan.day, updated_at=now)
+    _update_ids(session, plan.closes, is_active=False, disappeared_at=plan.day, updated_at=now)
     events += [
         _event(posting_id, "disappeared", plan.day, "not listed") for posting_id in plan.closes
     ]
     if events:
         session.execute(insert(PostingEvent), events)
+
+
+def _update_ids(session: Session, ids: list[int], **values: Any) -> None:
+    """One set-based UPDATE per chunk of ids: no per-row statement parameters."""
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        session.connection().execute(update(_postings).where(_postings.c.id.in_(chunk)).values(**values))
 
 
 def _event(posting_id: int, event_type: str, day: date, notes: str | None = None) -> dict[str, Any]:
