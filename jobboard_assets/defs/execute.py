@@ -17,7 +17,7 @@ from typing import Any
 from dagster import DagsterEventType, DagsterInstance, execute_job, reconstructable
 from sqlalchemy import Engine
 
-from jobboard_assets.defs import mirror
+from jobboard_assets.defs import mirror, orphans
 from jobboard_assets.defs.jobs import board_range_tags, contiguous_runs, day_range_tags
 from jobboard_assets.defs.partitions import board_partitions
 from jobboard_assets.defs.registry import partition_changes
@@ -79,8 +79,12 @@ def run_execution(
     unknown = sorted(set(wanted) - set(enabled))
     if unknown:
         raise SelectionError(f"not enabled boards of the registry: {', '.join(unknown)}")
+    reaped = orphans.reap_orphaned_runs(instance)
+    if reaped:
+        progress(f"Marked failed {len(reaped)} run(s) of a jobboard process that died")
+        mirror.mirror_executions(instance, engine, {mirror.execution_id_of(r) for r in reaped})
     execution_id = request.execution_id or f"run-{int(time.time() * 1000)}"
-    tags = {EXECUTION_TAG: execution_id, TRIGGER_TAG: request.trigger}
+    tags = {EXECUTION_TAG: execution_id, TRIGGER_TAG: request.trigger, **orphans.process_tag()}
     order = board_partitions.get_partition_keys(dynamic_partitions_store=instance)
     days = f"{request.first_day}" + (
         f"..{request.last_day}" if request.last_day != request.first_day else ""

@@ -12,6 +12,9 @@ CHAIN_METRICS_TAG = "jobboard/chain_metrics"
 """On a scrape run: "true" asks the metrics sensor to run the day's downstream phases after it,
 whatever the scrape's outcome (failed boards must not stop the others)."""
 
+PROCESS_TAG = "jobboard/process"
+"""host:pid of the `jobboard run` process that executes a run itself (see defs/orphans.py)."""
+
 BACKFILL_TAG = "dagster/backfill"
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
