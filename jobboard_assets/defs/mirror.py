@@ -38,10 +38,13 @@ from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_s
 
 SCRAPE_STEP = "scrape_and_snapshot"
 _JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")
+# History steps as the seed's job types: the day 9/10 analytics are lifespan and repost work.
 _HISTORY_JOB_TYPES = {
     "posting_lifespans": "lifespan",
     "posting_reposts": "repost",
     "efficiency_scores": "score",
+    "lifespan_metrics": "lifespan",
+    "repost_frequency": "repost",
 }
 _OUR_ASSETS = {
     BOARD_POSTINGS.to_user_string(),
@@ -226,6 +229,7 @@ def _jobs_of_run(
                 result=_metadata_values(materialization) if materialization else None,
                 error=error,
                 partition=run.tags.get(PARTITION_TAG) or _range_label(run),
+                step=step_key,
             )
         )
     accounted = run_error and any(job["error"] == run_error for job in jobs)
@@ -286,6 +290,7 @@ def _board_day_jobs(run, board_days, materializations, failures, step_starts, ru
                 result=_metadata_values(scraped).get("result") if scraped else None,
                 error=error,
                 partition=key,
+                step=SCRAPE_STEP,
                 **board,
             )
         )
@@ -301,6 +306,7 @@ def _board_day_jobs(run, board_days, materializations, failures, step_starts, ru
                     result=_metadata_values(snapshot),
                     error=None,
                     partition=key,
+                    step=SCRAPE_STEP,
                     **board,
                 )
             )
@@ -391,11 +397,12 @@ def _job(
     result: Any,
     error: str | None,
     partition: str | None,
+    step: str,
     boardId: int | None = None,
     boardName: str | None = None,
     board: str | None = None,
 ) -> dict[str, Any]:
-    job_id = uuid.uuid5(_JOB_ID_NAMESPACE, f"{run.run_id}:{job_type}:{partition}")
+    job_id = uuid.uuid5(_JOB_ID_NAMESPACE, f"{run.run_id}:{step}:{job_type}:{partition}")
     return {
         "id": str(job_id),
         "jobType": job_type,

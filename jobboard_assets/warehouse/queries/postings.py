@@ -211,6 +211,12 @@ _POSTING_SCHEMA_OVERRIDES = {
     "repost_cluster_id": pl.Int64,
     "repost_count": pl.Int64,
     "is_active": pl.Boolean,
+    # Text columns typed too: a column that is null on every row (no posting has a company yet)
+    # would otherwise come back as polars' Null type and break string expressions downstream.
+    **dict.fromkeys(
+        ("external_id", "title", "normalized_title", "company", "location", "role_family"), pl.Utf8
+    ),
+    "posted_at": pl.Datetime("us", "UTC"),
 }
 
 
