@@ -24,7 +24,7 @@ demo: setup
 
 ## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL)
 test: install
-	$(BIN)/pytest -q -ra
+	$(BIN)/pytest -q -ra -n 2 --dist loadgroup
 
 clean:
 	rm -rf .jobboard

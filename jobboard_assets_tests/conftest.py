@@ -63,34 +63,29 @@ def backend_of(url: str) -> str:
 
 
 # --- `.ci/run` sets JOBBOARD_REQUIRE_POSTGRES=1: a skipped PostgreSQL test then fails the session.
-_skipped_postgres: list[str] = []
+# Counted from the test reports, which pytest-xdist forwards to the controlling process.
+_postgres_reports = {"ran": 0, "skipped": []}  # type: ignore[var-annotated]
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.skipped and "postgres" in report.keywords:
-        _skipped_postgres.append(report.nodeid)
+    if "postgres" not in report.keywords:
+        return
+    if report.skipped:
+        _postgres_reports["skipped"].append(report.nodeid)
+    elif report.when == "call":
+        _postgres_reports["ran"] += 1
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if os.environ.get("JOBBOARD_REQUIRE_POSTGRES") != "1":
-        return
-    ran = [item for item in session.items if item.get_closest_marker("postgres")]
-    if _skipped_postgres or not ran:
+    if os.environ.get("JOBBOARD_REQUIRE_POSTGRES") != "1" or hasattr(session.config, "workerinput"):
+        return  # only the controlling process judges, once it has every report
+    skipped, ran = _postgres_reports["skipped"], _postgres_reports["ran"]
+    if skipped or not ran:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(
-                f"JOBBOARD_REQUIRE_POSTGRES=1 but {len(_skipped_postgres)} PostgreSQL tests were "
-                f"skipped and {len(ran)} were collected: {_skipped_postgres[:5]}",
+                f"JOBBOARD_REQUIRE_POSTGRES=1 but {len(skipped)} PostgreSQL tests were skipped "
+                f"and {ran} ran: {skipped[:5]}",
                 red=True,
             )
-
-
-@pytest.fixture
-def jobboard_platform(warehouse_url: str, tmp_path):  # type: ignore[no-untyped-def]
-    """Simulator + warehouse + Dagster instance, all on the same backend."""
-    from jobboard_assets_tests.platform import backend_of, platform
-
-    backend = backend_of(warehouse_url)
-    with platform(tmp_path, backend, warehouse_url, os.environ.get(POSTGRES_URL_ENV)) as built:
-        yield built
