@@ -50,6 +50,10 @@ BOARD_POSTINGS = AssetKey("board_postings")
 RAW_DATA_SNAPSHOTS = AssetKey("raw_data_snapshots")
 EMPLOYER_SURVEYS = AssetKey("employer_surveys")
 CANDIDATE_SURVEYS = AssetKey("candidate_surveys")
+SCRAPE_POOL = "board_writes"
+"""One scrape step at a time per instance (limit 1 in every instance yaml): see dagster.yaml."""
+HISTORY_POOL = "history_writes"
+"""One history step at a time per instance: phases 3-5 and the analytics replace whole days."""
 
 
 class ScrapeConfig(Config):
@@ -85,7 +89,7 @@ class ScrapeConfig(Config):
     ],
     partitions_def=board_day_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    pool="board_writes",
+    pool=SCRAPE_POOL,
 )
 def scrape_and_snapshot(
     context: AssetExecutionContext,
@@ -177,7 +181,11 @@ def _materializations(key: str, outcome: BoardDayOutcome) -> Iterator[AssetMater
     )
 
 
-_DAILY = dict(partitions_def=daily_partitions, backfill_policy=BackfillPolicy.single_run())
+# Two history runs at once (two `jobboard run`, a re-run beside the schedule) would both replace
+# a day's rows: their steps take turns in this pool (limit 1 in every instance yaml).
+_DAILY = dict(
+    partitions_def=daily_partitions, backfill_policy=BackfillPolicy.single_run(), pool=HISTORY_POOL
+)
 _AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the_day)
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, asset
 
-from jobboard_assets.defs.assets import posting_lifespans, posting_reposts
+from jobboard_assets.defs.assets import HISTORY_POOL, posting_lifespans, posting_reposts
 from jobboard_assets.defs.metadata import phase_metadata
 from jobboard_assets.defs.partitions import daily_partitions
 from jobboard_assets.defs.resources import WarehouseResource
@@ -29,6 +29,7 @@ def _days(context: AssetExecutionContext) -> list[date]:
     "postings) and the lifespan buckets, per board and per role family, as of each day.",
     partitions_def=daily_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    pool=HISTORY_POOL,
 )
 def lifespan_metrics(
     context: AssetExecutionContext, warehouse: WarehouseResource
@@ -45,6 +46,7 @@ def lifespan_metrics(
     "flagged) per board and per role family, as of each day.",
     partitions_def=daily_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    pool=HISTORY_POOL,
 )
 def repost_frequency(
     context: AssetExecutionContext, warehouse: WarehouseResource
