@@ -89,3 +89,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 f"and {ran} ran: {skipped[:5]}",
                 red=True,
             )
+
+
+@pytest.fixture
+def jobboard_platform(warehouse_url: str, tmp_path):  # type: ignore[no-untyped-def]
+    """Simulator + warehouse + Dagster instance, all on the same backend."""
+    from jobboard_assets_tests.platform import backend_of, platform
+
+    backend = backend_of(warehouse_url)
+    with platform(tmp_path, backend, warehouse_url, os.environ.get(POSTGRES_URL_ENV)) as built:
+        yield built
