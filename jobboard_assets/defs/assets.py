@@ -43,6 +43,7 @@ from jobboard_assets.pipeline.board_day import (
     process_board_days,
 )
 from jobboard_assets.pipeline.merge import SuspectRule
+from jobboard_assets.pipeline.redact import mask_credentials
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
 
@@ -136,7 +137,7 @@ def scrape_and_snapshot(
             applied += len(outcomes)
             if failure is not None:
                 key = str(board_day_key(failure.board, failure.day))
-                errors[key] = str(failure)
+                errors[key] = mask_credentials(str(failure))  # a URL in it may carry a password
                 context.log.error(errors[key])
     context.log.info(f"{applied} board-day(s) applied, {len(errors)} failed")
     if errors:

@@ -32,6 +32,7 @@ from jobboard_assets.defs.tags import (
     PARTITION_TAG,
     TRIGGER_TAG,
 )
+from jobboard_assets.pipeline.redact import mask_credentials
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
@@ -159,7 +160,7 @@ def _execution_row(
     ]
     ends = [records[run.run_id].end_time for run in runs]
     errors = [job["error"] for job in jobs if job["error"]]
-    errors += [error for error in run_errors if error not in errors]
+    errors += [masked for error in run_errors if (masked := mask_credentials(error)) not in errors]
     return {
         "run_id": execution_id,
         "status": status,
@@ -413,7 +414,7 @@ def _job(
         "startedAt": _iso(started),
         "completedAt": _iso(completed) if status in ("completed", "failed") else None,
         "result": result,
-        "error": error,
+        "error": mask_credentials(error) if error else None,
         "partitionKey": partition,
         "dagsterRunId": run.run_id,
     }
