@@ -74,9 +74,10 @@ def bare(registry: Path) -> dict[str, float]:
     if failures:
         raise RuntimeError(f"bare run failed: {failures[:3]}")
     scraped = time.perf_counter()
-    history.update_lifespans(engine)
-    history.update_reposts(engine, [DAY])
-    history.update_scores(engine, [DAY])
+    postings = history.PostingHistory(engine)
+    history.update_lifespans(postings)
+    history.update_reposts(postings, [DAY])
+    history.update_scores(postings, [DAY])
     done = time.perf_counter()
     return {
         "seconds": done - started,

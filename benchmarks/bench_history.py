@@ -44,19 +44,27 @@ def child(first: date, last: date, boards: list[str]) -> None:
     ensure_dagster_home()
     with DagsterInstance.get() as instance:
         run = run_execution(
-            instance, make_engine(config.database_url()), load_registry(config.boards_file()),
+            instance,
+            make_engine(config.database_url()),
+            load_registry(config.boards_file()),
             ExecutionRequest(first_day=first, last_day=last, boards=boards, trigger="bench"),
         )
-    print(json.dumps({
-        "seconds": time.perf_counter() - started,
-        "status": run["status"],
-        "dagster_runs": len(run["dagster_run_ids"]),
-        "jobs": run["total_jobs"],
-        "rss_mb": peak_rss_mb(),
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "status": run["status"],
+                "dagster_runs": len(run["dagster_run_ids"]),
+                "jobs": run["total_jobs"],
+                "rss_mb": peak_rss_mb(),
+            }
+        )
+    )
 
 
-def execution(directory: Path, registry: Path, first: date, last: date, boards: tuple[str, ...] = ()) -> dict:
+def execution(
+    directory: Path, registry: Path, first: date, last: date, boards: tuple[str, ...] = ()
+) -> dict:
     args = [__file__, "--child", first.isoformat(), last.isoformat(), *boards]
     result = run_child(args, platform_env(directory, registry))
     if result["status"] != "completed":
@@ -77,16 +85,22 @@ def main() -> None:
         return
 
     last_day = FIRST_DAY + timedelta(days=args.days - 1)
-    with tempfile.TemporaryDirectory() as scratch_name, simulator(args.boards, directory=Path(scratch_name)) as registry:
+    with (
+        tempfile.TemporaryDirectory() as scratch_name,
+        simulator(args.boards, directory=Path(scratch_name)) as registry,
+    ):
         scratch = Path(scratch_name)
         # Warm the simulator for every day (its first request for a day generates it).
         execution(scratch / "warm", registry, FIRST_DAY, last_day)
 
         backfill = execution(scratch / "backfill", registry, FIRST_DAY, last_day)
-        print(f"backfill {args.days} days x {args.boards} boards: {backfill['seconds']:.1f}s, "
-              f"{backfill['dagster_runs']} Dagster runs, {backfill['jobs']} jobs")
-        one_board = execution(scratch / "backfill", registry, last_day, last_day,
-                              (_first_board(registry),))
+        print(
+            f"backfill {args.days} days x {args.boards} boards: {backfill['seconds']:.1f}s, "
+            f"{backfill['dagster_runs']} Dagster runs, {backfill['jobs']} jobs"
+        )
+        one_board = execution(
+            scratch / "backfill", registry, last_day, last_day, (_first_board(registry),)
+        )
         print(f"re-run of one board for one day afterwards: {one_board['seconds']:.1f}s")
 
         history = scratch / "history"
@@ -98,19 +112,34 @@ def main() -> None:
             shutil.copytree(history, copy)
             day_n.append(execution(copy, registry, last_day, last_day))
         incremental = {
-            "day_1": {"seconds": spread([r["seconds"] for r in day1]), "peak_rss_mb": max(r["rss_mb"] for r in day1)},
-            f"day_{args.days}": {"seconds": spread([r["seconds"] for r in day_n]), "peak_rss_mb": max(r["rss_mb"] for r in day_n)},
+            "day_1": {
+                "seconds": spread([r["seconds"] for r in day1]),
+                "peak_rss_mb": max(r["rss_mb"] for r in day1),
+            },
+            f"day_{args.days}": {
+                "seconds": spread([r["seconds"] for r in day_n]),
+                "peak_rss_mb": max(r["rss_mb"] for r in day_n),
+            },
         }
-        ratio = round(incremental[f"day_{args.days}"]["seconds"]["median"] / incremental["day_1"]["seconds"]["median"], 2)
-        print(f"daily run, day 1: {incremental['day_1']['seconds']}  day {args.days}: "
-              f"{incremental[f'day_{args.days}']['seconds']}  ratio {ratio}")
-    write_results("history", {
-        "boards": args.boards,
-        "days": args.days,
-        "backfill": {**backfill, "one_board_one_day_rerun_seconds": one_board["seconds"]},
-        "incremental": incremental,
-        "incremental_ratio": ratio,
-    })
+        ratio = round(
+            incremental[f"day_{args.days}"]["seconds"]["median"]
+            / incremental["day_1"]["seconds"]["median"],
+            2,
+        )
+        print(
+            f"daily run, day 1: {incremental['day_1']['seconds']}  day {args.days}: "
+            f"{incremental[f'day_{args.days}']['seconds']}  ratio {ratio}"
+        )
+    write_results(
+        "history",
+        {
+            "boards": args.boards,
+            "days": args.days,
+            "backfill": {**backfill, "one_board_one_day_rerun_seconds": one_board["seconds"]},
+            "incremental": incremental,
+            "incremental_ratio": ratio,
+        },
+    )
 
 
 def _first_board(registry: Path) -> str:

@@ -113,7 +113,8 @@ def synthetic_postings(rows: int, boards: pl.DataFrame) -> pl.DataFrame:
             opened=pl.when(uniform(14) < 0.05)
             .then(0)
             .otherwise((uniform(15) * tracked_days).cast(pl.Int64)),
-            listings=1 + (uniform(16) < pl.col("repost_share")).cast(pl.Int64)
+            listings=1
+            + (uniform(16) < pl.col("repost_share")).cast(pl.Int64)
             * (1 + (uniform(17) * 3).cast(pl.Int64)),
             evergreen=uniform(18) < pl.col("evergreen_share"),
         )

@@ -200,7 +200,7 @@ _AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the
 def posting_lifespans(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = history.update_lifespans(warehouse.engine)
+    summary = history.update_lifespans(warehouse.posting_history())
     return MaterializeResult(metadata=phase_metadata(summary))
 
 
@@ -215,7 +215,7 @@ def posting_reposts(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    summary = history.update_reposts(warehouse.engine, days)
+    summary = history.update_reposts(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 
 
@@ -244,7 +244,7 @@ def efficiency_scores(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    summary = history.update_scores(warehouse.engine, days)
+    summary = history.update_scores(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 
 

@@ -34,7 +34,7 @@ def _days(context: AssetExecutionContext) -> list[date]:
 def lifespan_metrics(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = analytics.update_lifespan_metrics(warehouse.engine, _days(context))
+    summary = analytics.update_lifespan_metrics(warehouse.posting_history(), _days(context))
     return MaterializeResult(metadata=phase_metadata(summary))
 
 
@@ -51,7 +51,7 @@ def lifespan_metrics(
 def repost_frequency(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = analytics.update_repost_frequency(warehouse.engine, _days(context))
+    summary = analytics.update_repost_frequency(warehouse.posting_history(), _days(context))
     return MaterializeResult(metadata=phase_metadata(summary))
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
 
 from jobboard_assets import config
+from jobboard_assets.pipeline.history import PostingHistory
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.sources.registry import load_registry
@@ -31,11 +32,19 @@ class WarehouseResource(ConfigurableResource):
     )
 
     _engine: Engine | None = PrivateAttr(default=None)
+    _history: PostingHistory | None = PrivateAttr(default=None)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        self._history = None
+
+    def posting_history(self) -> PostingHistory:
+        """The postings frame shared by the history steps of one run (read once, kept current)."""
+        if self._history is None:
+            self._history = PostingHistory(self.engine)
+        return self._history
 
     @property
     def engine(self) -> Engine:

@@ -13,15 +13,17 @@ from collections.abc import Callable
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Engine
 
 from jobboard_assets.metrics import lifespans, reposts, survival
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.pipeline import history as history_phases
-from jobboard_assets.pipeline.history import PhaseSummary
-from jobboard_assets.warehouse.models import LifespanDistribution, LifespanMetric, RepostFrequency
+from jobboard_assets.pipeline.history import PhaseSummary, PostingHistory
+from jobboard_assets.warehouse.models import (
+    LifespanDistribution,
+    LifespanMetric,
+    RepostFrequency,
+)
 from jobboard_assets.warehouse.queries import analytics as analytics_queries
-from jobboard_assets.warehouse.queries import postings as posting_queries
 from jobboard_assets.warehouse.queries import scores as score_queries
 
 BOARD = "job_board_id"
@@ -31,13 +33,6 @@ SCOPES = (BOARD, ROLE_FAMILY)
 
 _KM_COLUMNS = ("km_median_days", "km_median_reached", "km_median_floor_days", "km_p75_days")
 _PREVIEW_ROWS = 10
-
-
-def _postings(engine: Engine) -> pl.DataFrame:
-    """Every posting. A column the loader could not type (no rows, or only nulls) becomes text,
-    so the string operations of repost detection apply to it."""
-    frame = posting_queries.postings_frame(engine)
-    return frame.cast({name: pl.Utf8 for name, dtype in frame.schema.items() if dtype == pl.Null})
 
 
 def _of_scope(postings: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -136,11 +131,11 @@ def _board_table(
 
 
 def update_lifespan_metrics(
-    engine: Engine, days: list[date], settings: MetricsSettings = DEFAULT_SETTINGS
+    history: PostingHistory, days: list[date], settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> PhaseSummary:
     """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows."""
     started = time.perf_counter()
-    postings = _postings(engine)
+    engine, postings = history.engine, history.frame
     tracking_start = postings["first_seen"].min() if postings.height else None
     results = [
         lifespan_metrics_of_day(
@@ -187,11 +182,11 @@ def update_lifespan_metrics(
 
 
 def update_repost_frequency(
-    engine: Engine, days: list[date], settings: MetricsSettings = DEFAULT_SETTINGS
+    history: PostingHistory, days: list[date], settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> PhaseSummary:
     """Compute and replace each day's `repost_frequency` rows; the boards flagged on the last."""
     started = time.perf_counter()
-    postings = _postings(engine)
+    engine, postings = history.engine, history.frame
     frequency = pl.concat(
         [repost_frequency_of_day(postings, day, settings=settings) for day in sorted(days)],
         how="diagonal",

@@ -18,7 +18,6 @@ from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
 
-
 PARALLEL_BOARDS = 4
 """Boards scraped at once by default: enough to overlap network waits on two cores."""
 

@@ -19,6 +19,7 @@ from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.defs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from jobboard_assets.metrics import lifespans
 from jobboard_assets.pipeline import analytics
+from jobboard_assets.pipeline.history import PostingHistory
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
     JobBoard,
@@ -115,7 +116,7 @@ def _rows(frame: pl.DataFrame, key: str) -> dict[Any, dict[str, Any]]:
 
 
 def test_board_lifespan_stats(lifespan_warehouse: Engine) -> None:
-    analytics.update_lifespan_metrics(lifespan_warehouse, [AS_OF])
+    analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [AS_OF])
     boards = _rows(view_frame(lifespan_warehouse, "board_lifespan_stats"), "board_name")
 
     alpha = boards["Alpha Jobs"]
@@ -154,7 +155,7 @@ def test_board_lifespan_stats(lifespan_warehouse: Engine) -> None:
 
 
 def test_role_family_lifespan_stats(lifespan_warehouse: Engine) -> None:
-    analytics.update_lifespan_metrics(lifespan_warehouse, [AS_OF])
+    analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [AS_OF])
     families = _rows(view_frame(lifespan_warehouse, "role_family_lifespan_stats"), "role_family")
 
     assert set(families) == {"engineering", "sales"}  # q2 has no role family
@@ -179,9 +180,9 @@ def test_an_earlier_day_sees_the_history_as_it_was_and_reruns_replace(
     lifespan_warehouse: Engine,
 ) -> None:
     earlier = day(8)
-    analytics.update_lifespan_metrics(lifespan_warehouse, [earlier, AS_OF])
+    analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [earlier, AS_OF])
     first = _stored(lifespan_warehouse, LifespanMetric)
-    analytics.update_lifespan_metrics(lifespan_warehouse, [earlier, AS_OF])
+    analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [earlier, AS_OF])
     assert _stored(lifespan_warehouse, LifespanMetric).equals(first)
     assert _count(lifespan_warehouse, LifespanMetric) == 2 * (2 + 2)  # 2 days x (boards + families)
     assert _count(lifespan_warehouse, LifespanDistribution) == 2 * (2 + 2) * 6  # x 6 buckets
@@ -195,7 +196,7 @@ def test_an_earlier_day_sees_the_history_as_it_was_and_reruns_replace(
 
 def test_distribution_view_agrees_with_the_stored_distribution(lifespan_warehouse: Engine) -> None:
     """The view buckets job_postings.lifespan_days in SQL; the asset buckets in polars."""
-    analytics.update_lifespan_metrics(lifespan_warehouse, [AS_OF])
+    analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [AS_OF])
     view = view_frame(lifespan_warehouse, "lifespan_distribution_buckets")
     # Alpha: 2 and 4 in 0-7, 10 in 8-14, 20 in 15-30; Beta: its one 0-day posting.
     assert view.filter(pl.col("postings") > 0).select(
@@ -271,7 +272,7 @@ def repost_warehouse(engine: Engine) -> Engine:
 
 
 def test_board_repost_frequency_stats_and_flagged_boards(repost_warehouse: Engine) -> None:
-    summary = analytics.update_repost_frequency(repost_warehouse, [AS_OF])
+    summary = analytics.update_repost_frequency(PostingHistory(repost_warehouse), [AS_OF])
     boards = _rows(view_frame(repost_warehouse, "board_repost_frequency_stats"), "board_name")
     alpha, beta = boards["Alpha Jobs"], boards["Beta Board"]
     assert (alpha["postings"], alpha["reposts"], alpha["repost_clusters"]) == (4, 2, 1)
@@ -292,7 +293,7 @@ def test_board_repost_frequency_stats_and_flagged_boards(repost_warehouse: Engin
 
 
 def test_repost_frequency_counts_only_reposts_seen_by_that_day(repost_warehouse: Engine) -> None:
-    analytics.update_repost_frequency(repost_warehouse, [day(8), day(12), AS_OF])
+    analytics.update_repost_frequency(PostingHistory(repost_warehouse), [day(8), day(12), AS_OF])
     alpha = (
         _stored(repost_warehouse, RepostFrequency)
         .filter(pl.col("job_board_id") == ALPHA)
@@ -333,14 +334,14 @@ def test_the_assets_backfill_a_day_range_in_one_run(repost_warehouse: Engine) ->
 
 
 def test_an_empty_warehouse_writes_nothing_and_fails_nothing(engine: Engine) -> None:
-    assert analytics.update_lifespan_metrics(engine, [AS_OF]).counts["rows_written"] == 0
-    assert analytics.update_repost_frequency(engine, [AS_OF]).counts["boards"] == 0
+    assert analytics.update_lifespan_metrics(PostingHistory(engine), [AS_OF]).counts["rows_written"] == 0
+    assert analytics.update_repost_frequency(PostingHistory(engine), [AS_OF]).counts["boards"] == 0
     assert view_frame(engine, "board_lifespan_stats").is_empty()
 
 
 def test_stored_metrics_are_the_metrics_functions_output(lifespan_warehouse: Engine) -> None:
     """The asset stores exactly what `metrics.lifespans` computes (no second implementation)."""
-    analytics.update_lifespan_metrics(lifespan_warehouse, [AS_OF])
+    analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [AS_OF])
     postings = postings_frame(lifespan_warehouse)
     expected = lifespans.lifespan_summary(
         postings, "role_family", as_of=AS_OF, tracking_start=D0

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jobboard_assets.pipeline.merge import MergePlan, StoredPosting
 from jobboard_assets.sources.records import PostingRecord
 from jobboard_assets.warehouse.models import JobBoard, JobPosting, PostingEvent
+from jobboard_assets.warehouse.queries.frames import read_frame
 from jobboard_assets.warehouse.types import utcnow
 
 _IN_CHUNK = 2000  # bound parameters per IN list: well under SQLite's and PostgreSQL's limits
@@ -75,23 +76,27 @@ def apply_merge_plan(session: Session, job_board_id: int, plan: MergePlan) -> No
     now = utcnow()
     events: list[dict[str, Any]] = []
     if plan.inserts:
-        inserted = session.connection().execute(
-            insert(_postings).returning(_postings.c.id),
-            [
-                {
-                    "job_board_id": job_board_id,
-                    "external_id": record.external_id,
-                    **_record_columns(record),
-                    "first_seen": plan.day,
-                    "last_seen": plan.day,
-                    "is_active": True,
-                    "repost_count": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for record in plan.inserts
-            ],
-        ).scalars()
+        inserted = (
+            session.connection()
+            .execute(
+                insert(_postings).returning(_postings.c.id),
+                [
+                    {
+                        "job_board_id": job_board_id,
+                        "external_id": record.external_id,
+                        **_record_columns(record),
+                        "first_seen": plan.day,
+                        "last_seen": plan.day,
+                        "is_active": True,
+                        "repost_count": 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for record in plan.inserts
+                ],
+            )
+            .scalars()
+        )
         events += [_event(posting_id, "appeared", plan.day) for posting_id in inserted]
     for reappeared in (False, True):
         changes = [change for change in plan.updates if change.reappeared is reappeared]
@@ -128,7 +133,9 @@ def _update_ids(session: Session, ids: list[int], **values: Any) -> None:
     """One set-based UPDATE per chunk of ids: no per-row statement parameters."""
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]
-        session.connection().execute(update(_postings).where(_postings.c.id.in_(chunk)).values(**values))
+        session.connection().execute(
+            update(_postings).where(_postings.c.id.in_(chunk)).values(**values)
+        )
 
 
 def _event(posting_id: int, event_type: str, day: date, notes: str | None = None) -> dict[str, Any]:
@@ -195,13 +202,12 @@ POSTING_FRAME_COLUMNS: Sequence[str] = (
 
 
 def postings_frame(engine: Engine, columns: Sequence[str] = POSTING_FRAME_COLUMNS) -> pl.DataFrame:
-    """Every posting as a polars frame (one query, no ORM objects)."""
+    """Every posting as a polars frame (one query, no ORM objects), typed per column."""
     query = select(*(getattr(JobPosting, name) for name in columns)).order_by(JobPosting.id)
-    with engine.connect() as connection:
-        return pl.read_database(query, connection, schema_overrides=_POSTING_SCHEMA_OVERRIDES)
+    return read_frame(engine, query, {name: _POSTING_SCHEMA[name] for name in columns})
 
 
-_POSTING_SCHEMA_OVERRIDES = {
+_POSTING_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64,
     "job_board_id": pl.Int64,
     "first_seen": pl.Date,
@@ -211,8 +217,8 @@ _POSTING_SCHEMA_OVERRIDES = {
     "repost_cluster_id": pl.Int64,
     "repost_count": pl.Int64,
     "is_active": pl.Boolean,
-    # Text columns typed too: a column that is null on every row (no posting has a company yet)
-    # would otherwise come back as polars' Null type and break string expressions downstream.
+    # Typed even when null on every row (no posting has a company yet): polars' Null type would
+    # break the string expressions downstream.
     **dict.fromkeys(
         ("external_id", "title", "normalized_title", "company", "location", "role_family"), pl.Utf8
     ),

@@ -14,17 +14,13 @@ from jobboard_assets.warehouse.models import (
     EmployerSurvey,
     JobBoard,
 )
+from jobboard_assets.warehouse.queries.frames import read_frame
 from jobboard_assets.warehouse.types import utcnow
-
-
-def _frame(engine: Engine, query: Any, schema: dict[str, Any] | None = None) -> pl.DataFrame:
-    with engine.connect() as connection:
-        return pl.read_database(query, connection, schema_overrides=schema)
 
 
 def boards_frame(engine: Engine) -> pl.DataFrame:
     """`id`, `slug`, `name`, `category`, `industry` of every board."""
-    return _frame(
+    return read_frame(
         engine,
         select(JobBoard.id, JobBoard.slug, JobBoard.name, JobBoard.category, JobBoard.industry),
         {
@@ -38,7 +34,7 @@ def boards_frame(engine: Engine) -> pl.DataFrame:
 
 
 def employer_surveys_frame(engine: Engine) -> pl.DataFrame:
-    return _frame(
+    return read_frame(
         engine,
         select(
             EmployerSurvey.job_board_id,
@@ -58,7 +54,7 @@ def employer_surveys_frame(engine: Engine) -> pl.DataFrame:
 
 
 def candidate_surveys_frame(engine: Engine) -> pl.DataFrame:
-    return _frame(
+    return read_frame(
         engine,
         select(
             CandidateSurvey.job_board_id,
@@ -81,7 +77,7 @@ def candidate_surveys_frame(engine: Engine) -> pl.DataFrame:
 
 def scores_of_day(engine: Engine, day: date) -> pl.DataFrame:
     """`job_board_id`, `role_family`, `industry`, `overall_score` of one day's rows."""
-    return _frame(
+    return read_frame(
         engine,
         select(
             EfficiencyScore.job_board_id,
