@@ -69,6 +69,8 @@ def postgres_instance_yaml(url: str) -> str:
         run_coordinator:
           module: dagster.core.run_coordinator
           class: QueuedRunCoordinator
+          config:
+            dequeue_interval_seconds: 1
         run_monitoring:
           enabled: true
           poll_interval_seconds: 2
@@ -91,6 +93,8 @@ SQLITE_INSTANCE_YAML = textwrap.dedent("""\
     run_coordinator:
       module: dagster.core.run_coordinator
       class: QueuedRunCoordinator
+      config:
+        dequeue_interval_seconds: 1
     run_monitoring:
       enabled: true
       poll_interval_seconds: 2
