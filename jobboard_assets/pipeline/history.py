@@ -96,7 +96,7 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     changed = _changed(frame, computed, ["repost_cluster_id", "repost_count"])
     written = postings.write(changed)
     with session_scope(postings.engine) as session:
-        snapshot_queries.refresh_repost_counts(session, days)
+        snapshot_queries.set_repost_counts(session, snapshot_repost_counts(postings.frame, days))
     clustered = computed.filter(pl.col("repost_cluster_id").is_not_null())
     preview = (
         frame.join(clustered, on="id", suffix="_new")
@@ -125,6 +125,27 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
         },
         preview=preview,
     )
+
+
+def snapshot_repost_counts(postings: pl.DataFrame, days: list[date]) -> list[dict[str, Any]]:
+    """Per board and day: postings open that day that belong to a repost cluster.
+
+    Reposts are detected after the snapshots are taken (phase 4 after phase 2), so phase 4 sets
+    the count of the days it ran for, zero included, computed here in one pass over the frame.
+    """
+    if not days or postings.is_empty():
+        return []
+    columns = postings.select(
+        "job_board_id", "first_seen", "last_seen", reposted=pl.col("repost_count") > 0
+    )
+    per_day = [
+        columns.filter(pl.col("first_seen") <= day, pl.col("last_seen") >= day)
+        .group_by("job_board_id")
+        .agg(repost_count=pl.col("reposted").sum())
+        .with_columns(snapshot_date=pl.lit(day))
+        for day in sorted(days)
+    ]
+    return pl.concat(per_day).to_dicts()
 
 
 def _median(values: pl.Series) -> float | None:

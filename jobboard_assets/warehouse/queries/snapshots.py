@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from jobboard_assets.warehouse.models import JobPosting, RawDataSnapshot
+from jobboard_assets.warehouse.models import RawDataSnapshot
 from jobboard_assets.warehouse.queries.upsert import upsert
 from jobboard_assets.warehouse.types import utcnow
 
@@ -45,27 +45,23 @@ def _with_defaults(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {"id": uuid.uuid4(), "created_at": utcnow(), **snapshot}
 
 
-def refresh_repost_counts(session: Session, days: list[date]) -> int:
-    """Set each snapshot's repost_count from the postings' current repost clusters.
-
-    Reposts are detected after the snapshots are taken (phase 4 after phase 2), so phase 4
-    refreshes the count of the days it ran for: the number of postings open that day that
-    belong to a repost cluster.
-    """
-    reposted = (
-        select(func.count())
-        .where(
-            JobPosting.job_board_id == RawDataSnapshot.job_board_id,
-            JobPosting.first_seen <= RawDataSnapshot.snapshot_date,
-            JobPosting.last_seen >= RawDataSnapshot.snapshot_date,
-            JobPosting.repost_count > 0,
+def set_repost_counts(session: Session, counts: list[dict[str, Any]]) -> None:
+    """Set `repost_count` of the given (job_board_id, snapshot_date) snapshots in one executemany."""
+    if counts:
+        table = RawDataSnapshot.__table__
+        session.connection().execute(
+            update(table)
+            .where(
+                table.c.job_board_id == bindparam("board"),
+                table.c.snapshot_date == bindparam("day"),
+            )
+            .values(repost_count=bindparam("reposted")),
+            [
+                {
+                    "board": row["job_board_id"],
+                    "day": row["snapshot_date"],
+                    "reposted": row["repost_count"],
+                }
+                for row in counts
+            ],
         )
-        .scalar_subquery()
-    )
-    result = session.execute(
-        update(RawDataSnapshot)
-        .where(RawDataSnapshot.snapshot_date.in_(days))
-        .values(repost_count=reposted)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount
