@@ -26,5 +26,13 @@ demo: setup
 test: install
 	$(BIN)/pytest -q -ra -n 2 --dist loadgroup
 
+## bench: every benchmark against the simulator on loopback; figures in benchmarks/results/*.json
+bench: setup
+	$(BIN)/python benchmarks/bench_floor.py --repeats 3
+	$(BIN)/python benchmarks/bench_history.py --repeats 3
+	$(BIN)/python benchmarks/bench_scale.py --repeats 3
+	$(BIN)/python benchmarks/bench_metrics.py --repeats 3
+	$(BIN)/python benchmarks/bench_breadth.py --boards 1000
+
 clean:
 	rm -rf .jobboard

@@ -107,22 +107,22 @@ def simulator(boards: int, seed: int = 42, directory: Path | None = None) -> Ite
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         yield registry
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _wait_for_port(port: int, timeout: float = 60.0) -> None:
+def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            with socket.create_connection((host, port), timeout=1):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"the simulator did not answer on port {port}")
+    raise RuntimeError(f"the simulator did not answer on {host}:{port}")
 
 
 def platform_env(directory: Path, registry: Path) -> dict[str, str]:

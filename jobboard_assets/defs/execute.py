@@ -45,6 +45,8 @@ class ExecutionRequest:
     """Board slugs; empty means every enabled board."""
     trigger: str = "cli"
     execution_id: str | None = None
+    parallel_boards: int | None = None
+    """Boards scraped at once (default: the scrape step's own default)."""
 
 
 def sync_registry(
@@ -96,7 +98,7 @@ def run_execution(
         result = execute_job(
             reconstructable(scrape_job),
             instance=instance,
-            run_config=_QUIET,
+            run_config=_scrape_run_config(request),
             tags={**tags, **board_range_tags(stretch, request.first_day, request.last_day)},
             raise_on_error=False,
         )
@@ -122,6 +124,13 @@ def run_execution(
 
     (row,) = mirror.mirror_executions(instance, engine, [execution_id])
     return row
+
+
+def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:
+    if request.parallel_boards is None:
+        return _QUIET
+    scrape = {"config": {"parallel_boards": request.parallel_boards}}
+    return {**_QUIET, "ops": {"scrape_and_snapshot": scrape}}
 
 
 def _count_materialized(instance: DagsterInstance, run_id: str, asset: str) -> int:

@@ -1,0 +1,165 @@
+"""Breadth: a daily run of 1,000 simulated boards behind a few ATS hosts, with per-host politeness.
+
+The real-world shape is many small boards served by a handful of applicant-tracking systems.
+Here each board kind gets its own host (one simulator process per kind, on 127.0.0.2,
+127.0.0.3, ...), every board keeps a minimum interval between requests to its host, and one
+`jobboard run` scrapes all 1,000 boards: requests to different hosts overlap, requests to one host
+queue behind its interval. Reported: the day's wall time, requests per host, and the lower bound
+the politeness interval alone sets.
+
+Run: `.venv/bin/python benchmarks/bench_breadth.py [--boards 1000] [--interval 0.05]
+[--parallel 8]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import (  # noqa: E402
+    BIN,
+    free_port,
+    peak_rss_mb,
+    platform_env,
+    run_child,
+    wait_for_port,
+    write_results,
+)
+
+DAY = date(2026, 3, 2)
+KINDS = ("greenhouse", "lever", "ashby", "smartrecruiters", "workable", "rss", "html")
+
+
+def child(parallel: int) -> None:
+    from dagster import DagsterInstance
+
+    from jobboard_assets import config
+    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
+    from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.sources.registry import load_registry
+    from jobboard_assets.warehouse.db import make_engine
+
+    started = time.perf_counter()
+    ensure_dagster_home()
+    with DagsterInstance.get() as instance:
+        run = run_execution(
+            instance,
+            make_engine(config.database_url()),
+            load_registry(config.boards_file()),
+            ExecutionRequest(
+                first_day=DAY, last_day=DAY, trigger="bench", parallel_boards=parallel
+            ),
+        )
+    scrapes = [job for job in run["jobs"] if job["jobType"] == "scrape"]
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "status": run["status"],
+                "boards_applied": sum(job["status"] == "completed" for job in scrapes),
+                "pages": sum((job["result"] or {}).get("pages", 0) for job in scrapes),
+                "dagster_runs": len(run["dagster_run_ids"]),
+                "rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--boards", type=int, default=1000)
+    parser.add_argument(
+        "--interval", type=float, default=0.05, help="per-host minimum interval (s)"
+    )
+    parser.add_argument("--parallel", type=int, default=8, help="boards scraped at once")
+    parser.add_argument("--child", type=int, metavar="PARALLEL")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+
+    port = free_port()
+    hosts = {kind: f"127.0.0.{index + 2}" for index, kind in enumerate(KINDS)}
+    with tempfile.TemporaryDirectory() as scratch_name, ExitStack() as servers:
+        scratch = Path(scratch_name)
+        for host in hosts.values():
+            server = subprocess.Popen(
+                [
+                    BIN / "jobboard",
+                    "sim",
+                    "serve",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                    "--boards",
+                    str(args.boards),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            servers.callback(server.wait, 30)
+            servers.callback(server.terminate)
+            wait_for_port(port, host=host)
+        registry = scratch / "boards.yaml"
+        subprocess.run(
+            [
+                BIN / "jobboard",
+                "sim",
+                "boards",
+                "--port",
+                str(port),
+                "--boards",
+                str(args.boards),
+                "-o",
+                str(registry),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        document = yaml.safe_load(registry.read_text())
+        for board in document["boards"]:
+            parts = urlsplit(board["url"])
+            board["url"] = urlunsplit(parts._replace(netloc=f"{hosts[board['kind']]}:{port}"))
+            board["options"] = {**board.get("options", {}), "min_interval_seconds": args.interval}
+        registry.write_text(yaml.safe_dump(document, sort_keys=False))
+        per_host = Counter(hosts[board["kind"]] for board in document["boards"])
+        result = run_child(
+            [__file__, "--child", str(args.parallel)], platform_env(scratch / "platform", registry)
+        )
+    busiest = max(per_host.values())
+    print(
+        f"{args.boards} boards on {len(hosts)} hosts (busiest {busiest} boards), interval "
+        f"{args.interval}s, {args.parallel} at once: {result['seconds']:.1f}s, "
+        f"{result['boards_applied']} applied, {result['pages']} pages, {result['dagster_runs']} runs"
+    )
+    write_results(
+        "breadth",
+        {
+            "boards": args.boards,
+            "hosts": len(hosts),
+            "boards_per_host": dict(per_host),
+            "min_interval_seconds": args.interval,
+            "parallel_boards": args.parallel,
+            "day": DAY,
+            "politeness_lower_bound_seconds": round(busiest * args.interval, 1),
+            **result,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
