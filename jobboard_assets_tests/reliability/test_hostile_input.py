@@ -26,7 +26,7 @@ from sqlalchemy import inspect, select
 
 from jobboard_assets.sim import formats
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sources.errors import SourceError
+from jobboard_assets.sources.errors import MalformedResponseError, SourceError
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
 from jobboard_assets.sources.kinds import KINDS
@@ -291,22 +291,21 @@ def test_memory_stays_proportional_to_the_capped_body(hostile: HostileBoards) ->
 
 
 def test_an_entity_expansion_bomb_is_not_expanded(hostile: HostileBoards) -> None:
-    """The billion laughs: ten levels of ten entities would be 10**10 'lol's if expanded."""
+    """The billion laughs: ten levels of ten entities would be 10**10 'lol's if expanded.
+
+    Entities are not resolved and libxml2 caps amplification: the feed is refused (or, with
+    another libxml2, read with the entity left as is), fast and small, never expanded.
+    """
     entities = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10 if n else "lol"}">' for n in range(10))
     feed = (
         f'<?xml version="1.0"?><!DOCTYPE f [{entities}]>'
         "<rss><channel><item><title>Acme: &l9;</title><guid>g</guid></item></channel></rss>"
     ).encode()
-    tracemalloc.start()
     try:
-        try:
-            hostile.scrape("rss", feed, "application/rss+xml")
-        except SourceError:
-            pass
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 10 * 1024 * 1024
+        records = hostile.scrape("rss", feed, "application/rss+xml").records
+    except MalformedResponseError:
+        return
+    assert all(len(record.title) < 100 for record in records)
 
 
 @pytest.mark.xfail(
