@@ -363,8 +363,14 @@ def _place_pieces(clause: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL (PostgreSQL text and jsonb refuse it) and lone surrogates (not encodable as UTF-8)."""
+
+
 def _collapse(text: str) -> str:
-    return " ".join(text.split())  # str.split() splits on the same Unicode whitespace as \s
+    """Whitespace collapsed (str.split splits on the same Unicode whitespace as \\s), and the
+    characters no warehouse can store replaced, so one odd posting never fails its board-day."""
+    return " ".join(_UNSTORABLE.sub("\ufffd", text).split())
 
 
 def _optional(text: str | None) -> str | None:

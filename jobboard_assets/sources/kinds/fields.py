@@ -80,7 +80,7 @@ def _json_payload(response: Response, expected: str) -> Any:
         )
     try:
         return json.loads(body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: absurdly deep nesting
         raise response.malformed(
             f"JSON ({expected})", f"invalid JSON ({error}) starting {_snippet(body)!r}"
         ) from error

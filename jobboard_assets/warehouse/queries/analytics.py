@@ -17,6 +17,7 @@ from jobboard_assets.warehouse.models import (
     RawDataSnapshot,
     RepostFrequency,
 )
+from jobboard_assets.warehouse.queries.upsert import lock_for_replace
 from jobboard_assets.warehouse.types import utcnow
 
 
@@ -36,6 +37,7 @@ def replace_days(
     with engine.begin() as connection:
         for model, frame in rows_by_model.items():
             table = model.__table__
+            lock_for_replace(connection, table)
             connection.execute(delete(table).where(table.c.metric_date.in_(days)))
             columns = [c.name for c in table.columns if c.name in frame.columns]
             rows = [{**row, "created_at": now} for row in frame.select(columns).to_dicts()]

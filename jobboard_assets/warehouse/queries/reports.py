@@ -51,7 +51,9 @@ def latest_score_date(session: Session) -> date | None:
 
 def board_names(session: Session) -> dict[int, str]:
     """Every board's name by id, to validate a requested board before reading its scores."""
-    return {board_id: name for board_id, name in session.execute(select(JobBoard.id, JobBoard.name))}
+    return {
+        board_id: name for board_id, name in session.execute(select(JobBoard.id, JobBoard.name))
+    }
 
 
 def score_rows(

@@ -15,6 +15,7 @@ from jobboard_assets.warehouse.models import (
     JobBoard,
 )
 from jobboard_assets.warehouse.queries.frames import read_frame
+from jobboard_assets.warehouse.queries.upsert import lock_for_replace
 from jobboard_assets.warehouse.types import utcnow
 
 
@@ -102,6 +103,7 @@ def replace_scores(engine: Engine, day: date, scores: pl.DataFrame) -> int:
         for row in scores.to_dicts()
     ]
     with engine.begin() as connection:
+        lock_for_replace(connection, EfficiencyScore.__table__)
         connection.execute(delete(EfficiencyScore).where(EfficiencyScore.score_date == day))
         if rows:
             connection.execute(insert(EfficiencyScore), rows)

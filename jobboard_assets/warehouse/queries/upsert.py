@@ -1,11 +1,11 @@
-"""INSERT ... ON CONFLICT DO UPDATE, the same call on PostgreSQL and SQLite."""
+"""Writes that must behave the same on PostgreSQL and SQLite: upserts and day replacements."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,3 +31,14 @@ def upsert(
         set_={name: statement.excluded[name] for name in columns},
     )
     session.execute(statement, list(rows))
+
+
+def lock_for_replace(connection: Connection, table: Table) -> None:
+    """Serialize delete-then-insert replacements of a table's days across writers.
+
+    Two writers replacing the same day would each delete, then both insert: duplicates, or a
+    unique violation. On PostgreSQL a SHARE ROW EXCLUSIVE lock makes the second wait (readers are
+    not blocked); SQLite already serializes writers from their first write.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE'))
