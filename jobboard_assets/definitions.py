@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
-
-from dagster import BetaWarning, Definitions, JobDefinition, in_process_executor
-
-# Deliberate beta APIs (multi-dimension partition mapping, backfill policies; see
-# docs/pipeline.md): say so once here instead of warning on every load.
-warnings.filterwarnings("ignore", category=BetaWarning)
+from dagster import Definitions, JobDefinition, in_process_executor
 
 from jobboard_assets.defs.assets import history_assets, scrape_assets, source_assets
 from jobboard_assets.defs.checks import asset_checks

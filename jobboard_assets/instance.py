@@ -13,11 +13,11 @@ from jobboard_assets import config
 EMBEDDED_DAGSTER_YAML = """\
 # Written by `jobboard setup`: the embedded (SQLite) Dagster instance.
 # Production uses the PostgreSQL instance in the repository's dagster.yaml.
-# One event-log database in WAL mode instead of one per run: each event costs one commit to one
-# file, not journalled commits to two (measured: 19 ms instead of 28 ms per event here).
+# One event-log database in WAL mode with pooled connections instead of one database per run
+# and a new connection per event (jobboard_assets/instance_storage.py): 3 ms per event, not 28.
 event_log_storage:
-  module: dagster.core.storage.event_log
-  class: ConsolidatedSqliteEventLogStorage
+  module: jobboard_assets.instance_storage
+  class: PooledSqliteEventLogStorage
   config:
     base_dir:
       env: DAGSTER_HOME

@@ -7,7 +7,6 @@ PostgreSQL, and the Dagster instance is SQLite or PostgreSQL (dagster-postgres) 
 from __future__ import annotations
 
 import os
-import textwrap
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,11 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from dagster import DagsterInstance
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from jobboard_assets.defs.execute import ExecutionRequest, run_execution
+from jobboard_assets.instance import EMBEDDED_DAGSTER_YAML
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sim.registry import registry_yaml
 from jobboard_assets.sim.server import SimServer
@@ -61,50 +62,16 @@ class Platform:
         return path
 
 
-def postgres_instance_yaml(url: str) -> str:
-    return textwrap.dedent(f"""\
-        storage:
-          postgres:
-            postgres_url: "{url}"
-        run_coordinator:
-          module: dagster.core.run_coordinator
-          class: QueuedRunCoordinator
-          config:
-            dequeue_interval_seconds: 1
-        run_monitoring:
-          enabled: true
-          poll_interval_seconds: 2
-          free_slots_after_run_end_seconds: 1
-        concurrency:
-          pools:
-            default_limit: 1
-        telemetry:
-          enabled: false
-        """)
-
-
-SQLITE_INSTANCE_YAML = textwrap.dedent("""\
-    event_log_storage:
-      module: dagster.core.storage.event_log
-      class: ConsolidatedSqliteEventLogStorage
-      config:
-        base_dir:
-          env: DAGSTER_HOME
-    run_coordinator:
-      module: dagster.core.run_coordinator
-      class: QueuedRunCoordinator
-      config:
-        dequeue_interval_seconds: 1
-    run_monitoring:
-      enabled: true
-      poll_interval_seconds: 2
-      free_slots_after_run_end_seconds: 1
-    concurrency:
-      pools:
-        default_limit: 1
-    telemetry:
-      enabled: false
-    """)
+def instance_yaml(postgres_url: str | None = None) -> str:
+    """The embedded instance's settings (`jobboard setup` writes them), with the queue and run
+    monitoring polled faster for tests, and on PostgreSQL (dagster-postgres) when asked."""
+    settings = yaml.safe_load(EMBEDDED_DAGSTER_YAML)
+    settings["run_coordinator"]["config"] = {"dequeue_interval_seconds": 1}
+    settings["run_monitoring"].update(poll_interval_seconds=2, free_slots_after_run_end_seconds=1)
+    if postgres_url:
+        del settings["event_log_storage"]
+        settings["storage"] = {"postgres": {"postgres_url": postgres_url}}
+    return yaml.safe_dump(settings)
 
 
 @contextmanager
@@ -113,7 +80,7 @@ def dagster_home(tmp_path: Path, backend: str, postgres_url: str | None) -> Iter
     home = tmp_path / "dagster_home"
     home.mkdir()
     if backend == "sqlite":
-        (home / "dagster.yaml").write_text(SQLITE_INSTANCE_YAML)
+        (home / "dagster.yaml").write_text(instance_yaml())
         yield home
         return
     assert postgres_url
@@ -123,9 +90,7 @@ def dagster_home(tmp_path: Path, backend: str, postgres_url: str | None) -> Iter
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{database}"'))
     url = base.set(database=database)  # postgresql+psycopg2: what dagster-postgres speaks
-    (home / "dagster.yaml").write_text(
-        postgres_instance_yaml(url.render_as_string(hide_password=False))
-    )
+    (home / "dagster.yaml").write_text(instance_yaml(url.render_as_string(hide_password=False)))
     try:
         yield home
     finally:

@@ -21,7 +21,7 @@ from jobboard_assets.warehouse.models import (
     JobBoard,
     JobPosting,
 )
-from jobboard_assets_tests.platform import SQLITE_INSTANCE_YAML
+from jobboard_assets_tests.platform import instance_yaml
 
 BOARD_IDS = {"alpha-jobs": 1, "beta-board": 2}
 UTC = timezone.utc
@@ -170,7 +170,7 @@ def warehouse(engine: Engine) -> Engine:
 def dagster_home(tmp_path: Path) -> Path:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text(SQLITE_INSTANCE_YAML)
+    (home / "dagster.yaml").write_text(instance_yaml())
     return home
 
 
