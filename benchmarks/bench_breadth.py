@@ -18,7 +18,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from contextlib import ExitStack
 from datetime import date
@@ -33,6 +32,7 @@ from benchmarks.common import (  # noqa: E402
     BIN,
     free_port,
     peak_rss_mb,
+    pipeline_execution,
     platform_env,
     run_child,
     wait_for_port,
@@ -44,38 +44,17 @@ KINDS = ("greenhouse", "lever", "ashby", "smartrecruiters", "workable", "rss", "
 
 
 def child(parallel: int) -> None:
-    from dagster import DagsterInstance
-
-    from jobboard_assets import config
-    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
-    from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.sources.registry import load_registry
-    from jobboard_assets.warehouse.db import make_engine
-
-    started = time.perf_counter()
-    ensure_dagster_home()
-    with DagsterInstance.get() as instance:
-        run = run_execution(
-            instance,
-            make_engine(config.database_url()),
-            load_registry(config.boards_file()),
-            ExecutionRequest(
-                first_day=DAY, last_day=DAY, trigger="bench", parallel_boards=parallel
-            ),
-        )
+    run, seconds = pipeline_execution(DAY, DAY, parallel_boards=parallel)
     scrapes = [job for job in run["jobs"] if job["jobType"] == "scrape"]
-    print(
-        json.dumps(
-            {
-                "seconds": time.perf_counter() - started,
-                "status": run["status"],
-                "boards_applied": sum(job["status"] == "completed" for job in scrapes),
-                "pages": sum((job["result"] or {}).get("pages", 0) for job in scrapes),
-                "dagster_runs": len(run["dagster_run_ids"]),
-                "rss_mb": peak_rss_mb(),
-            }
-        )
-    )
+    figures = {
+        "seconds": seconds,
+        "status": run["status"],
+        "boards_applied": sum(job["status"] == "completed" for job in scrapes),
+        "pages": sum((job["result"] or {}).get("pages", 0) for job in scrapes),
+        "dagster_runs": len(run["dagster_run_ids"]),
+        "rss_mb": peak_rss_mb(),
+    }
+    print(json.dumps(figures))
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from benchmarks.common import (  # noqa: E402
     BIN,
     board_slugs,
     peak_rss_mb,
+    pipeline_execution,
     platform_env,
     run_child,
     simulator,
@@ -88,26 +89,10 @@ def bare(registry: Path) -> dict[str, float]:
 
 def jobboard_run(registry: Path) -> dict[str, float]:
     """What `jobboard run --date DAY` does, timed from the start of the work."""
-    from dagster import DagsterInstance
-
-    from jobboard_assets import config
-    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
-    from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.sources.registry import load_registry
-    from jobboard_assets.warehouse.db import make_engine
-
-    started = time.perf_counter()
-    ensure_dagster_home()
-    with DagsterInstance.get() as instance:
-        run = run_execution(
-            instance,
-            make_engine(config.database_url()),
-            load_registry(registry),
-            ExecutionRequest(first_day=DAY, last_day=DAY),
-        )
+    run, seconds = pipeline_execution(DAY, DAY)
     if run["status"] != "completed":
         raise RuntimeError(f"jobboard run ended {run['status']}: {run['errors'][:3]}")
-    return {"seconds": time.perf_counter() - started}
+    return {"seconds": seconds}
 
 
 def schedule_path(registry: Path) -> dict[str, float]:

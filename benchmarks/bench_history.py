@@ -23,43 +23,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import peak_rss_mb, platform_env, run_child, simulator, spread, write_results  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    peak_rss_mb,
+    pipeline_execution,
+    platform_env,
+    run_child,
+    simulator,
+    spread,
+    write_results,
+)
 
 FIRST_DAY = date(2026, 1, 5)
 
 
 def child(first: date, last: date, boards: list[str]) -> None:
     """One execution (`jobboard run` for a day, `jobboard backfill` for a range) in this process."""
-    import time
-
-    from dagster import DagsterInstance
-
-    from jobboard_assets import config
-    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
-    from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.sources.registry import load_registry
-    from jobboard_assets.warehouse.db import make_engine
-
-    started = time.perf_counter()
-    ensure_dagster_home()
-    with DagsterInstance.get() as instance:
-        run = run_execution(
-            instance,
-            make_engine(config.database_url()),
-            load_registry(config.boards_file()),
-            ExecutionRequest(first_day=first, last_day=last, boards=boards, trigger="bench"),
-        )
-    print(
-        json.dumps(
-            {
-                "seconds": time.perf_counter() - started,
-                "status": run["status"],
-                "dagster_runs": len(run["dagster_run_ids"]),
-                "jobs": run["total_jobs"],
-                "rss_mb": peak_rss_mb(),
-            }
-        )
-    )
+    run, seconds = pipeline_execution(first, last, boards)
+    figures = {
+        "seconds": seconds,
+        "status": run["status"],
+        "dagster_runs": len(run["dagster_run_ids"]),
+        "jobs": run["total_jobs"],
+        "rss_mb": peak_rss_mb(),
+    }
+    print(json.dumps(figures))
 
 
 def execution(

@@ -16,8 +16,9 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +160,37 @@ def run_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
         **json.loads(completed.stdout.strip().splitlines()[-1]),
         "process_seconds": process_seconds,
     }
+
+
+def pipeline_execution(
+    first: date, last: date, boards: Sequence[str] = (), parallel_boards: int | None = None
+) -> tuple[dict[str, Any], float]:
+    """What `jobboard run` / `jobboard backfill` do, in this process: (pipeline_runs row, seconds).
+
+    Imports stay inside so a benchmark's parent process never loads Dagster.
+    """
+    from dagster import DagsterInstance
+
+    from jobboard_assets import config
+    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
+    from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.sources.registry import load_registry
+    from jobboard_assets.warehouse.db import make_engine
+
+    started = time.perf_counter()
+    ensure_dagster_home()
+    request = ExecutionRequest(
+        first_day=first,
+        last_day=last,
+        boards=boards,
+        trigger="bench",
+        parallel_boards=parallel_boards,
+    )
+    with DagsterInstance.get() as instance:
+        run = run_execution(
+            instance,
+            make_engine(config.database_url()),
+            load_registry(config.boards_file()),
+            request,
+        )
+    return run, time.perf_counter() - started

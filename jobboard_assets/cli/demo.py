@@ -96,7 +96,7 @@ def demo(days: int, end_day: datetime | None, port: int) -> None:
     print_summary(run)
     print_board_table(engine)
     click.echo(
-        f"\nBrowse it: `make dev` (Dagster UI), `jobboard scores`, `jobboard pipeline history`."
+        "\nBrowse it: `make dev` (Dagster UI), `jobboard scores`, `jobboard pipeline history`."
     )
     click.echo(
         f"To run against the simulator yourself: export JOBBOARD_BOARDS_FILE={REPO_BOARDS_FILE}"
