@@ -6,7 +6,12 @@ from dagster import Definitions, JobDefinition, in_process_executor
 
 from jobboard_assets.defs.assets import history_assets, scrape_assets, source_assets
 from jobboard_assets.defs.checks import asset_checks
-from jobboard_assets.defs.jobs import HISTORY_JOB, SCRAPE_JOB, daily_history_job, scrape_boards_job
+from jobboard_assets.defs.jobs import (
+    HISTORY_JOB,
+    SCRAPE_JOB,
+    daily_history_job,
+    scrape_boards_job,
+)
 from jobboard_assets.defs.metric_assets import metric_assets
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.defs.schedules import daily_pipeline_schedule

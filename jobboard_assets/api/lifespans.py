@@ -17,7 +17,13 @@ import polars.selectors as cs
 from sqlalchemy import Engine
 
 from jobboard_assets.api.endpoints import Action, Endpoint, Handler, Params
-from jobboard_assets.api.params import board_id_param, days_param, known_board, limit_param, not_found
+from jobboard_assets.api.params import (
+    board_id_param,
+    days_param,
+    known_board,
+    limit_param,
+    not_found,
+)
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics import lifespans
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS

@@ -12,7 +12,13 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from jobboard_assets.api.endpoints import Action, Endpoint, in_session
-from jobboard_assets.api.params import DateParam, board_id_param, days_param, known_board, not_found
+from jobboard_assets.api.params import (
+    DateParam,
+    board_id_param,
+    days_param,
+    known_board,
+    not_found,
+)
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.warehouse.queries import reports as report_queries

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import click
 
-from jobboard_assets.cli import db, demo, pipeline
-from jobboard_assets.cli import sim
-from jobboard_assets.cli import api
-from jobboard_assets.cli import scores
-from jobboard_assets.cli import surveys
+from jobboard_assets.cli import api, db, demo, pipeline, scores, sim, surveys
 
 
 @click.group()

@@ -29,8 +29,8 @@ def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
     8765, seed 42, 33 boards), else a generated file in the data directory.
     """
     from jobboard_assets.sim.market import SimulatedMarket
-    from jobboard_assets.sim.server import SimServer
     from jobboard_assets.sim.registry import registry_yaml
+    from jobboard_assets.sim.server import SimServer
 
     market = SimulatedMarket(seed=seed, n_boards=boards)
     with SimServer(market, port=port) as server:

@@ -25,7 +25,11 @@ def _today() -> date:
 def _execute(first_day: date, last_day: date, boards: tuple[str, ...], trigger: str) -> None:
     from dagster import DagsterInstance
 
-    from jobboard_assets.defs.execute import ExecutionRequest, SelectionError, run_execution
+    from jobboard_assets.defs.execute import (
+        ExecutionRequest,
+        SelectionError,
+        run_execution,
+    )
     from jobboard_assets.instance import ensure_dagster_home
     from jobboard_assets.sources.errors import RegistryError
     from jobboard_assets.sources.registry import load_registry

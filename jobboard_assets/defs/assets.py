@@ -27,6 +27,7 @@ from dagster import (
     multi_asset,
 )
 
+from jobboard_assets.defs.metadata import phase_metadata
 from jobboard_assets.defs.partitions import (
     all_boards_of_the_day,
     board_day_key,
@@ -34,7 +35,6 @@ from jobboard_assets.defs.partitions import (
     daily_partitions,
     split_board_day_key,
 )
-from jobboard_assets.defs.metadata import phase_metadata
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.pipeline import history
 from jobboard_assets.pipeline.board_day import (
@@ -45,7 +45,7 @@ from jobboard_assets.pipeline.board_day import (
 from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.pipeline.redact import mask_credentials
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
+from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
 
 BOARD_POSTINGS = AssetKey("board_postings")
 RAW_DATA_SNAPSHOTS = AssetKey("raw_data_snapshots")

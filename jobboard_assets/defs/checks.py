@@ -2,7 +2,11 @@
 
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
-from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS, posting_lifespans
+from jobboard_assets.defs.assets import (
+    BOARD_POSTINGS,
+    RAW_DATA_SNAPSHOTS,
+    posting_lifespans,
+)
 from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.warehouse.db import session_scope

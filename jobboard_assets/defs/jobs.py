@@ -7,7 +7,11 @@ from datetime import date
 
 from dagster import AssetSelection, define_asset_job
 
-from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS, history_assets
+from jobboard_assets.defs.assets import (
+    BOARD_POSTINGS,
+    RAW_DATA_SNAPSHOTS,
+    history_assets,
+)
 from jobboard_assets.defs.checks import asset_checks
 from jobboard_assets.defs.metric_assets import metric_assets
 from jobboard_assets.defs.partitions import board_day_key

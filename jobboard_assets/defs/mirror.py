@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    DagsterRun,
+    DagsterRunStatus,
+    RunsFilter,
+)
 from dagster._core.events.log import EventLogEntry
 from sqlalchemy import Engine
 
@@ -35,7 +41,7 @@ from jobboard_assets.defs.tags import (
 from jobboard_assets.pipeline.redact import mask_credentials
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
-from jobboard_assets.warehouse.queries.boards import list_boards, board_ids_by_slug
+from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
 
 SCRAPE_STEP = "scrape_and_snapshot"
 _JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")

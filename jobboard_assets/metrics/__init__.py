@@ -10,7 +10,10 @@ from jobboard_assets.metrics.accuracy import (
     lifespan_accuracy,
     repost_accuracy,
 )
-from jobboard_assets.metrics.freshness import fake_freshness_flags, fake_freshness_summary
+from jobboard_assets.metrics.freshness import (
+    fake_freshness_flags,
+    fake_freshness_summary,
+)
 from jobboard_assets.metrics.lifespans import (
     daily_trend,
     lifespan_days,

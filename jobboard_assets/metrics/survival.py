@@ -17,7 +17,11 @@ from datetime import date
 
 import polars as pl
 
-from jobboard_assets.metrics.observations import GroupKeys, group_keys, posting_observations
+from jobboard_assets.metrics.observations import (
+    GroupKeys,
+    group_keys,
+    posting_observations,
+)
 
 # Products of (1 - d/n) can land a hair above 0.5 when the true value is exactly 0.5.
 _SURVIVAL_TOLERANCE = 1e-9

@@ -27,8 +27,21 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from jobboard_assets.sim import formats, vocab
-from jobboard_assets.sim.catalog import BoardSpec, Company, Location, build_catalog, pick
-from jobboard_assets.sim.titles import BaseTitle, TitleStyle, draw_base_title, house_style, render_title, vary_style
+from jobboard_assets.sim.catalog import (
+    BoardSpec,
+    Company,
+    Location,
+    build_catalog,
+    pick,
+)
+from jobboard_assets.sim.titles import (
+    BaseTitle,
+    TitleStyle,
+    draw_base_title,
+    house_style,
+    render_title,
+    vary_style,
+)
 from jobboard_assets.sim.truth import build_truth
 from jobboard_assets.sources.records import BoardConfig
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from typing import NamedTuple
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from jobboard_assets.sim import vocab
 from jobboard_assets.sim.catalog import Company, Location, pick

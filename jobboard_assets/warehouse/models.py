@@ -29,7 +29,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from jobboard_assets.warehouse.types import JsonDocument, JsonList, TextList, UTCDateTime, utcnow
+from jobboard_assets.warehouse.types import (
+    JsonDocument,
+    JsonList,
+    TextList,
+    UTCDateTime,
+    utcnow,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import Engine
 
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.models import EfficiencyScore, JobBoard, JobPosting, PipelineJob, PipelineRun
+from jobboard_assets.warehouse.models import (
+    EfficiencyScore,
+    JobBoard,
+    JobPosting,
+    PipelineJob,
+    PipelineRun,
+)
 
 ALPHA, BETA, XSS = 1, 2, 3
 XSS_NAME = "<img src=x onerror=alert(1)>"

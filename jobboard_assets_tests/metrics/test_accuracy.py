@@ -6,7 +6,12 @@ import polars as pl
 import pytest
 
 from jobboard_assets.metrics import lifespan_accuracy, repost_accuracy
-from jobboard_assets_tests.metrics.frames import boards_frame, day, posting, postings_frame
+from jobboard_assets_tests.metrics.frames import (
+    boards_frame,
+    day,
+    posting,
+    postings_frame,
+)
 
 
 def truth_frame(rows: list[tuple[str, str, int, int | None, str]]) -> pl.DataFrame:

@@ -6,7 +6,11 @@ from dataclasses import replace
 
 import polars as pl
 
-from jobboard_assets.metrics import DEFAULT_SETTINGS, fake_freshness_flags, fake_freshness_summary
+from jobboard_assets.metrics import (
+    DEFAULT_SETTINGS,
+    fake_freshness_flags,
+    fake_freshness_summary,
+)
 from jobboard_assets_tests.metrics.frames import day, posting, postings_frame
 
 AS_OF = 100

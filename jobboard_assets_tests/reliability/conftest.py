@@ -10,7 +10,12 @@ import pytest
 
 from jobboard_assets.defs.resources import RETRY_BACKOFF_ENV
 from jobboard_assets_tests.platform import Platform
-from jobboard_assets_tests.reliability.matrix import CASES, MATRIX_PROPERTY, MatrixRow, render
+from jobboard_assets_tests.reliability.matrix import (
+    CASES,
+    MATRIX_PROPERTY,
+    MatrixRow,
+    render,
+)
 from jobboard_assets_tests.reliability.state import CleanReference, day, served_market
 from jobboard_assets_tests.reliability.support import FAST_RETRY_BACKOFF, Spawner
 

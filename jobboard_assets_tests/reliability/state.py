@@ -24,7 +24,12 @@ from jobboard_assets.sim.server import SimServer
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, session_scope
-from jobboard_assets.warehouse.models import JobBoard, JobPosting, PostingEvent, RawDataSnapshot
+from jobboard_assets.warehouse.models import (
+    JobBoard,
+    JobPosting,
+    PostingEvent,
+    RawDataSnapshot,
+)
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
 from jobboard_assets_tests.platform import SIM_BOARDS, SIM_SEED
 

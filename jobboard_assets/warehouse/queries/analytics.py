@@ -7,7 +7,17 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Boolean, Date, Engine, Float, Integer, String, delete, insert, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Engine,
+    Float,
+    Integer,
+    String,
+    delete,
+    insert,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeEngine
 
