@@ -67,7 +67,8 @@ PROFILES: dict[str, Profile] = {
     "stale": Profile("stale", (30.0, 60.0), 1.0, 540, (0.2, 0.5), (3, 10), (250, 750)),
 }
 PROFILE_ORDER: tuple[str, ...] = ("fast", "normal", "stale")
-MAX_BOARDS = 150
+MAX_BOARDS = 5000
+"""Enough for the breadth benchmark (1,000 boards); past the word lists, names get a suffix."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def slugify(text: str) -> str:
 def build_catalog(seed: int, n_boards: int) -> tuple[BoardSpec, ...]:
     """The boards of a market: kinds cycle so every kind is present (>= 3 each from N = 21)."""
     if not 1 <= n_boards <= MAX_BOARDS:
-        raise ValueError(f"a market has 1 to {MAX_BOARDS} boards (the name lists run out beyond)")
+        raise ValueError(f"a market has 1 to {MAX_BOARDS} boards")
     rng = random.Random(f"catalog:{seed}")
     company_names = _company_names(rng)
     board_names = _aggregator_names(rng)
@@ -124,18 +125,37 @@ def build_catalog(seed: int, n_boards: int) -> tuple[BoardSpec, ...]:
         profile = PROFILES[PROFILE_ORDER[index % len(PROFILE_ORDER)]]
         industry = industries[index]
         if kind in vocab.SINGLE_EMPLOYER_KINDS:
-            company = _company(rng, next(company_names[industry]), industry, remote_only=False, n_locations=rng.randint(3, 10))
+            company = _company(
+                rng,
+                next(company_names[industry]),
+                industry,
+                remote_only=False,
+                n_locations=rng.randint(3, 10),
+            )
             # Named after the employer: parsers of one-employer kinds take the board name as the company.
-            name, slug, companies, category = company.name, slugify(company.name), (company,), _ats_category(industry)
+            name, slug, companies, category = (
+                company.name,
+                slugify(company.name),
+                (company,),
+                _ats_category(industry),
+            )
         else:
             category = rng.choice(vocab.AGGREGATOR_CATEGORIES[kind])
             name = next(board_names)
             slug = slugify(name)
             companies = tuple(
-                _company(rng, next(company_names[industry]), industry, remote_only=category == "remote", n_locations=rng.randint(1, 4))
+                _company(
+                    rng,
+                    next(company_names[industry]),
+                    industry,
+                    remote_only=category == "remote",
+                    n_locations=rng.randint(1, 4),
+                )
                 for _ in range(rng.randint(15, 40))
             )
-        boards.append(_board(rng, slug, name, kind, category, industry, profile, companies, kind == "ashby"))
+        boards.append(
+            _board(rng, slug, name, kind, category, industry, profile, companies, kind == "ashby")
+        )
     return tuple(boards)
 
 
@@ -159,7 +179,9 @@ def _board(
         industry=industry,
         profile=profile.name,
         companies=companies,
-        company_cum_weights=tuple(itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in range(len(companies)))),
+        company_cum_weights=tuple(
+            itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in range(len(companies)))
+        ),
         median_days=rng.uniform(*profile.median_days),
         sigma=profile.sigma,
         cap_days=profile.cap_days,
@@ -173,12 +195,20 @@ def _board(
     )
 
 
-def _company(rng: random.Random, name: str, industry: str, remote_only: bool, n_locations: int) -> Company:
-    remote = [Location(region, None, None, code, country, True) for region, code, country in vocab.REMOTE_REGIONS]
+def _company(
+    rng: random.Random, name: str, industry: str, remote_only: bool, n_locations: int
+) -> Company:
+    remote = [
+        Location(region, None, None, code, country, True)
+        for region, code, country in vocab.REMOTE_REGIONS
+    ]
     if remote_only:
         locations = rng.sample(remote, min(n_locations, len(remote)))
     else:
-        cities = [Location(f"{c.name}, {c.country}", c.name, c.region, c.country_code, c.country, False) for c in vocab.CITIES]
+        cities = [
+            Location(f"{c.name}, {c.country}", c.name, c.region, c.country_code, c.country, False)
+            for c in vocab.CITIES
+        ]
         n_remote = 1 if n_locations > 2 and rng.random() < 0.5 else 0
         locations = rng.sample(cities, n_locations - n_remote) + rng.sample(remote, n_remote)
     family_weights = vocab.INDUSTRY_FAMILY_WEIGHTS[industry]
@@ -187,9 +217,15 @@ def _company(rng: random.Random, name: str, industry: str, remote_only: bool, n_
         name=name,
         industry=industry,
         locations=tuple(locations),
-        location_cum_weights=tuple(itertools.accumulate(2.0 if i == 0 else 1.0 for i in range(len(locations)))),
-        family_cum_weights=tuple(itertools.accumulate(family_weights.get(f.name, 1.0) for f in vocab.ROLE_FAMILIES)),
-        gender_marker=rng.choice(vocab.GENDER_MARKERS) if german_speaking and rng.random() < 0.6 else None,
+        location_cum_weights=tuple(
+            itertools.accumulate(2.0 if i == 0 else 1.0 for i in range(len(locations)))
+        ),
+        family_cum_weights=tuple(
+            itertools.accumulate(family_weights.get(f.name, 1.0) for f in vocab.ROLE_FAMILIES)
+        ),
+        gender_marker=rng.choice(vocab.GENDER_MARKERS)
+        if german_speaking and rng.random() < 0.6
+        else None,
         requisition_style=rng.choice((None, None, "R-{}", "(Job ID {})")),
         location_clause_rate=rng.choice((0.0, 0.0, 0.3, 0.8)),
         abbreviates_senior=rng.random() < 0.2,
@@ -213,13 +249,49 @@ def _company_names(rng: random.Random) -> dict[str, Iterator[str]]:
     for industry, words in vocab.COMPANY_WORDS.items():
         names = [f"{first} {word}" for first in vocab.COMPANY_FIRST for word in words]
         if industry == "software":
-            names += [f"{first}{suffix}" for first in vocab.COMPANY_FIRST for suffix in vocab.COMPANY_SUFFIX]
+            names += [
+                f"{first}{suffix}"
+                for first in vocab.COMPANY_FIRST
+                for suffix in vocab.COMPANY_SUFFIX
+            ]
         rng.shuffle(names)
-        pools[industry] = iter(names)
+        pools[industry] = _endless(names)
     return pools
 
 
 def _aggregator_names(rng: random.Random) -> Iterator[str]:
     names = [f"{prefix} {noun}" for prefix in vocab.BOARD_PREFIX for noun in vocab.BOARD_NOUN]
     rng.shuffle(names)
-    return iter(names)
+    return _endless(names)
+
+
+def _endless(names: list[str]) -> Iterator[str]:
+    """The names in order, then again with a numeral ("Delta Clinic II", ...): large markets
+    (the breadth benchmark) never run out, and small ones are exactly as before."""
+    yield from names
+    for round_ in itertools.count(2):
+        numeral = _roman(round_)
+        yield from (f"{name} {numeral}" for name in names)
+
+
+def _roman(number: int) -> str:
+    numerals = (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    )
+    text = ""
+    for value, letters in numerals:
+        count, number = divmod(number, value)
+        text += letters * count
+    return text
