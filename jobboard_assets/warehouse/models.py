@@ -84,6 +84,8 @@ class JobPosting(TimestampMixin, Base):
         Index(None, "last_seen"),
         Index(None, "role_family"),
         Index(None, "repost_cluster_id"),
+        # Covers the per-board, per-day disappearance averages of `daily_lifespan_trends`.
+        Index(None, "job_board_id", "disappeared_at", "lifespan_days"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
