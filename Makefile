@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-export DAGSTER_HOME ?= $(CURDIR)/.jobboard/dagster_home
 
 .PHONY: install setup demo test dev bench clean
 
@@ -18,9 +17,13 @@ install: $(BIN)/.installed
 setup: install
 	$(BIN)/jobboard setup
 
-## demo: the main job on the embedded default
+## demo: the main job on the embedded default: 30 simulated days of 33 boards through Dagster
 demo: setup
-	$(BIN)/dagster definitions validate -w workspace.yaml
+	$(BIN)/jobboard demo --days 30
+
+## dev: the simulated market and `dagster dev` (UI on http://127.0.0.1:3000, schedule and sensors on)
+dev: setup
+	$(BIN)/jobboard dev
 
 ## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL)
 test: install
