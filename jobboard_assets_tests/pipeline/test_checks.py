@@ -1,0 +1,92 @@
+"""The data checks, evaluated by the real history job on a real warehouse and Dagster instance.
+
+A clean history passes every check; a warehouse broken behind the pipeline's back (a snapshot
+that no longer matches job_postings, a posting seen last before it was seen first) makes the
+matching checks fail, with the culprit in their metadata, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from dagster import AssetCheckSeverity, DagsterEventType, execute_job, reconstructable
+from sqlalchemy import select, update
+
+from jobboard_assets.definitions import history_job
+from jobboard_assets.defs.jobs import day_range_tags
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import JobBoard, JobPosting, RawDataSnapshot
+
+DAY = date(2026, 2, 2)
+pytestmark = pytest.mark.slow
+
+
+def _evaluations(platform, day: date) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Run the history job for `day` and return its check evaluations by check name."""
+    result = execute_job(
+        reconstructable(history_job),
+        instance=platform.instance,
+        tags=day_range_tags(day, day),
+        raise_on_error=False,
+    )
+    assert result.success  # a failed check is reported, it does not fail the run
+    events = platform.instance.all_logs(
+        result.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    )
+    return {
+        event.dagster_event.event_specific_data.check_name: event.dagster_event.event_specific_data
+        for event in events
+    }
+
+
+def test_checks_pass_on_a_clean_history_and_name_what_broke(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+    platform = jobboard_platform
+    second = DAY + timedelta(days=1)
+    for day in (DAY, second):
+        assert platform.run(day)["status"] == "completed"
+
+    clean = _evaluations(platform, second)
+    assert {name: evaluation.passed for name, evaluation in clean.items()} == {
+        "no_duplicate_postings": True,
+        "no_negative_lifespans": True,
+        "snapshots_match_postings": True,
+        "no_suspiciously_small_scrapes": True,
+    }
+    assert {evaluation.asset_key.to_user_string() for evaluation in clean.values()} == {
+        "posting_lifespans"
+    }
+
+    with session_scope(platform.engine) as session:
+        board_id, board_name = session.execute(
+            select(JobBoard.id, JobBoard.name).order_by(JobBoard.slug).limit(1)
+        ).one()
+        session.execute(
+            update(RawDataSnapshot)
+            .where(RawDataSnapshot.job_board_id == board_id, RawDataSnapshot.snapshot_date == second)
+            .values(posting_count=1)
+        )
+        posting_id = session.scalar(
+            select(JobPosting.id).where(JobPosting.job_board_id == board_id).limit(1)
+        )
+        session.execute(
+            update(JobPosting)
+            .where(JobPosting.id == posting_id)
+            .values(first_seen=second, last_seen=DAY, is_active=False)
+        )
+
+    broken = _evaluations(platform, second)
+    assert {name: evaluation.passed for name, evaluation in broken.items()} == {
+        "no_duplicate_postings": True,
+        "no_negative_lifespans": False,
+        "snapshots_match_postings": False,
+        "no_suspiciously_small_scrapes": False,
+    }
+    assert broken["no_negative_lifespans"].metadata["negative_lifespans"].value == 1
+    (mismatch,) = broken["snapshots_match_postings"].metadata["mismatches"].value
+    assert mismatch["board"] == board_name and mismatch["snapshot_listed"] == 1
+    (shrunk,) = broken["no_suspiciously_small_scrapes"].metadata["boards"].value
+    assert shrunk["board"] == board_name and shrunk["listed"] == 1
+    assert broken["no_suspiciously_small_scrapes"].severity == AssetCheckSeverity.WARN
+    assert broken["snapshots_match_postings"].severity == AssetCheckSeverity.ERROR
