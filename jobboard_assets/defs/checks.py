@@ -48,6 +48,7 @@ NO_SUSPICIOUSLY_SMALL_SCRAPES = AssetCheckSpec(
     description="No board's latest listing is far below its recent median (a half-broken scrape "
     "that slipped past the suspect-scrape rule). A warning, not an error.",
 )
+_SEVERITY = {NO_SUSPICIOUSLY_SMALL_SCRAPES.name: AssetCheckSeverity.WARN}
 
 
 @multi_asset_check(
@@ -65,31 +66,20 @@ def warehouse_consistency(warehouse: WarehouseResource) -> Iterator[AssetCheckRe
         negative = checks.negative_lifespans(session)
         mismatches = checks.snapshot_mismatches(session)
         shrinking = checks.shrinking_boards(session, min_ratio=SuspectRule.min_ratio)
-    yield AssetCheckResult(
-        asset_key=_CHECKED,
-        check_name=NO_DUPLICATE_POSTINGS.name,
-        passed=not duplicates,
-        metadata={"duplicates": MetadataValue.json(duplicates)},
-    )
-    yield AssetCheckResult(
-        asset_key=_CHECKED,
-        check_name=NO_NEGATIVE_LIFESPANS.name,
-        passed=negative == 0,
-        metadata={"negative_lifespans": negative},
-    )
-    yield AssetCheckResult(
-        asset_key=_CHECKED,
-        check_name=SNAPSHOTS_MATCH_POSTINGS.name,
-        passed=not mismatches,
-        metadata={"mismatches": MetadataValue.json(mismatches)},
-    )
-    yield AssetCheckResult(
-        asset_key=_CHECKED,
-        check_name=NO_SUSPICIOUSLY_SMALL_SCRAPES.name,
-        passed=not shrinking,
-        severity=AssetCheckSeverity.WARN,
-        metadata={"boards": MetadataValue.json(shrinking)},
-    )
+    outcomes = [
+        (NO_DUPLICATE_POSTINGS, not duplicates, {"duplicates": MetadataValue.json(duplicates)}),
+        (NO_NEGATIVE_LIFESPANS, negative == 0, {"negative_lifespans": negative}),
+        (SNAPSHOTS_MATCH_POSTINGS, not mismatches, {"mismatches": MetadataValue.json(mismatches)}),
+        (NO_SUSPICIOUSLY_SMALL_SCRAPES, not shrinking, {"boards": MetadataValue.json(shrinking)}),
+    ]
+    for spec, passed, metadata in outcomes:
+        yield AssetCheckResult(
+            asset_key=spec.asset_key,
+            check_name=spec.name,
+            passed=passed,
+            metadata=metadata,
+            severity=_SEVERITY.get(spec.name, AssetCheckSeverity.ERROR),
+        )
 
 
 asset_checks = [warehouse_consistency]

@@ -10,8 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import soupsieve
-
+from jobboard_assets.sources.css import InvalidSelector, compile_selector
 from jobboard_assets.sources.records import BoardConfig
 
 DEFAULT_MAX_PAGES = 50
@@ -59,13 +58,13 @@ def non_empty(value: str) -> str | None:
 
 
 def css_selector(value: str) -> str | None:
-    """A rule: the string is a CSS selector soupsieve (BeautifulSoup's engine) can compile."""
+    """A rule: the string is a CSS selector the html kind can run."""
     if not value.strip():
         return "must be a CSS selector, got an empty string"
     try:
-        soupsieve.compile(value)
-    except soupsieve.SelectorSyntaxError as error:
-        return f"invalid CSS selector {value!r}: {str(error).splitlines()[0]}"
+        compile_selector(value)
+    except InvalidSelector as error:
+        return f"invalid CSS selector {value!r}: {error}"
     return None
 
 

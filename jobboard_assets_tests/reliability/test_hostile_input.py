@@ -250,9 +250,6 @@ def payloads(kind: str) -> st.SearchStrategy[bytes]:
 
 
 @pytest.mark.timeout(300)
-# BeautifulSoup's hints when random bytes look like XML or a URL: expected here, not a finding.
-@pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")
-@pytest.mark.filterwarnings("ignore::bs4.MarkupResemblesLocatorWarning")
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @settings(
     max_examples=120,

@@ -11,8 +11,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml import html as lxml_html
 
+from jobboard_assets.sources.css import compile_selector
 from jobboard_assets.sources.http import Response
 from jobboard_assets.sources.kinds.base import Crawl, Kind, Page
 from jobboard_assets.sources.normalize import make_record, remote_from_text
@@ -29,8 +31,10 @@ def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
 
 
 def _read_page(response: Response, options: Mapping[str, Any]) -> Page:
-    soup = BeautifulSoup(response.body, "lxml", from_encoding=response.charset)
-    items = soup.select(options["item_selector"])
+    document = _document(response)
+    if document is None:
+        return Page([], None)
+    items = _select(document, options["item_selector"])
     records = [record for item in items if (record := _record(response, item, options)) is not None]
     if items and not records:
         raise response.malformed(
@@ -38,30 +42,58 @@ def _read_page(response: Response, options: Mapping[str, Any]) -> Page:
             f"link ({options['link_selector']!r})",
             f"{len(items)} items, none with both: the page layout may have changed",
         )
-    next_link = soup.select_one(options["next_selector"]) if options.get("next_selector") else None
+    next_link = _select_one(document, options.get("next_selector"))
     return Page(records, _href(response, next_link))
 
 
-def _record(response: Response, item: Tag, options: Mapping[str, Any]) -> PostingRecord | None:
-    title = _text(item.select_one(options["title_selector"]))
-    link = _href(response, item.select_one(options["link_selector"]))
+def _document(response: Response) -> lxml_html.HtmlElement | None:
+    """The page's tree without scripts and styles (their text is no posting's), or None for an
+    empty page, which lists nothing."""
+    try:
+        parser = lxml_html.HTMLParser(encoding=response.charset)
+    except LookupError:  # a charset lxml does not know: let it detect the encoding itself
+        parser = lxml_html.HTMLParser()
+    try:
+        document = lxml_html.document_fromstring(response.body, parser=parser)
+    except etree.ParserError:  # "Document is empty"
+        return None
+    etree.strip_elements(document, "script", "style", with_tail=False)
+    return document
+
+
+def _select(element: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlElement]:
+    return compile_selector(selector)(element)
+
+
+def _select_one(
+    element: lxml_html.HtmlElement, selector: str | None
+) -> lxml_html.HtmlElement | None:
+    matches = _select(element, selector) if selector else []
+    return matches[0] if matches else None
+
+
+def _record(
+    response: Response, item: lxml_html.HtmlElement, options: Mapping[str, Any]
+) -> PostingRecord | None:
+    title = _text(_select_one(item, options["title_selector"]))
+    link = _href(response, _select_one(item, options["link_selector"]))
     if title is None or link is None:
         return None
-    location = _selected_text(item, options.get("location_selector"))
+    location = _text(_select_one(item, options.get("location_selector")))
     return make_record(
         external_id=link,
         title=title,
         url=link,
-        company=options.get("company") or _selected_text(item, options.get("company_selector")),
+        company=options.get("company") or _text(_select_one(item, options.get("company_selector"))),
         location=location,
         remote=remote_from_text(location),
     )
 
 
-def _href(response: Response, element: Tag | None) -> str | None:
+def _href(response: Response, element: lxml_html.HtmlElement | None) -> str | None:
     """The absolute URL an element links to (itself an <a>, or its first <a href> inside)."""
     if element is not None and not element.get("href"):
-        element = element.select_one("a[href]")
+        element = _select_one(element, "a[href]")
     href = element.get("href") if element is not None else None
     return (
         urldefrag(urljoin(response.url, href.strip())).url
@@ -70,14 +102,11 @@ def _href(response: Response, element: Tag | None) -> str | None:
     )
 
 
-def _selected_text(item: Tag, selector: str | None) -> str | None:
-    return _text(item.select_one(selector)) if selector else None
-
-
-def _text(element: Tag | None) -> str | None:
+def _text(element: lxml_html.HtmlElement | None) -> str | None:
+    """The element's text, whitespace collapsed, its parts separated by a space."""
     if element is None:
         return None
-    return " ".join(element.get_text(" ").split()) or None
+    return " ".join(" ".join(element.itertext()).split()) or None
 
 
 KIND = Kind(
