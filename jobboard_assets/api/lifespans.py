@@ -23,6 +23,7 @@ from jobboard_assets.api.params import (
     known_board,
     limit_param,
     not_found,
+    second_board_id_param,
 )
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics import lifespans
@@ -140,14 +141,19 @@ def ranked(history: PostingHistory) -> list[dict[str, Any]]:
     return _records(joined, {**_RANK_FIELDS, **_METRIC_FIELDS})
 
 
-def percentile(history: PostingHistory, board_id: int) -> dict[str, Any]:
-    """One board's place in the lifespan ranking (100 = shortest lifespans)."""
+def _ranked_row(history: PostingHistory, rows: list[dict[str, Any]], board_id: int) -> dict[str, Any]:
+    """The board's row of the ranking; 400 for no board, 404 for a board without postings."""
     known_board(board_id, history.board_names)
-    rows = ranked(history)
     mine = [row for row in rows if row["boardId"] == board_id]
     if not mine:
         raise not_found(f"board {board_id} has no postings")
-    row = mine[0]
+    return mine[0]
+
+
+def percentile(history: PostingHistory, board_id: int) -> dict[str, Any]:
+    """One board's place in the lifespan ranking (100 = shortest lifespans)."""
+    rows = ranked(history)
+    row = _ranked_row(history, rows, board_id)
     return {
         "boardId": board_id,
         "boardName": row["boardName"],
@@ -157,6 +163,15 @@ def percentile(history: PostingHistory, board_id: int) -> dict[str, Any]:
         "kmMedianDays": row["kmMedianDays"],
         "kmMedianReached": row["kmMedianReached"],
         "avgLifespan": row["avgLifespan"],
+    }
+
+
+def compare(history: PostingHistory, board_id: int, other_board_id: int) -> dict[str, Any]:
+    """Two boards side by side: their statistics and places in the ranking (day 9's compare)."""
+    rows = ranked(history)
+    return {
+        "board1": _ranked_row(history, rows, board_id),
+        "board2": _ranked_row(history, rows, other_board_id),
     }
 
 
@@ -260,9 +275,18 @@ LIFESPAN = Endpoint(
             ref("LifespanPercentile"),
             required=("boardId",),
         ),
+        "compare": Action(
+            _on_history(lambda history, params: compare(history, params["boardId"], params["boardId2"])),
+            "Two boards side by side: statistics, rank and percentile of each.",
+            ref("LifespanComparison"),
+            required=("boardId", "boardId2"),
+        ),
     },
     params=(
-        board_id_param("distribution, trends (optional), percentile (required): the board."),
+        board_id_param(
+            "distribution, trends (optional), percentile, compare (required): the board."
+        ),
+        second_board_id_param("compare: the other board."),
         days_param(f"trends: the window in days (default {DEFAULT_TREND_DAYS})."),
         limit_param(f"by-role: how many role families (default {DEFAULT_ROLE_LIMIT})."),
     ),

@@ -89,6 +89,10 @@ def board_id_param(description: str) -> IntegerParam:
     return IntegerParam("boardId", description, 1, INT32_MAX)
 
 
+def second_board_id_param(description: str) -> IntegerParam:
+    return IntegerParam("boardId2", description, 1, INT32_MAX)
+
+
 def days_param(description: str) -> IntegerParam:
     return IntegerParam("days", description, 1, 365)
 

@@ -181,6 +181,7 @@ COMPONENTS: dict[str, Schema] = {
         },
         "overallScore = baseScore x qualityAdjustment (to rounding); baseScore = sum of contributions.",
     ),
+    "ScoreComparison": _object({"board1": ref("ScoreBreakdown"), "board2": ref("ScoreBreakdown")}),
     "RoleScore": _object({"roleFamily": STRING, **_SCOPE_SCORE}),
     "IndustryScore": _object({"industry": STRING, **_SCOPE_SCORE}),
     "ScoreTrend": _object(
@@ -226,6 +227,7 @@ COMPONENTS: dict[str, Schema] = {
         },
         "rank 1 = shortest Kaplan-Meier median lifespan (open postings counted as censored).",
     ),
+    "LifespanComparison": _object({"board1": ref("RankedLifespan"), "board2": ref("RankedLifespan")}),
     "LifespanBucket": _object(
         {
             "range": STRING,

@@ -18,6 +18,7 @@ from jobboard_assets.api.params import (
     days_param,
     known_board,
     not_found,
+    second_board_id_param,
 )
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
@@ -116,6 +117,15 @@ def breakdown(session: Session, board_id: int, day: date | None = None) -> dict[
         "qualityAdjustment": row["quality_adjustment"],
         "dataCompleteness": row["data_completeness"],
         "components": components,
+    }
+
+
+def compare(session: Session, board_id: int, other_board_id: int, day: date | None = None) -> dict[str, Any]:
+    """Two boards' breakdowns of the same scoring day side by side (day 11's compare)."""
+    scoring_day = _day(session, day)
+    return {
+        "board1": breakdown(session, board_id, scoring_day),
+        "board2": breakdown(session, other_board_id, scoring_day),
     }
 
 
@@ -221,6 +231,14 @@ SCORES = Endpoint(
             ref("ScoreBreakdown"),
             required=("boardId",),
         ),
+        "compare": Action(
+            in_session(
+                lambda session, params: compare(session, params["boardId"], params["boardId2"], params.get("date"))
+            ),
+            "Two boards' breakdowns of the same scoring day, side by side.",
+            ref("ScoreComparison"),
+            required=("boardId", "boardId2"),
+        ),
         "by-role": Action(
             in_session(lambda session, params: by_scope(session, "role_family", params.get("date"))),
             "Per role family: average and median score, boards, postings and the best board.",
@@ -253,7 +271,8 @@ SCORES = Endpoint(
         ),
     },
     params=(
-        board_id_param("breakdown, trends: the board."),
+        board_id_param("breakdown, trends, compare: the board."),
+        second_board_id_param("compare: the other board."),
         days_param(f"trends: the window in days (default {DEFAULT_TREND_DAYS})."),
         _DAY,
     ),

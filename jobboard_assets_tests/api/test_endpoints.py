@@ -99,6 +99,12 @@ def test_scores_ranked_breakdown_groups_and_trends(base_url: str) -> None:
     assert breakdown["dataCompleteness"] == approx(0.75)
     beta = get(base_url, f"/api/scores?action=breakdown&boardId={BETA}")
     assert beta["baseScore"] * beta["qualityAdjustment"] == approx(beta["overallScore"], abs=0.01)
+    compared = get(base_url, f"/api/scores?action=compare&boardId={ALPHA}&boardId2={BETA}")
+    assert compared == {"board1": breakdown, "board2": beta}
+    on_earlier_day = get(base_url, f"/api/scores?action=compare&boardId={BETA}&boardId2={ALPHA}&date=2026-03-09")
+    assert (on_earlier_day["board1"]["overallScore"], on_earlier_day["board2"]["overallScore"]) == (
+        approx(57.0), approx(80.0)
+    )
 
     by_role = get(base_url, "/api/scores?action=by-role")
     assert by_role == [
@@ -173,6 +179,10 @@ def test_lifespan_actions(base_url: str) -> None:
     day_42 = next(row for row in beta_trend if row["date"] == "2026-02-12")
     assert (day_42["disappearedPostings"], day_42["activePostings"]) == (1, 2)
 
+    compared = get(base_url, f"/api/lifespan?action=compare&boardId={ALPHA}&boardId2={XSS}")
+    assert compared == {"board1": ranked[1], "board2": ranked[0]}
+    assert (compared["board1"]["kmMedianDays"], compared["board2"]["kmMedianDays"]) == (20, 3)
+
     assert get(base_url, f"/api/lifespan?action=percentile&boardId={ALPHA}") == {
         "boardId": ALPHA, "boardName": "Alpha Jobs", "rank": 2, "percentile": approx(50.0), "boardsRanked": 3,
         "kmMedianDays": 20, "kmMedianReached": True, "avgLifespan": approx(11.67),
@@ -197,7 +207,12 @@ BAD_REQUESTS = [
     ("/api/scores?action=ranked&date=20260310", "date must be a date as YYYY-MM-DD"),
     ("/api/lifespan?action=percentile", "boardId is required for action=percentile"),
     ("/api/lifespan?action=distribution&boardId=404", "boardId 404 is not a known board"),
-    ("/api/lifespan?action=compare", "action must be one of"),
+    ("/api/lifespan?action=compare&boardId=1", "boardId2 is required for action=compare"),
+    ("/api/lifespan?action=compare", "boardId, boardId2 is required for action=compare"),
+    (f"/api/lifespan?action=compare&boardId={ALPHA}&boardId2=404", "boardId 404 is not a known board"),
+    (f"/api/scores?action=compare&boardId=404&boardId2={ALPHA}", "boardId 404 is not a known board"),
+    ("/api/scores?action=compare&boardId=1&boardId2=x", "boardId2 must be an integer"),
+    ("/api/lifespan?action=explode", "action must be one of"),
 ]
 
 
@@ -242,9 +257,10 @@ def test_the_openapi_document_lists_every_action_and_parameter(base_url: str) ->
     scores = document["paths"]["/api/scores"]["get"]
     parameters = {param["name"]: param for param in scores["parameters"]}
     assert parameters["action"]["schema"]["enum"] == [
-        "ranked", "breakdown", "by-role", "by-industry", "trends", "distribution", "summary"
+        "ranked", "breakdown", "compare", "by-role", "by-industry", "trends", "distribution", "summary"
     ]
     assert parameters["boardId"]["schema"]["minimum"] == 1
+    assert parameters["boardId2"]["schema"]["minimum"] == 1
     assert document["paths"]["/api/pipeline"]["post"]["security"] == [{"bearerAuth": []}]
 
 
