@@ -35,7 +35,9 @@ def import_command(file: Path, kind: SurveyKind | None) -> None:
     hiring_effectiveness (1-10), fill_time_days, candidate_quality (poor, fair, good,
     excellent); for candidate surveys candidate_name, job_board_experience,
     posting_relevance, ease_of_application, likelihood_recommend (1-10 each). Every bad row
-    is reported with its line; if any row is bad, nothing is imported (exit code 1).
+    is reported with its line; if any row is bad, nothing is imported (exit code 1). A survey
+    already stored (same board, respondent, email and submitted_at) is skipped, so importing a
+    file again is harmless.
     """
     engine = make_engine(config.database_url())
     text = file.read_text(encoding="utf-8-sig")  # files saved by spreadsheets start with a BOM
@@ -52,9 +54,13 @@ def import_command(file: Path, kind: SurveyKind | None) -> None:
                 f"nothing imported: {len(parsed.errors)} of {rows} rows are invalid"
             )
         imported = insert_surveys(session, parsed.kind, parsed.rows)
-    click.echo(f"imported {imported} {parsed.kind} surveys from {file}")
+    already = len(parsed.rows) - len(imported)
+    click.echo(
+        f"imported {len(imported)} {parsed.kind} surveys from {file}"
+        + (f" ({already} already imported, skipped)" if already else "")
+    )
     if imported:
-        _report_import(parsed.kind, file, parsed.rows)
+        _report_import(parsed.kind, file, imported)
 
 
 def _report_import(kind: SurveyKind, file: Path, rows: list[dict[str, Any]]) -> None:

@@ -13,11 +13,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any
 
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
-
-SurveyKind = Literal["employer", "candidate"]
+from jobboard_assets.warehouse.queries.surveys import SurveyKind
 
 RATING_MIN = DEFAULT_SETTINGS.survey_rating_min
 RATING_MAX = DEFAULT_SETTINGS.survey_rating_max

@@ -213,6 +213,36 @@ def test_a_good_file_imports_every_row_and_is_recorded_in_dagster(
         assert instance.get_latest_materialization_event(AssetKey("candidate_surveys")) is None
 
 
+def test_importing_a_file_again_adds_only_what_is_new(
+    warehouse: Engine, dagster_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "candidates.csv"
+    path.write_text(CANDIDATE_FILE)
+    assert import_file(warehouse, dagster_home, path).exit_code == 0
+    stored = _count(warehouse, CandidateSurvey)
+
+    again = import_file(warehouse, dagster_home, path)
+    assert again.exit_code == 0, again.output
+    assert f"imported 0 candidate surveys from {path} ({stored} already imported, skipped)" in (
+        again.output
+    )
+    assert _count(warehouse, CandidateSurvey) == stored
+
+    # A later file that repeats one survey and brings a new one (same person, another day).
+    first_row = CANDIDATE_FILE.splitlines()[1]
+    header = CANDIDATE_FILE.splitlines()[0]
+    later = tmp_path / "later.csv"
+    later.write_text(f"{header}\n{first_row}\n{first_row.replace('2026-03-0', '2026-04-0')}\n")
+    result = import_file(warehouse, dagster_home, later)
+    assert "imported 1 candidate surveys" in result.output and "(1 already imported" in result.output
+    assert _count(warehouse, CandidateSurvey) == stored + 1
+
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    with DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(AssetKey("candidate_surveys"))
+        assert event is not None and event.asset_materialization.metadata["rows_imported"].value == 1
+
+
 def test_a_file_with_one_bad_row_imports_nothing_and_names_the_line(
     warehouse: Engine, dagster_home: Path, tmp_path: Path
 ) -> None:
