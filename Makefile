@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install setup demo test dev bench clean
+.PHONY: install setup demo test lint dev bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ dev: setup
 ## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL)
 test: install
 	$(BIN)/pytest -q -ra -n 2 --dist loadgroup
+
+## lint: formatting and lint (ruff, settings in pyproject.toml)
+lint: install
+	$(BIN)/ruff format --check jobboard_assets jobboard_assets_tests benchmarks
+	$(BIN)/ruff check jobboard_assets jobboard_assets_tests benchmarks
 
 ## bench: every benchmark against the simulator on loopback; figures in benchmarks/results/*.json
 bench: setup

@@ -19,10 +19,19 @@ def _board(engine) -> int:  # type: ignore[no-untyped-def]
         return board.id
 
 
-@pytest.mark.parametrize("role_family,industry", [(None, None), ("engineering", None), (None, "tech")])
-def test_one_score_per_board_day_role_and_industry_with_nulls(engine, role_family, industry) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "role_family,industry", [(None, None), ("engineering", None), (None, "tech")]
+)
+def test_one_score_per_board_day_role_and_industry_with_nulls(
+    engine, role_family, industry
+) -> None:  # type: ignore[no-untyped-def]
     board_id = _board(engine)
-    score = dict(job_board_id=board_id, score_date=date(2026, 3, 1), role_family=role_family, industry=industry)
+    score = dict(
+        job_board_id=board_id,
+        score_date=date(2026, 3, 1),
+        role_family=role_family,
+        industry=industry,
+    )
     with session_scope(engine) as session:
         session.add(EfficiencyScore(**score, overall_score=50))
     with pytest.raises(IntegrityError):
@@ -32,7 +41,13 @@ def test_one_score_per_board_day_role_and_industry_with_nulls(engine, role_famil
 
 def test_posting_is_unique_per_board_and_external_id(engine) -> None:  # type: ignore[no-untyped-def]
     board_id = _board(engine)
-    posting = dict(job_board_id=board_id, external_id="42", title="Engineer", first_seen=date(2026, 3, 1), last_seen=date(2026, 3, 1))
+    posting = dict(
+        job_board_id=board_id,
+        external_id="42",
+        title="Engineer",
+        first_seen=date(2026, 3, 1),
+        last_seen=date(2026, 3, 1),
+    )
     with session_scope(engine) as session:
         session.add(JobPosting(**posting))
     with pytest.raises(IntegrityError):

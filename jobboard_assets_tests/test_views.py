@@ -69,8 +69,20 @@ def test_pipeline_schedule_groups_by_utc_day(engine) -> None:  # type: ignore[no
     with session_scope(engine) as session:
         schedule = pipeline.pipeline_schedule(session)
     assert schedule == [
-        {"run_date": "2026-03-02", "runs_per_day": 3, "successful": 1, "failed": 2, "success_rate": pytest.approx(33.3)},
-        {"run_date": "2026-03-01", "runs_per_day": 1, "successful": 1, "failed": 0, "success_rate": pytest.approx(100.0)},
+        {
+            "run_date": "2026-03-02",
+            "runs_per_day": 3,
+            "successful": 1,
+            "failed": 2,
+            "success_rate": pytest.approx(33.3),
+        },
+        {
+            "run_date": "2026-03-01",
+            "runs_per_day": 1,
+            "successful": 1,
+            "failed": 0,
+            "success_rate": pytest.approx(100.0),
+        },
     ]
 
 
@@ -107,7 +119,9 @@ def test_run_arrays_and_timestamps_round_trip(engine) -> None:  # type: ignore[n
     jobs = [{"type": "scrape", "board": "acme", "result": {"jobsScraped": 3}}, {"type": "score"}]
     with session_scope(engine) as session:
         session.add(
-            PipelineRun(run_id="run-arrays", status="partial", start_time=DAY1, jobs=jobs, errors=["a", "b"])
+            PipelineRun(
+                run_id="run-arrays", status="partial", start_time=DAY1, jobs=jobs, errors=["a", "b"]
+            )
         )
     with session_scope(engine) as session:
         run = session.query(PipelineRun).filter_by(run_id="run-arrays").one()

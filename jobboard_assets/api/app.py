@@ -79,8 +79,11 @@ def authorize(authorization: str | None, api_token: str | None) -> None:
     if scheme.lower() != "bearer" or not hmac.compare_digest(
         provided.strip().encode("utf-8"), api_token.encode("utf-8")
     ):
-        raise ApiError(401, "a valid 'Authorization: Bearer <token>' header is required",
-                       {"WWW-Authenticate": 'Bearer realm="jobboard"'})
+        raise ApiError(
+            401,
+            "a valid 'Authorization: Bearer <token>' header is required",
+            {"WWW-Authenticate": 'Bearer realm="jobboard"'},
+        )
 
 
 RUN_BODY = 'the body must be the JSON object {"action": "run"}'

@@ -59,7 +59,11 @@ class Endpoint:
             raise bad_request(f"action is required: one of {', '.join(self.actions)}")
         action_name = self.action_param.parse(query["action"])
         action = self.actions[action_name]
-        params = {param.name: param.parse(query[param.name]) for param in self.params if param.name in query}
+        params = {
+            param.name: param.parse(query[param.name])
+            for param in self.params
+            if param.name in query
+        }
         missing = [name for name in action.required if name not in params]
         if missing:
             raise bad_request(f"{', '.join(missing)} is required for action={action_name}")

@@ -141,7 +141,9 @@ def ranked(history: PostingHistory) -> list[dict[str, Any]]:
     return _records(joined, {**_RANK_FIELDS, **_METRIC_FIELDS})
 
 
-def _ranked_row(history: PostingHistory, rows: list[dict[str, Any]], board_id: int) -> dict[str, Any]:
+def _ranked_row(
+    history: PostingHistory, rows: list[dict[str, Any]], board_id: int
+) -> dict[str, Any]:
     """The board's row of the ranking; 400 for no board, 404 for a board without postings."""
     known_board(board_id, history.board_names)
     mine = [row for row in rows if row["boardId"] == board_id]
@@ -186,8 +188,13 @@ def distribution(history: PostingHistory, board_id: int | None = None) -> list[d
         ).with_columns(postings=pl.lit(0, pl.Int64), percentage=pl.lit(None, pl.Float64))
     else:
         buckets = lifespans.lifespan_distribution(postings, "scope", **history.window)
-    fields = {"bucket": "range", "min_days": "min", "max_days": "max", "postings": "count",
-              "percentage": "percentage"}
+    fields = {
+        "bucket": "range",
+        "min_days": "min",
+        "max_days": "max",
+        "postings": "count",
+        "percentage": "percentage",
+    }
     return _records(buckets, fields)
 
 
@@ -202,7 +209,9 @@ def by_role(history: PostingHistory, limit: int) -> list[dict[str, Any]]:
         .group_by("role_family")
         .agg(
             distinct_boards=pl.len().cast(pl.Int64),
-            most_common_board=pl.col("board_name").sort_by(["count", _BOARD], descending=[True, False]).first(),
+            most_common_board=pl.col("board_name")
+            .sort_by(["count", _BOARD], descending=[True, False])
+            .first(),
         )
     )
     joined = (
@@ -210,9 +219,14 @@ def by_role(history: PostingHistory, limit: int) -> list[dict[str, Any]]:
         .sort(["lifespan_mean_days", "role_family"], descending=[True, False], nulls_last=True)
         .head(limit)
     )
-    fields = {"role_family": "roleFamily", "lifespan_mean_days": "avgLifespan",
-              "lifespan_median_days": "medianLifespan", "postings": "totalPostings",
-              "distinct_boards": "distinctBoards", "most_common_board": "mostCommonBoard"}
+    fields = {
+        "role_family": "roleFamily",
+        "lifespan_mean_days": "avgLifespan",
+        "lifespan_median_days": "medianLifespan",
+        "postings": "totalPostings",
+        "distinct_boards": "distinctBoards",
+        "most_common_board": "mostCommonBoard",
+    }
     return _records(joined, fields)
 
 
@@ -255,7 +269,9 @@ LIFESPAN = Endpoint(
             array_of("LifespanBucket"),
         ),
         "by-role": Action(
-            _on_history(lambda history, params: by_role(history, params.get("limit", DEFAULT_ROLE_LIMIT))),
+            _on_history(
+                lambda history, params: by_role(history, params.get("limit", DEFAULT_ROLE_LIMIT))
+            ),
             f"Role families by average lifespan (top `limit`, default {DEFAULT_ROLE_LIMIT}).",
             array_of("RoleLifespan"),
         ),
@@ -276,7 +292,9 @@ LIFESPAN = Endpoint(
             required=("boardId",),
         ),
         "compare": Action(
-            _on_history(lambda history, params: compare(history, params["boardId"], params["boardId2"])),
+            _on_history(
+                lambda history, params: compare(history, params["boardId"], params["boardId2"])
+            ),
             "Two boards side by side: statistics, rank and percentile of each.",
             ref("LifespanComparison"),
             required=("boardId", "boardId2"),

@@ -20,7 +20,9 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
 
 
-def _parameter(param: Param, *, required: bool = False, description: str | None = None) -> dict[str, Any]:
+def _parameter(
+    param: Param, *, required: bool = False, description: str | None = None
+) -> dict[str, Any]:
     return {
         "name": param.name,
         "in": "query",
@@ -42,7 +44,9 @@ def _get_operation(endpoint: Endpoint) -> dict[str, Any]:
         "description": f"Actions:\n\n{actions}",
         "operationId": f"get{endpoint.path.rsplit('/', 1)[-1].capitalize()}",
         "parameters": [
-            _parameter(endpoint.action_param, required=True, description=f"What to compute:\n\n{actions}"),
+            _parameter(
+                endpoint.action_param, required=True, description=f"What to compute:\n\n{actions}"
+            ),
             *(_parameter(param) for param in endpoint.params),
         ],
         "responses": {
@@ -51,17 +55,28 @@ def _get_operation(endpoint: Endpoint) -> dict[str, Any]:
                 "content": {"application/json": {"schema": envelope({"anyOf": data_schemas})}},
             },
             "400": _error("Unknown action, a missing or malformed parameter, or an unknown board."),
-            "404": _error("The board has no data for the request (no score that day, no postings)."),
-            "500": _error('Unexpected server error: {"success": false, "error": "internal error"}.'),
+            "404": _error(
+                "The board has no data for the request (no score that day, no postings)."
+            ),
+            "500": _error(
+                'Unexpected server error: {"success": false, "error": "internal error"}.'
+            ),
         },
     }
 
 
-def _static_operation(summary: str, operation_id: str, media_type: str, schema_type: str) -> dict[str, Any]:
+def _static_operation(
+    summary: str, operation_id: str, media_type: str, schema_type: str
+) -> dict[str, Any]:
     return {
         "summary": summary,
         "operationId": operation_id,
-        "responses": {"200": {"description": summary, "content": {media_type: {"schema": {"type": schema_type}}}}},
+        "responses": {
+            "200": {
+                "description": summary,
+                "content": {media_type: {"schema": {"type": schema_type}}},
+            }
+        },
     }
 
 
@@ -95,10 +110,18 @@ _RUN_NOW: dict[str, Any] = {
 def openapi_document(endpoints: Sequence[Endpoint], *, run_now_path: str, path: str) -> Document:
     """The whole document: the GET endpoints, Run Now (POST on `run_now_path`), the page and
     this document itself (at `path`)."""
-    paths: dict[str, dict[str, Any]] = {endpoint.path: {"get": _get_operation(endpoint)} for endpoint in endpoints}
+    paths: dict[str, dict[str, Any]] = {
+        endpoint.path: {"get": _get_operation(endpoint)} for endpoint in endpoints
+    }
     paths[run_now_path]["post"] = _RUN_NOW
-    paths[path] = {"get": _static_operation("This OpenAPI document", "getOpenApi", "application/json", "object")}
-    paths["/"] = {"get": _static_operation("The pipeline monitor page", "getMonitor", "text/html", "string")}
+    paths[path] = {
+        "get": _static_operation(
+            "This OpenAPI document", "getOpenApi", "application/json", "object"
+        )
+    }
+    paths["/"] = {
+        "get": _static_operation("The pipeline monitor page", "getMonitor", "text/html", "string")
+    }
     return {
         "openapi": "3.0.3",
         "info": {

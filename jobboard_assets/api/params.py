@@ -43,7 +43,9 @@ class IntegerParam:
 
     def parse(self, raw: str) -> int:
         if not _INTEGER.fullmatch(raw) or not self.minimum <= int(raw) <= self.maximum:
-            raise bad_request(f"{self.name} must be an integer from {self.minimum} to {self.maximum}")
+            raise bad_request(
+                f"{self.name} must be an integer from {self.minimum} to {self.maximum}"
+            )
         return int(raw)
 
     def schema(self) -> dict[str, Any]:
@@ -106,4 +108,3 @@ def known_board(board_id: int, names: Mapping[int, str]) -> str:
     if board_id not in names:
         raise bad_request(f"boardId {board_id} is not a known board")
     return names[board_id]
-

@@ -30,7 +30,9 @@ def _camel(name: str) -> str:
 
 def stats(session: Session, days: int) -> dict[str, Any]:
     """The seed's last-N-days statistics, with the all-time view beside them."""
-    all_time = {_camel(key): value for key, value in pipeline_queries.pipeline_stats(session).items()}
+    all_time = {
+        _camel(key): value for key, value in pipeline_queries.pipeline_stats(session).items()
+    }
     return {**pipeline_queries.recent_stats(session, days), "allTime": all_time}
 
 
@@ -60,7 +62,9 @@ PIPELINE = Endpoint(
             array_of("PipelineRunLog"),
         ),
         "stats": Action(
-            in_session(lambda session, params: stats(session, params.get("days", DEFAULT_STATS_DAYS))),
+            in_session(
+                lambda session, params: stats(session, params.get("days", DEFAULT_STATS_DAYS))
+            ),
             f"Finished runs of the last `days` days (default {DEFAULT_STATS_DAYS}), plus `allTime`.",
             ref("PipelineStats"),
         ),

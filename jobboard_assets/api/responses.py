@@ -40,7 +40,9 @@ def success(data: Any, status: int = 200) -> ApiJSONResponse:
 
 
 def failure(message: str, status: int, headers: Mapping[str, str] | None = None) -> ApiJSONResponse:
-    return ApiJSONResponse({"success": False, "error": message}, status_code=status, headers=headers)
+    return ApiJSONResponse(
+        {"success": False, "error": message}, status_code=status, headers=headers
+    )
 
 
 async def respond(compute: Callable[[], Awaitable[Any]], status: int = 200) -> ApiJSONResponse:

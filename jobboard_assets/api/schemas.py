@@ -61,8 +61,15 @@ _LIFESPAN_METRICS = {
     "leftCensoredPostings": INTEGER,
     **{
         name: _nullable(NUMBER)
-        for name in ("avgLifespan", "medianLifespan", "p25Lifespan", "p75Lifespan", "minLifespan",
-                     "maxLifespan", "activeDaysAvg")
+        for name in (
+            "avgLifespan",
+            "medianLifespan",
+            "p25Lifespan",
+            "p75Lifespan",
+            "minLifespan",
+            "maxLifespan",
+            "activeDaysAvg",
+        )
     },
 }
 _COMPONENT = _object(
@@ -176,7 +183,10 @@ COMPONENTS: dict[str, Schema] = {
             "qualityAdjustment": _nullable(NUMBER),
             "dataCompleteness": _nullable(NUMBER),
             "components": _object(
-                {name: _COMPONENT for name in ("lifespan", "reposts", "employerSurvey", "candidateSurvey")}
+                {
+                    name: _COMPONENT
+                    for name in ("lifespan", "reposts", "employerSurvey", "candidateSurvey")
+                }
             ),
         },
         "overallScore = baseScore x qualityAdjustment (to rounding); baseScore = sum of contributions.",
@@ -214,7 +224,9 @@ COMPONENTS: dict[str, Schema] = {
             "byRole": array_of("RoleScore"),
         }
     ),
-    "LifespanMetrics": _object(_LIFESPAN_METRICS, "Lifespans in days, of closed postings seen from their first day."),
+    "LifespanMetrics": _object(
+        _LIFESPAN_METRICS, "Lifespans in days, of closed postings seen from their first day."
+    ),
     "RankedLifespan": _object(
         {
             "rank": INTEGER,
@@ -227,7 +239,9 @@ COMPONENTS: dict[str, Schema] = {
         },
         "rank 1 = shortest Kaplan-Meier median lifespan (open postings counted as censored).",
     ),
-    "LifespanComparison": _object({"board1": ref("RankedLifespan"), "board2": ref("RankedLifespan")}),
+    "LifespanComparison": _object(
+        {"board1": ref("RankedLifespan"), "board2": ref("RankedLifespan")}
+    ),
     "LifespanBucket": _object(
         {
             "range": STRING,

@@ -73,7 +73,9 @@ def _rows_of_day(
 ) -> list[dict[str, Any]]:
     if day is None:
         return []
-    return report_queries.score_rows(session, scope, first_day=day, last_day=day, job_board_id=job_board_id)
+    return report_queries.score_rows(
+        session, scope, first_day=day, last_day=day, job_board_id=job_board_id
+    )
 
 
 def ranked(session: Session, day: date | None = None) -> list[dict[str, Any]]:
@@ -95,7 +97,9 @@ def breakdown(session: Session, board_id: int, day: date | None = None) -> dict[
     if not rows:
         raise not_found(f"board {board_id} has no score for {scoring_day or 'any day'}")
     row = rows[0]
-    weight_with_data = sum(weight for column, weight in _COMPONENTS.values() if row[column] is not None)
+    weight_with_data = sum(
+        weight for column, weight in _COMPONENTS.values() if row[column] is not None
+    )
     components, base_score = {}, 0.0
     for name, (column, weight) in _COMPONENTS.items():
         score = row[column]
@@ -120,7 +124,9 @@ def breakdown(session: Session, board_id: int, day: date | None = None) -> dict[
     }
 
 
-def compare(session: Session, board_id: int, other_board_id: int, day: date | None = None) -> dict[str, Any]:
+def compare(
+    session: Session, board_id: int, other_board_id: int, day: date | None = None
+) -> dict[str, Any]:
     """Two boards' breakdowns of the same scoring day side by side (day 11's compare)."""
     scoring_day = _day(session, day)
     return {
@@ -132,11 +138,16 @@ def compare(session: Session, board_id: int, other_board_id: int, day: date | No
 def by_scope(session: Session, scope: ScoreScope, day: date | None = None) -> list[dict[str, Any]]:
     """Per role family (or industry): average and median score, boards, postings, best board."""
     rows = _rows_of_day(session, scope, _day(session, day))
-    frame = pl.DataFrame([{key: row[key] for key in _SCOPE_ROW_SCHEMA} for row in rows],
-                         schema=_SCOPE_ROW_SCHEMA)
+    frame = pl.DataFrame(
+        [{key: row[key] for key in _SCOPE_ROW_SCHEMA} for row in rows], schema=_SCOPE_ROW_SCHEMA
+    )
 
     def best(column: str) -> pl.Expr:
-        return pl.col(column).sort_by(["overall_score", "job_board_id"], descending=[True, False]).first()
+        return (
+            pl.col(column)
+            .sort_by(["overall_score", "job_board_id"], descending=[True, False])
+            .first()
+        )
 
     summary = (
         frame.filter(pl.col("overall_score").is_not_null())
@@ -156,18 +167,29 @@ def by_scope(session: Session, scope: ScoreScope, day: date | None = None) -> li
     return summary.rename({scope: key}).to_dicts()
 
 
-def trends(session: Session, board_id: int, days: int, last_day: date | None = None) -> list[dict[str, Any]]:
+def trends(
+    session: Session, board_id: int, days: int, last_day: date | None = None
+) -> list[dict[str, Any]]:
     """A board's overall score per day over `days` days ending on the newest scoring day."""
     known_board(board_id, report_queries.board_names(session))
     end = _day(session, last_day)
     if end is None:
         return []
     rows = report_queries.score_rows(
-        session, "board", first_day=end - timedelta(days=days - 1), last_day=end, job_board_id=board_id
+        session,
+        "board",
+        first_day=end - timedelta(days=days - 1),
+        last_day=end,
+        job_board_id=board_id,
     )
     return [
-        {"date": row["score_date"], "overallScore": row["overall_score"], "grade": row["grade"],
-         "rank": row["rank"], "trend": row["trend"]}
+        {
+            "date": row["score_date"],
+            "overallScore": row["overall_score"],
+            "grade": row["grade"],
+            "rank": row["rank"],
+            "trend": row["trend"],
+        }
         for row in rows
     ]
 
@@ -179,13 +201,15 @@ def distribution(boards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for low, high in HISTOGRAM:
         last = high == HISTOGRAM[-1][1]
         count = sum(low <= score < high or (last and score == high) for score in scores)
-        bands.append({
-            "range": f"{low:.0f}-{high:.0f}",
-            "min": low,
-            "max": high,
-            "count": count,
-            "percentage": round(100.0 * count / len(scores), 1) if scores else None,
-        })
+        bands.append(
+            {
+                "range": f"{low:.0f}-{high:.0f}",
+                "min": low,
+                "max": high,
+                "count": count,
+                "percentage": round(100.0 * count / len(scores), 1) if scores else None,
+            }
+        )
     return bands
 
 
@@ -214,7 +238,9 @@ def report(session: Session, day: date | None = None) -> dict[str, Any]:
     }
 
 
-_DAY = DateParam("date", "The scoring day (default: the newest day scored); for trends, the last day.")
+_DAY = DateParam(
+    "date", "The scoring day (default: the newest day scored); for trends, the last day."
+)
 
 SCORES = Endpoint(
     path="/api/scores",
@@ -226,21 +252,27 @@ SCORES = Endpoint(
             array_of("RankedScore"),
         ),
         "breakdown": Action(
-            in_session(lambda session, params: breakdown(session, params["boardId"], params.get("date"))),
+            in_session(
+                lambda session, params: breakdown(session, params["boardId"], params.get("date"))
+            ),
             "One board's four components: weight, score, contribution; quality adjustment, completeness.",
             ref("ScoreBreakdown"),
             required=("boardId",),
         ),
         "compare": Action(
             in_session(
-                lambda session, params: compare(session, params["boardId"], params["boardId2"], params.get("date"))
+                lambda session, params: compare(
+                    session, params["boardId"], params["boardId2"], params.get("date")
+                )
             ),
             "Two boards' breakdowns of the same scoring day, side by side.",
             ref("ScoreComparison"),
             required=("boardId", "boardId2"),
         ),
         "by-role": Action(
-            in_session(lambda session, params: by_scope(session, "role_family", params.get("date"))),
+            in_session(
+                lambda session, params: by_scope(session, "role_family", params.get("date"))
+            ),
             "Per role family: average and median score, boards, postings and the best board.",
             array_of("RoleScore"),
         ),
@@ -252,7 +284,10 @@ SCORES = Endpoint(
         "trends": Action(
             in_session(
                 lambda session, params: trends(
-                    session, params["boardId"], params.get("days", DEFAULT_TREND_DAYS), params.get("date")
+                    session,
+                    params["boardId"],
+                    params.get("days", DEFAULT_TREND_DAYS),
+                    params.get("date"),
                 )
             ),
             f"One board's overall score per day over `days` days (default {DEFAULT_TREND_DAYS}).",

@@ -15,7 +15,9 @@ API_TOKEN_ENV = "JOBBOARD_API_TOKEN"
 
 @click.command("api")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
+)
 def api(host: str, port: int) -> None:
     """Serve /api/... and the monitor page; Run Now (POST) needs JOBBOARD_API_TOKEN."""
     import uvicorn
@@ -26,7 +28,9 @@ def api(host: str, port: int) -> None:
     token = os.environ.get(API_TOKEN_ENV) or None
     click.echo(f"warehouse  {engine.url.render_as_string(hide_password=True)}")
     if migrate.current_revision(engine) != migrate.head_revision(engine):
-        click.echo("warning    the warehouse schema is not current: run `jobboard db upgrade`", err=True)
+        click.echo(
+            "warning    the warehouse schema is not current: run `jobboard db upgrade`", err=True
+        )
     click.echo(
         "Run Now    enabled (bearer token from JOBBOARD_API_TOKEN)"
         if token

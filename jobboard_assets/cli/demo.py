@@ -39,7 +39,9 @@ def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
         else:
             registry = config.data_dir() / f"boards.sim-{port}-{seed}-{boards}.yaml"
             registry.write_text(
-                registry_yaml(market.board_configs(server.base_url), "Written by jobboard demo/dev.")
+                registry_yaml(
+                    market.board_configs(server.base_url), "Written by jobboard demo/dev."
+                )
             )
         click.echo(
             f"simulated market: {boards} boards (seed {seed}) on {server.base_url}, registry {registry}"

@@ -88,9 +88,16 @@ def render(report: dict[str, Any]) -> str:
 
 
 @click.command("scores")
-@click.option("--json", "as_json", is_flag=True, help='Print {"success": true, "data": {...}} instead.')
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The scoring day (default: the newest day scored).")
+@click.option(
+    "--json", "as_json", is_flag=True, help='Print {"success": true, "data": {...}} instead.'
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The scoring day (default: the newest day scored).",
+)
 def scores(as_json: bool, day: datetime | None) -> None:
     """Board efficiency scores: statistics, ranking, top/bottom 5, histogram, role families."""
     # Imported here so the other commands do not load the API's web and polars stack.

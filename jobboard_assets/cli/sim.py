@@ -16,11 +16,24 @@ from jobboard_assets.sim.server import SimServer
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 SEED_OPTION = click.option("--seed", type=int, default=42, show_default=True, help="Market seed.")
-BOARDS_OPTION = click.option("--boards", "n_boards", type=click.IntRange(1), default=33, show_default=True, help="Number of boards.")
-EPOCH_OPTION = click.option(
-    "--epoch", type=ISO_DATE, default=DEFAULT_EPOCH.isoformat(), show_default=True, help="First day the boards serve postings."
+BOARDS_OPTION = click.option(
+    "--boards",
+    "n_boards",
+    type=click.IntRange(1),
+    default=33,
+    show_default=True,
+    help="Number of boards.",
 )
-OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+EPOCH_OPTION = click.option(
+    "--epoch",
+    type=ISO_DATE,
+    default=DEFAULT_EPOCH.isoformat(),
+    show_default=True,
+    help="First day the boards serve postings.",
+)
+OUTPUT_OPTION = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
 
 
 def _market(seed: int, n_boards: int, epoch: date) -> SimulatedMarket:
@@ -57,12 +70,16 @@ def sim() -> None:
     metavar="SLUG=FAULT[,PARAM=VALUE...]",
     help="Make a board fail, e.g. acme=http_429,seconds=5 (repeatable; days=D1+D2 limits it to dates).",
 )
-def serve(host: str, port: int, seed: int, n_boards: int, epoch: datetime, fault_options: tuple[str, ...]) -> None:
+def serve(
+    host: str, port: int, seed: int, n_boards: int, epoch: datetime, fault_options: tuple[str, ...]
+) -> None:
     """Serve the boards until Ctrl-C."""
     try:
         server = SimServer(_market(seed, n_boards, epoch.date()), host=host, port=port)
     except OSError as error:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {error.strerror or error}"
+        ) from None
     try:
         for option in fault_options:
             board, name, params = parse_fault_option(option)
@@ -71,7 +88,10 @@ def serve(host: str, port: int, seed: int, n_boards: int, epoch: datetime, fault
         server.stop()
         raise click.BadParameter(str(invalid), param_hint="--fault") from None
     stop = threading.Event()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (`cmd &`)
+    for signal_number in (
+        signal.SIGINT,
+        signal.SIGTERM,
+    ):  # also when started with SIGINT ignored (`cmd &`)
         signal.signal(signal_number, lambda *_: stop.set())
     with server:
         click.echo(server.base_url)
@@ -93,7 +113,9 @@ def serve(host: str, port: int, seed: int, n_boards: int, epoch: datetime, fault
 @click.option("--start", type=ISO_DATE, required=True, help="First day of the range.")
 @click.option("--end", type=ISO_DATE, required=True, help="Last day of the range.")
 @OUTPUT_OPTION
-def truth(seed: int, n_boards: int, epoch: datetime, start: datetime, end: datetime, output: str | None) -> None:
+def truth(
+    seed: int, n_boards: int, epoch: datetime, start: datetime, end: datetime, output: str | None
+) -> None:
     """Write the ground truth (JSON) of every posting served between --start and --end."""
     if end < start:
         raise click.BadParameter("--end is before --start", param_hint="--end")
@@ -117,4 +139,3 @@ def boards(host: str, port: int, seed: int, n_boards: int, output: str | None) -
         "Every URL takes {date}: the boards are date-addressable, so any day can be scraped or backfilled."
     )
     _write(registry_yaml(market.board_configs(base_url), header), output)
-

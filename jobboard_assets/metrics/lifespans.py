@@ -161,8 +161,10 @@ def daily_trend(
         for name in ("new_postings", "disappeared_postings")
     }
     active_ordinal_sum = (
-        pl.col("entered_ordinal_sum") - pl.col("exited_ordinal_sum")
-    ).cum_sum().over(keys, order_by="day")
+        (pl.col("entered_ordinal_sum") - pl.col("exited_ordinal_sum"))
+        .cum_sum()
+        .over(keys, order_by="day")
+    )
     active = running["new_postings"] - running["disappeared_postings"]
     trend = (
         calendar.join(entries, on=[*keys, "day"], how="left", nulls_equal=True)

@@ -280,9 +280,7 @@ def repost_frequency(
             clustered_postings=cluster.is_not_null().sum().cast(pl.Int64),
             repost_clusters=cluster.drop_nulls().n_unique().cast(pl.Int64),
             median_repost_gap_days=pl.col("repost_gap_days").median(),
-            chronic_clusters=cluster.filter(
-                pl.col("repost_count") >= settings.chronic_repost_count
-            )
+            chronic_clusters=cluster.filter(pl.col("repost_count") >= settings.chronic_repost_count)
             .n_unique()
             .cast(pl.Int64),
         )

@@ -107,8 +107,13 @@ def survey_scores(
 ) -> pl.DataFrame:
     """Per board: `employer_survey_score`, `employer_responses`, `candidate_survey_score`,
     `candidate_responses` (scores 0-100, null when the board has no valid recent response)."""
-    quality = pl.col("candidate_quality").str.to_lowercase().str.strip_chars().replace_strict(
-        dict(settings.candidate_quality_scores), default=None, return_dtype=pl.Float64
+    quality = (
+        pl.col("candidate_quality")
+        .str.to_lowercase()
+        .str.strip_chars()
+        .replace_strict(
+            dict(settings.candidate_quality_scores), default=None, return_dtype=pl.Float64
+        )
     )
     employer = _mean_item_score(
         employer_surveys,
@@ -124,9 +129,11 @@ def survey_scores(
         as_of=as_of,
         settings=settings,
     )
-    return employer.join(candidate, on="job_board_id", how="full", coalesce=True).sort(
-        "job_board_id"
-    ).collect()
+    return (
+        employer.join(candidate, on="job_board_id", how="full", coalesce=True)
+        .sort("job_board_id")
+        .collect()
+    )
 
 
 def _score_inputs(

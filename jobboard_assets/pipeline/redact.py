@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-_USERINFO_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)[^@/?#\s]*(?=@)", re.I)
+_USERINFO_PASSWORD = re.compile(
+    r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)[^@/?#\s]*(?=@)", re.I
+)
 _SECRET_PARAMETER = re.compile(
     r"(?P<head>(?:[?&;]|\b)(?:[\w.-]*(?:password|passwd|pwd|secret|token|api_?key|apikey|"
     r"signature|sig)[\w.-]*)=)[^&#\s\]\"',;]+",

@@ -97,6 +97,8 @@ def _dates(values: Iterable[date | str]) -> frozenset[date]:
     if isinstance(values, str):
         raise ValueError("days must be a list of dates")
     try:
-        return frozenset(value if isinstance(value, date) else date.fromisoformat(value) for value in values)
+        return frozenset(
+            value if isinstance(value, date) else date.fromisoformat(value) for value in values
+        )
     except (TypeError, ValueError):
         raise ValueError(f"days must be ISO dates, got {values!r}") from None

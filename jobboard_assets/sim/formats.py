@@ -45,7 +45,10 @@ _ROUTES: dict[str, re.Pattern[str]] = {
     kind: re.compile(re.escape(template.split("?")[0]).replace(re.escape("{slug}"), "([^/]+)"))
     for kind, template in PATH_TEMPLATES.items()
 }
-CONTENT_TYPES: dict[str, str] = {kind: JSON_TYPE for kind in vocab.KINDS} | {"rss": RSS_TYPE, "html": HTML_TYPE}
+CONTENT_TYPES: dict[str, str] = {kind: JSON_TYPE for kind in vocab.KINDS} | {
+    "rss": RSS_TYPE,
+    "html": HTML_TYPE,
+}
 
 # How the pipeline's HTML parser finds things on an html board's list page.
 HTML_SELECTORS: dict[str, str] = {
@@ -93,7 +96,9 @@ def route(path: str) -> tuple[str, str] | None:
     return None
 
 
-def render(board: BoardSpec, day: date, postings: Sequence[Posting], query: Mapping[str, str]) -> Rendered:
+def render(
+    board: BoardSpec, day: date, postings: Sequence[Posting], query: Mapping[str, str]
+) -> Rendered:
     """The board's list response for `day`, showing `postings` (oldest first, as the market gives them)."""
     newest_first = list(reversed(postings))
     return _RENDERERS[board.kind](board, day, newest_first, query)
@@ -114,7 +119,10 @@ def error(status: int, message: str) -> Rendered:
 def malformed(kind: str) -> Rendered:
     """A 200 in the kind's content type whose body is not that format."""
     garbage = b"\xff\xfe\x00<<unexpected end of stream"
-    prefix = {"rss": b'<?xml version="1.0"?><rss><channel><item><title>', "html": b"\x00\x01\x02"}.get(kind, b'{"jobs": [{"id": ')
+    prefix = {
+        "rss": b'<?xml version="1.0"?><rss><channel><item><title>',
+        "html": b"\x00\x01\x02",
+    }.get(kind, b'{"jobs": [{"id": ')
     return Rendered(200, CONTENT_TYPES[kind], prefix + garbage)
 
 
@@ -128,7 +136,9 @@ def html_error_page() -> Rendered:
     return Rendered(200, HTML_TYPE, page.encode())
 
 
-def _greenhouse(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]) -> Rendered:
+def _greenhouse(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
     with_content = query.get("content") == "true"
     jobs = []
     for posting in postings:
@@ -150,7 +160,9 @@ def _greenhouse(board: BoardSpec, day: date, postings: list[Posting], query: Map
     return _json({"jobs": jobs, "meta": {"total": len(jobs)}})
 
 
-def _lever(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]) -> Rendered:
+def _lever(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
     skip = _int_param(query, "skip", 0)
     limit = _int_param(query, "limit", len(postings))
     jobs = []
@@ -177,7 +189,9 @@ def _lever(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[
     return _json(jobs)
 
 
-def _ashby(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]) -> Rendered:
+def _ashby(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
     jobs = []
     for posting in postings:
         job_url = f"https://jobs.ashbyhq.com/{board.slug}/{posting.external_id}"
@@ -202,7 +216,9 @@ def _ashby(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[
     return _json({"apiVersion": "1", "jobs": jobs})
 
 
-def _smartrecruiters(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]) -> Rendered:
+def _smartrecruiters(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
     offset, limit = _smartrecruiters_window(query)
     content = []
     for posting in postings[offset : offset + limit]:
@@ -214,7 +230,9 @@ def _smartrecruiters(board: BoardSpec, day: date, postings: list[Posting], query
                 "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, ref)),
                 "name": posting.title,
                 "refNumber": f"REF{posting.serial:07d}",
-                "releasedDate": _iso(_board_moment(posting, day), milliseconds=True).replace("+00:00", "Z"),
+                "releasedDate": _iso(_board_moment(posting, day), milliseconds=True).replace(
+                    "+00:00", "Z"
+                ),
                 "company": {"identifier": board.slug, "name": posting.company},
                 "location": {
                     "city": location.city or "Remote",
@@ -228,10 +246,14 @@ def _smartrecruiters(board: BoardSpec, day: date, postings: list[Posting], query
                 "ref": ref,
             }
         )
-    return _json({"offset": offset, "limit": limit, "totalFound": len(postings), "content": content})
+    return _json(
+        {"offset": offset, "limit": limit, "totalFound": len(postings), "content": content}
+    )
 
 
-def _workable(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]) -> Rendered:
+def _workable(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
     jobs = []
     for posting in postings:
         shortcode = posting.external_id
@@ -257,7 +279,9 @@ def _workable(board: BoardSpec, day: date, postings: list[Posting], query: Mappi
     return _json({"name": board.companies[0].name, "jobs": jobs})
 
 
-def _rss(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]) -> Rendered:
+def _rss(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
     items = "".join(
         "<item>"
         f"<title>{_xml(posting.company)}: {_xml(posting.title)}</title>"
@@ -280,7 +304,9 @@ def _rss(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[st
     return Rendered(200, RSS_TYPE, document.encode())
 
 
-def _html(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]) -> Rendered:
+def _html(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
     page = _int_param(query, "page", 1)
     if page < 1:
         raise BadQuery("page starts at 1")
@@ -295,7 +321,9 @@ def _html(board: BoardSpec, day: date, postings: list[Posting], query: Mapping[s
     )
     more = page * HTML_PAGE_SIZE < len(postings)
     next_link = (
-        f'<a class="next" href="/html/{board.slug}/jobs?page={page + 1}&amp;date={day.isoformat()}">Next page</a>' if more else ""
+        f'<a class="next" href="/html/{board.slug}/jobs?page={page + 1}&amp;date={day.isoformat()}">Next page</a>'
+        if more
+        else ""
     )
     document = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -319,7 +347,9 @@ _RENDERERS: dict[str, Callable[[BoardSpec, date, list[Posting], Mapping[str, str
 
 def _smartrecruiters_window(query: Mapping[str, str]) -> tuple[int, int]:
     offset = _int_param(query, "offset", 0)
-    limit = min(_int_param(query, "limit", SMARTRECRUITERS_DEFAULT_LIMIT), SMARTRECRUITERS_MAX_LIMIT)
+    limit = min(
+        _int_param(query, "limit", SMARTRECRUITERS_DEFAULT_LIMIT), SMARTRECRUITERS_MAX_LIMIT
+    )
     return offset, limit
 
 
@@ -335,7 +365,9 @@ def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
 def _board_moment(posting: Posting, day: date) -> datetime:
     """The board's timestamp: its own date for the posting, at a fixed time of day per posting."""
     seconds = 7 * 3600 + (posting.serial * 2_654_435_761) % (10 * 3600)
-    return datetime.combine(posting.board_date_on(day), time(), timezone.utc) + timedelta(seconds=seconds)
+    return datetime.combine(posting.board_date_on(day), time(), timezone.utc) + timedelta(
+        seconds=seconds
+    )
 
 
 def _iso(moment: datetime, milliseconds: bool = False) -> str:

@@ -143,20 +143,28 @@ class _BoardHistory:
         self.epoch_ordinal = epoch.toordinal()
         self.rng = random.Random(f"history:{seed}:{board.slug}")
         self.lock = threading.Lock()
-        self.next_ordinal = self.epoch_ordinal - board.cap_days  # burn-in: steady state at the epoch
+        self.next_ordinal = (
+            self.epoch_ordinal - board.cap_days
+        )  # burn-in: steady state at the epoch
         # index: first_ordinal - epoch_ordinal; the epoch's bucket also holds the burn-in survivors
         self.by_first_day: list[list[Posting]] = [[]]
         self.evergreens: list[Posting] = []
-        self.pending: list[tuple[int, int, _Planned]] = []  # reposts to come: heap on (published_ordinal, sequence)
+        self.pending: list[
+            tuple[int, int, _Planned]
+        ] = []  # reposts to come: heap on (published_ordinal, sequence)
         self.sequence = 0
         self.jobs = 0
         self.serials = 0
         # (employer, place) -> base title key -> last day it is held (None: forever)
-        self.reserved: defaultdict[tuple[str, str], dict[frozenset[str], int | None]] = defaultdict(dict)
+        self.reserved: defaultdict[tuple[str, str], dict[frozenset[str], int | None]] = defaultdict(
+            dict
+        )
         self.mu = math.log(board.median_days)
         target = board.target_active
         churning = (1 - board.evergreen_share) * target / board.mean_days_served
-        per_opening = (1 + 2 * board.multi_location_rate) * (1 + board.repost_rate * (1 + MEAN_EXTRA_REPOSTS))
+        per_opening = (1 + 2 * board.multi_location_rate) * (
+            1 + board.repost_rate * (1 + MEAN_EXTRA_REPOSTS)
+        )
         self.openings_per_day = churning / per_opening
         self.evergreens_per_day_burn_in = board.evergreen_share * target / board.cap_days
         self.evergreens_per_day = NEW_EVERGREENS_PER_YEAR * target / 365
@@ -172,7 +180,12 @@ class _BoardHistory:
             return []
         self.extend_to(ordinal)
         buckets = self.by_first_day[max(0, index - self.board.cap_days) : index + 1]
-        closing = [p for bucket in buckets for p in bucket if p.last_ordinal is not None and p.last_ordinal >= ordinal]
+        closing = [
+            p
+            for bucket in buckets
+            for p in bucket
+            if p.last_ordinal is not None and p.last_ordinal >= ordinal
+        ]
         evergreen = [p for p in self.evergreens if p.first_ordinal <= ordinal]
         return sorted(closing + evergreen, key=lambda posting: posting.serial)
 
@@ -181,7 +194,12 @@ class _BoardHistory:
         self.extend_to(end)
         first_index = max(0, start - self.epoch_ordinal - self.board.cap_days)
         buckets = self.by_first_day[first_index : max(0, end - self.epoch_ordinal + 1)]
-        closing = [p for bucket in buckets for p in bucket if p.last_ordinal is not None and p.last_ordinal >= start]
+        closing = [
+            p
+            for bucket in buckets
+            for p in bucket
+            if p.last_ordinal is not None and p.last_ordinal >= start
+        ]
         evergreen = [p for p in self.evergreens if p.first_ordinal <= end]
         return sorted(closing + evergreen, key=lambda posting: posting.serial)
 
@@ -202,7 +220,9 @@ class _BoardHistory:
         rng, board = self.rng, self.board
         company = pick(rng, board.companies, board.company_cum_weights)
         if rng.random() < board.multi_location_rate and len(company.locations) > 1:
-            locations = rng.sample(company.locations, min(rng.randint(2, 4), len(company.locations)))
+            locations = rng.sample(
+                company.locations, min(rng.randint(2, 4), len(company.locations))
+            )
         else:
             locations = [pick(rng, company.locations, company.location_cum_weights)]
         base = self._free_title(company, locations, ordinal)
@@ -211,7 +231,9 @@ class _BoardHistory:
         listed = rng.random() >= board.unlisted_rate
         commitment = pick(rng, _COMMITMENTS, _COMMITMENT_CUM_WEIGHTS)
         for location in locations:
-            workplace = "Remote" if location.remote else ("Hybrid" if rng.random() < 0.25 else "OnSite")
+            workplace = (
+                "Remote" if location.remote else ("Hybrid" if rng.random() < 0.25 else "OnSite")
+            )
             self.jobs += 1
             original = _Planned(
                 ordinal,
@@ -236,7 +258,9 @@ class _BoardHistory:
                     self._list(planned)
                 else:
                     self.sequence += 1
-                    heapq.heappush(self.pending, (planned.published_ordinal, self.sequence, planned))
+                    heapq.heappush(
+                        self.pending, (planned.published_ordinal, self.sequence, planned)
+                    )
 
     def _served(self, chain: list[_Planned]) -> list[_Planned]:
         """The chain's postings the board will serve.
@@ -267,7 +291,9 @@ class _BoardHistory:
                 if previous.last_ordinal is None
                 else previous.last_ordinal - previous.published_ordinal
             )
-            if listed_for >= 1 and (previous.last_ordinal is None or rng.random() < WHILE_UP_REPOST_SHARE):
+            if listed_for >= 1 and (
+                previous.last_ordinal is None or rng.random() < WHILE_UP_REPOST_SHARE
+            ):
                 first = previous.published_ordinal + rng.randint(1, listed_for)
             else:
                 first = previous.last_ordinal + rng.randint(*REPOST_GAP_DAYS)  # type: ignore[operator]
@@ -281,7 +307,9 @@ class _BoardHistory:
             chain.append(previous)
         return chain
 
-    def _free_title(self, company: Company, locations: list[Location], ordinal: int) -> BaseTitle | None:
+    def _free_title(
+        self, company: Company, locations: list[Location], ordinal: int
+    ) -> BaseTitle | None:
         """A base title no other job of this employer holds in any of these places (None: give up)."""
         held = [self.reserved[(company.name, location.name)] for location in locations]
         for _ in range(TITLE_ATTEMPTS):
@@ -329,7 +357,9 @@ def _quarantine_end(chain: list[_Planned]) -> int | None:
     return last + TITLE_QUARANTINE_DAYS
 
 
-def _is_free(reservations: dict[frozenset[str], int | None], key: frozenset[str], ordinal: int) -> bool:
+def _is_free(
+    reservations: dict[frozenset[str], int | None], key: frozenset[str], ordinal: int
+) -> bool:
     if key not in reservations:
         return True
     until = reservations[key]
@@ -376,7 +406,9 @@ class SimulatedMarket:
     def board(self, slug: str) -> BoardSpec | None:
         return self._boards_by_slug.get(slug)
 
-    def postings_on(self, slug: str, day: date, include_unlisted: bool = False) -> tuple[Posting, ...]:
+    def postings_on(
+        self, slug: str, day: date, include_unlisted: bool = False
+    ) -> tuple[Posting, ...]:
         """What the board serves on `day` (first_day <= day <= last_day), oldest first.
 
         Unlisted postings (Ashby's isListed=false) appear in the board's payload but are not

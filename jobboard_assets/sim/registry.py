@@ -25,5 +25,7 @@ def registry_yaml(configs: Sequence[BoardConfig], header: str) -> str:
         for config in configs
     ]
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    body = yaml.safe_dump({"boards": boards}, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200)
+    body = yaml.safe_dump(
+        {"boards": boards}, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200
+    )
     return comment + body

@@ -59,7 +59,9 @@ class SimServer:
         self._httpd.sim = self
         self._thread: threading.Thread | None = None
         # A scraper asks for each board-day once; the cache serves retries and repeated test reads.
-        self._render_full_board = functools.lru_cache(maxsize=RENDER_CACHE_SIZE)(self._render_uncached)
+        self._render_full_board = functools.lru_cache(maxsize=RENDER_CACHE_SIZE)(
+            self._render_uncached
+        )
 
     @property
     def base_url(self) -> str:
@@ -109,10 +111,16 @@ class SimServer:
         with self._faults_lock:
             return [self._faults[slug].to_json() for slug in sorted(self._faults)]
 
-    def answer_board(self, kind: str, slug: str, target: str, query: Mapping[str, str], if_none_match: str | None) -> Answer:
+    def answer_board(
+        self, kind: str, slug: str, target: str, query: Mapping[str, str], if_none_match: str | None
+    ) -> Answer:
         """The answer to a board list request (`target`: the request's path and query), faults applied."""
         try:
-            day = date.fromisoformat(query["date"]) if "date" in query else datetime.now(timezone.utc).date()
+            day = (
+                date.fromisoformat(query["date"])
+                if "date" in query
+                else datetime.now(timezone.utc).date()
+            )
         except ValueError:
             return Answer(formats.error(400, "date must be YYYY-MM-DD"))
         board = self.market.board(slug)
@@ -127,7 +135,9 @@ class SimServer:
         except formats.BadQuery as bad:
             return Answer(formats.error(400, str(bad)))
 
-    def _faulty(self, board: BoardSpec, day: date, target: str, query: Mapping[str, str], fault: Fault) -> Answer:
+    def _faulty(
+        self, board: BoardSpec, day: date, target: str, query: Mapping[str, str], fault: Fault
+    ) -> Answer:
         name, params = fault.name, fault.params
         if name == "timeout":
             return Answer(self._full_board(board.slug, day, query), delay_seconds=params["seconds"])
@@ -139,7 +149,9 @@ class SimServer:
             return Answer(self._full_board(board.slug, day, query))
         if name == "http_429":
             retry_after = (("Retry-After", str(int(params["seconds"]))),)
-            return Answer(Rendered(429, formats.JSON_TYPE, b'{"error":"Too Many Requests"}', retry_after))
+            return Answer(
+                Rendered(429, formats.JSON_TYPE, b'{"error":"Too Many Requests"}', retry_after)
+            )
         if name == "malformed":
             return Answer(formats.malformed(board.kind))
         if name == "html_instead_of_json":
@@ -154,16 +166,24 @@ class SimServer:
         if name == "truncated":
             return Answer(full, truncate=True)
         assert name == "huge_body", name
-        return Answer(full, padding_bytes=max(0, int(params["megabytes"] * 1024 * 1024) - len(full.body)))
+        return Answer(
+            full, padding_bytes=max(0, int(params["megabytes"] * 1024 * 1024) - len(full.body))
+        )
 
     def _full_board(self, slug: str, day: date, query: Mapping[str, str]) -> Rendered:
         """The board's normal response, cached: the same request always gets the same bytes."""
         return self._render_full_board(slug, day, tuple(sorted(query.items())))
 
-    def _render_uncached(self, slug: str, day: date, query: tuple[tuple[str, str], ...]) -> Rendered:
+    def _render_uncached(
+        self, slug: str, day: date, query: tuple[tuple[str, str], ...]
+    ) -> Rendered:
         board = self.market.board(slug)
         assert board is not None
-        return _with_etag(formats.render(board, day, self.market.postings_on(slug, day, include_unlisted=True), dict(query)))
+        return _with_etag(
+            formats.render(
+                board, day, self.market.postings_on(slug, day, include_unlisted=True), dict(query)
+            )
+        )
 
     def wait(self, seconds: float) -> bool:
         """Sleep unless the server stops first; True if it is stopping."""
@@ -177,7 +197,9 @@ def _sample(postings: tuple[Posting, ...], keep: float) -> list[Posting]:
 
 def _with_etag(rendered: Rendered) -> Rendered:
     etag = '"' + hashlib.sha1(rendered.body).hexdigest()[:20] + '"'
-    return Rendered(rendered.status, rendered.content_type, rendered.body, rendered.headers + (("ETag", etag),))
+    return Rendered(
+        rendered.status, rendered.content_type, rendered.body, rendered.headers + (("ETag", etag),)
+    )
 
 
 def _conditional(rendered: Rendered, if_none_match: str | None) -> Rendered:
@@ -215,7 +237,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"faults": self.server.sim.faults()})
         elif (route := formats.route(url.path)) is not None:
             kind, slug = route
-            self._deliver(self.server.sim.answer_board(kind, slug, self.path, query, self.headers.get("If-None-Match")))
+            self._deliver(
+                self.server.sim.answer_board(
+                    kind, slug, self.path, query, self.headers.get("If-None-Match")
+                )
+            )
         else:
             self._send(formats.error(404, "Not Found"))
 
@@ -224,7 +250,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(formats.error(404, "Not Found"))
             return
         try:
-            request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+            request = json.loads(
+                self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}"
+            )
             if not isinstance(request, dict):
                 raise ValueError("expected a JSON object")
             board, name = request.pop("board", None), request.pop("fault", None)

@@ -53,14 +53,23 @@ def draw_base_title(rng: random.Random, company: Company) -> BaseTitle:
 def _family_titles(family: vocab.RoleFamily) -> tuple[BaseTitle, ...]:
     """Every distinct title of a family, built once: the market draws hundreds of thousands."""
     titles: dict[frozenset[str], BaseTitle] = {}
-    for level, specialty, role in itertools.product(family.levels, family.specialties, family.roles):
-        text = " ".join(word for word in ("" if level in role.split() else level, specialty, role) if word)
+    for level, specialty, role in itertools.product(
+        family.levels, family.specialties, family.roles
+    ):
+        text = " ".join(
+            word for word in ("" if level in role.split() else level, specialty, role) if word
+        )
         key = frozenset(text.lower().split())
-        titles.setdefault(key, BaseTitle(text, family.name, family.department, specialty or family.department, key))
+        titles.setdefault(
+            key,
+            BaseTitle(text, family.name, family.department, specialty or family.department, key),
+        )
     return tuple(titles.values())
 
 
-_FAMILY_TITLES: tuple[tuple[BaseTitle, ...], ...] = tuple(_family_titles(family) for family in vocab.ROLE_FAMILIES)
+_FAMILY_TITLES: tuple[tuple[BaseTitle, ...], ...] = tuple(
+    _family_titles(family) for family in vocab.ROLE_FAMILIES
+)
 _FAMILY_INDEXES: tuple[int, ...] = tuple(range(len(vocab.ROLE_FAMILIES)))
 
 
@@ -69,7 +78,9 @@ def house_style(rng: random.Random, company: Company) -> TitleStyle:
     return TitleStyle(
         abbreviate_senior=company.abbreviates_senior,
         gender_marker=company.gender_marker,
-        requisition=_requisition(rng, company.requisition_style) if company.requisition_style else None,
+        requisition=_requisition(rng, company.requisition_style)
+        if company.requisition_style
+        else None,
         location_clause=rng.random() < company.location_clause_rate,
     )
 
@@ -109,21 +120,29 @@ def render_title(base: str, location: Location, style: TitleStyle) -> str:
 
 def _vary(rng: random.Random, style: TitleStyle, aspect: str) -> TitleStyle:
     if aspect == "case":
-        return style._replace(case=rng.choice(("lower", "upper")) if style.case == "as_is" else "as_is")
+        return style._replace(
+            case=rng.choice(("lower", "upper")) if style.case == "as_is" else "as_is"
+        )
     if aspect == "senior":
         return style._replace(abbreviate_senior=not style.abbreviate_senior)
     if aspect == "gender":
         others = [marker for marker in vocab.GENDER_MARKERS if marker != style.gender_marker]
-        return style._replace(gender_marker=rng.choice(others + [None] if style.gender_marker else others))
+        return style._replace(
+            gender_marker=rng.choice(others + [None] if style.gender_marker else others)
+        )
     if aspect == "requisition":
         code = _requisition(rng, rng.choice(REQUISITION_STYLES))
         return style._replace(requisition=rng.choice((code, None)) if style.requisition else code)
     # aspect == "ending": a location clause or trailing punctuation (never both)
     if style.location_clause:
-        return style._replace(location_clause=False, punctuation=rng.choice((None, *vocab.TRAILING_PUNCTUATION)))
+        return style._replace(
+            location_clause=False, punctuation=rng.choice((None, *vocab.TRAILING_PUNCTUATION))
+        )
     if rng.random() < 0.5:
         return style._replace(location_clause=True, punctuation=None)
-    return style._replace(punctuation=None if style.punctuation else rng.choice(vocab.TRAILING_PUNCTUATION))
+    return style._replace(
+        punctuation=None if style.punctuation else rng.choice(vocab.TRAILING_PUNCTUATION)
+    )
 
 
 def _requisition(rng: random.Random, requisition_style: str) -> str:

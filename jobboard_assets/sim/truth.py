@@ -43,7 +43,9 @@ def build_truth(market: SimulatedMarket, start: date, end: date) -> dict[str, ob
     if end < start:
         raise ValueError("the truth range ends before it starts")
     postings = [
-        posting_record(posting, end) for board in market.boards for posting in market.postings_between(board.slug, start, end)
+        posting_record(posting, end)
+        for board in market.boards
+        for posting in market.postings_between(board.slug, start, end)
     ]
     return {
         "seed": market.seed,

@@ -26,7 +26,9 @@ def live_server(engine: Engine, api_token: str | None) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     # log_config=None: uvicorn's loggers propagate to the root logger, so caplog sees the access log.
-    server = uvicorn.Server(uvicorn.Config(create_app(engine, api_token), log_config=None, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(engine, api_token), log_config=None, lifespan="off")
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -29,8 +29,15 @@ def _at(days_ago: float) -> datetime:
     return datetime.now(timezone.utc) - timedelta(days=days_ago)
 
 
-def _run(run_id: str, status: str, days_ago: float, seconds: float | None, completed: int, failed: int,
-         errors: list[str] | None = None) -> PipelineRun:
+def _run(
+    run_id: str,
+    status: str,
+    days_ago: float,
+    seconds: float | None,
+    completed: int,
+    failed: int,
+    errors: list[str] | None = None,
+) -> PipelineRun:
     start = _at(days_ago)
     return PipelineRun(
         run_id=run_id,
@@ -58,16 +65,33 @@ RUNS = [
 ]
 
 
-def _score(board: int, day: date, overall: float, components: tuple[float | None, ...], grade: str,
-           rank: int, postings: int, **scope: Any) -> EfficiencyScore:
+def _score(
+    board: int,
+    day: date,
+    overall: float,
+    components: tuple[float | None, ...],
+    grade: str,
+    rank: int,
+    postings: int,
+    **scope: Any,
+) -> EfficiencyScore:
     lifespan, repost, employer, candidate, adjustment = components
     return EfficiencyScore(
-        job_board_id=board, score_date=day, overall_score=overall, lifespan_score=lifespan,
-        repost_score=repost, employer_survey_score=employer, candidate_survey_score=candidate,
+        job_board_id=board,
+        score_date=day,
+        overall_score=overall,
+        lifespan_score=lifespan,
+        repost_score=repost,
+        employer_survey_score=employer,
+        candidate_survey_score=candidate,
         quality_adjustment=adjustment,
         data_completeness=sum(c is not None for c in (lifespan, repost, employer, candidate)) / 4,
-        grade=grade, rank=rank, percentile=100.0 - 50.0 * (rank - 1), trend=None,
-        details={"postings": postings}, **scope,
+        grade=grade,
+        rank=rank,
+        percentile=100.0 - 50.0 * (rank - 1),
+        trend=None,
+        details={"postings": postings},
+        **scope,
     )
 
 
@@ -82,8 +106,12 @@ def _scores() -> list[EfficiencyScore]:
         _score(ALPHA, before, 80.0, (88.0, 78.0, 70.0, None, 1.0), "B+", 1, 38),
         _score(BETA, before, 57.0, (55.0, 62.0, None, None, 0.95), "D", 2, 29),
         # role families: engineering (85, 60) avg 72.5, 32 postings; sales 70, 15 postings
-        _score(ALPHA, day, 85.0, (90.0, 80.0, 70.0, None, 1.0), "A", 1, 20, role_family="engineering"),
-        _score(BETA, day, 60.0, (50.0, 60.0, None, None, 0.95), "C", 2, 12, role_family="engineering"),
+        _score(
+            ALPHA, day, 85.0, (90.0, 80.0, 70.0, None, 1.0), "A", 1, 20, role_family="engineering"
+        ),
+        _score(
+            BETA, day, 60.0, (50.0, 60.0, None, None, 0.95), "C", 2, 12, role_family="engineering"
+        ),
         _score(ALPHA, day, 70.0, (90.0, 80.0, 70.0, None, 1.0), "C+", 1, 15, role_family="sales"),
         # industry tech: (82.22 + 51.57) / 2 = 66.895
         _score(ALPHA, day, 82.22, (90.0, 80.0, 70.0, None, 1.0), "B+", 1, 40, industry="tech"),
@@ -91,15 +119,27 @@ def _scores() -> list[EfficiencyScore]:
     ]
 
 
-def _posting(posting_id: int, board: int, first: int, last: int, active: bool,
-             role_family: str | None) -> JobPosting:
+def _posting(
+    posting_id: int, board: int, first: int, last: int, active: bool, role_family: str | None
+) -> JobPosting:
     """A posting first and last seen `first` / `last` days after TRACKING_START."""
-    first_seen, last_seen = TRACKING_START + timedelta(days=first), TRACKING_START + timedelta(days=last)
+    first_seen, last_seen = (
+        TRACKING_START + timedelta(days=first),
+        TRACKING_START + timedelta(days=last),
+    )
     return JobPosting(
-        id=posting_id, job_board_id=board, external_id=f"ext-{posting_id}", title=f"Job {posting_id}",
-        company="Acme", role_family=role_family, first_seen=first_seen, last_seen=last_seen,
-        is_active=active, disappeared_at=None if active else last_seen + timedelta(days=1),
-        lifespan_days=last - first, repost_count=0,
+        id=posting_id,
+        job_board_id=board,
+        external_id=f"ext-{posting_id}",
+        title=f"Job {posting_id}",
+        company="Acme",
+        role_family=role_family,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        is_active=active,
+        disappeared_at=None if active else last_seen + timedelta(days=1),
+        lifespan_days=last - first,
+        repost_count=0,
     )
 
 
@@ -127,21 +167,49 @@ def seed(engine: Engine) -> None:
     """Boards, runs, jobs, postings and scores, inserted through the models."""
     with session_scope(engine) as session:
         session.add_all(
-            JobBoard(id=board, slug=f"board-{board}", name=name, kind="greenhouse", url="https://example.test",
-                     industry="tech" if board != XSS else None)
+            JobBoard(
+                id=board,
+                slug=f"board-{board}",
+                name=name,
+                kind="greenhouse",
+                url="https://example.test",
+                industry="tech" if board != XSS else None,
+            )
             for board, name in BOARD_NAMES.items()
         )
         session.flush()
         session.add_all(_run(*row) for row in RUNS)
         created = _at(0.5)
-        session.add_all([
-            PipelineJob(id=uuid.uuid4(), job_type="scrape", job_board_id=ALPHA, board_name="Alpha Jobs",
-                        status="pending", pipeline_run_id="run-live", created_at=created),
-            PipelineJob(id=uuid.uuid4(), job_type="normalize", job_board_id=BETA, board_name="Beta Board",
-                        status="pending", pipeline_run_id="run-live", created_at=created + timedelta(seconds=1)),
-            PipelineJob(id=uuid.uuid4(), job_type="scrape", job_board_id=XSS, board_name=XSS_NAME,
-                        status="completed", pipeline_run_id="run-ok", created_at=created),
-        ])
+        session.add_all(
+            [
+                PipelineJob(
+                    id=uuid.uuid4(),
+                    job_type="scrape",
+                    job_board_id=ALPHA,
+                    board_name="Alpha Jobs",
+                    status="pending",
+                    pipeline_run_id="run-live",
+                    created_at=created,
+                ),
+                PipelineJob(
+                    id=uuid.uuid4(),
+                    job_type="normalize",
+                    job_board_id=BETA,
+                    board_name="Beta Board",
+                    status="pending",
+                    pipeline_run_id="run-live",
+                    created_at=created + timedelta(seconds=1),
+                ),
+                PipelineJob(
+                    id=uuid.uuid4(),
+                    job_type="scrape",
+                    job_board_id=XSS,
+                    board_name=XSS_NAME,
+                    status="completed",
+                    pipeline_run_id="run-ok",
+                    created_at=created,
+                ),
+            ]
+        )
         session.add_all(_posting(*row) for row in POSTINGS)
         session.add_all(_scores())
-

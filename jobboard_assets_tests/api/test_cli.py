@@ -24,7 +24,9 @@ SQLITE_ONLY = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True
 
 
 def scores_cli(warehouse_url: str, *args: str) -> str:
-    result = CliRunner().invoke(main, ["scores", *args], env={"JOBBOARD_DATABASE_URL": warehouse_url})
+    result = CliRunner().invoke(
+        main, ["scores", *args], env={"JOBBOARD_DATABASE_URL": warehouse_url}
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -32,10 +34,24 @@ def scores_cli(warehouse_url: str, *args: str) -> str:
 def test_scores_prints_day_11s_report(warehouse_url: str, seeded: Engine) -> None:
     lines = scores_cli(warehouse_url).splitlines()
     assert "EFFICIENCY SCORES - 2026-03-10" in lines
-    assert {"Total Boards Scored: 3", "Average Score: 49.6/100", "Median Score: 51.6/100"} <= set(lines)
+    assert {"Total Boards Scored: 3", "Average Score: 49.6/100", "Median Score: 51.6/100"} <= set(
+        lines
+    )
     ranking = [line for line in lines if line.startswith("   1  Alpha Jobs")]
-    assert ranking and ranking[0].split() == ["1", "Alpha", "Jobs", "82.2", "B+", "90.0", "80.0", "70.0", MISSING]
-    assert any(line.startswith("🥇  1. Alpha Jobs") and line.endswith("82.2/100 [B+]") for line in lines)
+    assert ranking and ranking[0].split() == [
+        "1",
+        "Alpha",
+        "Jobs",
+        "82.2",
+        "B+",
+        "90.0",
+        "80.0",
+        "70.0",
+        MISSING,
+    ]
+    assert any(
+        line.startswith("🥇  1. Alpha Jobs") and line.endswith("82.2/100 [B+]") for line in lines
+    )
     histogram = [line for line in lines if "boards (" in line]
     assert histogram == [
         "0-20     " + "█" * 7 + "░" * 13 + "   1 boards ( 33%)",
@@ -45,8 +61,12 @@ def test_scores_prints_day_11s_report(warehouse_url: str, seeded: Engine) -> Non
         "80-100   " + "█" * 7 + "░" * 13 + "   1 boards ( 33%)",
     ]
     roles = [line for line in lines if line.startswith(("engineering", "sales"))]
-    assert roles[0].split("|") == ["engineering                  Avg:  72.5/100 ", " Median:  72.5 ",
-                                   " Jobs:    32 ", " Best: Alpha Jobs"]
+    assert roles[0].split("|") == [
+        "engineering                  Avg:  72.5/100 ",
+        " Median:  72.5 ",
+        " Jobs:    32 ",
+        " Best: Alpha Jobs",
+    ]
     assert roles[1].startswith("sales")
 
 
@@ -62,7 +82,9 @@ def test_scores_json_is_the_apis_summary(warehouse_url: str, seeded: Engine, bas
 @SQLITE_ONLY
 def test_scores_keeps_terminal_control_characters_out(warehouse_url: str, seeded: Engine) -> None:
     with session_scope(seeded) as session:
-        session.execute(update(JobBoard).where(JobBoard.id == BETA).values(name="Beta\x1b[2J\x07 Board"))
+        session.execute(
+            update(JobBoard).where(JobBoard.id == BETA).values(name="Beta\x1b[2J\x07 Board")
+        )
     output = scores_cli(warehouse_url)
     assert "\x1b" not in output and "\x07" not in output
     assert "Beta?[2J? Board" in output
@@ -89,24 +111,47 @@ def test_jobboard_api_serves_the_warehouse_with_the_token_from_the_environment(
     port, token = _free_port(), "cli-token-9876543210"
     env = {**os.environ, "JOBBOARD_DATABASE_URL": warehouse_url, "JOBBOARD_API_TOKEN": token}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from jobboard_assets.cli import main; main()", "api", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from jobboard_assets.cli import main; main()",
+            "api",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                stats = requests.get(base_url + "/api/pipeline?action=stats", timeout=2).json()["data"]
+                stats = requests.get(base_url + "/api/pipeline?action=stats", timeout=2).json()[
+                    "data"
+                ]
                 break
             except requests.ConnectionError:
-                assert process.poll() is None and time.monotonic() < deadline, "jobboard api did not start"
+                assert process.poll() is None and time.monotonic() < deadline, (
+                    "jobboard api did not start"
+                )
                 time.sleep(0.1)
         assert stats["totalRuns"] == 3
-        run = requests.post(base_url + "/api/pipeline", json={"action": "run"},
-                            headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        run = requests.post(
+            base_url + "/api/pipeline",
+            json={"action": "run"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
         assert run.status_code == 202
-        assert requests.post(base_url + "/api/pipeline", json={"action": "run"}, timeout=30).status_code == 401
+        assert (
+            requests.post(
+                base_url + "/api/pipeline", json={"action": "run"}, timeout=30
+            ).status_code
+            == 401
+        )
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)

@@ -48,18 +48,32 @@ def test_pipeline_pending_history_and_stats(base_url: str) -> None:
     ]
 
     history = get(base_url, "/api/pipeline?action=history")
-    assert [run["runId"] for run in history] == ["run-live", "run-ok", "run-partial", "run-failed", "run-old"]
+    assert [run["runId"] for run in history] == [
+        "run-live",
+        "run-ok",
+        "run-partial",
+        "run-failed",
+        "run-old",
+    ]
     failed = history[3]
     assert failed["status"] == "failed"
     assert failed["errors"] == FAILED_RUN_ERRORS
     assert (failed["totalJobs"], failed["completedJobs"], failed["failedJobs"]) == (2, 0, 2)
     assert failed["durationSeconds"] == approx(60.0)
     assert history[0]["endTime"] is None and history[0]["durationSeconds"] is None
-    assert [run["runId"] for run in get(base_url, "/api/pipeline?action=history&limit=2")] == ["run-live", "run-ok"]
+    assert [run["runId"] for run in get(base_url, "/api/pipeline?action=history&limit=2")] == [
+        "run-live",
+        "run-ok",
+    ]
 
     stats = get(base_url, "/api/pipeline?action=stats")
     assert stats["period"] == "last 7 days"
-    assert (stats["totalRuns"], stats["successfulRuns"], stats["partialRuns"], stats["failedRuns"]) == (3, 1, 1, 1)
+    assert (
+        stats["totalRuns"],
+        stats["successfulRuns"],
+        stats["partialRuns"],
+        stats["failedRuns"],
+    ) == (3, 1, 1, 1)
     assert stats["successRate"] == approx(33.3)
     assert (stats["totalJobs"], stats["completedJobs"], stats["failedJobs"]) == (12, 9, 3)
     assert stats["jobSuccessRate"] == approx(75.0)
@@ -74,52 +88,91 @@ def test_pipeline_pending_history_and_stats(base_url: str) -> None:
 def test_scores_ranked_breakdown_groups_and_trends(base_url: str) -> None:
     ranked = get(base_url, "/api/scores?action=ranked")
     assert [(row["rank"], row["boardId"], row["grade"]) for row in ranked] == [
-        (1, ALPHA, "B+"), (2, BETA, "D"), (3, XSS, "F")
+        (1, ALPHA, "B+"),
+        (2, BETA, "D"),
+        (3, XSS, "F"),
     ]
     assert ranked[0]["scoreDate"] == SCORE_DAY.isoformat()
     assert ranked[0]["overallScore"] == approx(82.22)
-    assert (ranked[0]["lifespanScore"], ranked[0]["repostScore"], ranked[0]["candidateSurveyScore"]) == (
-        approx(90.0), approx(80.0), None
-    )
+    assert (
+        ranked[0]["lifespanScore"],
+        ranked[0]["repostScore"],
+        ranked[0]["candidateSurveyScore"],
+    ) == (approx(90.0), approx(80.0), None)
     assert ranked[2]["boardName"] == XSS_NAME
     # An earlier day gives that day's scores.
     earlier = get(base_url, "/api/scores?action=ranked&date=2026-03-09")
-    assert [(row["boardId"], row["overallScore"]) for row in earlier] == [(ALPHA, approx(80.0)), (BETA, approx(57.0))]
+    assert [(row["boardId"], row["overallScore"]) for row in earlier] == [
+        (ALPHA, approx(80.0)),
+        (BETA, approx(57.0)),
+    ]
 
     breakdown = get(base_url, f"/api/scores?action=breakdown&boardId={ALPHA}")
     components = breakdown["components"]
-    assert components["lifespan"] == {"weight": 0.4, "effectiveWeight": approx(0.4444), "score": approx(90.0),
-                                      "contribution": approx(40.0)}
+    assert components["lifespan"] == {
+        "weight": 0.4,
+        "effectiveWeight": approx(0.4444),
+        "score": approx(90.0),
+        "contribution": approx(40.0),
+    }
     assert components["reposts"]["contribution"] == approx(26.67)
     assert components["employerSurvey"]["contribution"] == approx(15.56)
-    assert components["candidateSurvey"] == {"weight": 0.1, "effectiveWeight": 0.0, "score": None,
-                                             "contribution": None}
+    assert components["candidateSurvey"] == {
+        "weight": 0.1,
+        "effectiveWeight": 0.0,
+        "score": None,
+        "contribution": None,
+    }
     assert breakdown["baseScore"] == approx(82.22)
-    assert breakdown["baseScore"] * breakdown["qualityAdjustment"] == approx(breakdown["overallScore"], abs=0.01)
+    assert breakdown["baseScore"] * breakdown["qualityAdjustment"] == approx(
+        breakdown["overallScore"], abs=0.01
+    )
     assert breakdown["dataCompleteness"] == approx(0.75)
     beta = get(base_url, f"/api/scores?action=breakdown&boardId={BETA}")
     assert beta["baseScore"] * beta["qualityAdjustment"] == approx(beta["overallScore"], abs=0.01)
     compared = get(base_url, f"/api/scores?action=compare&boardId={ALPHA}&boardId2={BETA}")
     assert compared == {"board1": breakdown, "board2": beta}
-    on_earlier_day = get(base_url, f"/api/scores?action=compare&boardId={BETA}&boardId2={ALPHA}&date=2026-03-09")
+    on_earlier_day = get(
+        base_url, f"/api/scores?action=compare&boardId={BETA}&boardId2={ALPHA}&date=2026-03-09"
+    )
     assert (on_earlier_day["board1"]["overallScore"], on_earlier_day["board2"]["overallScore"]) == (
-        approx(57.0), approx(80.0)
+        approx(57.0),
+        approx(80.0),
     )
 
     by_role = get(base_url, "/api/scores?action=by-role")
     assert by_role == [
-        {"roleFamily": "engineering", "averageScore": approx(72.5), "medianScore": approx(72.5), "boards": 2,
-         "postings": 32, "bestBoardId": ALPHA, "bestBoard": "Alpha Jobs", "bestScore": approx(85.0)},
-        {"roleFamily": "sales", "averageScore": approx(70.0), "medianScore": approx(70.0), "boards": 1,
-         "postings": 15, "bestBoardId": ALPHA, "bestBoard": "Alpha Jobs", "bestScore": approx(70.0)},
+        {
+            "roleFamily": "engineering",
+            "averageScore": approx(72.5),
+            "medianScore": approx(72.5),
+            "boards": 2,
+            "postings": 32,
+            "bestBoardId": ALPHA,
+            "bestBoard": "Alpha Jobs",
+            "bestScore": approx(85.0),
+        },
+        {
+            "roleFamily": "sales",
+            "averageScore": approx(70.0),
+            "medianScore": approx(70.0),
+            "boards": 1,
+            "postings": 15,
+            "bestBoardId": ALPHA,
+            "bestBoard": "Alpha Jobs",
+            "bestScore": approx(70.0),
+        },
     ]
     by_industry = get(base_url, "/api/scores?action=by-industry")
-    assert [(row["industry"], row["boards"], row["bestBoardId"]) for row in by_industry] == [("tech", 2, ALPHA)]
+    assert [(row["industry"], row["boards"], row["bestBoardId"]) for row in by_industry] == [
+        ("tech", 2, ALPHA)
+    ]
     assert by_industry[0]["averageScore"] == approx(66.9)
 
     trends = get(base_url, f"/api/scores?action=trends&boardId={ALPHA}")
     assert [(row["date"], row["overallScore"]) for row in trends] == [
-        ("2026-03-09", approx(80.0)), ("2026-03-10", approx(82.22))
+        ("2026-03-09", approx(80.0)),
+        ("2026-03-10", approx(82.22)),
     ]
     assert len(get(base_url, f"/api/scores?action=trends&boardId={ALPHA}&days=1")) == 1
     assert get(base_url, f"/api/scores?action=trends&boardId={XSS}") == [
@@ -128,33 +181,55 @@ def test_scores_ranked_breakdown_groups_and_trends(base_url: str) -> None:
 
     distribution = get(base_url, "/api/scores?action=distribution")
     assert [(band["range"], band["count"]) for band in distribution] == [
-        ("0-20", 1), ("20-40", 0), ("40-60", 1), ("60-80", 0), ("80-100", 1)
+        ("0-20", 1),
+        ("20-40", 0),
+        ("40-60", 1),
+        ("60-80", 0),
+        ("80-100", 1),
     ]
     summary = get(base_url, "/api/scores?action=summary")
-    assert summary["statistics"] == {"boardsScored": 3, "averageScore": approx(49.6), "medianScore": approx(51.57)}
+    assert summary["statistics"] == {
+        "boardsScored": 3,
+        "averageScore": approx(49.6),
+        "medianScore": approx(51.57),
+    }
     assert [row["boardId"] for row in summary["bottom"]] == [XSS, BETA, ALPHA]
 
 
 def test_lifespan_actions(base_url: str) -> None:
     boards = {row["boardId"]: row for row in get(base_url, "/api/lifespan?action=all")}
     alpha = boards[ALPHA]
-    assert (alpha["totalPostings"], alpha["activePostings"], alpha["closedPostings"],
-            alpha["leftCensoredPostings"]) == (5, 1, 4, 1)
+    assert (
+        alpha["totalPostings"],
+        alpha["activePostings"],
+        alpha["closedPostings"],
+        alpha["leftCensoredPostings"],
+    ) == (5, 1, 4, 1)
     # The left-censored posting (50 days) stays out: closed lifespans 5, 10, 20.
-    assert (alpha["avgLifespan"], alpha["medianLifespan"], alpha["minLifespan"], alpha["maxLifespan"]) == (
-        approx(11.67), approx(10.0), 5, 20
-    )
+    assert (
+        alpha["avgLifespan"],
+        alpha["medianLifespan"],
+        alpha["minLifespan"],
+        alpha["maxLifespan"],
+    ) == (approx(11.67), approx(10.0), 5, 20)
     assert boards[XSS]["boardName"] == XSS_NAME
 
     ranked = get(base_url, "/api/lifespan?action=ranked")
     assert [(row["rank"], row["boardId"], row["kmMedianDays"]) for row in ranked] == [
-        (1, XSS, 3), (2, ALPHA, 20), (3, BETA, 70)
+        (1, XSS, 3),
+        (2, ALPHA, 20),
+        (3, BETA, 70),
     ]
     assert [row["percentile"] for row in ranked] == [approx(100.0), approx(50.0), approx(0.0)]
 
     distribution = get(base_url, "/api/lifespan?action=distribution")
     assert [(bucket["range"], bucket["count"]) for bucket in distribution] == [
-        ("0-7", 2), ("8-14", 1), ("15-30", 1), ("31-60", 1), ("61-90", 1), ("90+", 1)
+        ("0-7", 2),
+        ("8-14", 1),
+        ("15-30", 1),
+        ("31-60", 1),
+        ("61-90", 1),
+        ("90+", 1),
     ]
     assert distribution[0]["percentage"] == approx(28.57)
     assert distribution[-1]["max"] is None
@@ -163,16 +238,30 @@ def test_lifespan_actions(base_url: str) -> None:
 
     by_role = get(base_url, "/api/lifespan?action=by-role")
     assert by_role == [
-        {"roleFamily": "engineering", "avgLifespan": approx(31.25), "medianLifespan": approx(25.0),
-         "totalPostings": 5, "distinctBoards": 2, "mostCommonBoard": "Alpha Jobs"},
-        {"roleFamily": "sales", "avgLifespan": approx(20.0), "medianLifespan": approx(20.0),
-         "totalPostings": 1, "distinctBoards": 1, "mostCommonBoard": "Alpha Jobs"},
+        {
+            "roleFamily": "engineering",
+            "avgLifespan": approx(31.25),
+            "medianLifespan": approx(25.0),
+            "totalPostings": 5,
+            "distinctBoards": 2,
+            "mostCommonBoard": "Alpha Jobs",
+        },
+        {
+            "roleFamily": "sales",
+            "avgLifespan": approx(20.0),
+            "medianLifespan": approx(20.0),
+            "totalPostings": 1,
+            "distinctBoards": 1,
+            "mostCommonBoard": "Alpha Jobs",
+        },
     ]
     assert len(get(base_url, "/api/lifespan?action=by-role&limit=1")) == 1
 
     trends = get(base_url, "/api/lifespan?action=trends&days=1")
     assert [(row["date"], row["boardId"], row["activePostings"]) for row in trends] == [
-        (AS_OF.isoformat(), ALPHA, 1), (AS_OF.isoformat(), BETA, 0), (AS_OF.isoformat(), XSS, 1)
+        (AS_OF.isoformat(), ALPHA, 1),
+        (AS_OF.isoformat(), BETA, 0),
+        (AS_OF.isoformat(), XSS, 1),
     ]
     # Beta's 40-day posting (first seen day 1, last seen day 41) disappears on day 42.
     beta_trend = get(base_url, f"/api/lifespan?action=trends&boardId={BETA}&days=120")
@@ -184,8 +273,14 @@ def test_lifespan_actions(base_url: str) -> None:
     assert (compared["board1"]["kmMedianDays"], compared["board2"]["kmMedianDays"]) == (20, 3)
 
     assert get(base_url, f"/api/lifespan?action=percentile&boardId={ALPHA}") == {
-        "boardId": ALPHA, "boardName": "Alpha Jobs", "rank": 2, "percentile": approx(50.0), "boardsRanked": 3,
-        "kmMedianDays": 20, "kmMedianReached": True, "avgLifespan": approx(11.67),
+        "boardId": ALPHA,
+        "boardName": "Alpha Jobs",
+        "rank": 2,
+        "percentile": approx(50.0),
+        "boardsRanked": 3,
+        "kmMedianDays": 20,
+        "kmMedianReached": True,
+        "avgLifespan": approx(11.67),
     }
 
 
@@ -196,7 +291,10 @@ BAD_REQUESTS = [
     ("/api/pipeline?action=history&limit=101", "limit must be an integer from 1 to 100"),
     ("/api/pipeline?action=history&limit=ten", "limit must be an integer"),
     ("/api/pipeline?action=stats&days=366", "days must be an integer from 1 to 365"),
-    ("/api/pipeline?action=pending&limit=-1", "limit must be an integer"),  # validated even if unused
+    (
+        "/api/pipeline?action=pending&limit=-1",
+        "limit must be an integer",
+    ),  # validated even if unused
     ("/api/scores?action=breakdown", "boardId is required for action=breakdown"),
     ("/api/scores?action=breakdown&boardId=abc", "boardId must be an integer"),
     ("/api/scores?action=breakdown&boardId=1.5", "boardId must be an integer"),
@@ -209,8 +307,14 @@ BAD_REQUESTS = [
     ("/api/lifespan?action=distribution&boardId=404", "boardId 404 is not a known board"),
     ("/api/lifespan?action=compare&boardId=1", "boardId2 is required for action=compare"),
     ("/api/lifespan?action=compare", "boardId, boardId2 is required for action=compare"),
-    (f"/api/lifespan?action=compare&boardId={ALPHA}&boardId2=404", "boardId 404 is not a known board"),
-    (f"/api/scores?action=compare&boardId=404&boardId2={ALPHA}", "boardId 404 is not a known board"),
+    (
+        f"/api/lifespan?action=compare&boardId={ALPHA}&boardId2=404",
+        "boardId 404 is not a known board",
+    ),
+    (
+        f"/api/scores?action=compare&boardId=404&boardId2={ALPHA}",
+        "boardId 404 is not a known board",
+    ),
     ("/api/scores?action=compare&boardId=1&boardId2=x", "boardId2 must be an integer"),
     ("/api/lifespan?action=explode", "action must be one of"),
 ]
@@ -252,12 +356,23 @@ def test_the_openapi_document_lists_every_action_and_parameter(base_url: str) ->
     document = requests.get(base_url + "/api/openapi.json", timeout=10).json()
     assert document["openapi"].startswith("3.")
     operations = {(path, method) for path, item in document["paths"].items() for method in item}
-    assert {("/api/pipeline", "get"), ("/api/pipeline", "post"), ("/api/scores", "get"),
-            ("/api/lifespan", "get")} <= operations
+    assert {
+        ("/api/pipeline", "get"),
+        ("/api/pipeline", "post"),
+        ("/api/scores", "get"),
+        ("/api/lifespan", "get"),
+    } <= operations
     scores = document["paths"]["/api/scores"]["get"]
     parameters = {param["name"]: param for param in scores["parameters"]}
     assert parameters["action"]["schema"]["enum"] == [
-        "ranked", "breakdown", "compare", "by-role", "by-industry", "trends", "distribution", "summary"
+        "ranked",
+        "breakdown",
+        "compare",
+        "by-role",
+        "by-industry",
+        "trends",
+        "distribution",
+        "summary",
     ]
     assert parameters["boardId"]["schema"]["minimum"] == 1
     assert parameters["boardId2"]["schema"]["minimum"] == 1
@@ -269,10 +384,16 @@ def test_an_empty_warehouse_answers_every_action(engine: Engine) -> None:
         assert get(base_url, "/api/pipeline?action=pending") == []
         assert get(base_url, "/api/pipeline?action=history") == []
         stats = get(base_url, "/api/pipeline?action=stats")
-        assert (stats["totalRuns"], stats["successRate"], stats["avgDurationSeconds"]) == (0, None, None)
+        assert (stats["totalRuns"], stats["successRate"], stats["avgDurationSeconds"]) == (
+            0,
+            None,
+            None,
+        )
         for action in ("ranked", "by-role", "by-industry"):
             assert get(base_url, f"/api/scores?action={action}") == []
-        assert [band["count"] for band in get(base_url, "/api/scores?action=distribution")] == [0] * 5
+        assert [band["count"] for band in get(base_url, "/api/scores?action=distribution")] == [
+            0
+        ] * 5
         summary = get(base_url, "/api/scores?action=summary")
         assert (summary["scoreDate"], summary["statistics"]["boardsScored"]) == (None, 0)
         for action in ("all", "ranked", "by-role", "trends"):

@@ -14,14 +14,21 @@ from jobboard_assets_tests.api.seed import FAILED_RUN_ERRORS, XSS_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
 
 pytestmark = [
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
     ),
     # One backend is enough for the page: the API's numbers are checked on both in test_endpoints.
     pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True),
@@ -41,9 +48,14 @@ def page(base_url: str, problems: list[str]) -> Iterator[Page]:
         try:
             page = browser.new_page()
             page.set_default_timeout(TIMEOUT_MS)
-            page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+            page.on(
+                "dialog",
+                lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()),
+            )
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+            page.on(
+                "console", lambda message: message.type == "error" and problems.append(message.text)
+            )
             page.goto(base_url + "/")
             yield page
         finally:
@@ -69,12 +81,16 @@ def test_the_page_shows_stats_runs_errors_and_both_charts(page: Page, problems: 
     expect(page.locator('li.run[data-run-id="run-live"] .badge')).to_have_text("running")
 
     expect(page.locator("#score-chart rect.bar")).to_have_count(3)
-    expect(page.locator("#score-chart text.bar-value")).to_have_text(["82.2 B+", "51.6 D", "15.0 F"])
+    expect(page.locator("#score-chart text.bar-value")).to_have_text(
+        ["82.2 B+", "51.6 D", "15.0 F"]
+    )
     bars = page.locator("#score-chart rect.bar")
     widths = bars.evaluate_all("bars => bars.map(bar => Number(bar.getAttribute('width')))")
     assert widths[0] > widths[1] > widths[2] > 0
     expect(page.locator("#lifespan-chart rect.bar")).to_have_count(6)
-    expect(page.locator("#lifespan-chart text.bar-value")).to_have_text(["2", "1", "1", "1", "1", "1"])
+    expect(page.locator("#lifespan-chart text.bar-value")).to_have_text(
+        ["2", "1", "1", "1", "1", "1"]
+    )
     expect(page.locator("#lifespan-chart text.bar-label")).to_have_text(
         ["0-7 d", "8-14 d", "15-30 d", "31-60 d", "61-90 d", "90+ d"]
     )
@@ -88,13 +104,17 @@ def test_a_board_name_with_markup_is_shown_as_text(page: Page, problems: list[st
     assert problems == []
 
 
-def test_run_now_shows_a_refusal_then_adds_a_running_run_with_the_token(page: Page, problems: list[str]) -> None:
+def test_run_now_shows_a_refusal_then_adds_a_running_run_with_the_token(
+    page: Page, problems: list[str]
+) -> None:
     runs = page.locator("#runs > li.run")
     expect(runs).to_have_count(5)
 
     page.fill("#token", "not-the-token")
     page.click("#run-now")
-    expect(page.locator("#message")).to_contain_text("Run Now refused: a valid 'Authorization: Bearer <token>'")
+    expect(page.locator("#message")).to_contain_text(
+        "Run Now refused: a valid 'Authorization: Bearer <token>'"
+    )
     expect(page.locator("#message")).to_have_class("message error")
     expect(runs).to_have_count(5)
 

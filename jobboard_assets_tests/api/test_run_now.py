@@ -17,7 +17,9 @@ RUN = {"action": "run"}
 
 
 def post(base_url: str, *, headers: dict[str, str] | None = None, **body: Any) -> requests.Response:
-    return requests.post(base_url + "/api/pipeline", headers=headers, timeout=30, **(body or {"json": RUN}))
+    return requests.post(
+        base_url + "/api/pipeline", headers=headers, timeout=30, **(body or {"json": RUN})
+    )
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -35,8 +37,10 @@ def test_without_a_configured_token_every_post_is_forbidden(serve: Serve, seeded
     for headers in (None, bearer(""), bearer(TOKEN), bearer("None")):
         response = post(base_url, headers=headers)
         assert response.status_code == 403
-        assert response.json() == {"success": False,
-                                   "error": "Run Now is disabled: the server has no JOBBOARD_API_TOKEN"}
+        assert response.json() == {
+            "success": False,
+            "error": "Run Now is disabled: the server has no JOBBOARD_API_TOKEN",
+        }
     assert run_ids(seeded) == before
     # An empty token is no token.
     assert post(serve(api_token=""), headers=bearer("")).status_code == 403
@@ -70,7 +74,11 @@ def test_the_right_token_records_a_running_execution_seen_in_history(base_url: s
     run = response.json()["data"]
     assert run["runId"].startswith("api-")
     assert (run["status"], run["trigger"], run["totalJobs"], run["jobs"], run["dagsterRunIds"]) == (
-        "running", "api", 0, [], []
+        "running",
+        "api",
+        0,
+        [],
+        [],
     )
     history = requests.get(base_url + "/api/pipeline?action=history", timeout=30).json()["data"]
     assert history[0]["runId"] == run["runId"]

@@ -28,13 +28,22 @@ EXAMPLES_PER_MODE = 40
 AUTHORIZED = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def _exercise(operation: schemathesis.APIOperation, mode: GenerationMode, base_url: str,
-              session: requests.Session, seen: Counter[tuple[str, str, int]]) -> None:
+def _exercise(
+    operation: schemathesis.APIOperation,
+    mode: GenerationMode,
+    base_url: str,
+    session: requests.Session,
+    seen: Counter[tuple[str, str, int]],
+) -> None:
     """Send the operation's generated cases of one mode and validate every response."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES_PER_MODE, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_MODE,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case: Case) -> None:
         response = case.call(base_url=base_url, session=session, headers=AUTHORIZED)
         seen[(operation.label, mode.value, response.status_code)] += 1
@@ -61,12 +70,23 @@ def test_no_server_error_and_every_response_matches_the_document(base_url: str) 
                 _exercise(operation, mode, base_url, session, seen)
     # Schemathesis leaves out the document's own URL (GET /api/openapi.json).
     labels = {operation.label for operation in operations}
-    assert labels == {"GET /api/pipeline", "POST /api/pipeline", "GET /api/scores", "GET /api/lifespan", "GET /"}
+    assert labels == {
+        "GET /api/pipeline",
+        "POST /api/pipeline",
+        "GET /api/scores",
+        "GET /api/lifespan",
+        "GET /",
+    }
     assert not [key for key in seen if key[2] >= 500]
     # The generated requests reached both the happy paths and the validation.
     statuses = {(label, status) for label, _, status in seen}
-    assert {("GET /api/scores", 200), ("GET /api/scores", 400), ("POST /api/pipeline", 202),
-            ("POST /api/pipeline", 400), ("GET /api/lifespan", 200)} <= statuses
+    assert {
+        ("GET /api/scores", 200),
+        ("GET /api/scores", 400),
+        ("POST /api/pipeline", 202),
+        ("POST /api/pipeline", 400),
+        ("GET /api/lifespan", 200),
+    } <= statuses
     print(f"\nschemathesis: {len(operations)} operations, {sum(seen.values())} cases")
     for key, count in sorted(seen.items()):
         print(f"  {key[0]:<24} {key[1]:<8} HTTP {key[2]}: {count}")

@@ -101,9 +101,7 @@ def test_pair_precision_and_recall(postings: pl.DataFrame, truth: pl.DataFrame) 
 
 
 def test_perfect_and_empty_predictions(postings: pl.DataFrame, truth: pl.DataFrame) -> None:
-    perfect = repost_accuracy(
-        postings, BOARDS, clusters({1: 1, 2: 1, 3: 1, 6: 6, 7: 6}), truth
-    )
+    perfect = repost_accuracy(postings, BOARDS, clusters({1: 1, 2: 1, 3: 1, 6: 6, 7: 6}), truth)
     assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0)
     nothing = repost_accuracy(postings, BOARDS, clusters({}), truth)
     assert (nothing.precision, nothing.recall, nothing.f1) == (None, 0.0, None)

@@ -334,7 +334,10 @@ def test_the_assets_backfill_a_day_range_in_one_run(repost_warehouse: Engine) ->
 
 
 def test_an_empty_warehouse_writes_nothing_and_fails_nothing(engine: Engine) -> None:
-    assert analytics.update_lifespan_metrics(PostingHistory(engine), [AS_OF]).counts["rows_written"] == 0
+    assert (
+        analytics.update_lifespan_metrics(PostingHistory(engine), [AS_OF]).counts["rows_written"]
+        == 0
+    )
     assert analytics.update_repost_frequency(PostingHistory(engine), [AS_OF]).counts["boards"] == 0
     assert view_frame(engine, "board_lifespan_stats").is_empty()
 

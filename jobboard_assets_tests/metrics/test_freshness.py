@@ -53,9 +53,7 @@ def test_flags() -> None:
 
 
 def test_thresholds_come_from_settings() -> None:
-    strict = replace(
-        DEFAULT_SETTINGS, fresh_posted_within_days=2, fake_fresh_min_observed_days=100
-    )
+    strict = replace(DEFAULT_SETTINGS, fresh_posted_within_days=2, fake_fresh_min_observed_days=100)
     flags = fake_freshness_flags(history(), as_of=day(AS_OF), settings=strict)
     assert flags.filter("fake_fresh")["id"].to_list() == [1, 7]
 

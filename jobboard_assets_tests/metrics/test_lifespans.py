@@ -178,9 +178,12 @@ def test_daily_trend_matches_counting_every_day(
         )
         assert active == listed.height
         assert new == mine.filter(pl.col("first_seen") == today).height
-        assert gone == mine.filter(
-            ~pl.col("is_active") & (pl.col("last_seen").dt.offset_by("1d") == today)
-        ).height
+        assert (
+            gone
+            == mine.filter(
+                ~pl.col("is_active") & (pl.col("last_seen").dt.offset_by("1d") == today)
+            ).height
+        )
         ages = [(today - first).days for first in listed["first_seen"]]
         assert mean_age == (pytest.approx(sum(ages) / len(ages)) if ages else None)
 

@@ -353,6 +353,9 @@ def test_chronic_reposters_lists_clusters_with_three_or_more_reposts(
             "active_postings": 1,
         }
     ]
-    assert chronic_reposters(
-        board_history, settings=replace(DEFAULT_SETTINGS, chronic_repost_count=1)
-    ).height == 2
+    assert (
+        chronic_reposters(
+            board_history, settings=replace(DEFAULT_SETTINGS, chronic_repost_count=1)
+        ).height
+        == 2
+    )

@@ -234,13 +234,17 @@ def test_importing_a_file_again_adds_only_what_is_new(
     later = tmp_path / "later.csv"
     later.write_text(f"{header}\n{first_row}\n{first_row.replace('2026-03-0', '2026-04-0')}\n")
     result = import_file(warehouse, dagster_home, later)
-    assert "imported 1 candidate surveys" in result.output and "(1 already imported" in result.output
+    assert (
+        "imported 1 candidate surveys" in result.output and "(1 already imported" in result.output
+    )
     assert _count(warehouse, CandidateSurvey) == stored + 1
 
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     with DagsterInstance.get() as instance:
         event = instance.get_latest_materialization_event(AssetKey("candidate_surveys"))
-        assert event is not None and event.asset_materialization.metadata["rows_imported"].value == 1
+        assert (
+            event is not None and event.asset_materialization.metadata["rows_imported"].value == 1
+        )
 
 
 def test_a_file_with_one_bad_row_imports_nothing_and_names_the_line(

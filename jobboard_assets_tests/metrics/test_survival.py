@@ -140,9 +140,7 @@ def reference_kaplan_meier(durations: list[int], events: list[bool]) -> dict[int
     return curve
 
 
-observation_lists = st.lists(
-    st.tuples(st.integers(0, 40), st.booleans()), min_size=1, max_size=60
-)
+observation_lists = st.lists(st.tuples(st.integers(0, 40), st.booleans()), min_size=1, max_size=60)
 
 
 @settings(max_examples=150, deadline=None)

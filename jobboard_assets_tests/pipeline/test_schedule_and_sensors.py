@@ -36,7 +36,9 @@ pytestmark = pytest.mark.slow
 
 def _evaluate(sensor, platform, resources=None, cursor=None):  # type: ignore[no-untyped-def]
     """Evaluate a sensor with Dagster's test context on the platform's real instance."""
-    with build_sensor_context(instance=platform.instance, resources=resources, cursor=cursor) as context:
+    with build_sensor_context(
+        instance=platform.instance, resources=resources, cursor=cursor
+    ) as context:
         return sensor(context)
 
 

@@ -38,7 +38,9 @@ def test_timeout_waits_before_answering(faulty_server: SimServer, board: BoardSp
     assert time.monotonic() - started >= 1.4
 
 
-def test_a_sleeping_timeout_does_not_hold_up_shutdown(market: SimulatedMarket, board: BoardSpec) -> None:
+def test_a_sleeping_timeout_does_not_hold_up_shutdown(
+    market: SimulatedMarket, board: BoardSpec
+) -> None:
     server = SimServer(market).start()
     server.set_fault(board.slug, "timeout")  # 30 s by default
     with pytest.raises(requests.exceptions.ReadTimeout):
@@ -65,17 +67,23 @@ def test_http_429_with_retry_after(faulty_server: SimServer, board: BoardSpec) -
     assert (response.status_code, response.headers["Retry-After"]) == (429, "7")
 
 
-def test_malformed_is_a_200_that_does_not_parse(faulty_server: SimServer, market: SimulatedMarket) -> None:
+def test_malformed_is_a_200_that_does_not_parse(
+    faulty_server: SimServer, market: SimulatedMarket
+) -> None:
     for kind in ("greenhouse", "lever", "rss"):
         target = next(b for b in market.boards if b.kind == kind)
         faulty_server.set_fault(target.slug, "malformed")
         response = requests.get(url_of(faulty_server, target))
         assert response.status_code == 200
         with pytest.raises((ValueError, ElementTree.ParseError)):
-            ElementTree.fromstring(response.content) if kind == "rss" else json.loads(response.content)
+            ElementTree.fromstring(response.content) if kind == "rss" else json.loads(
+                response.content
+            )
 
 
-def test_truncated_announces_the_full_length_and_sends_half(faulty_server: SimServer, board: BoardSpec) -> None:
+def test_truncated_announces_the_full_length_and_sends_half(
+    faulty_server: SimServer, board: BoardSpec
+) -> None:
     full = requests.get(url_of(faulty_server, board)).content
     faulty_server.set_fault(board.slug, "truncated")
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
@@ -96,21 +104,29 @@ def test_html_instead_of_json(faulty_server: SimServer, board: BoardSpec) -> Non
     assert response.text.startswith("<!DOCTYPE html>")
 
 
-def test_empty_is_a_valid_listing_of_nothing(faulty_server: SimServer, market: SimulatedMarket, http: requests.Session) -> None:
+def test_empty_is_a_valid_listing_of_nothing(
+    faulty_server: SimServer, market: SimulatedMarket, http: requests.Session
+) -> None:
     for kind in ("greenhouse", "smartrecruiters", "html"):
         target = next(b for b in market.boards if b.kind == kind)
         faulty_server.set_fault(target.slug, "empty")
         assert served_ids(http, faulty_server.base_url, target, DAY) == set()
 
 
-def test_shrink_keeps_a_stable_tenth(faulty_server: SimServer, board: BoardSpec, market: SimulatedMarket, http: requests.Session) -> None:
+def test_shrink_keeps_a_stable_tenth(
+    faulty_server: SimServer, board: BoardSpec, market: SimulatedMarket, http: requests.Session
+) -> None:
     everything = {p.external_id for p in market.postings_on(board.slug, DAY)}
     faulty_server.set_fault(board.slug, "shrink")
     kept = served_ids(http, faulty_server.base_url, board, DAY)
     assert kept < everything and 0.03 * len(everything) <= len(kept) <= 0.2 * len(everything)
     assert served_ids(http, faulty_server.base_url, board, DAY) == kept
     faulty_server.set_fault(board.slug, "shrink", keep=0.5)
-    assert 0.35 * len(everything) <= len(served_ids(http, faulty_server.base_url, board, DAY)) <= 0.65 * len(everything)
+    assert (
+        0.35 * len(everything)
+        <= len(served_ids(http, faulty_server.base_url, board, DAY))
+        <= 0.65 * len(everything)
+    )
 
 
 def test_redirect_loop(faulty_server: SimServer, board: BoardSpec) -> None:
@@ -130,13 +146,17 @@ def test_huge_body_is_valid_and_as_big_as_asked(faulty_server: SimServer, board:
     assert response.json() == normal
 
 
-def test_a_fault_limited_to_days_leaves_other_days_alone(faulty_server: SimServer, board: BoardSpec) -> None:
+def test_a_fault_limited_to_days_leaves_other_days_alone(
+    faulty_server: SimServer, board: BoardSpec
+) -> None:
     faulty_server.set_fault(board.slug, "http_500", days=[DAY.isoformat()])
     assert requests.get(url_of(faulty_server, board, DAY)).status_code == 500
     assert requests.get(url_of(faulty_server, board, OTHER_DAY)).status_code == 200
 
 
-def test_faults_are_per_board_replaced_and_cleared(faulty_server: SimServer, market: SimulatedMarket) -> None:
+def test_faults_are_per_board_replaced_and_cleared(
+    faulty_server: SimServer, market: SimulatedMarket
+) -> None:
     first, second = market.boards[0], market.boards[7]
     faulty_server.set_fault(first.slug, "http_500")
     faulty_server.set_fault(first.slug, "http_429")  # replaces the 500
@@ -152,16 +172,30 @@ def test_faults_are_per_board_replaced_and_cleared(faulty_server: SimServer, mar
 
 def test_faults_over_http(faulty_server: SimServer, board: BoardSpec) -> None:
     control = faulty_server.base_url + FAULTS_PATH
-    created = requests.post(control, json={"board": board.slug, "fault": "http_503_then_ok", "count": 1})
+    created = requests.post(
+        control, json={"board": board.slug, "fault": "http_503_then_ok", "count": 1}
+    )
     assert created.status_code == 201
     assert requests.get(url_of(faulty_server, board)).status_code == 503
     listed = requests.get(control).json()["faults"]
-    assert listed == [{"board": board.slug, "fault": "http_503_then_ok", "count": 1.0, "days": None, "requests": 1}]
+    assert listed == [
+        {
+            "board": board.slug,
+            "fault": "http_503_then_ok",
+            "count": 1.0,
+            "days": None,
+            "requests": 1,
+        }
+    ]
     assert requests.get(url_of(faulty_server, board)).status_code == 200
     assert requests.delete(control).json() == {"cleared": 1}
     assert requests.get(control).json() == {"faults": []}
-    for invalid in ({"board": board.slug, "fault": "gremlins"}, {"board": "no-such-board", "fault": "http_500"},
-                    {"board": board.slug, "fault": "http_429", "volume": 11}, {"fault": "http_500"}):
+    for invalid in (
+        {"board": board.slug, "fault": "gremlins"},
+        {"board": "no-such-board", "fault": "http_500"},
+        {"board": board.slug, "fault": "http_429", "volume": 11},
+        {"fault": "http_500"},
+    ):
         assert requests.post(control, json=invalid).status_code == 400, invalid
     assert requests.post(control, data=b"not json").status_code == 400
 
@@ -183,7 +217,9 @@ def test_fault_options_as_the_cli_takes_them() -> None:
     assert parse_fault_option("acme=http_500") == ("acme", "http_500", {})
     assert parse_fault_option("acme=http_429,seconds=5") == ("acme", "http_429", {"seconds": "5"})
     assert parse_fault_option("acme=empty,days=2025-06-03+2025-06-04") == (
-        "acme", "empty", {"days": ["2025-06-03", "2025-06-04"]}
+        "acme",
+        "empty",
+        {"days": ["2025-06-03", "2025-06-04"]},
     )
     for invalid in ("acme", "=http_500", "acme=http_429,seconds"):
         with pytest.raises(ValueError):

@@ -57,7 +57,9 @@ def test_catalog_spreads_every_kind_profile_category_and_industry(market: Simula
     boards = market.boards
     assert len(boards) == 33
     assert min(Counter(b.kind for b in boards)[kind] for kind in vocab.KINDS) >= 3
-    assert {(b.kind, b.profile) for b in boards} >= {(kind, p) for kind in vocab.KINDS for p in ("fast", "normal", "stale")}
+    assert {(b.kind, b.profile) for b in boards} >= {
+        (kind, p) for kind in vocab.KINDS for p in ("fast", "normal", "stale")
+    }
     assert {b.category for b in boards} >= {"tech", "general", "remote", "niche"}
     assert {b.industry for b in boards} == set(vocab.INDUSTRIES)
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9_-]*", b.slug) for b in boards)
@@ -77,12 +79,17 @@ def test_catalog_is_a_function_of_seed_and_size() -> None:
 
 
 def test_a_day_does_not_depend_on_which_days_were_asked_first() -> None:
-    late_first, early_first = SimulatedMarket(seed=SEED, n_boards=7), SimulatedMarket(seed=SEED, n_boards=7)
+    late_first, early_first = (
+        SimulatedMarket(seed=SEED, n_boards=7),
+        SimulatedMarket(seed=SEED, n_boards=7),
+    )
     day, later = date(2025, 8, 10), date(2026, 1, 5)
     for board in late_first.boards:
         late_first.postings_on(board.slug, later)
         assert late_first.postings_on(board.slug, day) == early_first.postings_on(board.slug, day)
-        assert late_first.postings_on(board.slug, later) == early_first.postings_on(board.slug, later)
+        assert late_first.postings_on(board.slug, later) == early_first.postings_on(
+            board.slug, later
+        )
 
 
 def test_the_truth_does_not_depend_on_the_process_hash_seed() -> None:
@@ -93,22 +100,36 @@ def test_the_truth_does_not_depend_on_the_process_hash_seed() -> None:
         "print(hashlib.sha256(json.dumps(doc).encode()).hexdigest())"
     )
     digests = {
-        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": hash_seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": hash_seed},
+        ).stdout
         for hash_seed in ("1", "2")
     }
     assert len(digests) == 1
 
 
-def test_boards_are_empty_before_the_epoch_and_in_steady_state_after(market: SimulatedMarket) -> None:
-    assert all(market.postings_on(b.slug, market.epoch - timedelta(days=1)) == () for b in market.boards)
+def test_boards_are_empty_before_the_epoch_and_in_steady_state_after(
+    market: SimulatedMarket,
+) -> None:
+    assert all(
+        market.postings_on(b.slug, market.epoch - timedelta(days=1)) == () for b in market.boards
+    )
     for offset in (0, 90, 270):
-        active = [len(market.postings_on(b.slug, market.epoch + timedelta(days=offset))) for b in market.boards]
+        active = [
+            len(market.postings_on(b.slug, market.epoch + timedelta(days=offset)))
+            for b in market.boards
+        ]
         assert 200 <= statistics.mean(active) <= 400, (offset, statistics.mean(active))
         assert min(active) >= 40 and max(active) <= 1000
 
 
-def test_ids_follow_each_kinds_style_and_are_unique(market: SimulatedMarket, postings: list[Posting]) -> None:
+def test_ids_follow_each_kinds_style_and_are_unique(
+    market: SimulatedMarket, postings: list[Posting]
+) -> None:
     kind_of = {b.slug: b.kind for b in market.boards}
     for posting in postings:
         assert re.fullmatch(ID_STYLES[kind_of[posting.board]], posting.external_id), posting
@@ -124,17 +145,28 @@ def test_reposts_come_later_at_the_same_employer_and_place_with_a_normalizable_n
     for chain in reposted:
         for previous, repost in zip(chain, chain[1:]):
             assert repost.first_day > previous.first_day
-            assert (repost.company, repost.location, repost.base_title) == (previous.company, previous.location, previous.base_title)
+            assert (repost.company, repost.location, repost.base_title) == (
+                previous.company,
+                previous.location,
+                previous.base_title,
+            )
             assert repost.external_id != previous.external_id
             consecutive = repost.repost_index == previous.repost_index + 1
             assert normalized(repost.title) == normalized(previous.title)
             if consecutive:  # (the one in between may be out of range)
                 assert repost.title != previous.title, "a repost restyles the title it replaces"
-            if consecutive and previous.last_day is not None and repost.first_day > previous.last_day:
+            if (
+                consecutive
+                and previous.last_day is not None
+                and repost.first_day > previous.last_day
+            ):
                 gaps.append((repost.first_day - previous.last_day).days)
     assert min(gaps) >= 1 and max(gaps) <= 30
     while_up = sum(
-        1 for chain in reposted for a, b in zip(chain, chain[1:]) if a.last_day is None or b.first_day <= a.last_day
+        1
+        for chain in reposted
+        for a, b in zip(chain, chain[1:])
+        if a.last_day is None or b.first_day <= a.last_day
     )
     assert while_up > 0, "some reposts appear while the original is still up"
     assert any(len(chain) >= 3 for chain in reposted), "serial reposting exists"
@@ -142,26 +174,39 @@ def test_reposts_come_later_at_the_same_employer_and_place_with_a_normalizable_n
 
 def test_every_title_normalizes_to_its_base_title(postings: list[Posting]) -> None:
     assert all(normalized(p.title) == normalized(p.base_title) for p in postings)
-    assert sum(p.title != p.base_title for p in postings) > 0.2 * len(postings), "titles carry decorations"
+    assert sum(p.title != p.base_title for p in postings) > 0.2 * len(postings), (
+        "titles carry decorations"
+    )
 
 
-def test_distinct_jobs_of_an_employer_and_place_rarely_share_a_title_within_180_days(jobs: dict[str, list[Posting]]) -> None:
+def test_distinct_jobs_of_an_employer_and_place_rarely_share_a_title_within_180_days(
+    jobs: dict[str, list[Posting]],
+) -> None:
     firsts: dict[tuple[str, str, str, str], list[date]] = defaultdict(list)
     for chain in jobs.values():
         original = chain[0]
-        firsts[(original.board, original.company, original.location.name, normalized(original.title))].append(original.first_day)
+        firsts[
+            (original.board, original.company, original.location.name, normalized(original.title))
+        ].append(original.first_day)
     look_alikes = sum(
-        1 for days in firsts.values() for a, b in zip(sorted(days), sorted(days)[1:]) if (b - a).days <= 180
+        1
+        for days in firsts.values()
+        for a, b in zip(sorted(days), sorted(days)[1:])
+        if (b - a).days <= 180
     )
     assert look_alikes < 0.01 * len(jobs)
 
 
-def test_multi_city_openings_share_the_first_day_and_differ_in_place(jobs: dict[str, list[Posting]]) -> None:
+def test_multi_city_openings_share_the_first_day_and_differ_in_place(
+    jobs: dict[str, list[Posting]],
+) -> None:
     openings: dict[tuple[str, str, str, date], list[Posting]] = defaultdict(list)
     for chain in jobs.values():
         original = chain[0]
         if original.first_day > START:  # not clipped to the range start
-            openings[(original.board, original.company, original.base_title, original.first_day)].append(original)
+            openings[
+                (original.board, original.company, original.base_title, original.first_day)
+            ].append(original)
     multi = [group for group in openings.values() if len(group) > 1]
     assert len(multi) > 50
     for group in multi:
@@ -193,4 +238,6 @@ def test_profiles_behave_as_described(market: SimulatedMarket, postings: list[Po
             assert max(board_ages) < board.restamp_days, "fake freshness: old postings look recent"
         else:
             assert evergreen_share < 0.1, (board.slug, evergreen_share)
-            assert all(p.board_date_on(day) == date.fromordinal(p.published_ordinal) for p in served)
+            assert all(
+                p.board_date_on(day) == date.fromordinal(p.published_ordinal) for p in served
+            )

@@ -32,14 +32,21 @@ def test_every_simulated_board_parses_with_the_real_parsers(
     market: SimulatedMarket, server: SimServer, client: PoliteHttpClient, tmp_path: Path
 ) -> None:
     registry = tmp_path / "boards.yaml"
-    registry.write_text(registry_yaml(market.board_configs(server.base_url), "cross-check"), encoding="utf-8")
+    registry.write_text(
+        registry_yaml(market.board_configs(server.base_url), "cross-check"), encoding="utf-8"
+    )
     for board in load_registry(registry):
         result = scrape_board(board, DAY, client)
-        scraped = {record.external_id: (record.title, record.company, record.location) for record in result.records}
+        scraped = {
+            record.external_id: (record.title, record.company, record.location)
+            for record in result.records
+        }
         served = {
             posting.external_id: (posting.title, posting.company, posting.location.name)
             for posting in market.postings_on(board.slug, DAY)
         }
         assert scraped.keys() == served.keys(), board.slug
-        assert {key: value[:2] for key, value in scraped.items()} == {key: value[:2] for key, value in served.items()}
+        assert {key: value[:2] for key, value in scraped.items()} == {
+            key: value[:2] for key, value in served.items()
+        }
         assert all(location for _, _, location in scraped.values()), board.slug

@@ -17,8 +17,18 @@ START = date(2025, 9, 1)
 END = START + timedelta(days=19)
 DAYS = [START + timedelta(days=offset) for offset in range((END - START).days + 1)]
 TRUTH_KEYS = {
-    "board", "external_id", "job_key", "repost_index", "title", "base_title", "company", "location",
-    "first_day", "last_day", "evergreen", "board_date",
+    "board",
+    "external_id",
+    "job_key",
+    "repost_index",
+    "title",
+    "base_title",
+    "company",
+    "location",
+    "first_day",
+    "last_day",
+    "evergreen",
+    "board_date",
 }
 
 
@@ -28,13 +38,20 @@ def truth(market: SimulatedMarket) -> dict:  # type: ignore[type-arg]
 
 
 @pytest.fixture(scope="module")
-def observed(market: SimulatedMarket, server: SimServer, http: requests.Session) -> dict[tuple[str, date], set[str]]:
+def observed(
+    market: SimulatedMarket, server: SimServer, http: requests.Session
+) -> dict[tuple[str, date], set[str]]:
     """What a daily scrape of every board over HTTP sees: ids per (board, day)."""
-    return {(board.slug, day): served_ids(http, server.base_url, board, day) for board in market.boards for day in DAYS}
+    return {
+        (board.slug, day): served_ids(http, server.base_url, board, day)
+        for board in market.boards
+        for day in DAYS
+    }
 
 
 def test_each_day_every_board_serves_exactly_the_truths_postings_of_that_day(
-    truth: dict, observed: dict[tuple[str, date], set[str]]  # type: ignore[type-arg]
+    truth: dict,
+    observed: dict[tuple[str, date], set[str]],  # type: ignore[type-arg]
 ) -> None:
     expected: dict[tuple[str, date], set[str]] = defaultdict(set)
     for posting in truth["postings"]:
@@ -49,7 +66,8 @@ def test_each_day_every_board_serves_exactly_the_truths_postings_of_that_day(
 
 
 def test_a_daily_scrape_observes_first_and_last_seen_as_documented(
-    truth: dict, observed: dict[tuple[str, date], set[str]]  # type: ignore[type-arg]
+    truth: dict,
+    observed: dict[tuple[str, date], set[str]],  # type: ignore[type-arg]
 ) -> None:
     seen: dict[tuple[str, str], list[date]] = defaultdict(list)
     for (board, day), ids in observed.items():
@@ -57,10 +75,16 @@ def test_a_daily_scrape_observes_first_and_last_seen_as_documented(
             seen[(board, external_id)].append(day)
     for posting in truth["postings"]:
         days = seen.pop((posting["board"], posting["external_id"]))
-        last_day = END if posting["last_day"] is None else min(date.fromisoformat(posting["last_day"]), END)
+        last_day = (
+            END
+            if posting["last_day"] is None
+            else min(date.fromisoformat(posting["last_day"]), END)
+        )
         assert min(days) == max(date.fromisoformat(posting["first_day"]), START)
         assert max(days) == last_day
-        assert len(days) == (max(days) - min(days)).days + 1, "a posting is served every day of its life"
+        assert len(days) == (max(days) - min(days)).days + 1, (
+            "a posting is served every day of its life"
+        )
     assert not seen, "nothing is served that the truth does not list"
 
 
@@ -74,12 +98,19 @@ def test_truth_records_are_json_with_the_documented_fields(truth: dict) -> None:
         assert posting["evergreen"] == (posting["last_day"] is None)
         assert posting["first_day"] <= END.isoformat()
         assert posting["last_day"] is None or posting["last_day"] >= START.isoformat()
-    assert any(p["last_day"] and p["last_day"] > END.isoformat() for p in truth["postings"]), "the truth knows the future"
-    assert any(p["first_day"] < START.isoformat() for p in truth["postings"]), "left-censored postings are listed"
+    assert any(p["last_day"] and p["last_day"] > END.isoformat() for p in truth["postings"]), (
+        "the truth knows the future"
+    )
+    assert any(p["first_day"] < START.isoformat() for p in truth["postings"]), (
+        "left-censored postings are listed"
+    )
 
 
 def test_board_date_is_the_date_the_board_shows_on_the_last_day_in_range(
-    market: SimulatedMarket, server: SimServer, http: requests.Session, truth: dict  # type: ignore[type-arg]
+    market: SimulatedMarket,
+    server: SimServer,
+    http: requests.Session,
+    truth: dict,  # type: ignore[type-arg]
 ) -> None:
     board = next(b for b in market.boards if b.kind == "workable" and b.restamp_days is not None)
     expected = {

@@ -29,10 +29,17 @@ def served_ids(http: requests.Session, base_url: str, board: BoardSpec, day: dat
     """Every listed posting id the board serves on `day`, all pages read."""
     url = first_page_url(base_url, board, day)
     if board.kind == "lever":
-        return _paged_json(http, url, lambda skip: f"&skip={skip}&limit={PAGE_SIZE}", lambda doc: doc)
+        return _paged_json(
+            http, url, lambda skip: f"&skip={skip}&limit={PAGE_SIZE}", lambda doc: doc
+        )
     if board.kind == "smartrecruiters":
         base = url.replace("limit=100&offset=0&", "")
-        return _paged_json(http, base, lambda offset: f"&offset={offset}&limit={PAGE_SIZE}", lambda doc: doc["content"])
+        return _paged_json(
+            http,
+            base,
+            lambda offset: f"&offset={offset}&limit={PAGE_SIZE}",
+            lambda doc: doc["content"],
+        )
     if board.kind == "rss":
         root = ElementTree.fromstring(_get(http, url).content)
         return {item.findtext("guid") or "" for item in root.iter("item")}
@@ -54,7 +61,10 @@ def served_ids(http: requests.Session, base_url: str, board: BoardSpec, day: dat
 
 
 def _paged_json(
-    http: requests.Session, url: str, page_query: Callable[[int], str], items: Callable[[Any], list[dict[str, Any]]]
+    http: requests.Session,
+    url: str,
+    page_query: Callable[[int], str],
+    items: Callable[[Any], list[dict[str, Any]]],
 ) -> set[str]:
     """Pages of PAGE_SIZE from offset 0; a short page is the last."""
     ids: set[str] = set()
