@@ -20,7 +20,7 @@ from dagster import DagsterInstance
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from jobboard_assets.defs.execute import ExecutionRequest, run_execution
+from jobboard_assets.defs.execute import ExecutionRequest, ScrapeProgress, run_execution
 from jobboard_assets.instance import EMBEDDED_DAGSTER_YAML
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sim.registry import registry_yaml
@@ -48,13 +48,16 @@ class Platform:
         first_day: date,
         last_day: date | None = None,
         boards: Sequence[str] = (),
+        scrape_progress: ScrapeProgress | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
         """One pipeline execution (what `jobboard run` / `jobboard backfill` do)."""
         request = ExecutionRequest(
             first_day=first_day, last_day=last_day or first_day, boards=boards, **kwargs
         )
-        return run_execution(self.instance, self.engine, self.registry, request)
+        return run_execution(
+            self.instance, self.engine, self.registry, request, scrape_progress=scrape_progress
+        )
 
     def write_registry(self, path: Path) -> Path:
         """The registry as a boards file (for subprocesses: the daemon, the CLI)."""

@@ -7,13 +7,18 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from jobboard_assets import config
+from jobboard_assets.cli.progress import Update, progress_display
+
+if TYPE_CHECKING:
+    from jobboard_assets.defs.execute import ScrapeProgress
 
 SIM_PORT = 8765
 SIM_SEED = 42
@@ -82,19 +87,23 @@ def demo(days: int, end_day: datetime | None, port: int) -> None:
         click.echo(f"DEMO: {days} days, {first} .. {last}, one pipeline execution per day")
         click.echo(RULE)
         run: dict[str, Any] = {}
-        for offset in range(days):
-            day = first + timedelta(days=offset)
-            run = run_execution(
-                instance,
-                engine,
-                registry,
-                ExecutionRequest(first_day=day, last_day=day, trigger="demo"),
-            )
-            duration = (run["end_time"] - run["start_time"]).total_seconds()
-            click.echo(
-                f"day {offset + 1:>2}/{days} {day}  {run['status']:<9} "
-                f"{run['completed_jobs']}/{run['total_jobs']} jobs  {duration:5.1f}s"
-            )
+        tally = _AcrossDays()
+        with progress_display("scrape") as show:
+            for offset in range(days):
+                day = first + timedelta(days=offset)
+                run = run_execution(
+                    instance,
+                    engine,
+                    registry,
+                    ExecutionRequest(first_day=day, last_day=day, trigger="demo"),
+                    scrape_progress=tally.reporter(show, days_left=days - offset),
+                )
+                tally.close_day()
+                duration = (run["end_time"] - run["start_time"]).total_seconds()
+                click.echo(
+                    f"day {offset + 1:>2}/{days} {day}  {run['status']:<9} "
+                    f"{run['completed_jobs']}/{run['total_jobs']} jobs  {duration:5.1f}s"
+                )
     print_summary(run)
     print_board_table(engine)
     click.echo(
@@ -103,6 +112,27 @@ def demo(days: int, end_day: datetime | None, port: int) -> None:
     click.echo(
         f"To run against the simulator yourself: export JOBBOARD_BOARDS_FILE={REPO_BOARDS_FILE}"
     )
+
+
+@dataclass
+class _AcrossDays:
+    """The demo's one progress bar over all its days: each day's scrape adds to the days before."""
+
+    done: int = 0
+    failed: int = 0
+    today: tuple[int, int] = (0, 0)
+
+    def reporter(self, show: Update, days_left: int) -> ScrapeProgress:
+        def report(done: int, failed: int, planned: int) -> None:
+            self.today = (done, failed)
+            show(self.done + done, self.failed + failed, self.done + planned * days_left)
+
+        return report
+
+    def close_day(self) -> None:
+        self.done += self.today[0]
+        self.failed += self.today[1]
+        self.today = (0, 0)
 
 
 def print_board_table(engine: Any) -> None:

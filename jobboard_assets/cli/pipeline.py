@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from jobboard_assets import config
+from jobboard_assets.cli.progress import progress_display
 from jobboard_assets.warehouse.db import make_engine, session_scope
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 
@@ -40,7 +41,10 @@ def _execute(first_day: date, last_day: date, boards: tuple[str, ...], trigger: 
     click.echo(RULE)
     try:
         registry = load_registry(config.boards_file())
-        with DagsterInstance.get() as instance:
+        with (
+            DagsterInstance.get() as instance,
+            progress_display("           scrape") as scrape_progress,
+        ):
             run = run_execution(
                 instance,
                 make_engine(config.database_url()),
@@ -49,6 +53,7 @@ def _execute(first_day: date, last_day: date, boards: tuple[str, ...], trigger: 
                     first_day=first_day, last_day=last_day, boards=boards, trigger=trigger
                 ),
                 progress=click.echo,
+                scrape_progress=scrape_progress,
             )
     except (RegistryError, SelectionError, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from error

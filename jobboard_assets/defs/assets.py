@@ -17,6 +17,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetMaterialization,
+    AssetObservation,
     AssetSpec,
     BackfillPolicy,
     Config,
@@ -53,6 +54,8 @@ EMPLOYER_SURVEYS = AssetKey("employer_surveys")
 CANDIDATE_SURVEYS = AssetKey("candidate_surveys")
 SCRAPE_POOL = "board_writes"
 """One scrape step at a time per instance (limit 1 in every instance yaml): see dagster.yaml."""
+NOT_APPLIED = "board_days_not_applied"
+"""Metadata of a failure observation: this board's days of the run that were not applied."""
 HISTORY_POOL = "history_writes"
 """One history step at a time per instance: phases 3-5 and the analytics replace whole days."""
 
@@ -139,6 +142,15 @@ def scrape_and_snapshot(
                 key = str(board_day_key(failure.board, failure.day))
                 errors[key] = mask_credentials(str(failure))  # a URL in it may carry a password
                 context.log.error(errors[key])
+                # One event per failure (never per success): `jobboard run` counts these live.
+                yield AssetObservation(
+                    BOARD_POSTINGS,
+                    partition=key,
+                    metadata={
+                        "error": errors[key],
+                        NOT_APPLIED: len(days_by_board[failure.board]) - len(outcomes),
+                    },
+                )
     context.log.info(f"{applied} board-day(s) applied, {len(errors)} failed")
     if errors:
         raise Failure(

@@ -8,16 +8,26 @@ ordinary Dagster runs: they show in the UI, no daemon needed.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dagster import DagsterEventType, DagsterInstance, execute_job, reconstructable
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    EventLogEntry,
+    RunsFilter,
+    execute_job,
+    reconstructable,
+)
 from sqlalchemy import Engine
 
 from jobboard_assets.defs import mirror, orphans
+from jobboard_assets.defs.assets import BOARD_POSTINGS, NOT_APPLIED
 from jobboard_assets.defs.jobs import board_range_tags, contiguous_runs, day_range_tags
 from jobboard_assets.defs.partitions import board_partitions
 from jobboard_assets.defs.registry import partition_changes
@@ -28,6 +38,8 @@ from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import sync_boards
 
 Progress = Callable[[str], None]
+ScrapeProgress = Callable[[int, int, int], None]
+"""(board-days done, of which failed, planned), called while the scrape runs."""
 
 # Keep Dagster's own console logging for warnings; the caller prints the progress.
 _QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -72,6 +84,7 @@ def run_execution(
     registry: Sequence[BoardConfig],
     request: ExecutionRequest,
     progress: Progress = lambda _message: None,
+    scrape_progress: ScrapeProgress | None = None,
 ) -> dict[str, Any]:
     """Run phases 1-5 for the request and return its pipeline_runs row (the seed's run log)."""
     from jobboard_assets.definitions import history_job, scrape_job
@@ -95,15 +108,17 @@ def run_execution(
     progress(f"Phase 1-2  scrape + snapshot  {len(wanted)} boards x {days}")
     for stretch in contiguous_runs(wanted, order):
         started = time.perf_counter()
-        result = execute_job(
-            reconstructable(scrape_job),
-            instance=instance,
-            run_config=_scrape_run_config(request),
-            tags={**tags, **board_range_tags(stretch, request.first_day, request.last_day)},
-            raise_on_error=False,
-        )
-        done = _count_materialized(instance, result.run_id, "board_postings")
+        run_tags = {**tags, **board_range_tags(stretch, request.first_day, request.last_day)}
         planned = len(stretch) * ((request.last_day - request.first_day).days + 1)
+        with _watching_scrape(instance, run_tags, planned, scrape_progress):
+            result = execute_job(
+                reconstructable(scrape_job),
+                instance=instance,
+                run_config=_scrape_run_config(request),
+                tags=run_tags,
+                raise_on_error=False,
+            )
+        done = _count_materialized(instance, result.run_id, "board_postings")
         progress(
             f"           {done}/{planned} board-days applied in {time.perf_counter() - started:.1f}s"
             + ("" if result.success else f", {planned - done} failed")
@@ -131,6 +146,79 @@ def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:
         return _QUIET
     scrape = {"config": {"parallel_boards": request.parallel_boards}}
     return {**_QUIET, "ops": {"scrape_and_snapshot": scrape}}
+
+
+@contextmanager
+def _watching_scrape(
+    instance: DagsterInstance,
+    run_tags: dict[str, str],
+    planned: int,
+    report: ScrapeProgress | None,
+    poll_seconds: float = 0.5,
+) -> Iterator[None]:
+    """Report the scrape run's board-days while it executes, from its stored events.
+
+    The run executes in this thread; a watcher thread reads the run's new events with a cursor
+    (materializations count as done, failure observations as done and failed), so following
+    the run costs one small query per poll whatever its size.
+    """
+    if report is None:
+        yield
+        return
+    stop = threading.Event()
+    tally = _ScrapeTally()
+
+    def watch() -> None:
+        while True:
+            stopping = stop.wait(poll_seconds)
+            tally.read_new(instance, run_tags)
+            report(tally.done, tally.failed, planned)
+            if stopping:
+                return
+
+    watcher = threading.Thread(target=watch, name="scrape-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+
+
+@dataclass
+class _ScrapeTally:
+    """Board-days of one scrape run counted so far, and where reading its events stopped."""
+
+    run_id: str | None = None
+    cursor: str | None = None
+    done: int = 0
+    failed: int = 0
+
+    def read_new(self, instance: DagsterInstance, run_tags: dict[str, str]) -> None:
+        if self.run_id is None:
+            runs = instance.get_runs(RunsFilter(tags=run_tags), limit=1)
+            if not runs:
+                return
+            self.run_id = runs[0].run_id
+        kinds = {DagsterEventType.ASSET_MATERIALIZATION, DagsterEventType.ASSET_OBSERVATION}
+        while True:
+            page = instance.get_records_for_run(self.run_id, cursor=self.cursor, of_type=kinds)
+            self.cursor = page.cursor
+            for record in page.records:
+                self._count(record.event_log_entry)
+            if not page.has_more:
+                return
+
+    def _count(self, entry: EventLogEntry) -> None:
+        materialized = entry.asset_materialization
+        if materialized is not None and materialized.asset_key == BOARD_POSTINGS:
+            self.done += 1
+        observed = entry.asset_observation
+        if observed is not None and NOT_APPLIED in observed.metadata:
+            not_applied = observed.metadata[NOT_APPLIED].value
+            count = not_applied if isinstance(not_applied, int) else 1
+            self.done += count
+            self.failed += count
 
 
 def _count_materialized(instance: DagsterInstance, run_id: str, asset: str) -> int:
