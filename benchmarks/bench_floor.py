@@ -9,7 +9,8 @@
 
 Each measurement runs in a fresh process on a fresh warehouse and Dagster home; the simulator
 runs in its own process and is warmed up first (its first request for a day generates it).
-Run: `.venv/bin/python benchmarks/bench_floor.py [--repeats 3] [--boards 33]`.
+Run: `.venv/bin/python benchmarks/bench_floor.py [--repeats 3] [--boards 33] [--backend both]`;
+on PostgreSQL the warehouse and the Dagster instance (the shipped dagster.yaml) both use it.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import (  # noqa: E402
     BIN,
+    add_backend_option,
+    backend_choices,
     board_slugs,
     peak_rss_mb,
     pipeline_execution,
-    platform_env,
+    platforms,
     run_child,
     simulator,
     spread,
@@ -160,28 +163,19 @@ def warm_up(registry: Path) -> None:
             scrape_board(board, DAY, client)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--boards", type=int, default=33)
-    parser.add_argument("--child", nargs=2, metavar=("VARIANT", "REGISTRY"))
-    args = parser.parse_args()
-    if args.child:
-        child(args.child[0], Path(args.child[1]))
-        return
+def measure_variants(
+    backend: str, registry: Path, scratch: Path, repeats: int
+) -> dict[str, dict[str, object]]:
+    """Every variant on one backend, each attempt on a fresh platform in a fresh process."""
     results: dict[str, dict[str, object]] = {}
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        simulator(args.boards, directory=Path(scratch)) as registry,
-    ):
-        warm_up(registry)
+    with platforms(backend, registry) as made:
         for variant in VARIANTS:
             runs = [
                 run_child(
                     [__file__, "--child", variant, str(registry)],
-                    platform_env(Path(scratch) / f"{variant}-{attempt}", registry),
+                    made.fresh(scratch / f"{backend}-{variant}-{attempt}").env(),
                 )
-                for attempt in range(args.repeats)
+                for attempt in range(repeats)
             ]
             results[variant] = {
                 "seconds": spread([run["seconds"] for run in runs]),
@@ -197,28 +191,72 @@ def main() -> None:
                 ),
             }
             print(
-                f"{variant:<14} work {results[variant]['seconds']}  whole process "
-                f"{results[variant]['process_seconds']}  peak RSS {results[variant]['peak_rss_mb']} MB"
+                f"{backend:<8} {variant:<14} work {results[variant]['seconds']}  whole process "
+                f"{results[variant]['process_seconds']}  peak RSS "
+                f"{results[variant]['peak_rss_mb']} MB"
             )
+    return results
+
+
+def median(results: dict[str, dict[str, object]], variant: str, measure: str) -> float:
+    return results[variant][measure]["median"]  # type: ignore[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--boards", type=int, default=33)
+    parser.add_argument("--child", nargs=2, metavar=("VARIANT", "REGISTRY"))
+    add_backend_option(parser)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    by_backend: dict[str, dict[str, dict[str, object]]] = {}
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        simulator(args.boards, directory=Path(scratch)) as registry,
+    ):
+        warm_up(registry)
+        for backend in backend_choices(args.backend):
+            by_backend[backend] = measure_variants(backend, registry, Path(scratch), args.repeats)
         boards = len(board_slugs(registry))
     ratios = {
-        measure: {
-            variant: round(
-                results[variant][measure]["median"] / results["bare"][measure]["median"], 2
-            )  # type: ignore[index]
-            for variant in VARIANTS[1:]
+        backend: {
+            measure: {
+                variant: round(
+                    median(results, variant, measure) / median(results, "bare", measure), 2
+                )
+                for variant in VARIANTS[1:]
+            }
+            for measure in ("seconds", "process_seconds")
         }
-        for measure in ("seconds", "process_seconds")
+        for backend, results in by_backend.items()
     }
     print(f"ratio to the bare floor (medians; work / whole process): {ratios}")
+    postgres_over_sqlite = (
+        {
+            variant: round(
+                median(by_backend["postgres"], variant, "seconds")
+                / median(by_backend["sqlite"], variant, "seconds"),
+                2,
+            )
+            for variant in VARIANTS
+        }
+        if len(by_backend) == 2
+        else {}
+    )
+    if postgres_over_sqlite:
+        print(f"PostgreSQL / SQLite (work, medians): {postgres_over_sqlite}")
     write_results(
         "floor",
         {
             "day": DAY,
             "boards": boards,
             "repeats": args.repeats,
-            "variants": results,
+            "backends": by_backend,
             "ratio_to_bare": ratios,
+            "postgres_over_sqlite": postgres_over_sqlite,
         },
     )
 

@@ -11,13 +11,16 @@ import json
 import os
 import platform
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -126,16 +129,133 @@ def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 60.0) -> 
     raise RuntimeError(f"the simulator did not answer on {host}:{port}")
 
 
+BACKENDS = ("sqlite", "postgres")
+"""The embedded path, and the production path: warehouse and Dagster instance on PostgreSQL."""
+POSTGRES_ENV = "JOBBOARD_BENCH_POSTGRES_URL"
+"""An admin URL of the PostgreSQL server the production path uses (databases are made on it)."""
+DEFAULT_POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+
+
+def backend_choices(value: str) -> tuple[str, ...]:
+    """`--backend sqlite|postgres|both` as the backends to measure."""
+    return BACKENDS if value == "both" else (value,)
+
+
+def add_backend_option(parser: Any) -> None:
+    parser.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
+
+
+@dataclass
+class BenchPlatform:
+    """A fresh platform for one measurement: its directory and, on PostgreSQL, its databases.
+
+    On SQLite everything lives in `directory` (the embedded default). On PostgreSQL the warehouse
+    and the Dagster instance get databases of their own, and the Dagster home holds the
+    repository's `dagster.yaml` as shipped, connected through the DAGSTER_PG_* variables.
+    """
+
+    directory: Path
+    registry: Path
+    backend: str
+    warehouse_db: str = ""
+    dagster_db: str = ""
+
+    def env(self) -> dict[str, str]:
+        """Environment of a child process working on this platform."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        env = {key: value for key, value in os.environ.items() if key != "DAGSTER_HOME"}
+        env.update(
+            JOBBOARD_DATA_DIR=str(self.directory),  # the embedded Dagster home goes under it
+            JOBBOARD_BOARDS_FILE=str(self.registry),
+            JOBBOARD_DATABASE_URL=f"sqlite:///{self.directory / 'warehouse.db'}",
+        )
+        if self.backend == "sqlite":
+            return env
+        admin = _admin_url()
+        home = self.directory / "dagster_home"
+        home.mkdir(exist_ok=True)
+        shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+        env.update(
+            DAGSTER_HOME=str(home),
+            DAGSTER_PG_HOST=admin.host or "127.0.0.1",
+            DAGSTER_PG_PORT=str(admin.port or 5432),
+            DAGSTER_PG_USER=admin.username or "",
+            DAGSTER_PG_PASSWORD=admin.password or "",
+            DAGSTER_PG_DB=self.dagster_db,
+            JOBBOARD_DATABASE_URL=admin.set(database=self.warehouse_db).render_as_string(
+                hide_password=False
+            ),
+        )
+        return env
+
+
+class Platforms:
+    """Makes fresh platforms and clones of them; drops every PostgreSQL database it made."""
+
+    def __init__(self, backend: str, registry: Path) -> None:
+        self.backend = backend
+        self.registry = registry
+        self._made: list[str] = []
+
+    def fresh(self, directory: Path) -> BenchPlatform:
+        if self.backend == "sqlite":
+            return BenchPlatform(directory, self.registry, "sqlite")
+        return BenchPlatform(directory, self.registry, "postgres", self._create(), self._create())
+
+    def clone(self, source: BenchPlatform, directory: Path) -> BenchPlatform:
+        """A copy of `source`'s whole state (files, and databases through TEMPLATE)."""
+        shutil.copytree(source.directory, directory)
+        if self.backend == "sqlite":
+            return BenchPlatform(directory, self.registry, "sqlite")
+        return BenchPlatform(
+            directory,
+            self.registry,
+            "postgres",
+            self._create(template=source.warehouse_db),
+            self._create(template=source.dagster_db),
+        )
+
+    def _create(self, template: str = "") -> str:
+        name = f"bench_{uuid.uuid4().hex[:12]}"
+        _admin_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self._made.append(name)
+        return name
+
+    def drop_all(self) -> None:
+        for name in self._made:
+            _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._made.clear()
+
+
+@contextmanager
+def platforms(backend: str, registry: Path) -> Iterator[Platforms]:
+    made = Platforms(backend, registry)
+    try:
+        yield made
+    finally:
+        made.drop_all()
+
+
+def _admin_url() -> Any:
+    from sqlalchemy.engine import make_url
+
+    return make_url(os.environ.get(POSTGRES_ENV) or DEFAULT_POSTGRES)
+
+
+def _admin_sql(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
 def platform_env(directory: Path, registry: Path) -> dict[str, str]:
     """Environment for a fresh embedded platform in `directory` (warehouse + Dagster home)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    env = {key: value for key, value in os.environ.items() if key != "DAGSTER_HOME"}
-    return {
-        **env,  # the embedded Dagster home is created under JOBBOARD_DATA_DIR
-        "JOBBOARD_DATA_DIR": str(directory),
-        "JOBBOARD_BOARDS_FILE": str(registry),
-        "JOBBOARD_DATABASE_URL": f"sqlite:///{directory / 'warehouse.db'}",
-    }
+    return BenchPlatform(directory, registry, "sqlite").env()
 
 
 def board_slugs(registry: Path) -> list[str]:
