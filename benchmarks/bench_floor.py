@@ -170,14 +170,15 @@ def measure_variants(
     results: dict[str, dict[str, object]] = {}
     with platforms(backend, registry) as made:
         for variant in VARIANTS:
-            runs = [
-                run_child(
-                    [__file__, "--child", variant, str(registry)],
-                    made.fresh(scratch / f"{backend}-{variant}-{attempt}").env(),
+            runs, sessions = [], []
+            for attempt in range(repeats):
+                platform = made.fresh(scratch / f"{backend}-{variant}-{attempt}")
+                runs.append(
+                    run_child([__file__, "--child", variant, str(registry)], platform.env())
                 )
-                for attempt in range(repeats)
-            ]
+                sessions.append(platform.postgres_sessions())
             results[variant] = {
+                **({"postgres_sessions_opened": sessions[-1]} if backend == "postgres" else {}),
                 "seconds": spread([run["seconds"] for run in runs]),
                 "process_seconds": spread([run["process_seconds"] for run in runs]),
                 "peak_rss_mb": max(run["rss_mb"] for run in runs),
@@ -193,7 +194,7 @@ def measure_variants(
             print(
                 f"{backend:<8} {variant:<14} work {results[variant]['seconds']}  whole process "
                 f"{results[variant]['process_seconds']}  peak RSS "
-                f"{results[variant]['peak_rss_mb']} MB"
+                f"{results[variant]['peak_rss_mb']} MB  {sessions[-1] or ''}"
             )
     return results
 

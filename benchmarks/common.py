@@ -188,6 +188,18 @@ class BenchPlatform:
         )
         return env
 
+    def postgres_sessions(self) -> dict[str, int]:
+        """Sessions opened so far on this platform's databases (pg_stat_database.sessions)."""
+        if self.backend == "sqlite":
+            return {}
+        rows = _admin_rows(
+            "SELECT datname, sessions FROM pg_stat_database WHERE datname IN (:a, :b)",
+            a=self.warehouse_db,
+            b=self.dagster_db,
+        )
+        names = {self.warehouse_db: "warehouse", self.dagster_db: "dagster_instance"}
+        return {names[name]: int(count) for name, count in rows}
+
 
 class Platforms:
     """Makes fresh platforms and clones of them; drops every PostgreSQL database it made."""
@@ -240,6 +252,17 @@ def _admin_url() -> Any:
     from sqlalchemy.engine import make_url
 
     return make_url(os.environ.get(POSTGRES_ENV) or DEFAULT_POSTGRES)
+
+
+def _admin_rows(query: str, **params: str) -> list[tuple[Any, ...]]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(query), params)]
+    finally:
+        engine.dispose()
 
 
 def _admin_sql(statement: str) -> None:
