@@ -1,7 +1,8 @@
 """Shared fixtures: a real warehouse on SQLite and on PostgreSQL (never a mock).
 
 PostgreSQL tests use JOBBOARD_TEST_POSTGRES_URL and skip only when it is unset; `.ci/run` sets it
-and fails if any of them was skipped. Each test gets its own PostgreSQL schema, dropped after.
+and fails if any of them was skipped (the browser tests likewise, below). Each test gets its own
+PostgreSQL schema, dropped after.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -62,30 +64,36 @@ def backend_of(url: str) -> str:
     return make_url(url).get_backend_name()
 
 
-# --- `.ci/run` sets JOBBOARD_REQUIRE_POSTGRES=1: a skipped PostgreSQL test then fails the session.
-# Counted from the test reports, which pytest-xdist forwards to the controlling process.
-_postgres_reports = {"ran": 0, "skipped": []}  # type: ignore[var-annotated]
+# --- `.ci/run` sets JOBBOARD_REQUIRE_POSTGRES=1 and JOBBOARD_REQUIRE_BROWSER=1: a skipped test of
+# that kind (marker `postgres` / `browser`) then fails the session, so CI never passes on a
+# machine that silently lacks PostgreSQL or Chromium. Counted from the test reports, which
+# pytest-xdist forwards to the controlling process.
+REQUIRED_KINDS = {"postgres": "JOBBOARD_REQUIRE_POSTGRES", "browser": "JOBBOARD_REQUIRE_BROWSER"}
+_reports: dict[str, dict[str, Any]] = {kind: {"ran": 0, "skipped": []} for kind in REQUIRED_KINDS}
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if "postgres" not in report.keywords:
-        return
-    if report.skipped:
-        _postgres_reports["skipped"].append(report.nodeid)
-    elif report.when == "call":
-        _postgres_reports["ran"] += 1
+    for kind, counts in _reports.items():
+        if kind not in report.keywords:
+            continue
+        if report.skipped:
+            counts["skipped"].append(report.nodeid)
+        elif report.when == "call":
+            counts["ran"] += 1
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if os.environ.get("JOBBOARD_REQUIRE_POSTGRES") != "1" or hasattr(session.config, "workerinput"):
+    if hasattr(session.config, "workerinput"):
         return  # only the controlling process judges, once it has every report
-    skipped, ran = _postgres_reports["skipped"], _postgres_reports["ran"]
-    if skipped or not ran:
+    for kind, variable in REQUIRED_KINDS.items():
+        skipped, ran = _reports[kind]["skipped"], _reports[kind]["ran"]
+        if os.environ.get(variable) != "1" or (ran and not skipped):
+            continue
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(
-                f"JOBBOARD_REQUIRE_POSTGRES=1 but {len(skipped)} PostgreSQL tests were skipped "
+                f"{variable}=1 but {len(skipped)} {kind} tests were skipped "
                 f"and {ran} ran: {skipped[:5]}",
                 red=True,
             )

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
