@@ -87,8 +87,8 @@ def _run_log(run: PipelineRun) -> dict[str, Any]:
         "totalJobs": run.total_jobs,
         "completedJobs": run.completed_jobs,
         "failedJobs": run.failed_jobs,
-        "jobs": run.jobs,
-        "errors": run.errors,
+        "jobs": run.jobs or [],  # NULL when another client wrote the row (the seed allows it)
+        "errors": run.errors or [],
         "trigger": run.trigger,
         "dagsterRunIds": run.dagster_run_ids,
     }
