@@ -149,7 +149,7 @@ def _execution_row(
     run_errors: dict[str, str] = {}
     with_jobs: set[str] = set()
     for run in ordered:
-        run_jobs, run_error = _jobs_of_run(instance, run, boards)
+        run_jobs, run_error = _jobs_of_run(instance, run, boards, _end_of(records[run.run_id]))
         if run_jobs:
             with_jobs.add(run.run_id)
         for job in run_jobs:
@@ -191,11 +191,7 @@ def _execution_row(
         records[run.run_id].start_time or records[run.run_id].create_timestamp.timestamp()
         for run in runs
     ]
-    # A run cancelled or failed before it started has no end_time: it ended when it was updated.
-    ends = [
-        records[run.run_id].end_time or records[run.run_id].update_timestamp.timestamp()
-        for run in runs
-    ]
+    ends = [_end_of(records[run.run_id]) for run in runs]
     errors = [job["error"] for job in jobs if job["error"]]
     errors += [
         masked for error in errors_of_runs if (masked := mask_credentials(error)) not in errors
@@ -214,6 +210,12 @@ def _execution_row(
         "dagster_run_ids": [run.run_id for run in ordered],
         "_job_rows": [_job_row(execution_id, job) for job in jobs],
     }
+
+
+def _end_of(record: RunRecord) -> float:
+    """When the run ended; one cancelled or failed before it started has no end_time, it ended
+    when it was last updated."""
+    return record.end_time or record.update_timestamp.timestamp()
 
 
 def _job_key(job: dict[str, Any]) -> tuple[str, str | None, str]:
@@ -253,9 +255,12 @@ def _awaiting_history(
 
 
 def _jobs_of_run(
-    instance: DagsterInstance, run: DagsterRun, boards: _BoardNames
+    instance: DagsterInstance, run: DagsterRun, boards: _BoardNames, ended: float
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The seed's jobs of one Dagster run, and the run's own error when it failed outside a job."""
+    """The seed's jobs of one Dagster run, and the run's own error when it failed outside a job.
+
+    A job failed because its run ended (cancelled, killed, never started) completes when the run
+    ended, so the seed's views count it."""
     events = instance.all_logs(run.run_id, of_type=_EVENTS)
     step_starts = {
         e.step_key: e.timestamp
@@ -278,7 +283,7 @@ def _jobs_of_run(
     board_days = _planned_board_days(instance, run)
     if board_days:
         jobs += _board_day_jobs(
-            run, board_days, materializations, failures, step_starts, run_error, boards
+            run, board_days, materializations, failures, step_starts, run_error, boards, ended
         )
     for step_key, job_type in _HISTORY_JOB_TYPES.items():
         if step_key not in step_starts and not (step_key in _selected_steps(run) and run_failed):
@@ -301,7 +306,7 @@ def _jobs_of_run(
                 job_type,
                 status,
                 started=step_starts.get(step_key),
-                completed=(success or failure).timestamp if (success or failure) else None,
+                completed=(success or failure).timestamp if (success or failure) else ended,
                 result=_metadata_values(materialization) if materialization else None,
                 error=error,
                 partition=run.tags.get(PARTITION_TAG) or _range_label(run),
@@ -312,7 +317,9 @@ def _jobs_of_run(
     return jobs, None if accounted else run_error
 
 
-def _board_day_jobs(run, board_days, materializations, failures, step_starts, run_error, boards):  # type: ignore[no-untyped-def]
+def _board_day_jobs(
+    run, board_days, materializations, failures, step_starts, run_error, boards, ended
+):  # type: ignore[no-untyped-def]
     """scrape + normalize jobs for each board-day the run planned."""
     done: dict[tuple[str, str], EventLogEntry] = {}
     for event in materializations:
@@ -349,7 +356,7 @@ def _board_day_jobs(run, board_days, materializations, failures, step_starts, ru
         completed_at = (
             scraped.timestamp
             if scraped
-            else (failure.timestamp if status == "failed" and failure else None)
+            else ((failure.timestamp if failure else ended) if status == "failed" else None)
         )
         board = {
             "boardId": boards.ids.get(slug),
