@@ -55,9 +55,7 @@ def test_readme_dagster_cli_commands_work_verbatim_in_a_fresh_clone(tmp_path: Pa
     block = readme_cli_block()
     assert "DAGSTER_HOME" not in block  # nothing but the Quick start's setup points the CLI
     # The trap stops the simulator also when a command fails (the README's `kill %1` is last).
-    script = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + block.replace(
-        f"--port {README_PORT}", f"--port {port}"
-    )
+    script = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + block.replace(README_PORT, port)
     # A user's shell: none of the test session's settings (DAGSTER_HOME, warehouse, registry).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "JOBBOARD_"))}
     setup = subprocess.run(
