@@ -237,17 +237,28 @@ def _redone_runs(
     }
 
 
+def chains_history(record: RunRecord) -> bool:
+    """A scrape run the history sensor follows with the day's history run: tagged so, and it
+    ran and finished, failed boards or not (not cancelled, not one that never started)."""
+    run = record.dagster_run
+    return (
+        run.job_name == SCRAPE_JOB
+        and run.tags.get(CHAIN_METRICS_TAG) == "true"
+        and run.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)
+        and record.start_time is not None
+    )
+
+
 def _awaiting_history(
     runs: Sequence[DagsterRun], records: dict[str, RunRecord], redone: set[str]
 ) -> bool:
-    """A chained scrape run that finished (not cancelled) with no history run launched after it:
-    the history sensor is about to launch one (one per scrape run, re-executions included)."""
+    """A chained scrape run with no history run launched after it: the history sensor is about
+    to launch one (one per scrape run, re-executions included)."""
     history_created = [
         records[run.run_id].create_timestamp for run in runs if run.job_name == HISTORY_JOB
     ]
     return any(
-        run.tags.get(CHAIN_METRICS_TAG) == "true"
-        and run.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)
+        chains_history(records[run.run_id])
         and run.run_id not in redone
         and not any(created > records[run.run_id].create_timestamp for created in history_created)
         for run in runs

@@ -78,7 +78,7 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
 
     Dagster skips downstream steps of a failed step, so the phases after the scrape live in their
     own run; this sensor chains it to scrape runs tagged `jobboard/chain_metrics=true` (the
-    schedule's and the API's), keyed by the execution so each is chained once.
+    schedule's and the API's), keyed by the execution (and the re-execution) so each is chained once.
     """
     cursor = float(context.cursor or 0)
     records = context.instance.get_run_records(
@@ -94,6 +94,9 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
     )
     requests = []
     for record in records:
+        cursor = max(cursor, record.update_timestamp.timestamp())
+        if not mirror.chains_history(record):
+            continue  # failed before it started (queue timeout, launch failure): nothing to follow
         run = record.dagster_run
         first = split_board_day_key(run.tags[PARTITION_RANGE_START_TAG])[1]
         last = split_board_day_key(run.tags[PARTITION_RANGE_END_TAG])[1]
@@ -111,7 +114,6 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
                 },
             )
         )
-        cursor = max(cursor, record.update_timestamp.timestamp())
     return SensorResult(run_requests=requests, cursor=str(cursor))
 
 

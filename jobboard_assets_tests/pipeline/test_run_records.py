@@ -8,6 +8,7 @@ pipeline_runs, pipeline_jobs and the seed's views.
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -18,10 +19,22 @@ from typing import Any
 
 import pytest
 import requests
+from dagster import (
+    DagsterRunStatus,
+    RunsFilter,
+    build_sensor_context,
+    execute_job,
+    reconstructable,
+)
 from sqlalchemy import select
 
+from jobboard_assets.definitions import scrape_job
+from jobboard_assets.defs import mirror
 from jobboard_assets.defs.execute import sync_registry
 from jobboard_assets.defs.jobs import board_range_tags
+from jobboard_assets.defs.partitions import board_partitions
+from jobboard_assets.defs.resources import WarehouseResource
+from jobboard_assets.defs.sensors import pipeline_runs_mirror_sensor
 from jobboard_assets.defs.tags import (
     CHAIN_METRICS_TAG,
     EXECUTION_TAG,
@@ -36,6 +49,7 @@ from jobboard_assets_tests.reliability.support import (
     BIN,
     REPO,
     dagster_daemon,
+    launch_scrape,
     pause_env,
     process_env,
     resume,
@@ -44,6 +58,7 @@ from jobboard_assets_tests.reliability.support import (
 )
 
 pytestmark = pytest.mark.slow
+ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
 TODAY = datetime.now(timezone.utc).date()
 
 LAUNCH = """
@@ -267,3 +282,66 @@ def test_ui_launch_cancel_reexecute_are_mirrored(
     # Every board-day of the repaired day counts once, completed; the cancelled ones failed.
     assert job_stats["scrape"]["completed"] == len(boards)
     assert job_stats["scrape"]["failed"] == len(boards) + 1
+
+
+@ON_SQLITE
+def test_a_day_of_scrape_left_in_the_queue_is_failed_with_the_reason(
+    jobboard_platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No daemon: the run waits in the queue; past the queue timeout the mirror fails it."""
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    env = process_env(platform, tmp_path)
+    launch_scrape(env, enabled, TODAY, "queued-day")  # a backfill-like run: no chain tag
+    tags = _tags("queued-today", enabled, TODAY)
+    subprocess.run(
+        [BIN / "dagster", "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
+        + ["--tags", json.dumps(tags)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    monkeypatch.setenv("JOBBOARD_QUEUE_TIMEOUT_SECONDS", "0")
+    resources = {"warehouse": WarehouseResource(database_url=platform.warehouse_url)}
+    with build_sensor_context(instance=platform.instance, resources=resources) as context:
+        pipeline_runs_mirror_sensor(context)
+
+    (stale,) = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "queued-today"}))
+    (backfill,) = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "queued-day"}))
+    assert stale.status == DagsterRunStatus.FAILURE
+    assert backfill.status == DagsterRunStatus.QUEUED  # only day-of runs time out
+    row = _execution(platform, "queued-today")
+    assert row is not None and row["status"] == "failed" and row["endTime"] is not None
+    assert any("in the run queue" in error for error in row["errors"])
+    assert {job["status"] for job in row["jobs"]} == {"failed"}
+    assert _execution(platform, "queued-day")["status"] == "running"  # type: ignore[index]
+
+
+@ON_SQLITE
+def test_a_board_partition_not_in_the_registry_fails_with_a_clear_message(
+    jobboard_platform: Platform,
+) -> None:
+    """What "Add partition" in the UI's board picker creates: a partition no board backs."""
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    platform.instance.add_dynamic_partitions(board_partitions.name, ["made-up-board"])
+    result = execute_job(
+        reconstructable(scrape_job),
+        instance=platform.instance,
+        tags={
+            **board_range_tags([enabled[-1], "made-up-board"], TODAY, TODAY),
+            EXECUTION_TAG: "ghost",
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    (row,) = mirror.mirror_executions(platform.instance, platform.engine, ["ghost"])
+    (ghost,) = [job for job in row["jobs"] if job["board"] == "made-up-board"]
+    assert ghost["status"] == "failed"
+    assert "no such board in the registry" in ghost["error"]
+    real = [
+        job for job in row["jobs"] if job["board"] == enabled[-1] and job["jobType"] == "scrape"
+    ]
+    assert [job["status"] for job in real] == ["completed"]
