@@ -345,3 +345,39 @@ def test_a_board_partition_not_in_the_registry_fails_with_a_clear_message(
         job for job in row["jobs"] if job["board"] == enabled[-1] and job["jobType"] == "scrape"
     ]
     assert [job["status"] for job in real] == ["completed"]
+
+
+@ON_SQLITE
+def test_a_run_retried_by_dagster_repairs_its_execution(
+    jobboard_platform: Platform, tmp_path: Path
+) -> None:
+    """Dagster's run retries copy the failed run's tags: the retry repairs the same execution."""
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    flaky = enabled[0]
+    # Every request of the first run's fetch (1 + 4 retries) fails; the retry run's succeeds.
+    platform.server.set_fault(flaky, "http_503_then_ok", count=5)
+    with (platform.home / "dagster.yaml").open("a") as instance_yaml:
+        instance_yaml.write("run_retries:\n  enabled: true\n")
+    env = process_env(platform, tmp_path)
+    tags = {**_tags("retried", enabled, TODAY), "dagster/max_retries": "1"}
+    with dagster_daemon(env, tmp_path / "daemon.log"):
+        subprocess.run(
+            [BIN / "dagster", "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
+            + ["--tags", json.dumps(tags)],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        row = _settled(platform, "retried", "completed", runs=4)
+    runs = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "retried"}))
+    (retry,) = [run for run in runs if run.tags.get("dagster/retry_number") == "1"]
+    (first,) = [run for run in runs if run.run_id == retry.tags[PARENT_RUN_TAG]]
+    assert first.status == DagsterRunStatus.FAILURE
+    assert row["errors"] == []
+    scrapes = [job for job in row["jobs"] if job["jobType"] == "scrape"]
+    assert sorted(job["board"] for job in scrapes) == sorted(enabled)
+    assert {job["dagsterRunId"] for job in scrapes} == {retry.run_id}
+    assert len(_job_rows(platform, "retried")) == row["totalJobs"] == row["completedJobs"]
