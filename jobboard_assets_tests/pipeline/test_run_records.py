@@ -85,6 +85,14 @@ mutation Terminate($runId: String!) {
     ... on PythonError { message }
   }
 }"""
+BACKFILL = """
+mutation Backfill($backfillParams: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $backfillParams) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+  }
+}"""
 RUN_STATUS = """
 query Status($runId: ID!) {
   runOrError(runId: $runId) { ... on Run { status tags { key value } } }
@@ -124,6 +132,15 @@ class GraphQL:
         result = self(REEXECUTE, reexecutionParams=params)["launchPipelineReexecution"]
         assert result["__typename"] == "LaunchRunSuccess", result
         return result["run"]["runId"]
+
+    def backfill(self, assets: list[str], partitions: list[str]) -> str:
+        params = {
+            "assetSelection": [{"path": [name]} for name in assets],
+            "partitionNames": partitions,
+        }
+        result = self(BACKFILL, backfillParams=params)["launchPartitionBackfill"]
+        assert result["__typename"] == "LaunchBackfillSuccess", result
+        return result["backfillId"]
 
     def terminate(self, run_id: str) -> None:
         result = self(TERMINATE, runId=run_id)["terminateRun"]
@@ -381,3 +398,42 @@ def test_a_run_retried_by_dagster_repairs_its_execution(
     assert sorted(job["board"] for job in scrapes) == sorted(enabled)
     assert {job["dagsterRunId"] for job in scrapes} == {retry.run_id}
     assert len(_job_rows(platform, "retried")) == row["totalJobs"] == row["completedJobs"]
+
+
+@ON_SQLITE
+def test_a_ui_backfill_rerun_from_failure_repairs_the_backfill(
+    jobboard_platform: Platform, tmp_path: Path
+) -> None:
+    """The UI's backfill, then "Re-execute from failure" on its failed run (backfill tag copied)."""
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    failing = enabled[1]
+    platform.server.set_fault(failing, "http_500")
+    env = process_env(platform, tmp_path)
+    with (
+        dagster_webserver(env, tmp_path / "webserver.log") as graphql,
+        dagster_daemon(env, tmp_path / "daemon.log"),
+    ):
+        backfill_id = graphql.backfill(
+            ["board_postings", "raw_data_snapshots"], [f"{slug}|{TODAY}" for slug in enabled]
+        )
+        execution_id = f"backfill-{backfill_id}"
+        partial = wait_for(
+            "the backfill to be mirrored as partial",
+            lambda: (
+                (row := _execution(platform, execution_id)) and row["status"] == "partial" and row
+            ),
+            timeout=240,
+            interval=1,
+        )
+        assert any(failing in error for error in partial["errors"])
+        runs = platform.instance.get_runs(RunsFilter(tags={"dagster/backfill": backfill_id}))
+        (failed_run,) = [run for run in runs if run.status == DagsterRunStatus.FAILURE]
+        platform.server.clear_faults(failing)
+        graphql.reexecute_from_failure(failed_run.run_id)
+        repaired = _settled(platform, execution_id, "completed", runs=len(runs) + 1)
+    assert repaired["errors"] == [] and repaired["trigger"] == "backfill"
+    scrapes = [job for job in repaired["jobs"] if job["jobType"] == "scrape"]
+    assert sorted(job["board"] for job in scrapes) == sorted(enabled)
+    assert {job["status"] for job in repaired["jobs"]} == {"completed"}
+    assert len(_job_rows(platform, execution_id)) == repaired["totalJobs"]
