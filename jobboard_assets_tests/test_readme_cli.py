@@ -74,6 +74,18 @@ def test_readme_dagster_cli_commands_work_verbatim_in_a_fresh_clone(tmp_path: Pa
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert "DAGSTER_PG" not in done.stderr
     assert not list(clone.glob(".tmp_dagster_home_*"))  # no throw-away instance was used
+    # The .env only fills in a DAGSTER_HOME that is not set: production's and tests' still win.
+    other = tmp_path / "other_home"
+    other.mkdir()
+    info = subprocess.run(
+        [".venv/bin/dagster", "instance", "info"],
+        cwd=clone,
+        env={**env, "DAGSTER_HOME": str(other)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert f"$DAGSTER_HOME: {other}" in info.stdout, info.stdout + info.stderr
 
     home = clone / ".jobboard" / "dagster_home"
     with pytest.MonkeyPatch.context() as patch:
