@@ -329,8 +329,15 @@ def _jobs_of_run(
 
 
 def _board_day_jobs(
-    run, board_days, materializations, failures, step_starts, run_error, boards, ended
-):  # type: ignore[no-untyped-def]
+    run: DagsterRun,
+    board_days: list[str],
+    materializations: list[EventLogEntry],
+    failures: dict[str | None, EventLogEntry],
+    step_starts: dict[str | None, float],
+    run_error: str | None,
+    boards: _BoardNames,
+    ended: float,
+) -> list[dict[str, Any]]:
     """scrape + normalize jobs for each board-day the run planned."""
     done: dict[tuple[str, str], EventLogEntry] = {}
     for event in materializations:

@@ -365,75 +365,60 @@ def test_a_board_partition_not_in_the_registry_fails_with_a_clear_message(
 
 
 @ON_SQLITE
-def test_a_run_retried_by_dagster_repairs_its_execution(
+def test_dagster_run_retries_and_a_ui_backfill_rerun_repair_their_executions(
     jobboard_platform: Platform, tmp_path: Path
 ) -> None:
-    """Dagster's run retries copy the failed run's tags: the retry repairs the same execution."""
+    """Dagster's run retries, then "Re-execute from failure" on a UI backfill's failed run: both
+    copy the parent's tags (execution, backfill) and repair the same execution.
+
+    One daemon and webserver for both scenarios keeps the test's start-up cost paid once.
+    """
     platform = jobboard_platform
     enabled = sync_registry(platform.instance, platform.engine, platform.registry)
-    flaky = enabled[0]
+    flaky, failing = enabled[0], enabled[1]
     # Every request of the first run's fetch (1 + 4 retries) fails; the retry run's succeeds.
     platform.server.set_fault(flaky, "http_503_then_ok", count=5)
     with (platform.home / "dagster.yaml").open("a") as instance_yaml:
         instance_yaml.write("run_retries:\n  enabled: true\n")
     env = process_env(platform, tmp_path)
-    tags = {**_tags("retried", enabled, TODAY), "dagster/max_retries": "1"}
-    with dagster_daemon(env, tmp_path / "daemon.log"):
-        subprocess.run(
-            [BIN / "dagster", "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
-            + ["--tags", json.dumps(tags)],
-            cwd=REPO,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        row = _settled(platform, "retried", "completed", runs=4)
-    runs = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "retried"}))
-    (retry,) = [run for run in runs if run.tags.get("dagster/retry_number") == "1"]
-    (first,) = [run for run in runs if run.run_id == retry.tags[PARENT_RUN_TAG]]
-    assert first.status == DagsterRunStatus.FAILURE
-    assert row["errors"] == []
-    scrapes = [job for job in row["jobs"] if job["jobType"] == "scrape"]
-    assert sorted(job["board"] for job in scrapes) == sorted(enabled)
-    assert {job["dagsterRunId"] for job in scrapes} == {retry.run_id}
-    assert len(_job_rows(platform, "retried")) == row["totalJobs"] == row["completedJobs"]
-
-
-@ON_SQLITE
-def test_a_ui_backfill_rerun_from_failure_repairs_the_backfill(
-    jobboard_platform: Platform, tmp_path: Path
-) -> None:
-    """The UI's backfill, then "Re-execute from failure" on its failed run (backfill tag copied)."""
-    platform = jobboard_platform
-    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
-    failing = enabled[1]
-    platform.server.set_fault(failing, "http_500")
-    env = process_env(platform, tmp_path)
     with (
         dagster_webserver(env, tmp_path / "webserver.log") as graphql,
         dagster_daemon(env, tmp_path / "daemon.log"),
     ):
+        graphql.launch({**_tags("retried", enabled, TODAY), "dagster/max_retries": "1"})
+        retried = _settled(platform, "retried", "completed", runs=4)
+
+        platform.server.set_fault(failing, "http_500")
         backfill_id = graphql.backfill(
             ["board_postings", "raw_data_snapshots"], [f"{slug}|{TODAY}" for slug in enabled]
         )
-        execution_id = f"backfill-{backfill_id}"
+        backfill = f"backfill-{backfill_id}"
         partial = wait_for(
             "the backfill to be mirrored as partial",
-            lambda: (
-                (row := _execution(platform, execution_id)) and row["status"] == "partial" and row
-            ),
+            lambda: (row := _execution(platform, backfill)) and row["status"] == "partial" and row,
             timeout=240,
             interval=1,
         )
         assert any(failing in error for error in partial["errors"])
-        runs = platform.instance.get_runs(RunsFilter(tags={"dagster/backfill": backfill_id}))
-        (failed_run,) = [run for run in runs if run.status == DagsterRunStatus.FAILURE]
+        backfill_runs = platform.instance.get_runs(
+            RunsFilter(tags={"dagster/backfill": backfill_id})
+        )
+        (failed_run,) = [run for run in backfill_runs if run.status == DagsterRunStatus.FAILURE]
         platform.server.clear_faults(failing)
         graphql.reexecute_from_failure(failed_run.run_id)
-        repaired = _settled(platform, execution_id, "completed", runs=len(runs) + 1)
-    assert repaired["errors"] == [] and repaired["trigger"] == "backfill"
-    scrapes = [job for job in repaired["jobs"] if job["jobType"] == "scrape"]
-    assert sorted(job["board"] for job in scrapes) == sorted(enabled)
-    assert {job["status"] for job in repaired["jobs"]} == {"completed"}
-    assert len(_job_rows(platform, execution_id)) == repaired["totalJobs"]
+        repaired = _settled(platform, backfill, "completed", runs=len(backfill_runs) + 1)
+
+    runs = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "retried"}))
+    (retry,) = [run for run in runs if run.tags.get("dagster/retry_number") == "1"]
+    (first,) = [run for run in runs if run.run_id == retry.tags[PARENT_RUN_TAG]]
+    assert first.status == DagsterRunStatus.FAILURE
+    for execution_id, row in (("retried", retried), (backfill, repaired)):
+        assert row["errors"] == [], execution_id
+        scrapes = [job for job in row["jobs"] if job["jobType"] == "scrape"]
+        assert sorted(job["board"] for job in scrapes) == sorted(enabled), execution_id
+        assert {job["status"] for job in row["jobs"]} == {"completed"}, execution_id
+        assert len(_job_rows(platform, execution_id)) == row["totalJobs"], execution_id
+    assert {job["dagsterRunId"] for job in retried["jobs"] if job["jobType"] == "scrape"} == {
+        retry.run_id
+    }
+    assert repaired["trigger"] == "backfill"
