@@ -50,6 +50,25 @@ def embedded_dagster_home() -> Path:
     return home
 
 
+DOTENV_HOME_LINE = "DAGSTER_HOME=${{DAGSTER_HOME:-{home}}}"
+
+
+def write_dotenv(directory: Path, home: Path) -> bool:
+    """Make the `dagster` CLI run in `directory` use the embedded instance by default.
+
+    Dagster reads `.env` of the working directory before it opens its instance. Without
+    DAGSTER_HOME it would use a throw-away instance configured by the production `dagster.yaml`
+    found there (and stop on DAGSTER_PG_USER not set). The line keeps a DAGSTER_HOME that is set
+    (production, tests) and falls back to the embedded home. Returns True when it was added.
+    """
+    dotenv = directory / ".env"
+    lines = dotenv.read_text().splitlines() if dotenv.exists() else []
+    if any(line.strip().startswith("DAGSTER_HOME=") for line in lines):
+        return False
+    dotenv.write_text("\n".join([*lines, DOTENV_HOME_LINE.format(home=home)]) + "\n")
+    return True
+
+
 def ensure_dagster_home() -> Path:
     """DAGSTER_HOME if set, else the embedded home (exported so child processes agree)."""
     if os.environ.get("DAGSTER_HOME"):

@@ -36,7 +36,9 @@ def test_upgrade_downgrade_upgrade(warehouse_url: str) -> None:
 
 def test_autogenerate_finds_no_difference(engine) -> None:  # type: ignore[no-untyped-def]
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 from pathlib import Path
@@ -19,11 +20,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jobboard_assets import config
 from jobboard_assets.api.endpoints import Endpoint
 from jobboard_assets.api.lifespans import LIFESPAN
 from jobboard_assets.api.openapi import openapi_document
 from jobboard_assets.api.params import ApiError, bad_request
-from jobboard_assets.api.pipeline import PIPELINE, request_run
+from jobboard_assets.api.pipeline import PIPELINE, RateLimit, request_run
 from jobboard_assets.api.responses import ApiJSONResponse, failure, respond
 from jobboard_assets.api.scores import SCORES
 
@@ -123,11 +125,15 @@ def _get_route(endpoint: Endpoint, engine: Engine) -> Route:
 def create_app(engine: Engine, api_token: str | None) -> Starlette:
     """The API and the monitor page over the warehouse `engine`; Run Now needs `api_token`."""
     document = openapi_document(ENDPOINTS, run_now_path=PIPELINE.path, path=OPENAPI_PATH)
+    rate_limit = RateLimit(config.run_now_per_minute())
 
     async def run_now(request: Request) -> Response:
         async def compute() -> Any:
-            authorize(request.headers.get("authorization"), api_token)
+            authorization = request.headers.get("authorization")
+            authorize(authorization, api_token)
             parse_run_request(await read_body(request))
+            # Keyed by a digest of the token: the token itself is kept nowhere.
+            rate_limit.check(hashlib.sha256((authorization or "").encode()).hexdigest())
             return await run_in_threadpool(request_run, engine)
 
         return await respond(compute, status=202)

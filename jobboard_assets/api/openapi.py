@@ -86,7 +86,11 @@ _RUN_NOW: dict[str, Any] = {
         "Records a requested execution (a `pipeline_runs` row, status `running`, no jobs yet) and "
         "returns it; a Dagster sensor launches it through the run queue. Needs "
         "`Authorization: Bearer <JOBBOARD_API_TOKEN>`. With no token configured on the server "
-        "every request is refused with 403; a missing or wrong token is 401."
+        "every request is refused with 403; a missing or wrong token is 401. While today's "
+        "Run Now execution is still running a new request is refused with 409 and that "
+        "execution; a token may make `JOBBOARD_RUN_NOW_PER_MINUTE` requests a minute (429 "
+        "beyond, with Retry-After); a request not launched within "
+        "`JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS` is marked failed with the reason."
     ),
     "operationId": "runPipeline",
     "security": [{"bearerAuth": []}],
@@ -102,6 +106,11 @@ _RUN_NOW: dict[str, Any] = {
         "400": _error('The body is not the JSON object {"action": "run"}.'),
         "401": _error("Missing or wrong bearer token."),
         "403": _error("The server has no JOBBOARD_API_TOKEN: Run Now is disabled."),
+        "409": {
+            "description": "Today's Run Now execution is still running; `data` is that execution.",
+            "content": {"application/json": {"schema": ref("Conflict")}},
+        },
+        "429": _error("Too many Run Now requests with this token in the last minute."),
         "500": _error("Unexpected server error."),
     },
 }

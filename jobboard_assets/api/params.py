@@ -19,11 +19,18 @@ INT32_MAX = 2**31 - 1
 class ApiError(Exception):
     """A failure whose status and message are meant for the caller (4xx)."""
 
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers
+        self.data = data  # what the caller needs to act on the refusal (409: the existing run)
 
 
 def bad_request(message: str) -> ApiError:

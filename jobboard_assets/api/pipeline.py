@@ -1,20 +1,28 @@
 """/api/pipeline: the seed's pending / history / stats reads and the Run Now request.
 
 Run Now only records the request (`request_execution`); the `api_run_requests_sensor` launches
-it through the Dagster run queue, so the API never talks to Dagster.
+it through the Dagster run queue, so the API never talks to Dagster. Each request is a full
+scrape of every enabled board, so a double click must not make two: while today's API execution
+is running a new request is refused with 409 and the running one's id, a token may ask only a few
+times a minute (429), and a request not launched in time is marked failed with the reason.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 import time
+from collections import deque
+from datetime import datetime, timezone
+from datetime import time as clock
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from jobboard_assets import config
 from jobboard_assets.api.endpoints import Action, Endpoint, in_session
-from jobboard_assets.api.params import days_param, limit_param
+from jobboard_assets.api.params import ApiError, days_param, limit_param
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
@@ -36,11 +44,54 @@ def stats(session: Session, days: int) -> dict[str, Any]:
     return {**pipeline_queries.recent_stats(session, days), "allTime": all_time}
 
 
+# Check-then-insert of one API process at a time (the API runs as one process, see `jobboard api`).
+_REQUEST_LOCK = threading.Lock()
+
+
 def request_run(engine: Engine) -> dict[str, Any]:
-    """Record a Run Now request; the random suffix keeps two requests in one millisecond apart."""
-    run_id = f"api-{time.time_ns() // 1_000_000}-{secrets.token_hex(3)}"
-    with session_scope(engine) as session:
+    """Record a Run Now request, unless today's is still running (409 with its id).
+
+    Requests left unlaunched past `config.run_request_timeout()` are failed first, so a request
+    the daemon never saw does not block the next one. The random suffix keeps two requests in one
+    millisecond apart.
+    """
+    midnight = datetime.combine(datetime.now(timezone.utc).date(), clock(0), timezone.utc)
+    with _REQUEST_LOCK, session_scope(engine) as session:
+        pipeline_queries.expire_requests(session, config.run_request_timeout())
+        running = pipeline_queries.active_request(session, since=midnight)
+        if running is not None:
+            raise ApiError(
+                409,
+                f"today's Run Now execution {running['runId']} is still running",
+                data=running,
+            )
+        run_id = f"api-{time.time_ns() // 1_000_000}-{secrets.token_hex(3)}"
         return pipeline_queries.request_execution(session, run_id, trigger="api")
+
+
+class RateLimit:
+    """At most `per_minute` accepted calls per key in any 60 seconds (in this process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._calls: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str) -> None:
+        """Count a call for `key`, or raise 429 with the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            calls = self._calls.setdefault(key, deque())
+            while calls and now - calls[0] >= 60:
+                calls.popleft()
+            if len(calls) >= self.per_minute:
+                wait = max(1, int(60 - (now - calls[0])) + 1)
+                raise ApiError(
+                    429,
+                    f"at most {self.per_minute} Run Now requests a minute: retry in {wait} s",
+                    {"Retry-After": str(wait)},
+                )
+            calls.append(now)
 
 
 PIPELINE = Endpoint(

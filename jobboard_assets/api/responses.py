@@ -39,9 +39,12 @@ def success(data: Any, status: int = 200) -> ApiJSONResponse:
     return ApiJSONResponse({"success": True, "data": data}, status_code=status)
 
 
-def failure(message: str, status: int, headers: Mapping[str, str] | None = None) -> ApiJSONResponse:
+def failure(
+    message: str, status: int, headers: Mapping[str, str] | None = None, data: Any = None
+) -> ApiJSONResponse:
+    body = {"success": False, "error": message}
     return ApiJSONResponse(
-        {"success": False, "error": message}, status_code=status, headers=headers
+        body if data is None else {**body, "data": data}, status_code=status, headers=headers
     )
 
 
@@ -50,7 +53,7 @@ async def respond(compute: Callable[[], Awaitable[Any]], status: int = 200) -> A
     try:
         return success(await compute(), status)
     except ApiError as error:
-        return failure(error.message, error.status, error.headers)
+        return failure(error.message, error.status, error.headers, error.data)
     except Exception:
         logger.exception("request failed")
         return failure("internal error", 500)

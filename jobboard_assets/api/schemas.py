@@ -85,6 +85,13 @@ _COMPONENT = _object(
 
 COMPONENTS: dict[str, Schema] = {
     "Error": _object({"success": {"type": "boolean", "enum": [False]}, "error": STRING}),
+    "Conflict": _object(
+        {
+            "success": {"type": "boolean", "enum": [False]},
+            "error": STRING,
+            "data": ref("PipelineRunLog"),
+        }
+    ),
     "RunRequest": {
         "type": "object",
         "required": ["action"],

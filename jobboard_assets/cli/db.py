@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 
 from jobboard_assets import config
@@ -11,10 +14,17 @@ from jobboard_assets.warehouse.db import make_engine
 
 @click.command()
 def setup() -> None:
-    """Prepare the data directory, the Dagster home and the warehouse schema."""
-    from jobboard_assets.instance import ensure_dagster_home
+    """Prepare the data directory, the Dagster home and the warehouse schema.
 
+    On the embedded instance it also writes `.env` here, so that `dagster ...` run in this
+    directory uses the embedded instance unless DAGSTER_HOME says otherwise.
+    """
+    from jobboard_assets.instance import ensure_dagster_home, write_dotenv
+
+    embedded = not os.environ.get("DAGSTER_HOME")
     home = ensure_dagster_home()
+    if embedded and write_dotenv(Path.cwd(), home):
+        click.echo(f"wrote .env: the dagster CLI here uses {home} unless DAGSTER_HOME is set")
     engine = make_engine(config.database_url())
     migrated = migrate.ensure_current(engine)
     click.echo(f"DAGSTER_HOME  {home}")

@@ -6,6 +6,13 @@ lone run (a manual materialization from the UI or `dagster asset materialize`). 
 seed's: one `scrape` and one `normalize` job per board-day, one `lifespan`, `repost` and `score`
 job per history step. Everything is derived from the runs' event logs and written with upserts
 keyed on deterministic ids, so mirroring the same runs twice writes nothing twice.
+
+A re-execution from the UI and a run retried by Dagster copy their parent's tags, so they join
+the parent's execution: there a later attempt at the same job (same type, board-day or day range,
+step) replaces the earlier one, in `jobs` and in the same `pipeline_jobs` row, and the error of
+a run whose work was all redone is dropped. A cancelled run ends its execution as `failed` with
+"canceled" in its errors (the seed's four statuses, so the seed's views stay right; see
+docs/run-records.md).
 """
 
 from __future__ import annotations
@@ -21,9 +28,10 @@ from dagster import (
     DagsterInstance,
     DagsterRun,
     DagsterRunStatus,
+    EventLogEntry,
+    RunRecord,
     RunsFilter,
 )
-from dagster._core.events.log import EventLogEntry
 from sqlalchemy import Engine
 
 from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
@@ -33,6 +41,7 @@ from jobboard_assets.defs.tags import (
     BACKFILL_TAG,
     CHAIN_METRICS_TAG,
     EXECUTION_TAG,
+    PARENT_RUN_TAG,
     PARTITION_RANGE_END_TAG,
     PARTITION_RANGE_START_TAG,
     PARTITION_TAG,
@@ -121,6 +130,9 @@ def mirror_executions(
         with session_scope(engine) as session:
             pipeline_queries.upsert_pipeline_run(session, row)
             pipeline_queries.upsert_pipeline_jobs(session, row["_job_rows"])
+            pipeline_queries.delete_other_jobs(
+                session, execution_id, [job["id"] for job in row["_job_rows"]]
+            )
         mirrored.append(row)
     return mirrored
 
@@ -132,29 +144,44 @@ def _execution_row(
         record.dagster_run.run_id: record
         for record in instance.get_run_records(RunsFilter(run_ids=[run.run_id for run in runs]))
     }
-    jobs: list[dict[str, Any]] = []
-    run_errors: list[str] = []
-    for run in sorted(runs, key=lambda r: records[r.run_id].create_timestamp):
-        run_jobs, run_error = _jobs_of_run(instance, run, boards)
-        jobs += run_jobs
+    ordered = sorted(runs, key=lambda r: records[r.run_id].create_timestamp)
+    latest: dict[tuple[str, str | None, str], dict[str, Any]] = {}
+    run_errors: dict[str, str] = {}
+    with_jobs: set[str] = set()
+    for run in ordered:
+        run_jobs, run_error = _jobs_of_run(instance, run, boards, _end_of(records[run.run_id]))
+        if run_jobs:
+            with_jobs.add(run.run_id)
+        for job in run_jobs:
+            latest[_job_key(job)] = job  # a later attempt at the same job replaces the earlier
         if run_error:
-            run_errors.append(run_error)
+            run_errors[run.run_id] = run_error
+    jobs = list(latest.values())
+    for job in jobs:
+        job_type, partition, step = _job_key(job)
+        key = f"{execution_id}:{step}:{job_type}:{partition}"
+        job["id"] = str(uuid.uuid5(_JOB_ID_NAMESPACE, key))
+    redone = _redone_runs(ordered, jobs, with_jobs)
+    errors_of_runs = [
+        run_errors[r.run_id] for r in ordered if r.run_id in run_errors and r.run_id not in redone
+    ]
 
     finished = all(run.status in _FINISHED for run in runs)
-    awaiting_history = any(run.tags.get(CHAIN_METRICS_TAG) == "true" for run in runs) and not any(
-        run.job_name == HISTORY_JOB for run in runs
-    )
+    awaiting_history = _awaiting_history(ordered, records, redone)
     completed = sum(job["status"] == "completed" for job in jobs)
     failed = sum(job["status"] == "failed" for job in jobs)
+    current = [run for run in ordered if run.run_id not in redone]
     if not finished or awaiting_history:
         status = "running"
     elif not jobs:
         status = (
-            "completed" if all(run.status == DagsterRunStatus.SUCCESS for run in runs) else "failed"
+            "completed"
+            if all(run.status == DagsterRunStatus.SUCCESS for run in current)
+            else "failed"
         )
     elif completed == len(jobs):
         # Every job done but a run still failed (e.g. after its last board-day): not a success.
-        status = "partial" if run_errors else "completed"
+        status = "partial" if errors_of_runs else "completed"
     elif failed == len(jobs):
         status = "failed"
     else:
@@ -164,29 +191,87 @@ def _execution_row(
         records[run.run_id].start_time or records[run.run_id].create_timestamp.timestamp()
         for run in runs
     ]
-    ends = [records[run.run_id].end_time for run in runs]
+    ends = [_end_of(records[run.run_id]) for run in runs]
     errors = [job["error"] for job in jobs if job["error"]]
-    errors += [masked for error in run_errors if (masked := mask_credentials(error)) not in errors]
+    errors += [
+        masked for error in errors_of_runs if (masked := mask_credentials(error)) not in errors
+    ]
     return {
         "run_id": execution_id,
         "status": status,
         "start_time": _utc(min(starts)),
-        "end_time": _utc(max(e for e in ends if e)) if status != "running" and any(ends) else None,
+        "end_time": _utc(max(ends)) if status != "running" else None,
         "total_jobs": len(jobs),
         "completed_jobs": completed,
         "failed_jobs": failed,
         "jobs": [{k: v for k, v in job.items() if not k.startswith("_")} for job in jobs],
         "errors": errors,
-        "trigger": _trigger_of(runs),
-        "dagster_run_ids": [run.run_id for run in runs],
+        "trigger": _trigger_of(ordered),
+        "dagster_run_ids": [run.run_id for run in ordered],
         "_job_rows": [_job_row(execution_id, job) for job in jobs],
     }
 
 
+def _end_of(record: RunRecord) -> float:
+    """When the run ended; one cancelled or failed before it started has no end_time, it ended
+    when it was last updated."""
+    return record.end_time or record.update_timestamp.timestamp()
+
+
+def _job_key(job: dict[str, Any]) -> tuple[str, str | None, str]:
+    """What makes two jobs of an execution attempts at the same work."""
+    return job["jobType"], job["partitionKey"], job["_step"]
+
+
+def _redone_runs(
+    runs: Sequence[DagsterRun], jobs: Sequence[dict[str, Any]], with_jobs: set[str]
+) -> set[str]:
+    """Runs whose attempt no longer counts: re-executed or retried (a later run names them as
+    its parent), or every job they had was attempted again by a later run."""
+    parents = {run.tags[PARENT_RUN_TAG] for run in runs if PARENT_RUN_TAG in run.tags}
+    counted = {job["dagsterRunId"] for job in jobs}
+    return {
+        run.run_id
+        for run in runs
+        if run.run_id in parents or (run.run_id in with_jobs and run.run_id not in counted)
+    }
+
+
+def chains_history(record: RunRecord) -> bool:
+    """A scrape run the history sensor follows with the day's history run: tagged so, and it
+    ran and finished, failed boards or not (not cancelled, not one that never started)."""
+    run = record.dagster_run
+    return (
+        run.job_name == SCRAPE_JOB
+        and run.tags.get(CHAIN_METRICS_TAG) == "true"
+        and run.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)
+        and record.start_time is not None
+    )
+
+
+def _awaiting_history(
+    runs: Sequence[DagsterRun], records: dict[str, RunRecord], redone: set[str]
+) -> bool:
+    """A chained scrape run with no history run launched after it: the history sensor is about
+    to launch one (one per scrape run, re-executions included)."""
+    history_created = [
+        records[run.run_id].create_timestamp for run in runs if run.job_name == HISTORY_JOB
+    ]
+    return any(
+        chains_history(records[run.run_id])
+        and run.run_id not in redone
+        and not any(created > records[run.run_id].create_timestamp for created in history_created)
+        for run in runs
+    )
+
+
 def _jobs_of_run(
-    instance: DagsterInstance, run: DagsterRun, boards: _BoardNames
+    instance: DagsterInstance, run: DagsterRun, boards: _BoardNames, ended: float
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The seed's jobs of one Dagster run, and the run's own error when it failed outside a job."""
+    """The seed's jobs of one Dagster run, and the run's own error when it failed outside a job.
+
+    A job failed because its run ended (cancelled, killed, never started) completes when the run
+    ended, so the seed's views count it."""
     events = instance.all_logs(run.run_id, of_type=_EVENTS)
     step_starts = {
         e.step_key: e.timestamp
@@ -209,7 +294,7 @@ def _jobs_of_run(
     board_days = _planned_board_days(instance, run)
     if board_days:
         jobs += _board_day_jobs(
-            run, board_days, materializations, failures, step_starts, run_error, boards
+            run, board_days, materializations, failures, step_starts, run_error, boards, ended
         )
     for step_key, job_type in _HISTORY_JOB_TYPES.items():
         if step_key not in step_starts and not (step_key in _selected_steps(run) and run_failed):
@@ -232,7 +317,7 @@ def _jobs_of_run(
                 job_type,
                 status,
                 started=step_starts.get(step_key),
-                completed=(success or failure).timestamp if (success or failure) else None,
+                completed=(success or failure).timestamp if (success or failure) else ended,
                 result=_metadata_values(materialization) if materialization else None,
                 error=error,
                 partition=run.tags.get(PARTITION_TAG) or _range_label(run),
@@ -243,7 +328,16 @@ def _jobs_of_run(
     return jobs, None if accounted else run_error
 
 
-def _board_day_jobs(run, board_days, materializations, failures, step_starts, run_error, boards):  # type: ignore[no-untyped-def]
+def _board_day_jobs(
+    run: DagsterRun,
+    board_days: list[str],
+    materializations: list[EventLogEntry],
+    failures: dict[str | None, EventLogEntry],
+    step_starts: dict[str | None, float],
+    run_error: str | None,
+    boards: _BoardNames,
+    ended: float,
+) -> list[dict[str, Any]]:
     """scrape + normalize jobs for each board-day the run planned."""
     done: dict[tuple[str, str], EventLogEntry] = {}
     for event in materializations:
@@ -280,7 +374,7 @@ def _board_day_jobs(run, board_days, materializations, failures, step_starts, ru
         completed_at = (
             scraped.timestamp
             if scraped
-            else (failure.timestamp if status == "failed" and failure else None)
+            else ((failure.timestamp if failure else ended) if status == "failed" else None)
         )
         board = {
             "boardId": boards.ids.get(slug),
@@ -379,7 +473,7 @@ _FAILED_FROM_OUTSIDE = "This run has been marked as failed from outside the exec
 
 def _run_failure_message(instance: DagsterInstance, run: DagsterRun) -> str:
     if run.status == DagsterRunStatus.CANCELED:
-        return f"run {run.run_id[:8]} was canceled"
+        return f"run {run.run_id[:8]} was canceled before it finished"
     explanation = None
     for event in instance.all_logs(
         run.run_id, of_type={DagsterEventType.RUN_FAILURE, DagsterEventType.ENGINE_EVENT}
@@ -409,9 +503,8 @@ def _job(
     boardName: str | None = None,
     board: str | None = None,
 ) -> dict[str, Any]:
-    job_id = uuid.uuid5(_JOB_ID_NAMESPACE, f"{run.run_id}:{step}:{job_type}:{partition}")
     return {
-        "id": str(job_id),
+        "id": None,  # set per execution once repeated attempts are merged (_execution_row)
         "jobType": job_type,
         "boardId": boardId,
         "boardName": boardName,
@@ -423,6 +516,7 @@ def _job(
         "error": mask_credentials(error) if error else None,
         "partitionKey": partition,
         "dagsterRunId": run.run_id,
+        "_step": step,
     }
 
 

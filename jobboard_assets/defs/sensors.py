@@ -1,10 +1,12 @@
 """Sensors: the board registry, the day's history phases after a scrape, the pipeline_runs mirror."""
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from dagster import (
     AddDynamicPartitionsRequest,
+    DagsterInstance,
+    DagsterRun,
     DagsterRunStatus,
     DefaultSensorStatus,
     DeleteDynamicPartitionsRequest,
@@ -15,6 +17,7 @@ from dagster import (
     sensor,
 )
 
+from jobboard_assets import config
 from jobboard_assets.defs import mirror
 from jobboard_assets.defs.jobs import (
     SCRAPE_JOB,
@@ -29,6 +32,7 @@ from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResour
 from jobboard_assets.defs.tags import (
     CHAIN_METRICS_TAG,
     EXECUTION_TAG,
+    PARENT_RUN_TAG,
     PARTITION_RANGE_END_TAG,
     PARTITION_RANGE_START_TAG,
     TRIGGER_TAG,
@@ -74,7 +78,7 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
 
     Dagster skips downstream steps of a failed step, so the phases after the scrape live in their
     own run; this sensor chains it to scrape runs tagged `jobboard/chain_metrics=true` (the
-    schedule's and the API's), keyed by the execution so each is chained once.
+    schedule's and the API's), keyed by the execution (and the re-execution) so each is chained once.
     """
     cursor = float(context.cursor or 0)
     records = context.instance.get_run_records(
@@ -90,13 +94,19 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
     )
     requests = []
     for record in records:
+        cursor = max(cursor, record.update_timestamp.timestamp())
+        if not mirror.chains_history(record):
+            continue  # failed before it started (queue timeout, launch failure): nothing to follow
         run = record.dagster_run
         first = split_board_day_key(run.tags[PARTITION_RANGE_START_TAG])[1]
         last = split_board_day_key(run.tags[PARTITION_RANGE_END_TAG])[1]
         execution_id = run.tags[EXECUTION_TAG]
+        # A re-execution or retry copies the parent's tags: it gets its own history run (the
+        # execution's first one ran before it repaired anything).
+        redo = f"-{run.run_id}" if PARENT_RUN_TAG in run.tags else ""
         requests.append(
             RunRequest(
-                run_key=f"history-{execution_id}",
+                run_key=f"history-{execution_id}{redo}",
                 tags={
                     **day_range_tags(first, last),
                     EXECUTION_TAG: execution_id,
@@ -104,7 +114,6 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
                 },
             )
         )
-        cursor = max(cursor, record.update_timestamp.timestamp())
     return SensorResult(run_requests=requests, cursor=str(cursor))
 
 
@@ -120,6 +129,8 @@ def pipeline_runs_mirror_sensor(
     of finishing runs does not leave it behind.
     """
     deadline = time.monotonic() + MIRROR_TIME_BUDGET_SECONDS
+    for run in fail_stale_queued_runs(context.instance, config.queue_timeout()):
+        context.log.warning(f"run {run.run_id} waited too long in the queue: marked failed")
     cursor = float(context.cursor or 0)
     while time.monotonic() < deadline:
         records = context.instance.get_run_records(
@@ -145,6 +156,33 @@ def pipeline_runs_mirror_sensor(
             break
 
 
+def fail_stale_queued_runs(instance: DagsterInstance, timeout_seconds: float) -> list[DagsterRun]:
+    """Mark failed the day-of scrape runs (schedule, Run Now) queued longer than the timeout.
+
+    Dagster has no queue timeout: a run queued while the daemon was down would be launched when
+    it comes back and record that later day's listings as the day it was queued for.
+    """
+    created_before = datetime.now(timezone.utc) - timedelta(seconds=timeout_seconds)
+    stale = [
+        record.dagster_run
+        for record in instance.get_run_records(
+            RunsFilter(
+                job_name=SCRAPE_JOB,
+                statuses=[DagsterRunStatus.QUEUED],
+                tags={CHAIN_METRICS_TAG: "true"},
+                created_before=created_before,
+            )
+        )
+    ]
+    for run in stale:
+        instance.report_run_failed(
+            run,
+            f"not started within {timeout_seconds:g} s in the run queue (the daemon was down or "
+            "the queue full); marked failed so that it does not scrape a later day as this one",
+        )
+    return stale
+
+
 @sensor(
     job=scrape_boards_job, minimum_interval_seconds=5, default_status=DefaultSensorStatus.RUNNING
 )
@@ -158,6 +196,8 @@ def api_run_requests_sensor(
     request's run_id, so a request is launched once however often the sensor sees it.
     """
     with session_scope(warehouse.engine) as session:
+        for expired in pipeline_queries.expire_requests(session, config.run_request_timeout()):
+            context.log.warning(f"Run Now request {expired['runId']}: {expired['errors'][0]}")
         requested = pipeline_queries.unlaunched_requests(session)
     boards = board_partitions.get_partition_keys(dynamic_partitions_store=context.instance)
     if not requested or not boards:

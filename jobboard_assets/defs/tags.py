@@ -19,3 +19,6 @@ BACKFILL_TAG = "dagster/backfill"
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 PARTITION_TAG = "dagster/partition"
+PARENT_RUN_TAG = "dagster/parent_run_id"
+"""On a re-execution (from the UI) or a retry (Dagster's run retries): the run it redoes. Both
+copy the parent's tags, `jobboard/execution` included, so they repair the parent's execution."""

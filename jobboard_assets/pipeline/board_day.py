@@ -119,7 +119,12 @@ def process_board_days(
     Any error of this board is caught here and returned, so it can never affect another board.
     """
     if board is None or job_board_id is None:
-        return [], BoardDayFailure(slug, days[0], "not in job_boards (sync the registry first)")
+        return [], BoardDayFailure(
+            slug,
+            days[0],
+            "no such board in the registry (JOBBOARD_BOARDS_FILE): board partitions come only "
+            "from the registry; one added by hand is removed by the board_registry_sensor",
+        )
     outcomes = []
     for day in days:
         try:

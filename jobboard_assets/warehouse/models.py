@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -34,6 +35,8 @@ from jobboard_assets.warehouse.types import (
     JsonList,
     TextList,
     UTCDateTime,
+    empty_list,
+    new_uuid,
     utcnow,
 )
 
@@ -54,6 +57,29 @@ class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+# The seed's own tables (pipeline_jobs, raw_data_snapshots, pipeline_runs) carry the seed's
+# server-side defaults too, so the seed's SQL and any other client can insert a row with only the
+# required columns; every column we added to them is nullable or has a server default.
+
+
+def _seed_id() -> Mapped[uuid.UUID]:
+    return mapped_column(Uuid, primary_key=True, default=uuid.uuid4, server_default=new_uuid())
+
+
+def _seed_count() -> Mapped[int]:
+    return mapped_column(Integer, nullable=False, default=0, server_default=text("0"))
+
+
+def _seed_timestamp(*, onupdate: bool = False) -> Mapped[datetime]:
+    return mapped_column(
+        UTCDateTime(),
+        default=utcnow,
+        onupdate=utcnow if onupdate else None,
+        server_default=func.current_timestamp(),
+        nullable=False,
     )
 
 
@@ -128,7 +154,7 @@ class PostingEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
-class PipelineJob(TimestampMixin, Base):
+class PipelineJob(Base):
     """One unit of pipeline work (scrape / normalize / lifespan / repost / score)."""
 
     __tablename__ = "pipeline_jobs"
@@ -139,11 +165,13 @@ class PipelineJob(TimestampMixin, Base):
         Index(None, "pipeline_run_id"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = _seed_id()
     job_type: Mapped[str] = mapped_column(String(50), nullable=False)
     job_board_id: Mapped[int | None] = mapped_column(ForeignKey("job_boards.id"))
     board_name: Mapped[str | None] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    status: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="pending", server_default="pending"
+    )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
@@ -152,6 +180,8 @@ class PipelineJob(TimestampMixin, Base):
     pipeline_run_id: Mapped[str | None] = mapped_column(String(255))
     dagster_run_id: Mapped[str | None] = mapped_column(String(64))
     partition_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = _seed_timestamp()
+    updated_at: Mapped[datetime] = _seed_timestamp(onupdate=True)
 
 
 class RawDataSnapshot(Base):
@@ -165,17 +195,17 @@ class RawDataSnapshot(Base):
         Index(None, "job_board_id", "snapshot_date"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = _seed_id()
     job_board_id: Mapped[int] = mapped_column(ForeignKey("job_boards.id"), nullable=False)
     board_name: Mapped[str] = mapped_column(String(255), nullable=False)
     snapshot_date: Mapped[date] = mapped_column(Date, nullable=False)
-    posting_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    new_postings: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    active_postings: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    disappeared_postings: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    repost_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    posting_count: Mapped[int] = _seed_count()
+    new_postings: Mapped[int] = _seed_count()
+    active_postings: Mapped[int] = _seed_count()
+    disappeared_postings: Mapped[int] = _seed_count()
+    repost_count: Mapped[int] = _seed_count()
     data: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = _seed_timestamp()
 
 
 class PipelineRun(Base):
@@ -184,23 +214,30 @@ class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
     __table_args__ = (Index(None, "status"), Index(None, "start_time"), Index(None, "run_id"))
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = _seed_id()
     run_id: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="running")
+    status: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="running", server_default="running"
+    )
     start_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     end_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    total_jobs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    completed_jobs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    failed_jobs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    jobs: Mapped[list[dict[str, Any]]] = mapped_column(JsonList, nullable=False, default=list)
-    errors: Mapped[list[str]] = mapped_column(TextList, nullable=False, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    total_jobs: Mapped[int] = _seed_count()
+    completed_jobs: Mapped[int] = _seed_count()
+    failed_jobs: Mapped[int] = _seed_count()
+    # Nullable as in the seed (its clients may write NULL); empty when left out.
+    jobs: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JsonList, default=list, server_default=empty_list()
+    )
+    errors: Mapped[list[str] | None] = mapped_column(
+        TextList, default=list, server_default=empty_list()
+    )
+    created_at: Mapped[datetime] = _seed_timestamp()
     # How it was launched (schedule / backfill / cli / api / manual) and the Dagster runs in it.
     trigger: Mapped[str | None] = mapped_column(String(50))
-    dagster_run_ids: Mapped[list[str]] = mapped_column(TextList, nullable=False, default=list)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    dagster_run_ids: Mapped[list[str]] = mapped_column(
+        TextList, nullable=False, default=list, server_default=empty_list()
     )
+    updated_at: Mapped[datetime] = _seed_timestamp(onupdate=True)
 
 
 class EfficiencyScore(TimestampMixin, Base):

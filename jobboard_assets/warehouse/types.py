@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Text, cast
+from sqlalchemy import JSON, DateTime, Text, Uuid, cast
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 JsonDocument: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
@@ -58,3 +60,52 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Now, timezone-aware UTC."""
     return datetime.now(timezone.utc)
+
+
+# --- server-side defaults, so that rows written by other clients (the seed's SQL, a dashboard,
+# a notebook) with only the required columns get the same values the ORM would give them.
+
+
+SQLITE_NEW_UUID = (
+    "lower(hex(randomblob(6)) || '4' || substr(hex(randomblob(2)), 2)"
+    " || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2)"
+    " || hex(randomblob(6)))"
+)
+"""A v4 UUID as 32 hex digits (SQLAlchemy's `Uuid` storage on SQLite)."""
+
+
+class new_uuid(FunctionElement[Any]):  # noqa: N801 (a SQL function, named like one)
+    """A random (version 4) UUID in the column's storage format.
+
+    PostgreSQL: gen_random_uuid() (built in since 13). SQLite: 32 lowercase hex digits, the way
+    SQLAlchemy's `Uuid` stores UUIDs there, with the version and variant bits of a v4 UUID.
+    """
+
+    type = Uuid()
+    inherit_cache = True
+
+
+@compiles(new_uuid, "postgresql")
+def _new_uuid_postgresql(element: new_uuid, compiler: Any, **kw: Any) -> str:
+    return "gen_random_uuid()"
+
+
+@compiles(new_uuid)
+def _new_uuid_sqlite(element: new_uuid, compiler: Any, **kw: Any) -> str:
+    return SQLITE_NEW_UUID
+
+
+class empty_list(FunctionElement[Any]):  # noqa: N801 (a SQL expression, named like one)
+    """An empty `TextList` / `JsonList`: '{}' (an empty array) on PostgreSQL, '[]' on SQLite."""
+
+    inherit_cache = True
+
+
+@compiles(empty_list, "postgresql")
+def _empty_list_postgresql(element: empty_list, compiler: Any, **kw: Any) -> str:
+    return "'{}'"
+
+
+@compiles(empty_list)
+def _empty_list_sqlite(element: empty_list, compiler: Any, **kw: Any) -> str:
+    return "'[]'"

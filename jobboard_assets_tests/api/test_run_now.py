@@ -68,7 +68,9 @@ def test_a_missing_or_wrong_token_is_401(base_url: str, seeded: Engine) -> None:
     assert run_ids(seeded) == before
 
 
-def test_the_right_token_records_a_running_execution_seen_in_history(base_url: str) -> None:
+def test_the_right_token_records_a_running_execution_seen_in_history(
+    base_url: str, seeded: Engine
+) -> None:
     response = post(base_url, headers=bearer(TOKEN))
     assert response.status_code == 202
     run = response.json()["data"]
@@ -83,9 +85,48 @@ def test_the_right_token_records_a_running_execution_seen_in_history(base_url: s
     history = requests.get(base_url + "/api/pipeline?action=history", timeout=30).json()["data"]
     assert history[0]["runId"] == run["runId"]
     assert history[0]["status"] == "running"
-    # Two requests in a row are two executions, never a clash on run_id.
-    second = post(base_url, headers=bearer(TOKEN)).json()["data"]
-    assert second["runId"] != run["runId"]
+    # A second request while today's is running is refused with the running one (a double
+    # click must not scrape every board twice).
+    second = post(base_url, headers=bearer(TOKEN))
+    assert second.status_code == 409
+    assert second.json()["success"] is False
+    assert second.json()["data"]["runId"] == run["runId"]
+    assert run["runId"] in second.json()["error"]
+    assert run_ids(seeded)[0] == run["runId"]
+    assert run_ids(seeded).count(run["runId"]) == 1
+
+
+def test_an_unlaunched_request_expires_with_the_reason(
+    serve: Serve, seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS", "0")
+    base_url = serve()
+    first = post(base_url, headers=bearer(TOKEN)).json()["data"]
+    # No daemon launched it: past the timeout it is failed, and no longer blocks a new request.
+    second = post(base_url, headers=bearer(TOKEN))
+    assert second.status_code == 202
+    with session_scope(seeded) as session:
+        expired = pipeline_queries.get_pipeline_run(session, first["runId"])
+    assert expired is not None
+    assert expired["status"] == "failed" and expired["endTime"] is not None
+    assert "not launched within 0 s" in expired["errors"][0]
+    assert "dagster-daemon" in expired["errors"][0]
+
+
+def test_a_token_is_rate_limited(
+    serve: Serve, seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOBBOARD_RUN_NOW_PER_MINUTE", "2")
+    base_url = serve()
+    statuses = [post(base_url, headers=bearer(TOKEN)).status_code for _ in range(2)]
+    assert statuses == [202, 409]
+    limited = post(base_url, headers=bearer(TOKEN))
+    assert limited.status_code == 429
+    assert 1 <= int(limited.headers["retry-after"]) <= 61
+    assert "at most 2 Run Now requests a minute" in limited.json()["error"]
+    assert TOKEN not in limited.text
+    # A wrong token is still told it is wrong, not limited.
+    assert post(base_url, headers=bearer("wrong-token")).status_code == 401
 
 
 NOT_THE_RUN_OBJECT = 'the body must be the JSON object {"action": "run"}'

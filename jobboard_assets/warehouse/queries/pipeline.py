@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from jobboard_assets.warehouse.models import PipelineJob, PipelineRun
@@ -74,6 +74,21 @@ def upsert_pipeline_jobs(session: Session, rows: list[dict[str, Any]]) -> None:
     )
 
 
+_DELETE_BATCH = 500
+
+
+def delete_other_jobs(session: Session, pipeline_run_id: str, keep: list[uuid.UUID]) -> None:
+    """Remove an execution's job rows that are no longer its jobs (rows of an earlier version
+    of the mirror, keyed by Dagster run rather than by execution)."""
+    stored = session.scalars(
+        select(PipelineJob.id).where(PipelineJob.pipeline_run_id == pipeline_run_id)
+    )
+    stale = sorted(set(stored) - set(keep))
+    for start in range(0, len(stale), _DELETE_BATCH):  # bound the bind parameters per statement
+        batch = stale[start : start + _DELETE_BATCH]
+        session.execute(delete(PipelineJob).where(PipelineJob.id.in_(batch)))
+
+
 def _run_log(run: PipelineRun) -> dict[str, Any]:
     """The seed's PipelineRunLog shape."""
     duration = (run.end_time - run.start_time).total_seconds() if run.end_time else None
@@ -87,8 +102,8 @@ def _run_log(run: PipelineRun) -> dict[str, Any]:
         "totalJobs": run.total_jobs,
         "completedJobs": run.completed_jobs,
         "failedJobs": run.failed_jobs,
-        "jobs": run.jobs,
-        "errors": run.errors,
+        "jobs": run.jobs or [],  # NULL when another client wrote the row (the seed allows it)
+        "errors": run.errors or [],
         "trigger": run.trigger,
         "dagsterRunIds": run.dagster_run_ids,
     }
@@ -176,8 +191,7 @@ def request_execution(session: Session, run_id: str, trigger: str = "api") -> di
     return _run_log(run)
 
 
-def unlaunched_requests(session: Session, trigger: str = "api") -> list[str]:
-    """run_ids of requested executions that have no Dagster run yet, oldest first."""
+def _unlaunched(session: Session, trigger: str) -> list[PipelineRun]:
     runs = session.scalars(
         select(PipelineRun)
         .where(
@@ -187,4 +201,50 @@ def unlaunched_requests(session: Session, trigger: str = "api") -> list[str]:
         )
         .order_by(PipelineRun.start_time)
     )
-    return [run.run_id for run in runs if not run.dagster_run_ids]
+    return [run for run in runs if not run.dagster_run_ids]
+
+
+def unlaunched_requests(session: Session, trigger: str = "api") -> list[str]:
+    """run_ids of requested executions that have no Dagster run yet, oldest first."""
+    return [run.run_id for run in _unlaunched(session, trigger)]
+
+
+def expire_requests(
+    session: Session, timeout_seconds: float, trigger: str = "api"
+) -> list[dict[str, Any]]:
+    """Mark failed the requests still not launched `timeout_seconds` after they were made.
+
+    A request nobody launches (the daemon is down, no board is enabled) would otherwise stay
+    `running` forever and, launched a day later, scrape the wrong day.
+    """
+    now = utcnow()
+    expired = []
+    for run in _unlaunched(session, trigger):
+        if (now - run.start_time).total_seconds() < timeout_seconds:
+            continue
+        run.status = "failed"
+        run.end_time = now
+        run.errors = [
+            f"not launched within {timeout_seconds:g} s of the request: is the dagster-daemon "
+            "running (it runs the sensor that launches Run Now requests) and is a board enabled?"
+        ]
+        expired.append(_run_log(run))
+    session.flush()
+    return expired
+
+
+def active_request(
+    session: Session, since: datetime, trigger: str = "api"
+) -> dict[str, Any] | None:
+    """The newest execution of this trigger started since `since` that is still running."""
+    run = session.scalars(
+        select(PipelineRun)
+        .where(
+            PipelineRun.trigger == trigger,
+            PipelineRun.status == "running",
+            PipelineRun.start_time >= since,
+        )
+        .order_by(PipelineRun.start_time.desc())
+        .limit(1)
+    ).one_or_none()
+    return _run_log(run) if run else None

@@ -1,0 +1,424 @@
+"""Every way a run ends, through the UI's own GraphQL calls on a real webserver and daemon.
+
+The webserver and `dagster-daemon` run on the platform's instance (embedded SQLite, or
+PostgreSQL); the test drives them the way the UI does (launchPipelineExecution, terminateRun,
+launchPipelineReexecution with the parent's tags) and reads what the mirror sensor wrote into
+pipeline_runs, pipeline_jobs and the seed's views.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from dagster import (
+    DagsterRunStatus,
+    RunsFilter,
+    build_sensor_context,
+    execute_job,
+    reconstructable,
+)
+from sqlalchemy import select
+
+from jobboard_assets.definitions import scrape_job
+from jobboard_assets.defs import mirror
+from jobboard_assets.defs.execute import sync_registry
+from jobboard_assets.defs.jobs import board_range_tags
+from jobboard_assets.defs.partitions import board_partitions
+from jobboard_assets.defs.resources import WarehouseResource
+from jobboard_assets.defs.sensors import pipeline_runs_mirror_sensor
+from jobboard_assets.defs.tags import (
+    CHAIN_METRICS_TAG,
+    EXECUTION_TAG,
+    PARENT_RUN_TAG,
+    TRIGGER_TAG,
+)
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import PipelineJob
+from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets_tests.platform import Platform
+from jobboard_assets_tests.reliability.support import (
+    BIN,
+    REPO,
+    dagster_daemon,
+    launch_scrape,
+    pause_env,
+    process_env,
+    resume,
+    wait_for,
+    wait_until_paused,
+)
+
+pytestmark = pytest.mark.slow
+ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+TODAY = datetime.now(timezone.utc).date()
+
+LAUNCH = """
+mutation Launch($executionParams: ExecutionParams!) {
+  launchPipelineExecution(executionParams: $executionParams) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+  }
+}"""
+REEXECUTE = """
+mutation Reexecute($reexecutionParams: ReexecutionParams) {
+  launchPipelineReexecution(reexecutionParams: $reexecutionParams) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+  }
+}"""
+TERMINATE = """
+mutation Terminate($runId: String!) {
+  terminateRun(runId: $runId, terminatePolicy: SAFE_TERMINATE) {
+    __typename
+    ... on TerminateRunFailure { message }
+    ... on PythonError { message }
+  }
+}"""
+BACKFILL = """
+mutation Backfill($backfillParams: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $backfillParams) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+  }
+}"""
+RUN_STATUS = """
+query Status($runId: ID!) {
+  runOrError(runId: $runId) { ... on Run { status tags { key value } } }
+}"""
+REPOSITORIES = "{ repositoriesOrError { ... on RepositoryConnection { nodes { name } } } }"
+
+
+class GraphQL:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = requests.post(
+            self.url, json={"query": query, "variables": variables}, timeout=60
+        )
+        response.raise_for_status()
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def launch(self, tags: Mapping[str, str]) -> str:
+        params = {
+            "selector": {
+                "repositoryLocationName": "jobboard_assets",
+                "repositoryName": "__repository__",
+                "pipelineName": "scrape_boards",
+            },
+            "runConfigData": {},
+            "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in tags.items()]},
+        }
+        result = self(LAUNCH, executionParams=params)["launchPipelineExecution"]
+        assert result["__typename"] == "LaunchRunSuccess", result
+        return result["run"]["runId"]
+
+    def reexecute_from_failure(self, parent_run_id: str) -> str:
+        params = {"parentRunId": parent_run_id, "strategy": "FROM_FAILURE"}
+        result = self(REEXECUTE, reexecutionParams=params)["launchPipelineReexecution"]
+        assert result["__typename"] == "LaunchRunSuccess", result
+        return result["run"]["runId"]
+
+    def backfill(self, assets: list[str], partitions: list[str]) -> str:
+        params = {
+            "assetSelection": [{"path": [name]} for name in assets],
+            "partitionNames": partitions,
+        }
+        result = self(BACKFILL, backfillParams=params)["launchPartitionBackfill"]
+        assert result["__typename"] == "LaunchBackfillSuccess", result
+        return result["backfillId"]
+
+    def terminate(self, run_id: str) -> None:
+        result = self(TERMINATE, runId=run_id)["terminateRun"]
+        assert result["__typename"] == "TerminateRunSuccess", result
+
+    def status(self, run_id: str) -> str:
+        return self(RUN_STATUS, runId=run_id)["runOrError"]["status"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def dagster_webserver(env: Mapping[str, str], log: Path) -> Iterator[GraphQL]:
+    """`dagster-webserver` on a free loopback port, once its code location has loaded."""
+    port = _free_port()
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [BIN / "dagster-webserver", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+            cwd=REPO,
+            env=dict(env),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        graphql = GraphQL(f"http://127.0.0.1:{port}/graphql")
+
+        def loaded() -> bool:
+            try:
+                return bool(graphql(REPOSITORIES)["repositoriesOrError"].get("nodes"))
+            except requests.RequestException:
+                return False
+
+        try:
+            wait_for("the webserver to load the code location", loaded, timeout=120, interval=1)
+            yield graphql
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _tags(execution_id: str, boards: list[str], day: date) -> dict[str, str]:
+    """What the schedule and Run Now put on a day's scrape run."""
+    return {
+        **board_range_tags(boards, day, day),
+        EXECUTION_TAG: execution_id,
+        TRIGGER_TAG: "schedule",
+        CHAIN_METRICS_TAG: "true",
+    }
+
+
+def _execution(platform: Platform, execution_id: str) -> dict[str, Any] | None:
+    with session_scope(platform.engine) as session:
+        return pipeline_queries.get_pipeline_run(session, execution_id)
+
+
+def _settled(platform: Platform, execution_id: str, status: str, runs: int) -> dict[str, Any]:
+    """The execution once the mirror shows it `status` with `runs` Dagster runs."""
+
+    def probe() -> dict[str, Any] | None:
+        row = _execution(platform, execution_id)
+        if row and row["status"] == status and len(row["dagsterRunIds"]) == runs:
+            return row
+        return None
+
+    try:
+        return wait_for(
+            f"{execution_id} to be mirrored as {status}", probe, timeout=240, interval=1
+        )
+    except AssertionError as error:
+        raise AssertionError(f"{error}: {_execution(platform, execution_id)}") from None
+
+
+def _job_rows(platform: Platform, execution_id: str) -> list[PipelineJob]:
+    with session_scope(platform.engine) as session:
+        return list(
+            session.scalars(select(PipelineJob).where(PipelineJob.pipeline_run_id == execution_id))
+        )
+
+
+def test_ui_launch_cancel_reexecute_are_mirrored(
+    jobboard_platform: Platform, tmp_path: Path
+) -> None:
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    failing, paused = enabled[0], enabled[-1]
+    boards = enabled[:-1]  # the paused board is scraped only by the run cancelled mid-flight
+    pause_dir = tmp_path / "pause"
+    env = process_env(platform, tmp_path, **pause_env(paused, pause_dir))
+    platform.server.set_fault(failing, "http_500")
+
+    with dagster_webserver(env, tmp_path / "webserver.log") as graphql:
+        # 1. Cancelled in the queue, before any daemon launched it: a run that never started.
+        queued = graphql.launch(_tags("ui-queued", boards, TODAY))
+        graphql.terminate(queued)
+        assert graphql.status(queued) == "CANCELED"
+
+        with dagster_daemon(env, tmp_path / "daemon.log"):
+            cancelled = _settled(platform, "ui-queued", "failed", runs=1)
+            assert cancelled["endTime"] is not None
+            assert any("canceled" in error for error in cancelled["errors"])
+            assert {job["status"] for job in cancelled["jobs"]} == {"failed"}
+
+            # 2. A board fails: the execution is partial once its history run has run.
+            parent = graphql.launch(_tags("ui-day", boards, TODAY))
+            partial = _settled(platform, "ui-day", "partial", runs=2)
+            assert any(failing in error and "500" in error for error in partial["errors"])
+            scrapes = [job for job in partial["jobs"] if job["jobType"] == "scrape"]
+            assert len(scrapes) == len(boards)
+            assert [job["board"] for job in scrapes if job["status"] == "failed"] == [failing]
+
+            # 3. The board is fixed; "Re-execute from failure" in the UI copies the parent's
+            # tags, so the re-execution repairs the same execution and gets its own history run.
+            platform.server.clear_faults(failing)
+            child = graphql.reexecute_from_failure(parent)
+            repaired = _settled(platform, "ui-day", "completed", runs=4)
+            assert repaired["errors"] == []
+            scrapes = [job for job in repaired["jobs"] if job["jobType"] == "scrape"]
+            assert sorted(job["board"] for job in scrapes) == sorted(boards)  # each once
+            assert {job["status"] for job in repaired["jobs"]} == {"completed"}
+            assert repaired["totalJobs"] == repaired["completedJobs"] == len(repaired["jobs"])
+            assert child in repaired["dagsterRunIds"]
+            child_tags = {
+                t["key"]: t["value"] for t in graphql(RUN_STATUS, runId=child)["runOrError"]["tags"]
+            }
+            assert child_tags[EXECUTION_TAG] == "ui-day" and child_tags[PARENT_RUN_TAG] == parent
+            rows = _job_rows(platform, "ui-day")
+            assert len(rows) == repaired["totalJobs"]
+            assert {row.status for row in rows} == {"completed"}
+            assert {row.error for row in rows} == {None}
+
+            # 4. Cancelled while it runs (stopped inside a board-day's transaction).
+            running = graphql.launch(_tags("ui-running", [paused], TODAY))
+            wait_until_paused(pause_dir)
+            graphql.terminate(running)
+            resume(pause_dir)
+            stopped = _settled(platform, "ui-running", "failed", runs=1)
+            assert stopped["endTime"] is not None
+            assert any("canceled" in error for error in stopped["errors"])
+
+    with session_scope(platform.engine) as session:
+        stats = pipeline_queries.pipeline_stats(session)
+        schedule = pipeline_queries.pipeline_schedule(session)
+        job_stats = {row["job_type"]: row for row in pipeline_queries.pipeline_job_stats(session)}
+    assert (stats["total_runs"], stats["successful_runs"], stats["failed_runs"]) == (3, 1, 2)
+    assert stats["partial_runs"] == 0
+    assert sum(row["runs_per_day"] for row in schedule) == 3
+    assert sum(row["successful"] for row in schedule) == 1
+    # Every board-day of the repaired day counts once, completed; the cancelled ones failed.
+    assert job_stats["scrape"]["completed"] == len(boards)
+    assert job_stats["scrape"]["failed"] == len(boards) + 1
+
+
+@ON_SQLITE
+def test_a_day_of_scrape_left_in_the_queue_is_failed_with_the_reason(
+    jobboard_platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No daemon: the run waits in the queue; past the queue timeout the mirror fails it."""
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    env = process_env(platform, tmp_path)
+    launch_scrape(env, enabled, TODAY, "queued-day")  # a backfill-like run: no chain tag
+    tags = _tags("queued-today", enabled, TODAY)
+    subprocess.run(
+        [BIN / "dagster", "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
+        + ["--tags", json.dumps(tags)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    monkeypatch.setenv("JOBBOARD_QUEUE_TIMEOUT_SECONDS", "0")
+    resources = {"warehouse": WarehouseResource(database_url=platform.warehouse_url)}
+    with build_sensor_context(instance=platform.instance, resources=resources) as context:
+        pipeline_runs_mirror_sensor(context)
+
+    (stale,) = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "queued-today"}))
+    (backfill,) = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "queued-day"}))
+    assert stale.status == DagsterRunStatus.FAILURE
+    assert backfill.status == DagsterRunStatus.QUEUED  # only day-of runs time out
+    row = _execution(platform, "queued-today")
+    assert row is not None and row["status"] == "failed" and row["endTime"] is not None
+    assert any("in the run queue" in error for error in row["errors"])
+    assert {job["status"] for job in row["jobs"]} == {"failed"}
+    assert _execution(platform, "queued-day")["status"] == "running"  # type: ignore[index]
+
+
+@ON_SQLITE
+def test_a_board_partition_not_in_the_registry_fails_with_a_clear_message(
+    jobboard_platform: Platform,
+) -> None:
+    """What "Add partition" in the UI's board picker creates: a partition no board backs."""
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    platform.instance.add_dynamic_partitions(board_partitions.name, ["made-up-board"])
+    result = execute_job(
+        reconstructable(scrape_job),
+        instance=platform.instance,
+        tags={
+            **board_range_tags([enabled[-1], "made-up-board"], TODAY, TODAY),
+            EXECUTION_TAG: "ghost",
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    (row,) = mirror.mirror_executions(platform.instance, platform.engine, ["ghost"])
+    (ghost,) = [job for job in row["jobs"] if job["board"] == "made-up-board"]
+    assert ghost["status"] == "failed"
+    assert "no such board in the registry" in ghost["error"]
+    real = [
+        job for job in row["jobs"] if job["board"] == enabled[-1] and job["jobType"] == "scrape"
+    ]
+    assert [job["status"] for job in real] == ["completed"]
+
+
+@ON_SQLITE
+def test_dagster_run_retries_and_a_ui_backfill_rerun_repair_their_executions(
+    jobboard_platform: Platform, tmp_path: Path
+) -> None:
+    """Dagster's run retries, then "Re-execute from failure" on a UI backfill's failed run: both
+    copy the parent's tags (execution, backfill) and repair the same execution.
+
+    One daemon and webserver for both scenarios keeps the test's start-up cost paid once.
+    """
+    platform = jobboard_platform
+    enabled = sync_registry(platform.instance, platform.engine, platform.registry)
+    flaky, failing = enabled[0], enabled[1]
+    # Every request of the first run's fetch (1 + 4 retries) fails; the retry run's succeeds.
+    platform.server.set_fault(flaky, "http_503_then_ok", count=5)
+    with (platform.home / "dagster.yaml").open("a") as instance_yaml:
+        instance_yaml.write("run_retries:\n  enabled: true\n")
+    env = process_env(platform, tmp_path)
+    with (
+        dagster_webserver(env, tmp_path / "webserver.log") as graphql,
+        dagster_daemon(env, tmp_path / "daemon.log"),
+    ):
+        graphql.launch({**_tags("retried", enabled, TODAY), "dagster/max_retries": "1"})
+        retried = _settled(platform, "retried", "completed", runs=4)
+
+        platform.server.set_fault(failing, "http_500")
+        backfill_id = graphql.backfill(
+            ["board_postings", "raw_data_snapshots"], [f"{slug}|{TODAY}" for slug in enabled]
+        )
+        backfill = f"backfill-{backfill_id}"
+        partial = wait_for(
+            "the backfill to be mirrored as partial",
+            lambda: (row := _execution(platform, backfill)) and row["status"] == "partial" and row,
+            timeout=240,
+            interval=1,
+        )
+        assert any(failing in error for error in partial["errors"])
+        backfill_runs = platform.instance.get_runs(
+            RunsFilter(tags={"dagster/backfill": backfill_id})
+        )
+        (failed_run,) = [run for run in backfill_runs if run.status == DagsterRunStatus.FAILURE]
+        platform.server.clear_faults(failing)
+        graphql.reexecute_from_failure(failed_run.run_id)
+        repaired = _settled(platform, backfill, "completed", runs=len(backfill_runs) + 1)
+
+    runs = platform.instance.get_runs(RunsFilter(tags={EXECUTION_TAG: "retried"}))
+    (retry,) = [run for run in runs if run.tags.get("dagster/retry_number") == "1"]
+    (first,) = [run for run in runs if run.run_id == retry.tags[PARENT_RUN_TAG]]
+    assert first.status == DagsterRunStatus.FAILURE
+    for execution_id, row in (("retried", retried), (backfill, repaired)):
+        assert row["errors"] == [], execution_id
+        scrapes = [job for job in row["jobs"] if job["jobType"] == "scrape"]
+        assert sorted(job["board"] for job in scrapes) == sorted(enabled), execution_id
+        assert {job["status"] for job in row["jobs"]} == {"completed"}, execution_id
+        assert len(_job_rows(platform, execution_id)) == row["totalJobs"], execution_id
+    assert {job["dagsterRunId"] for job in retried["jobs"] if job["jobType"] == "scrape"} == {
+        retry.run_id
+    }
+    assert repaired["trigger"] == "backfill"
