@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -24,6 +24,7 @@ from jobboard_assets.api.params import (
     limit_param,
     not_found,
     second_board_id_param,
+    window_start,
 )
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics import lifespans
@@ -235,7 +236,7 @@ def trends(history: PostingHistory, board_id: int | None, days: int) -> list[dic
     postings = _of_board(history, board_id)
     if history.as_of is None or postings.is_empty():
         return []
-    since = history.as_of - timedelta(days=days - 1)
+    since = window_start(history.as_of, days)
     trend = lifespans.daily_trend(postings, _BOARD, as_of=history.as_of, since=since)
     return _records(_named(history, trend).sort("day", _BOARD), _TREND_FIELDS)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 _INTEGER = re.compile(r"-?[0-9]{1,12}")
@@ -31,6 +31,12 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers
         self.data = data  # what the caller needs to act on the refusal (409: the existing run)
+
+
+def window_start(end: date, days: int) -> date:
+    """First day of the `days`-day window ending on `end`; a window reaching before year 1
+    starts on year 1 (a request for 0001-01-01 with days=2 is valid, not a server error)."""
+    return end - timedelta(days=min(days - 1, (end - date.min).days))
 
 
 def bad_request(message: str) -> ApiError:

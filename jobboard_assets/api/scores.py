@@ -5,7 +5,7 @@ Every report reads one scoring day: the one asked for, or the newest day anythin
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -19,6 +19,7 @@ from jobboard_assets.api.params import (
     known_board,
     not_found,
     second_board_id_param,
+    window_start,
 )
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
@@ -178,7 +179,7 @@ def trends(
     rows = report_queries.score_rows(
         session,
         "board",
-        first_day=end - timedelta(days=days - 1),
+        first_day=window_start(end, days),
         last_day=end,
         job_board_id=board_id,
     )

@@ -402,3 +402,8 @@ def test_an_empty_warehouse_answers_every_action(engine: Engine) -> None:
         assert [(bucket["range"], bucket["count"], bucket["percentage"]) for bucket in buckets] == [
             (label, 0, None) for label in ("0-7", "8-14", "15-30", "31-60", "61-90", "90+")
         ]
+
+
+def test_a_window_reaching_before_year_one_is_answered(base_url: str) -> None:
+    """schemathesis found date=0001-01-01&days=2 answering 500 (OverflowError)."""
+    assert get(base_url, f"/api/scores?action=trends&boardId={ALPHA}&date=0001-01-01&days=2") == []
