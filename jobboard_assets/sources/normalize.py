@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -17,6 +16,14 @@ import lxml.html
 
 from jobboard_assets.sources.places import PLACES
 from jobboard_assets.sources.records import PostingRecord
+from jobboard_assets.sources.terms import (
+    Salary,
+    employment_from_text,
+    remote_flag,
+    salary_from_text,
+    workplace_from_text,
+)
+from jobboard_assets.sources.text import fold
 
 # fmt: off
 ROLE_FAMILIES: tuple[str, ...] = (
@@ -132,8 +139,6 @@ _NOT_A_WORD = re.compile(r"[^\w+#]+|_")
 _ARRANGEMENT_PREFIXES = frozenset({"remote", "hybrid", "onsite", "fully"})
 _ARRANGEMENT_SUFFIXES = frozenset({"remote", "hybrid", "onsite", "based", "only"})
 _ABBREVIATIONS = {"sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior"}
-_REMOTE_WORDS = re.compile(r"\b(?:remote|anywhere|worldwide|work from home)\b")
-_REMOTE_WORKPLACES = {"remote": True, "hybrid": False, "onsite": False}
 # fmt: off
 _BLOCK_TAGS = (
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
@@ -141,14 +146,6 @@ _BLOCK_TAGS = (
 )
 # fmt: on
 _INVISIBLE_TAGS = ("script", "style", "template", "noscript", "head")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Zürich" and "zurich" compare equal."""
-    if text.isascii():  # nearly every title: nothing to fold but case
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 # Boards list the same postings day after day: the text work below is pure, so each distinct
@@ -196,13 +193,17 @@ def content_hash(
     department: str | None,
     remote: bool | None,
     description_text: str | None,
+    terms: tuple[object, ...] = (),
 ) -> str:
     """sha256 of what the ad says, so an edited ad can be told from an unchanged one.
 
     Whitespace and case do not count; URLs and board dates are left out because boards change
-    them without changing the ad.
+    them without changing the ad. `terms` (other locations, pay, employment type, expiry) count
+    too, so a pay change is stored.
     """
-    fields = (title, company, location, department, remote, description_text)
+    fields: tuple[object, ...] = (title, company, location, department, remote, description_text)
+    if any(value not in (None, ()) for value in terms):
+        fields += terms  # only then: postings of boards without them keep their earlier hash
     canonical = "\x1f".join(
         "" if value is None else _collapse(str(value)).casefold() for value in fields
     )
@@ -213,30 +214,41 @@ def content_hash(
 def make_record(
     *,
     external_id: str | int,
-    title: str,
+    title: str | None,
     url: str | None = None,
     company: str | None = None,
     location: str | None = None,
+    locations: tuple[str | None, ...] = (),
     department: str | None = None,
-    remote: bool | None = None,
+    workplace_type: str | None = None,
     posted_at: datetime | None = None,
     description_text: str | None = None,
+    salary: Salary | None = None,
+    employment_type: str | None = None,
+    expires_at: datetime | None = None,
 ) -> PostingRecord:
     """The one builder of `PostingRecord`: tidies the fields and derives the normalized ones.
 
+    What the board did not state in a field is read from the text, in this order: workplace type
+    from the locations, then the title ("Remote (US)", "Berlin - Hybrid"); employment type and
+    pay from the title ("Data Intern", "OTE $168K - $231K"). `remote` follows the workplace
+    type. Raises `UnusableRecordError` for a posting without an id or a title.
     Cached: a posting listed again with the same fields is the same (immutable) record.
     """
-    clean_id = _collapse(str(external_id))
-    clean_title = _collapse(title)
+    clean_id = _collapse(str(external_id)) if external_id is not None else ""
+    clean_title = _collapse(title) if isinstance(title, str) else ""
     if not clean_id or not clean_title:
-        raise ValueError(f"a posting needs an id and a title, got {external_id!r} / {title!r}")
-    company, location, department, url = (
-        _optional(company),
-        _optional(location),
-        _optional(department),
-        _optional(url),
-    )
+        raise UnusableRecordError("no id" if not clean_id else f"no title (id {clean_id})")
+    company, department, url = _optional(company), _optional(department), _optional(url)
+    places = _unique(location, *locations)
+    location = places[0] if places else None
+    workplace_type = workplace_type or workplace_from_text(*places, clean_title)
+    remote = remote_flag(workplace_type)
+    employment_type = employment_type or employment_from_text(clean_title)
+    salary = salary or salary_from_text(clean_title)
+    expires_at = expires_at.astimezone(UTC) if expires_at else None
     description_text = _optional_text(description_text)
+    pay = (salary.minimum, salary.maximum, salary.currency, salary.period) if salary else ()
     return PostingRecord(
         external_id=clean_id,
         url=url,
@@ -254,10 +266,35 @@ def make_record(
             department=department,
             remote=remote,
             description_text=description_text,
+            terms=(places[1:], workplace_type, pay, employment_type, expires_at),
         ),
         normalized_title=normalize_title(clean_title, location),
         role_family=classify_role_family(clean_title, department),
+        locations=places,
+        workplace_type=workplace_type,
+        salary_min=salary.minimum if salary else None,
+        salary_max=salary.maximum if salary else None,
+        salary_currency=salary.currency if salary else None,
+        salary_period=salary.period if salary else None,
+        employment_type=employment_type,
+        expires_at=expires_at,
     )
+
+
+class UnusableRecordError(ValueError):
+    """A listed record no posting can be made of (no id, no title): skipped and counted."""
+
+
+def _unique(*places: str | None) -> tuple[str, ...]:
+    """Non-empty places in order, each once (case-insensitive), empty list parts dropped
+    ("Szczecin, , Poland" is "Szczecin, Poland")."""
+    kept: dict[str, str] = {}
+    for place in places:
+        if place:
+            text = join_parts(*place.split(","))
+            if text:
+                kept.setdefault(text.casefold(), text)
+    return tuple(kept.values())
 
 
 @lru_cache(maxsize=_TEXT_CACHE_SIZE // 4)
@@ -303,18 +340,6 @@ def parse_timestamp(value: object) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def remote_from_workplace(workplace: object) -> bool | None:
-    """Lever/Ashby `workplaceType` as our `remote` flag: hybrid is not remote, unknown is None."""
-    if not isinstance(workplace, str):
-        return None
-    return _REMOTE_WORKPLACES.get(re.sub(r"[\s_-]", "", workplace).casefold())
-
-
-def remote_from_text(*texts: str | None) -> bool | None:
-    """True when a location or title says remote; None otherwise (absence proves nothing)."""
-    return True if any(text and _REMOTE_WORDS.search(fold(text)) for text in texts) else None
 
 
 def join_parts(*parts: str | None) -> str | None:

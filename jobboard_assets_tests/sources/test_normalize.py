@@ -13,14 +13,15 @@ from hypothesis import strategies as st
 from jobboard_assets.sources.normalize import (
     ROLE_FAMILIES,
     ROLE_FAMILY_RULES,
+    UnusableRecordError,
     classify_role_family,
     content_hash,
     html_to_text,
     make_record,
     normalize_title,
     parse_timestamp,
-    remote_from_workplace,
 )
+from jobboard_assets.sources.terms import remote_flag, workplace_from_value
 
 ROLE_FAMILIES_DOC = Path(__file__).resolve().parents[2] / "docs" / "role-families.md"
 
@@ -188,7 +189,6 @@ def test_make_record_derives_the_normalized_fields() -> None:
         company="  ",
         location="Berlin, Germany",
         department="Engineering",
-        remote=None,
         posted_at=posted,
         description_text="Line one.\n\n   Line   two.",
     )
@@ -211,7 +211,7 @@ def test_make_record_derives_the_normalized_fields() -> None:
 
 @pytest.mark.parametrize(("external_id", "title"), [("", "Engineer"), ("1", "  ")])
 def test_make_record_refuses_a_posting_without_id_or_title(external_id: str, title: str) -> None:
-    with pytest.raises(ValueError, match="needs an id and a title"):
+    with pytest.raises(UnusableRecordError, match="no id|no title"):
         make_record(external_id=external_id, title=title)
 
 
@@ -267,5 +267,5 @@ def test_parse_timestamp(value: object, expected: datetime | None) -> None:
         (3, None),
     ],
 )
-def test_remote_from_workplace(workplace: object, remote: bool | None) -> None:
-    assert remote_from_workplace(workplace) is remote
+def test_remote_follows_the_boards_workplace_type(workplace: object, remote: bool | None) -> None:
+    assert remote_flag(workplace_from_value(workplace)) is remote

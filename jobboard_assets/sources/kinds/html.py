@@ -17,7 +17,6 @@ from lxml import html as lxml_html
 from jobboard_assets.sources.css import compile_selector
 from jobboard_assets.sources.http import Response
 from jobboard_assets.sources.kinds.base import Crawl, Kind, Page
-from jobboard_assets.sources.normalize import make_record, remote_from_text
 from jobboard_assets.sources.options import OptionSpec, css_selector, non_empty
 from jobboard_assets.sources.records import PostingRecord
 
@@ -27,15 +26,19 @@ _OPTIONAL_SELECTORS = ("company_selector", "location_selector", "next_selector")
 
 def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
     options = crawl.board.options
-    return crawl.follow(url, lambda response: _read_page(response, options))
+    return crawl.follow(url, lambda response: _read_page(crawl, response, options))
 
 
-def _read_page(response: Response, options: Mapping[str, Any]) -> Page:
+def _read_page(crawl: Crawl, response: Response, options: Mapping[str, Any]) -> Page:
     document = _document(response)
     if document is None:
         return Page([], None)
     items = _select(document, options["item_selector"])
-    records = [record for item in items if (record := _record(response, item, options)) is not None]
+    records = crawl.records(
+        (f"item #{index}", fields)
+        for index, item in enumerate(items)
+        if (fields := _fields(response, item, options)) is not None
+    )
     if items and not records:
         raise response.malformed(
             f"items ({options['item_selector']!r}) with a title ({options['title_selector']!r}) and a "
@@ -72,22 +75,22 @@ def _select_one(
     return matches[0] if matches else None
 
 
-def _record(
+def _fields(
     response: Response, item: lxml_html.HtmlElement, options: Mapping[str, Any]
-) -> PostingRecord | None:
+) -> dict[str, Any] | None:
+    """An item's fields; None for a promo or teaser (no title or no link), which is no posting."""
     title = _text(_select_one(item, options["title_selector"]))
     link = _href(response, _select_one(item, options["link_selector"]))
     if title is None or link is None:
         return None
-    location = _text(_select_one(item, options.get("location_selector")))
-    return make_record(
-        external_id=link,
-        title=title,
-        url=link,
-        company=options.get("company") or _text(_select_one(item, options.get("company_selector"))),
-        location=location,
-        remote=remote_from_text(location),
-    )
+    return {
+        "external_id": link,
+        "title": title,
+        "url": link,
+        "company": options.get("company")
+        or _text(_select_one(item, options.get("company_selector"))),
+        "location": _text(_select_one(item, options.get("location_selector"))),
+    }
 
 
 def _href(response: Response, element: lxml_html.HtmlElement | None) -> str | None:

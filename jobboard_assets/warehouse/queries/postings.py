@@ -68,6 +68,14 @@ def _record_columns(record: PostingRecord) -> dict[str, Any]:
         "remote": record.remote,
         "posted_at": record.posted_at,
         "content_hash": record.content_hash,
+        "locations": list(record.locations) or None,
+        "workplace_type": record.workplace_type,
+        "salary_min": record.salary_min,
+        "salary_max": record.salary_max,
+        "salary_currency": record.salary_currency,
+        "salary_period": record.salary_period,
+        "employment_type": record.employment_type,
+        "expires_at": record.expires_at,
     }
 
 
