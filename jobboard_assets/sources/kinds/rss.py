@@ -56,7 +56,9 @@ def _rss_fields(item: etree._Element) -> dict[str, Any]:
         "company": _text(item, "companyName", "company") or company,
         "locations": tuple(_texts(item, "locationRestriction", "region", "location", "country")),
         "department": _text(item, "category"),
-        "workplace_type": workplace_from_value(_text(item, "workplaceType", "locationType")),
+        "workplace_type": workplace_from_value(_text(item, "workplaceType", "locationType"))
+        # Himalayas lists remote jobs only: its location restrictions say where from
+        or ("remote" if _text(item, "locationRestriction") else None),
         "posted_at": parse_timestamp(_text(item, "pubDate")),
         "description_text": description,
         "salary": salary_from_values(
@@ -68,7 +70,9 @@ def _rss_fields(item: etree._Element) -> dict[str, Any]:
         or salary_from_text(_text(item, "salary"))
         or salary_from_text(description),
         "employment_type": employment_type(_text(item, "employmentType", "jobType", "type")),
-        "expires_at": parse_timestamp(_text(item, "expiryDate", "expiresAt", "validThrough")),
+        "expires_at": parse_timestamp(
+            _text(item, "expiryDate", "expiresAt", "expires_at", "validThrough")
+        ),
     }
 
 

@@ -71,9 +71,10 @@ def _fields(posting: JsonObject, company_in_url: str | None) -> dict[str, Any]:
         "department": text(nested(posting, "department", "label")),
         "workplace_type": _workplace(location),
         "posted_at": parse_timestamp(posting.get("releasedDate")),
+        # the id is SmartRecruiters' own vocabulary; the label is in the board's language
         "employment_type": employment_type(
-            text(nested(posting, "typeOfEmployment", "label"))
-            or text(nested(posting, "typeOfEmployment", "id"))
+            text(nested(posting, "typeOfEmployment", "id"))
+            or text(nested(posting, "typeOfEmployment", "label"))
         ),
     }
 
