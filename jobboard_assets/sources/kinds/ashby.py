@@ -30,7 +30,7 @@ def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
     response = crawl.fetch(url)
     _, jobs = json_object_with_list(response, "jobs")
     items = (
-        (f"job #{index}", job and _fields(crawl.board, job))
+        (f"job #{index}", None if job is None else _fields(crawl.board, job))
         for index, job in enumerate(jobs)
         # unlisted postings are reachable by link only
         if not (isinstance(job, dict) and job.get("isListed") is False)

@@ -29,7 +29,10 @@ from jobboard_assets.sources.text import fold
 def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
     response = crawl.fetch(url)
     _, jobs = json_object_with_list(response, "jobs")
-    items = ((f"job #{index}", job and _fields(crawl.board, job)) for index, job in enumerate(jobs))
+    items = (
+        (f"job #{index}", None if job is None else _fields(crawl.board, job))
+        for index, job in enumerate(jobs)
+    )
     return iter(crawl.records(items))
 
 

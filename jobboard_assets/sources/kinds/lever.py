@@ -30,7 +30,7 @@ def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
         nonlocal skip
         postings = json_array(response)
         items = (
-            (f"posting #{skip + i}", posting and _fields(crawl.board, posting))
+            (f"posting #{skip + i}", None if posting is None else _fields(crawl.board, posting))
             for i, posting in enumerate(postings)
         )
         records = crawl.records(items)

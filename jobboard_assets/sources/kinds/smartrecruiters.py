@@ -40,7 +40,10 @@ def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
                 "integer 'offset' and 'totalFound'", f"{offset!r} and {total!r}"
             )
         records = crawl.records(
-            (f"posting #{offset + i}", posting and _fields(posting, company_in_url))
+            (
+                f"posting #{offset + i}",
+                None if posting is None else _fields(posting, company_in_url),
+            )
             for i, posting in enumerate(postings)
         )
         following = offset + len(postings)

@@ -31,7 +31,7 @@ def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
     for index, job in enumerate(jobs):
         shortcode = text(job.get("shortcode")) if job else None
         if job is None or shortcode is None:
-            items.append((f"job #{index}", job and _fields([job], company)))
+            items.append((f"job #{index}", None if job is None else _fields([job], company)))
         else:
             by_shortcode.setdefault(shortcode, []).append(job)
     items += [(f"job {code}", _fields(entries, company)) for code, entries in by_shortcode.items()]
