@@ -21,15 +21,15 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-COLUMNS = (
-    sa.Column("locations", sa.JSON().with_variant(postgresql.JSONB(), "postgresql")),
-    sa.Column("workplace_type", sa.String(length=10)),
-    sa.Column("salary_min", sa.Float()),
-    sa.Column("salary_max", sa.Float()),
-    sa.Column("salary_currency", sa.String(length=3)),
-    sa.Column("salary_period", sa.String(length=10)),
-    sa.Column("employment_type", sa.String(length=20)),
-    sa.Column("expires_at", sa.DateTime(timezone=True)),
+COLUMNS: tuple[tuple[str, sa.types.TypeEngine], ...] = (
+    ("locations", sa.JSON().with_variant(postgresql.JSONB(), "postgresql")),
+    ("workplace_type", sa.String(length=10)),
+    ("salary_min", sa.Float()),
+    ("salary_max", sa.Float()),
+    ("salary_currency", sa.String(length=3)),
+    ("salary_period", sa.String(length=10)),
+    ("employment_type", sa.String(length=20)),
+    ("expires_at", sa.DateTime(timezone=True)),
 )
 
 
@@ -38,10 +38,10 @@ COLUMNS = (
 
 
 def upgrade() -> None:
-    for column in COLUMNS:
-        op.add_column("job_postings", column.copy())
+    for name, type_ in COLUMNS:
+        op.add_column("job_postings", sa.Column(name, type_, nullable=True))
 
 
 def downgrade() -> None:
-    for column in reversed(COLUMNS):
-        op.drop_column("job_postings", column.name)
+    for name, _ in reversed(COLUMNS):
+        op.drop_column("job_postings", name)
