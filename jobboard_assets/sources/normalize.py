@@ -37,8 +37,12 @@ ROLE_FAMILIES: tuple[str, ...] = (
 # docs/role-families.md shows this table; a test keeps the two identical.
 # fmt: off
 ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("operations", ("data entry",)),
-    ("legal", ("data protection",)),
+    ("operations", ("data entry", "data center", "data centre", "data clerk", "annotator", "labeler")),
+    ("legal", ("data protection", "legal engineer")),
+    ("engineering", (
+        "software engineer", "software developer", "software engineering", "software development",
+        "sdet", "developer in test", "design engineer", "ux engineer", "hardware design",
+    )),
     ("education", ("curriculum", "instructional designer", "instructional design")),
     ("product", (
         "product manager", "product owner", "product management", "product lead", "head of product",
@@ -48,25 +52,30 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data", (
         "data", "analytics", "machine learning", "ml", "ai", "artificial intelligence",
         "deep learning", "computer vision", "nlp", "bi", "business intelligence",
-        "business analyst", "statistician", "scientist", "database", "dba",
+        "business analyst", "business systems analyst", "statistician", "scientist", "database",
+        "dba", "research engineer", "applied research",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
         "sourcer", "hrbp", "learning and development", "compensation",
     )),
+    ("finance", ("payroll", "finops")),
     ("customer_support", (
-        "customer support", "customer success", "customer service", "customer care",
+        "customer engineer", "customer engineering", "success engineer", "customer engagement",
+        "customer advocate", "customer support", "customer success", "customer service", "customer care",
         "customer experience", "technical support", "support engineer", "help desk", "helpdesk",
         "service desk", "implementation consultant", "implementation specialist", "support",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
-        "presales", "pre sales", "partnerships", "solutions consultant",
+        "presales", "pre sales", "partnerships", "partner manager", "partner specialist",
+        "solutions consultant", "business developer", "gtm", "go to market",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
         "brand manager", "social media", "community manager", "event manager", "events",
-        "public relations", "pr", "communications", "demand generation",
+        "public relations", "pr", "communications", "demand generation", "developer relations",
+        "developer evangelist", "developer advocate", "devrel", "evangelist",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
@@ -78,7 +87,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "full stack", "ios", "android", "mobile", "qa", "quality assurance", "tester", "cto",
         "architect", "firmware", "embedded", "sysadmin", "system administrator",
         "systems administrator", "network administrator", "tech lead", "technical lead",
-        "cybersecurity", "infosec", "security analyst", "entwickler", "softwareentwickler",
+        "cybersecurity", "infosec", "security analyst", "security operations", "network operations",
+        "incident response", "entwickler", "softwareentwickler", "ingenieur", "developpeur",
+        "engenheiro", "desenvolvedor",
     )),
     ("product", ("product",)),
     ("legal", (
@@ -88,7 +99,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("finance", (
         "finance", "financial", "accountant", "accounting", "accounts payable",
         "accounts receivable", "controller", "bookkeeper", "bookkeeping", "tax", "audit", "auditor",
-        "treasury", "fp a", "cfo", "actuary", "actuarial", "payroll", "credit", "billing",
+        "treasury", "fp a", "cfo", "actuary", "actuarial", "credit", "billing",
         "investment",
     )),
     ("healthcare", (
@@ -96,7 +107,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "therapy", "clinical", "clinician", "medical", "dentist", "dental", "hygienist",
         "caregiver", "surgeon", "paramedic", "radiology", "radiologist", "veterinarian",
         "veterinary", "care coordinator", "lab technician", "laboratory", "midwife", "psychologist",
-        "health", "healthcare",
+        "health", "healthcare", "cna", "lpn",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
@@ -106,7 +117,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
         "facilities", "office manager", "administrative", "admin", "assistant", "coordinator",
         "project manager", "program manager", "dispatcher", "fulfillment", "inventory", "fleet",
-        "store manager", "chief of staff", "receptionist", "driver", "coo",
+        "store manager", "chief of staff", "receptionist", "driver", "coo", "vendor management",
+        "technician",
     )),
 )
 # fmt: on
@@ -173,10 +185,17 @@ def normalize_title(title: str, location: str | None = None) -> str:
     return " ".join(word for word in words if word.strip("+#"))
 
 
+# Where a title's role ends and its team or specialty begins: "Software Engineer, Data Platform",
+# "Sales Development Representative (AI-Enabled)", "Cloud Engineer - Data".
+_HEAD_END = re.compile(r"\s*[,|(\[:]|\s[-–—]|[-–—]\s")
+
+
 @lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def classify_role_family(title: str, department: str | None = None) -> str:
-    """One of `ROLE_FAMILIES`: the first rule matching the title, else the department, else other."""
-    for text in (title, department):
+    """One of `ROLE_FAMILIES`: the first rule matching the title's head (the role, before its
+    team or specialty), else the whole title, else the department, else other."""
+    head = _HEAD_END.split(title, maxsplit=1)[0]
+    for text in (head if head != title else None, title, department):
         if text:
             padded = f" {normalize_title(text)} "
             for family, pattern in _ROLE_FAMILY_PATTERNS:
