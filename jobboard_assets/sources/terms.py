@@ -120,7 +120,7 @@ def employment_from_text(text: str | None) -> str | None:
 _SYMBOLS = {
     "us$": "USD", "ca$": "CAD", "c$": "CAD", "a$": "AUD", "au$": "AUD", "nz$": "NZD",
     "s$": "SGD", "r$": "BRL", "hk$": "HKD", "$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY",
-    "₹": "INR", "chf": "CHF", "zł": "PLN", "kr": None,
+    "₹": "INR",
 }  # fmt: skip
 _CODES = frozenset(
     "USD EUR GBP CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF INR JPY SGD HKD BRL MXN ZAR ILS AED "
@@ -152,13 +152,9 @@ _RANGE = re.compile(
 
 def salary_from_values(minimum: Any, maximum: Any, currency: Any, period: Any) -> Salary | None:
     """A structured pay range (Ashby components, Lever `salaryRange`, RSS salary elements)."""
-    low, high = _number(minimum), _number(maximum)
-    if low is None and high is None:
-        return None
-    low = high if low is None else low
-    high = low if high is None else high
-    assert low is not None and high is not None
-    if low <= 0 or high < low:
+    low = _number(minimum) or _number(maximum)  # one bound stated: a single figure
+    high = _number(maximum) or low
+    if low is None or high is None or low <= 0 or high < low:
         return None
     return Salary(low, high, _currency_code(currency), _period(period) or _usual_period(low, high))
 
