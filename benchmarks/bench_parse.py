@@ -50,8 +50,12 @@ def sim_page() -> bytes:
 def descriptions() -> list[str]:
     greenhouse = json.loads((REAL / "greenhouse_careerkit.json").read_bytes())["jobs"]
     ashby = json.loads((REAL / "ashby_airbyte.json").read_bytes())["jobs"]
-    feed = etree.fromstring((REAL / "rss_himalayas.xml").read_bytes(), etree.XMLParser(recover=True))
-    encoded = [el.text for el in feed.iter() if isinstance(el.tag, str) and el.tag.endswith("encoded")]
+    feed = etree.fromstring(
+        (REAL / "rss_himalayas.xml").read_bytes(), etree.XMLParser(recover=True)
+    )
+    encoded = [
+        el.text for el in feed.iter() if isinstance(el.tag, str) and el.tag.endswith("encoded")
+    ]
     return (
         [html.unescape(job["content"]) for job in greenhouse]
         + [job["descriptionHtml"] for job in ashby]
@@ -98,7 +102,9 @@ def main() -> None:
 
     results = {
         "sim_page_50_items": timed(page_reader(page, formats.HTML_SELECTORS), args.repeats),
-        "icims_page": timed(page_reader((REAL / "icims_wipfli.html").read_bytes(), ICIMS), args.repeats),
+        "icims_page": timed(
+            page_reader((REAL / "icims_wipfli.html").read_bytes(), ICIMS), args.repeats
+        ),
         f"descriptions_{len(texts)}_real": timed(all_descriptions, args.repeats),
     }
     for name, figures in results.items():
