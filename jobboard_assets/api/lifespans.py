@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from jobboard_assets.api.endpoints import Action, Endpoint, Handler, Params
 from jobboard_assets.api.params import (
+    ChoiceParam,
     board_id_param,
     days_param,
     known_board,
@@ -29,12 +30,21 @@ from jobboard_assets.api.params import (
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics import lifespans
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
+from jobboard_assets.sources.terms import WORKPLACE_TYPES
 from jobboard_assets.warehouse.queries.postings import postings_frame
 from jobboard_assets.warehouse.queries.scores import boards_frame
 
 DEFAULT_TREND_DAYS = 30
 DEFAULT_ROLE_LIMIT = 20
-_COLUMNS = ("id", "job_board_id", "role_family", "first_seen", "last_seen", "is_active")
+_COLUMNS = (
+    "id",
+    "job_board_id",
+    "role_family",
+    "first_seen",
+    "last_seen",
+    "is_active",
+    "workplace_type",
+)
 _BOARD = "job_board_id"
 
 # lifespan_summary column -> field of a board's metrics (day 9's LifespanMetrics)
@@ -90,16 +100,24 @@ class PostingHistory:
         return {"as_of": self.as_of, "tracking_start": self.tracking_start}  # type: ignore[dict-item]
 
 
-def load_history(engine: Engine) -> PostingHistory:
-    """Both frames, read once per request: every lifespan report is computed from them."""
+def load_history(engine: Engine, workplace_type: str | None = None) -> PostingHistory:
+    """Both frames, read once per request: every lifespan report is computed from them.
+
+    `workplace_type` cuts the postings to remote, hybrid or on-site ones; the window stays the
+    whole history's, so a cut is comparable with the whole.
+    """
     postings = postings_frame(engine, _COLUMNS)
     boards = boards_frame(engine).select(job_board_id="id", board_name="name")
     empty = postings.is_empty()
+    as_of = None if empty else postings["last_seen"].max()
+    tracking_start = None if empty else postings["first_seen"].min()
+    if workplace_type is not None:
+        postings = postings.filter(pl.col("workplace_type") == workplace_type)
     return PostingHistory(
         postings=postings,
         boards=boards,
-        as_of=None if empty else postings["last_seen"].max(),  # type: ignore[arg-type]
-        tracking_start=None if empty else postings["first_seen"].min(),  # type: ignore[arg-type]
+        as_of=as_of,  # type: ignore[arg-type]
+        tracking_start=tracking_start,  # type: ignore[arg-type]
     )
 
 
@@ -245,7 +263,7 @@ def _on_history(compute: Callable[[PostingHistory, Params], Any]) -> Handler:
     """A handler that loads the history frames, then computes from them."""
 
     def handler(engine: Engine, params: Params) -> Any:
-        return compute(load_history(engine), params)
+        return compute(load_history(engine, params.get("workplaceType")), params)
 
     return handler
 
@@ -308,5 +326,11 @@ LIFESPAN = Endpoint(
         second_board_id_param("compare: the other board."),
         days_param(f"trends: the window in days (default {DEFAULT_TREND_DAYS})."),
         limit_param(f"by-role: how many role families (default {DEFAULT_ROLE_LIMIT})."),
+        ChoiceParam(
+            "workplaceType",
+            "every action: only the postings of this workplace type (the window stays the "
+            "whole history's).",
+            WORKPLACE_TYPES,
+        ),
     ),
 )

@@ -177,6 +177,7 @@ COMPONENTS: dict[str, Schema] = {
             "percentile": _nullable(NUMBER),
             "trend": _nullable(NUMBER),
             "postings": _nullable(INTEGER),
+            "payStatedPct": _nullable(NUMBER),  # share of the board's postings that state pay
         }
     ),
     "ScoreBreakdown": _object(

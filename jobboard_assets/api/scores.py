@@ -47,6 +47,7 @@ _RANKED_FIELDS = {
     "percentile": "percentile",
     "trend": "trend",
     "postings": "postings",
+    "pay_stated_pct": "payStatedPct",
 }
 # breakdown component -> (score column, nominal weight)
 _COMPONENTS = {

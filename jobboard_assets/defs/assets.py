@@ -169,6 +169,7 @@ def _materializations(key: str, outcome: BoardDayOutcome) -> Iterator[AssetMater
         "reappeared": outcome.reappeared,
         "active": outcome.active,
         "rows_changed": outcome.changed,
+        "skipped_unusable": outcome.skipped,
     }
     yield AssetMaterialization(
         BOARD_POSTINGS,

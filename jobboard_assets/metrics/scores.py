@@ -236,6 +236,18 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
     )
 
 
+def pay_transparency(postings: pl.DataFrame) -> pl.DataFrame:
+    """Per board, how many of its postings state pay and what share that is (in %).
+
+    Pay transparency is a quality signal people ask for; it is reported beside the score, not
+    weighed into it. Columns: `job_board_id`, `pay_stated_postings`, `pay_stated_pct`.
+    """
+    return postings.group_by("job_board_id").agg(
+        pay_stated_postings=pl.col("salary_min").is_not_null().sum().cast(pl.Int64),
+        pay_stated_pct=(pl.col("salary_min").is_not_null().mean() * 100.0).round(1),
+    )
+
+
 def efficiency_scores(
     postings: pl.DataFrame,
     boards: pl.DataFrame,
@@ -252,7 +264,8 @@ def efficiency_scores(
 
     Columns: `job_board_id`, `role_family`, `industry`, `overall_score`, `lifespan_score`,
     `repost_score`, `employer_survey_score`, `candidate_survey_score`, `quality_adjustment`,
-    `data_completeness`, `grade`, `rank`, `percentile`, `trend`, `details` (struct).
+    `data_completeness`, `grade`, `rank`, `percentile`, `trend`, `details` (struct; a board's
+    own row also says how many of its postings state pay, see `pay_transparency`).
     `previous_scores` (`job_board_id`, `role_family`, `industry`, `overall_score`: the previous
     day's rows) gives `trend` = overall_score - previous overall_score, null without one.
     `links` is `repost_links` output, recomputed when not given.
@@ -305,9 +318,17 @@ def efficiency_scores(
             }
         )
     )
+    board_row = pl.col("role_family").is_null() & pl.col("industry").is_null()
     return (
         ranked.join(previous, on=_ROW_KEY, how="left", nulls_equal=True)
-        .with_columns(trend=(pl.col("overall_score") - pl.col("previous_overall_score")).round(2))
+        .join(pay_transparency(postings), on="job_board_id", how="left")
+        .with_columns(
+            trend=(pl.col("overall_score") - pl.col("previous_overall_score")).round(2),
+            details=pl.col("details").struct.with_fields(
+                pay_stated_postings=pl.when(board_row).then(pl.col("pay_stated_postings")),
+                pay_stated_pct=pl.when(board_row).then(pl.col("pay_stated_pct")),
+            ),
+        )
         .select(
             *_ROW_KEY,
             "overall_score",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -18,6 +18,8 @@ from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
 
+SKIPPED_NAMED = 50
+"""Unusable records named per board-day in its metadata: enough to find them, bounded."""
 PARALLEL_BOARDS = 4
 """Boards scraped at once by default: enough to overlap network waits on two cores."""
 
@@ -42,6 +44,10 @@ class BoardDayOutcome:
     bytes_read: int
     fetch_seconds: float
     write_seconds: float
+    skipped: int = 0
+    """Listed records that could not be used (no id, no title), left out of the history."""
+    skipped_records: list[str] = field(default_factory=list)
+    """Which ones and why (the first `SKIPPED_NAMED`)."""
 
     def as_result(self) -> dict[str, Any]:
         """The seed's job result shape (jobsScraped, newJobs) plus our counts."""
@@ -90,6 +96,8 @@ def process_board_day(
         bytes_read=result.bytes_read,
         fetch_seconds=round(fetched - started, 4),
         write_seconds=round(time.perf_counter() - fetched, 4),
+        skipped=len(result.skipped),
+        skipped_records=list(result.skipped[:SKIPPED_NAMED]),
     )
 
 

@@ -101,3 +101,8 @@ class NotDateAddressableError(SourceError):
 
     def describe(self) -> str:
         return f"board '{self.board}' {self.problem}"
+
+
+class TooManyUnusableRecordsError(MalformedResponseError):
+    """More of a listing's records than the board's `max_unusable_share` cannot be used (no id,
+    no title): the listing is more likely broken than a few postings odd, so the day fails."""

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from jobboard_assets.sources.errors import NotDateAddressableError, SourceError
+from jobboard_assets.sources.errors import (
+    NotDateAddressableError,
+    SourceError,
+    TooManyUnusableRecordsError,
+)
 from jobboard_assets.sources.http import PoliteHttpClient
 from jobboard_assets.sources.kinds import KINDS
 from jobboard_assets.sources.kinds.base import Crawl
+from jobboard_assets.sources.options import max_unusable_share
 from jobboard_assets.sources.records import (
     DATE_PLACEHOLDER,
     BoardConfig,
@@ -30,10 +35,30 @@ def scrape_board(board: BoardConfig, day: date, client: PoliteHttpClient) -> Scr
             board=board.slug,
         )
     crawl = Crawl(board, client, obey_robots_txt=kind.obeys_robots_txt)
-    records = unique_by_external_id(kind.collect(crawl, url))
+    listed = list(kind.collect(crawl, url))
+    _check_unusable(board, url, len(listed), crawl.skipped)
     return ScrapeResult(
-        board=board, day=day, records=records, pages=crawl.pages, bytes_read=crawl.bytes_read
+        board=board,
+        day=day,
+        records=unique_by_external_id(listed),
+        pages=crawl.pages,
+        bytes_read=crawl.bytes_read,
+        skipped=tuple(crawl.skipped),
     )
+
+
+def _check_unusable(board: BoardConfig, url: str, usable: int, skipped: list[str]) -> None:
+    """Fail the board when more than its `max_unusable_share` of the records was unusable."""
+    limit = max_unusable_share(board)
+    total = usable + len(skipped)
+    if skipped and len(skipped) > limit * total:
+        shown = "; ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else "")
+        raise TooManyUnusableRecordsError(
+            f"malformed response: expected at most {limit:.0%} of the records to be unusable "
+            f"(the board's max_unusable_share), got {len(skipped)} of {total}: {shown}",
+            board=board.slug,
+            url=url,
+        )
 
 
 def url_for_day(board: BoardConfig, day: date) -> str:

@@ -1,7 +1,8 @@
 """The one way sources talk to the network: polite to the boards, bounded for us.
 
-Polite: an identifying User-Agent, a minimum interval between requests to one host, robots.txt
-for the kinds that crawl web pages, `Retry-After` honoured. Bounded: timeouts, a retry budget
+Polite: an identifying User-Agent, a minimum interval between requests to one host (retries
+included), robots.txt (RFC 9309, read by Protego) for the kinds that crawl web pages,
+`Retry-After` honoured. Bounded: timeouts, a retry budget
 with exponential backoff and jitter (urllib3's `Retry`, not a hand-written loop), a cap on
 body size and redirects. Whatever goes wrong surfaces as one `SourceError` subclass that
 names the board, the URL and the cause; never as a raw requests/urllib3 exception.
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-from urllib.robotparser import RobotFileParser
 
 import requests
+from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import (
     ConnectTimeoutError,
@@ -135,8 +136,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+_politeness = threading.local()
+"""The wait for the host's next free slot, set per request: urllib3 retries in the calling
+thread, so `_CappedRetry.sleep` finds the wait of the request it retries here."""
+
+
 class _CappedRetry(Retry):
-    """urllib3's Retry, except that a `Retry-After` above the cap stops retrying at once.
+    """urllib3's Retry, except that a `Retry-After` above the cap stops retrying at once, and
+    every retry waits for the host's minimum interval like a first request.
 
     urllib3's own `retry_after_max` would sleep for the cap; we would rather fail the board now
     with a clear error and let the next run try again.
@@ -149,6 +156,13 @@ class _CappedRetry(Retry):
     def new(self, **kwargs: Any) -> Self:
         kwargs.setdefault("retry_after_cap", self.retry_after_cap)
         return super().new(**kwargs)
+
+    def sleep(self, response: Any = None) -> None:
+        """Backoff (or Retry-After), then the host's next free slot: a retry is a request too."""
+        super().sleep(response)
+        wait = getattr(_politeness, "wait", None)
+        if wait is not None:
+            wait()
 
     def get_retry_after(self, response: Any) -> float | None:
         """A malformed Retry-After is ignored (plain backoff) rather than failing the request."""
@@ -191,10 +205,18 @@ class _HostThrottle:
 
 @dataclass(frozen=True)
 class _RobotsRules:
-    parser: RobotFileParser
+    rules: Protego | None
+    """The host's parsed robots.txt; None when it has none (a 4xx: everything is allowed)."""
     fetched_at: float
     unavailable: str | None
     """Why robots.txt could not be read (then everything is disallowed), or None."""
+
+    def allows(self, url: str, user_agent: str) -> bool:
+        """RFC 9309 matching: `*` and `$` patterns, the longest matching rule wins, Allow on a
+        tie; the group is the one naming our product token, else `*`."""
+        if self.unavailable is not None:
+            return False
+        return self.rules is None or self.rules.can_fetch(url, user_agent)
 
 
 class PoliteHttpClient:
@@ -249,17 +271,19 @@ class PoliteHttpClient:
 
     def _open(self, board: BoardConfig, url: str) -> requests.Response:
         """Send the request (throttled, retried) and return the response with its body unread."""
-        self._throttle.wait(
-            origin_of(url),
-            float(board.options.get("min_interval_seconds", self.settings.min_interval)),
-        )
+        host = origin_of(url)
+        interval = float(board.options.get("min_interval_seconds", self.settings.min_interval))
+        self._throttle.wait(host, interval)
         timeouts = self._timeouts(board)
+        _politeness.wait = lambda: self._throttle.wait(host, interval)
         try:
             return self._session.get(
                 url, headers={"User-Agent": self._user_agent(board)}, timeout=timeouts, stream=True
             )
         except (requests.RequestException, HTTPError) as error:
             raise self._transport_error(board, url, error, timeouts) from error
+        finally:
+            _politeness.wait = None
 
     def _read_body(self, board: BoardConfig, raw: requests.Response) -> bytes:
         """The body, streamed, refused as soon as it exceeds the cap; a cut-off body is an error."""
@@ -307,7 +331,7 @@ class PoliteHttpClient:
         origin = origin_of(url)
         rules = self._robots_rules(board, origin)
         user_agent = self._user_agent(board)
-        if not rules.parser.can_fetch(user_agent, url):
+        if not rules.allows(url, user_agent):
             why = (
                 f"{origin}/robots.txt could not be read ({rules.unavailable}), which means "
                 "everything is disallowed (RFC 9309)"
@@ -330,22 +354,17 @@ class PoliteHttpClient:
     def _fetch_robots(self, board: BoardConfig, origin: str) -> _RobotsRules:
         """RFC 9309: a 4xx robots.txt allows everything; 5xx or unreachable disallows everything."""
         robots_url = f"{origin}/robots.txt"
-        parser = RobotFileParser(robots_url)
+        rules: Protego | None = None
         unavailable: str | None = None
         try:
             with self._open(board, robots_url) as raw:
                 if raw.status_code >= 500:
                     unavailable = f"HTTP {raw.status_code}"
-                elif raw.status_code >= 400:
-                    parser.allow_all = True
-                else:
-                    parser.parse(
-                        self._read_body(board, raw).decode("utf-8", "replace").splitlines()
-                    )
+                elif raw.status_code < 400:
+                    rules = Protego.parse(self._read_body(board, raw).decode("utf-8", "replace"))
         except SourceError as error:
             unavailable = error.problem
-        parser.disallow_all = unavailable is not None
-        return _RobotsRules(parser, time.monotonic(), unavailable)
+        return _RobotsRules(rules, time.monotonic(), unavailable)
 
     def _status_error(self, board: BoardConfig, raw: requests.Response) -> HttpStatusError:
         status = raw.status_code

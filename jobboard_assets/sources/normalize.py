@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-import lxml.html
+from bs4 import BeautifulSoup
 
 from jobboard_assets.sources.places import PLACES
 from jobboard_assets.sources.records import PostingRecord
+from jobboard_assets.sources.terms import (
+    Salary,
+    employment_from_text,
+    remote_flag,
+    salary_from_text,
+    workplace_from_text,
+)
+from jobboard_assets.sources.text import fold
 
 # fmt: off
 ROLE_FAMILIES: tuple[str, ...] = (
@@ -30,8 +37,12 @@ ROLE_FAMILIES: tuple[str, ...] = (
 # docs/role-families.md shows this table; a test keeps the two identical.
 # fmt: off
 ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("operations", ("data entry",)),
-    ("legal", ("data protection",)),
+    ("operations", ("data entry", "data center", "data centre", "data clerk", "annotator", "labeler")),
+    ("legal", ("data protection", "legal engineer")),
+    ("engineering", (
+        "software engineer", "software developer", "software engineering", "software development",
+        "sdet", "developer in test", "design engineer", "ux engineer", "hardware design",
+    )),
     ("education", ("curriculum", "instructional designer", "instructional design")),
     ("product", (
         "product manager", "product owner", "product management", "product lead", "head of product",
@@ -41,25 +52,30 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data", (
         "data", "analytics", "machine learning", "ml", "ai", "artificial intelligence",
         "deep learning", "computer vision", "nlp", "bi", "business intelligence",
-        "business analyst", "statistician", "scientist", "database", "dba",
+        "business analyst", "business systems analyst", "statistician", "scientist", "database",
+        "dba", "research engineer", "applied research",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
         "sourcer", "hrbp", "learning and development", "compensation",
     )),
+    ("finance", ("payroll", "finops")),
     ("customer_support", (
-        "customer support", "customer success", "customer service", "customer care",
+        "customer engineer", "customer engineering", "success engineer", "customer engagement",
+        "customer advocate", "customer support", "customer success", "customer service", "customer care",
         "customer experience", "technical support", "support engineer", "help desk", "helpdesk",
         "service desk", "implementation consultant", "implementation specialist", "support",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
-        "presales", "pre sales", "partnerships", "solutions consultant",
+        "presales", "pre sales", "partnerships", "partner manager", "partner specialist",
+        "solutions consultant", "business developer", "gtm", "go to market",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
         "brand manager", "social media", "community manager", "event manager", "events",
-        "public relations", "pr", "communications", "demand generation",
+        "public relations", "pr", "communications", "demand generation", "developer relations",
+        "developer evangelist", "developer advocate", "devrel", "evangelist",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
@@ -71,7 +87,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "full stack", "ios", "android", "mobile", "qa", "quality assurance", "tester", "cto",
         "architect", "firmware", "embedded", "sysadmin", "system administrator",
         "systems administrator", "network administrator", "tech lead", "technical lead",
-        "cybersecurity", "infosec", "security analyst", "entwickler", "softwareentwickler",
+        "cybersecurity", "infosec", "security analyst", "security operations", "network operations",
+        "incident response", "entwickler", "softwareentwickler", "ingenieur", "developpeur",
+        "engenheiro", "desenvolvedor",
     )),
     ("product", ("product",)),
     ("legal", (
@@ -81,7 +99,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("finance", (
         "finance", "financial", "accountant", "accounting", "accounts payable",
         "accounts receivable", "controller", "bookkeeper", "bookkeeping", "tax", "audit", "auditor",
-        "treasury", "fp a", "cfo", "actuary", "actuarial", "payroll", "credit", "billing",
+        "treasury", "fp a", "cfo", "actuary", "actuarial", "credit", "billing",
         "investment",
     )),
     ("healthcare", (
@@ -89,7 +107,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "therapy", "clinical", "clinician", "medical", "dentist", "dental", "hygienist",
         "caregiver", "surgeon", "paramedic", "radiology", "radiologist", "veterinarian",
         "veterinary", "care coordinator", "lab technician", "laboratory", "midwife", "psychologist",
-        "health", "healthcare",
+        "health", "healthcare", "cna", "lpn",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
@@ -99,7 +117,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
         "facilities", "office manager", "administrative", "admin", "assistant", "coordinator",
         "project manager", "program manager", "dispatcher", "fulfillment", "inventory", "fleet",
-        "store manager", "chief of staff", "receptionist", "driver", "coo",
+        "store manager", "chief of staff", "receptionist", "driver", "coo", "vendor management",
+        "technician",
     )),
 )
 # fmt: on
@@ -132,8 +151,6 @@ _NOT_A_WORD = re.compile(r"[^\w+#]+|_")
 _ARRANGEMENT_PREFIXES = frozenset({"remote", "hybrid", "onsite", "fully"})
 _ARRANGEMENT_SUFFIXES = frozenset({"remote", "hybrid", "onsite", "based", "only"})
 _ABBREVIATIONS = {"sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior"}
-_REMOTE_WORDS = re.compile(r"\b(?:remote|anywhere|worldwide|work from home)\b")
-_REMOTE_WORKPLACES = {"remote": True, "hybrid": False, "onsite": False}
 # fmt: off
 _BLOCK_TAGS = (
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
@@ -141,14 +158,6 @@ _BLOCK_TAGS = (
 )
 # fmt: on
 _INVISIBLE_TAGS = ("script", "style", "template", "noscript", "head")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Zürich" and "zurich" compare equal."""
-    if text.isascii():  # nearly every title: nothing to fold but case
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 # Boards list the same postings day after day: the text work below is pure, so each distinct
@@ -176,10 +185,17 @@ def normalize_title(title: str, location: str | None = None) -> str:
     return " ".join(word for word in words if word.strip("+#"))
 
 
+# Where a title's role ends and its team or specialty begins: "Software Engineer, Data Platform",
+# "Sales Development Representative (AI-Enabled)", "Cloud Engineer - Data".
+_HEAD_END = re.compile(r"\s*[,|(\[:]|\s[-–—]|[-–—]\s")
+
+
 @lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def classify_role_family(title: str, department: str | None = None) -> str:
-    """One of `ROLE_FAMILIES`: the first rule matching the title, else the department, else other."""
-    for text in (title, department):
+    """One of `ROLE_FAMILIES`: the first rule matching the title's head (the role, before its
+    team or specialty), else the whole title, else the department, else other."""
+    head = _HEAD_END.split(title, maxsplit=1)[0]
+    for text in (head if head != title else None, title, department):
         if text:
             padded = f" {normalize_title(text)} "
             for family, pattern in _ROLE_FAMILY_PATTERNS:
@@ -196,13 +212,17 @@ def content_hash(
     department: str | None,
     remote: bool | None,
     description_text: str | None,
+    terms: tuple[object, ...] = (),
 ) -> str:
     """sha256 of what the ad says, so an edited ad can be told from an unchanged one.
 
     Whitespace and case do not count; URLs and board dates are left out because boards change
-    them without changing the ad.
+    them without changing the ad. `terms` (other locations, pay, employment type, expiry) count
+    too, so a pay change is stored.
     """
-    fields = (title, company, location, department, remote, description_text)
+    fields: tuple[object, ...] = (title, company, location, department, remote, description_text)
+    if any(value not in (None, ()) for value in terms):
+        fields += terms  # only then: postings of boards without them keep their earlier hash
     canonical = "\x1f".join(
         "" if value is None else _collapse(str(value)).casefold() for value in fields
     )
@@ -213,30 +233,41 @@ def content_hash(
 def make_record(
     *,
     external_id: str | int,
-    title: str,
+    title: str | None,
     url: str | None = None,
     company: str | None = None,
     location: str | None = None,
+    locations: tuple[str | None, ...] = (),
     department: str | None = None,
-    remote: bool | None = None,
+    workplace_type: str | None = None,
     posted_at: datetime | None = None,
     description_text: str | None = None,
+    salary: Salary | None = None,
+    employment_type: str | None = None,
+    expires_at: datetime | None = None,
 ) -> PostingRecord:
     """The one builder of `PostingRecord`: tidies the fields and derives the normalized ones.
 
+    What the board did not state in a field is read from the text, in this order: workplace type
+    from the locations, then the title ("Remote (US)", "Berlin - Hybrid"); employment type and
+    pay from the title ("Data Intern", "OTE $168K - $231K"). `remote` follows the workplace
+    type. Raises `UnusableRecordError` for a posting without an id or a title.
     Cached: a posting listed again with the same fields is the same (immutable) record.
     """
-    clean_id = _collapse(str(external_id))
-    clean_title = _collapse(title)
+    clean_id = _collapse(str(external_id)) if external_id is not None else ""
+    clean_title = _collapse(title) if isinstance(title, str) else ""
     if not clean_id or not clean_title:
-        raise ValueError(f"a posting needs an id and a title, got {external_id!r} / {title!r}")
-    company, location, department, url = (
-        _optional(company),
-        _optional(location),
-        _optional(department),
-        _optional(url),
-    )
+        raise UnusableRecordError("no id" if not clean_id else f"no title (id {clean_id})")
+    company, department, url = _optional(company), _optional(department), _optional(url)
+    places = _unique(location, *locations)
+    location = places[0] if places else None
+    workplace_type = workplace_type or workplace_from_text(*places, clean_title)
+    remote = remote_flag(workplace_type)
+    employment_type = employment_type or employment_from_text(clean_title)
+    salary = salary or salary_from_text(clean_title)
+    expires_at = expires_at.astimezone(UTC) if expires_at else None
     description_text = _optional_text(description_text)
+    pay = (salary.minimum, salary.maximum, salary.currency, salary.period) if salary else ()
     return PostingRecord(
         external_id=clean_id,
         url=url,
@@ -254,27 +285,54 @@ def make_record(
             department=department,
             remote=remote,
             description_text=description_text,
+            terms=(places[1:], workplace_type, pay, employment_type, expires_at),
         ),
         normalized_title=normalize_title(clean_title, location),
         role_family=classify_role_family(clean_title, department),
+        locations=places,
+        workplace_type=workplace_type,
+        salary_min=salary.minimum if salary else None,
+        salary_max=salary.maximum if salary else None,
+        salary_currency=salary.currency if salary else None,
+        salary_period=salary.period if salary else None,
+        employment_type=employment_type,
+        expires_at=expires_at,
     )
+
+
+class UnusableRecordError(ValueError):
+    """A listed record no posting can be made of (no id, no title): skipped and counted."""
+
+
+def _unique(*places: str | None) -> tuple[str, ...]:
+    """Non-empty places in order, each once (case-insensitive), empty list parts dropped
+    ("Szczecin, , Poland" is "Szczecin, Poland")."""
+    kept: dict[str, str] = {}
+    for place in places:
+        if place:
+            text = join_parts(*place.split(","))
+            if text:
+                kept.setdefault(text.casefold(), text)
+    return tuple(kept.values())
 
 
 @lru_cache(maxsize=_TEXT_CACHE_SIZE // 4)
 def html_to_text(markup: str | None) -> str | None:
-    """Readable text of an HTML fragment: one line per block, no tags, no blank lines."""
+    """Readable text of an HTML fragment: one line per block, no tags, no blank lines.
+
+    BeautifulSoup on lxml's parser (its fastest builder); text without markup skips the parse,
+    and each distinct description is read once per process (the cache above).
+    """
     if markup is None:
         return None
     if ("<" in markup or "&" in markup) and markup.strip():
-        # lxml directly: the same tree BeautifulSoup would build with its lxml builder, at a
-        # tenth of the cost (profiled: this was a third of a cold day's parsing).
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
-        for element in root.iter(*_INVISIBLE_TAGS):
-            element.drop_tree()
-        for element in root.iter(*_BLOCK_TAGS):
-            element.text = "\n" + (element.text or "")
-            element.tail = "\n" + (element.tail or "")
-        markup = root.text_content()
+        document = BeautifulSoup(markup, "lxml")
+        for element in document(_INVISIBLE_TAGS):
+            element.decompose()
+        for element in document(_BLOCK_TAGS):
+            element.insert_before("\n")
+            element.insert_after("\n")
+        markup = document.get_text()
     return _optional_text(markup)
 
 
@@ -303,18 +361,6 @@ def parse_timestamp(value: object) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def remote_from_workplace(workplace: object) -> bool | None:
-    """Lever/Ashby `workplaceType` as our `remote` flag: hybrid is not remote, unknown is None."""
-    if not isinstance(workplace, str):
-        return None
-    return _REMOTE_WORKPLACES.get(re.sub(r"[\s_-]", "", workplace).casefold())
-
-
-def remote_from_text(*texts: str | None) -> bool | None:
-    """True when a location or title says remote; None otherwise (absence proves nothing)."""
-    return True if any(text and _REMOTE_WORDS.search(fold(text)) for text in texts) else None
 
 
 def join_parts(*parts: str | None) -> str | None:

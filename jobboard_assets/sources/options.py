@@ -14,6 +14,7 @@ from jobboard_assets.sources.css import InvalidSelector, compile_selector
 from jobboard_assets.sources.records import BoardConfig
 
 DEFAULT_MAX_PAGES = 50
+DEFAULT_MAX_UNUSABLE_SHARE = 0.2
 
 Check = Callable[[Any], str | None]
 
@@ -73,9 +74,15 @@ COMMON_OPTIONS: Mapping[str, OptionSpec] = {
     "max_pages": OptionSpec(int, check=at_least(1)),
     "timeout_seconds": OptionSpec(float, check=greater_than(0)),
     "user_agent": OptionSpec(str, check=non_empty),
+    "max_unusable_share": OptionSpec(float, check=between(0, 1)),
 }
 
 
 def max_pages(board: BoardConfig) -> int:
     """How many pages one scrape of the board may read."""
     return int(board.options.get("max_pages", DEFAULT_MAX_PAGES))
+
+
+def max_unusable_share(board: BoardConfig) -> float:
+    """The share of a listing's records that may be unusable before the board-day fails."""
+    return float(board.options.get("max_unusable_share", DEFAULT_MAX_UNUSABLE_SHARE))

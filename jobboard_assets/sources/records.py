@@ -48,6 +48,15 @@ class PostingRecord:
     content_hash: str
     normalized_title: str
     role_family: str
+    locations: tuple[str, ...] = ()
+    """Every location the board gives, primary (`location`) first."""
+    workplace_type: str | None = None  # remote | hybrid | onsite; `remote` is derived from it
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None  # ISO 4217
+    salary_period: str | None = None  # year | month | week | day | hour
+    employment_type: str | None = None  # full_time | part_time | contract | temporary | ...
+    expires_at: datetime | None = None  # the board's own closing date, where it states one
 
 
 @dataclass(frozen=True)
@@ -59,3 +68,5 @@ class ScrapeResult:
     records: list[PostingRecord]
     pages: int = 1
     bytes_read: int = 0
+    skipped: tuple[str, ...] = ()
+    """The unusable records left out (no id, no title), each named by its position and why."""

@@ -136,6 +136,18 @@ class JobPosting(TimestampMixin, Base):
     repost_cluster_id: Mapped[int | None] = mapped_column(Integer)
     repost_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # What real boards state beyond the basics (migration 0005); NULL where a board says nothing.
+    locations: Mapped[list[str] | None] = mapped_column(JsonDocument)
+    """Every location the board gives, primary (`location`) first."""
+    workplace_type: Mapped[str | None] = mapped_column(String(10))  # remote | hybrid | onsite
+    salary_min: Mapped[float | None] = mapped_column(Float)
+    salary_max: Mapped[float | None] = mapped_column(Float)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
+    salary_period: Mapped[str | None] = mapped_column(
+        String(10)
+    )  # year | month | week | day | hour
+    employment_type: Mapped[str | None] = mapped_column(String(20))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PostingEvent(Base):

@@ -90,9 +90,16 @@ def _score(
         rank=rank,
         percentile=100.0 - 50.0 * (rank - 1),
         trend=None,
-        details={"postings": postings},
+        details={"postings": postings, **({} if scope else PAY_STATED.get((board, day), {}))},
         **scope,
     )
+
+
+# Board rows of the score day say what share of the board's postings state pay.
+PAY_STATED = {
+    (ALPHA, SCORE_DAY): {"pay_stated_postings": 10, "pay_stated_pct": 25.0},
+    (BETA, SCORE_DAY): {"pay_stated_postings": 0, "pay_stated_pct": 0.0},
+}
 
 
 def _scores() -> list[EfficiencyScore]:
@@ -140,7 +147,12 @@ def _posting(
         disappeared_at=None if active else last_seen + timedelta(days=1),
         lifespan_days=last - first,
         repost_count=0,
+        workplace_type=WORKPLACES.get(posting_id),
     )
+
+
+# Alpha's closed postings 2 and 3 (5 and 10 days) are remote, Beta's 6 (40 days) hybrid.
+WORKPLACES = {2: "remote", 3: "remote", 6: "hybrid"}
 
 
 # The history ends on day 120 (as_of). Closed postings not left-censored (first seen after day 0):

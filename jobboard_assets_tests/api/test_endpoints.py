@@ -196,6 +196,25 @@ def test_scores_ranked_breakdown_groups_and_trends(base_url: str) -> None:
     assert [row["boardId"] for row in summary["bottom"]] == [XSS, BETA, ALPHA]
 
 
+def test_lifespan_cut_by_workplace_type(base_url: str) -> None:
+    remote = get(base_url, "/api/lifespan?action=all&workplaceType=remote")
+    assert [(row["boardId"], row["totalPostings"], row["avgLifespan"]) for row in remote] == [
+        (ALPHA, 2, approx(7.5))
+    ]
+    hybrid = get(base_url, "/api/lifespan?action=distribution&workplaceType=hybrid")
+    assert [bucket["count"] for bucket in hybrid] == [0, 0, 0, 1, 0, 0]
+    assert get(base_url, "/api/lifespan?action=all&workplaceType=onsite") == []
+
+
+def test_ranked_scores_say_what_share_of_postings_state_pay(base_url: str) -> None:
+    ranked = get(base_url, "/api/scores?action=ranked")
+    assert [(row["boardId"], row["payStatedPct"]) for row in ranked] == [
+        (ALPHA, 25.0),
+        (BETA, 0.0),
+        (XSS, None),  # scored before pay was measured
+    ]
+
+
 def test_lifespan_actions(base_url: str) -> None:
     boards = {row["boardId"]: row for row in get(base_url, "/api/lifespan?action=all")}
     alpha = boards[ALPHA]
@@ -317,6 +336,7 @@ BAD_REQUESTS = [
     ),
     ("/api/scores?action=compare&boardId=1&boardId2=x", "boardId2 must be an integer"),
     ("/api/lifespan?action=explode", "action must be one of"),
+    ("/api/lifespan?action=all&workplaceType=office", "workplaceType must be one of"),
 ]
 
 

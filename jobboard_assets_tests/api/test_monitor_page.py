@@ -85,6 +85,8 @@ def test_the_page_shows_stats_runs_errors_and_both_charts(page: Page, problems: 
     expect(page.locator("#score-chart text.bar-value")).to_have_text(
         ["82.2 B+", "51.6 D", "15.0 F"]
     )
+    # pay transparency beside the score, for the boards whose score row measured it
+    expect(page.locator("#score-chart text.bar-pay")).to_have_text(["pay 25%", "pay 0%"])
     bars = page.locator("#score-chart rect.bar")
     widths = bars.evaluate_all("bars => bars.map(bar => Number(bar.getAttribute('width')))")
     assert widths[0] > widths[1] > widths[2] > 0

@@ -23,6 +23,8 @@ POSTINGS_SCHEMA: dict[str, pl.DataType] = {
     "is_active": pl.Boolean(),
     "disappeared_at": pl.Date(),
     "posted_at": pl.Datetime("us", "UTC"),
+    "workplace_type": pl.Utf8(),
+    "salary_min": pl.Float64(),
 }
 
 
@@ -47,6 +49,8 @@ def posting(
     location: str | None = "Berlin",
     role_family: str | None = "data",
     posted: int | None = None,
+    workplace_type: str | None = None,
+    salary_min: float | None = None,
 ) -> dict[str, Any]:
     """One posting row. `last` given: closed after that last day; else open, seen until `as_of`."""
     if (last is None) == (as_of is None):
@@ -66,6 +70,8 @@ def posting(
         "is_active": not closed,
         "disappeared_at": day(last + 1) if closed else None,  # type: ignore[operator]
         "posted_at": None if posted is None else moment(posted),
+        "workplace_type": workplace_type,
+        "salary_min": salary_min,
     }
 
 

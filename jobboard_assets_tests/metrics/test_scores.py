@@ -144,6 +144,8 @@ def test_details_carry_the_inputs(scored_history: list[dict]) -> None:
         "repost_clusters": 1,
         "employer_responses": 2,
         "candidate_responses": 0,
+        "pay_stated_postings": 0,
+        "pay_stated_pct": 0.0,
     }
 
 
@@ -276,6 +278,24 @@ def test_role_family_rows_need_enough_postings_and_rank_within_the_family() -> N
         (2, "data", 2, 0.0),
     ]
     assert families["details"].struct.field("postings").to_list() == [minimum, minimum]
+
+
+def test_board_rows_say_what_share_of_postings_state_pay() -> None:
+    minimum = DEFAULT_SETTINGS.min_role_family_postings
+    rows = [
+        *closing(1, range(1, 1 + minimum), life=5, salary_min=90_000.0),
+        *closing(1, range(100, 100 + minimum), life=5),
+        *closing(2, range(200, 200 + minimum), life=34),
+    ]
+    result = scores(rows)
+
+    details = {
+        row["job_board_id"]: row["details"] for row in board_rows(result).iter_rows(named=True)
+    }
+    assert (details[1]["pay_stated_postings"], details[1]["pay_stated_pct"]) == (minimum, 50.0)
+    assert (details[2]["pay_stated_postings"], details[2]["pay_stated_pct"]) == (0, 0.0)
+    families = result.filter(pl.col("role_family").is_not_null())["details"]
+    assert families.struct.field("pay_stated_pct").null_count() == families.len()  # board rows only
 
 
 def test_industry_rows_rank_within_their_industry(three_boards: list[dict]) -> None:

@@ -38,6 +38,7 @@ from jobboard_assets_tests.platform import SIM_BOARDS, SIM_SEED, Platform
 from jobboard_assets_tests.reliability.state import day
 
 FIXTURES = Path(__file__).resolve().parents[1] / "sources" / "fixtures"
+REAL_BOARDS = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 FIXTURE_FILES = {
     "greenhouse": ["greenhouse_jobs.json"],
     "lever": ["lever_postings.json"],
@@ -118,10 +119,12 @@ def hostile() -> Iterator[HostileBoards]:
 
 
 def _real_payloads() -> dict[str, list[bytes]]:
-    """Per kind: the sources' fixtures and one simulator response (20 postings)."""
+    """Per kind: the sources' fixtures, the real boards' payloads (fixtures/real/, the HTML ones
+    need other selectors) and one simulator response (20 postings)."""
     market = SimulatedMarket(seed=SIM_SEED, n_boards=SIM_BOARDS)
     payloads = {
         kind: [(FIXTURES / name).read_bytes() for name in names]
+        + [path.read_bytes() for path in sorted(REAL_BOARDS.glob(f"{kind}_*")) if kind != "html"]
         for kind, names in FIXTURE_FILES.items()
     }
     for kind, real in payloads.items():
@@ -211,7 +214,9 @@ def reshaped(draw: st.DrawFn, original: bytes, kind: str) -> bytes:
     """Tree-level damage to a feed or page that stays well-formed: elements dropped, renamed,
     emptied, given odd text, attributes or giant text, or buried 200 levels deep."""
     if kind == "rss":
-        root = etree.fromstring(original, etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            original, etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+        )
     else:
         root = lxml.html.fromstring(original)
     elements = list(root.iter(etree.Element))

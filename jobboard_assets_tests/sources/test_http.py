@@ -147,6 +147,77 @@ def test_robots_txt_groups_are_matched_by_our_product_token(
         )
 
 
+ROBOTS_9309 = """User-agent: *
+Disallow: /private
+Allow: /private/open$
+Disallow: /*.pdf$
+
+User-agent: jobboard-assets
+Allow: /jobs
+Disallow: /jobs/*/apply
+Disallow: /
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/jobs/42", True),  # our group: Allow /jobs
+        ("/jobs/42/apply", False),  # the longest match wins over the shorter Allow
+        ("/other", False),  # our group's Disallow /, not `*`'s silence
+    ],
+)
+def test_robots_txt_follows_rfc_9309_for_our_group(
+    server: LoopbackServer, client: PoliteHttpClient, path: str, allowed: bool
+) -> None:
+    server.route("/robots.txt", Reply(200, ROBOTS_9309))
+    server.route(path, Reply(200, "<rss/>"))
+    board = make_board("rss", server.url(path))
+
+    if allowed:
+        client.get(board, server.url(path), obey_robots_txt=True)
+    else:
+        with pytest.raises(RobotsDisallowedError):
+            client.get(board, server.url(path), obey_robots_txt=True)
+    assert len(server.requests_to(path)) == (1 if allowed else 0)
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/private/open", True),  # the longer Allow wins
+        ("/private/open/more", False),  # `$` anchors the Allow at the end
+        ("/private/closed", False),
+        ("/docs/list.pdf", False),  # `*` matches any run of characters
+        ("/docs/list.pdf?page=2", True),  # `$`: the URL does not end in .pdf
+    ],
+)
+def test_robots_txt_wildcards_and_end_anchors_for_other_agents(
+    server: LoopbackServer, client: PoliteHttpClient, path: str, allowed: bool
+) -> None:
+    server.route("/robots.txt", Reply(200, ROBOTS_9309))
+    server.route(path.split("?")[0], Reply(200, "<rss/>"))
+    board = make_board("rss", server.url(path), user_agent="OtherBot/1.0")
+
+    if allowed:
+        client.get(board, server.url(path), obey_robots_txt=True)
+    else:
+        with pytest.raises(RobotsDisallowedError):
+            client.get(board, server.url(path), obey_robots_txt=True)
+
+
+def test_a_retry_waits_for_the_hosts_minimum_interval(
+    server: LoopbackServer, client: PoliteHttpClient
+) -> None:
+    server.route("/jobs", Reply(503, "busy"), Reply.json([]))
+    board = make_board("lever", server.url("/jobs"), min_interval_seconds=0.4)
+
+    client.get(board, server.url("/jobs"))  # backoff is ~10 ms in these tests
+
+    first, retry = server.requests_to("/jobs")
+    assert retry.received_at - first.received_at >= 0.38  # 20 ms for the connections' setup
+
+
 def test_a_missing_robots_txt_allows_everything(
     server: LoopbackServer, client: PoliteHttpClient
 ) -> None:

@@ -58,7 +58,12 @@ def test_greenhouse(server: LoopbackServer, client: PoliteHttpClient) -> None:
     assert backend.description_text == "Build payments APIs & services.\nPython\nPostgreSQL"
     assert backend.remote is None
     assert analyst.posted_at == utc(2026, 11, 25, 12)  # no first_published: updated_at
-    assert (analyst.department, analyst.remote, analyst.company) == ("Data, Finance", True, None)
+    # no company_name: the board's name
+    assert (analyst.department, analyst.remote, analyst.company) == (
+        "Data, Finance",
+        True,
+        "Acme Corp",
+    )
     assert analyst.role_family == "data"
     assert (result.pages, result.bytes_read) == (1, len(fixture_bytes("greenhouse_jobs.json")))
 
@@ -231,10 +236,11 @@ def test_workable(server: LoopbackServer, client: PoliteHttpClient) -> None:
 
     firmware, marketing = result.records
     assert (firmware.external_id, firmware.company) == ("A1B2C3D4E5", "Acme Robotics")
+    # `telecommuting: false` does not say on-site
     assert (firmware.location, firmware.department, firmware.remote) == (
         "Munich, Bavaria, Germany",
         "R&D",
-        False,
+        None,
     )
     assert firmware.posted_at == utc(2026, 11, 12)  # published_on
     assert firmware.description_text == "Write firmware & drivers."
@@ -399,12 +405,8 @@ def test_html_items_without_links_mean_the_selectors_no_longer_fit(
             Reply.json({"ok": False, "error": "Document not found"}),
             "a JSON array of postings, got a JSON object",
         ),
-        ("workable", Reply.json({"name": "x", "jobs": ["oops"]}), "item #0 is a JSON str"),
-        (
-            "greenhouse",
-            Reply.json({"jobs": [{"title": "Engineer"}]}),
-            "every posting to have 'id', got posting #0 without it",
-        ),
+        ("workable", Reply.json({"name": "x", "jobs": ["oops"]}), "job #0: not an object"),
+        ("greenhouse", Reply.json({"jobs": [{"title": "Engineer"}]}), "got 1 of 1: job #0: no id"),
         ("smartrecruiters", Reply.json({"content": []}), "integer 'offset' and 'totalFound'"),
         (
             "greenhouse",
@@ -421,12 +423,13 @@ def test_html_items_without_links_mean_the_selectors_no_longer_fit(
             ),
             "an HTML page (Content-Type text/html) starting '<!DOCTYPE html>",
         ),
-        ("rss", Reply(200, "<rss><channel><item>"), "invalid XML"),
+        ("rss", Reply(200, "<rss><channel><item>"), "item #0: no id"),
+        ("rss", Reply(200, "no markup at all"), "no XML element could be recovered"),
         ("rss", Reply(200, "<html><body>Blocked</body></html>"), "root element is <html>"),
         (
             "rss",
             Reply(200, "<rss><channel><item><title>A: B</title></item></channel></rss>"),
-            "entry #0 without one",
+            "item #0: no id",
         ),
     ],
 )

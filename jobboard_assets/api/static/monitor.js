@@ -105,19 +105,21 @@ function drawEmpty(chart, text) {
   chart.replaceChildren(svgElement("text", { x: 10, y: 25, class: "chart-empty" }, text));
 }
 
-// Horizontal bars, best board first: name, bar proportional to the 0-100 score, score and grade.
+// Horizontal bars, best board first: name, bar proportional to the 0-100 score, score and grade,
+// then the share of the board's postings that state pay (pay transparency), where it is known.
 function drawScoreChart(boards) {
   const chart = byId("score-chart");
   if (!boards.length) return drawEmpty(chart, "No scores yet.");
-  const rowHeight = 26, labelWidth = 190, barWidth = 320, width = 600;
+  const rowHeight = 26, labelWidth = 190, barWidth = 320, payX = 590, width = 680;
   chart.setAttribute("viewBox", `0 0 ${width} ${boards.length * rowHeight + 8}`);
   chart.replaceChildren();
   boards.forEach((board, index) => {
     const y = index * rowHeight + 4;
     const score = board.overallScore ?? 0;
+    const pay = board.payStatedPct == null ? "" : ` · pay stated in ${formatPercent(board.payStatedPct)}`;
     const row = svgElement("g", { class: `score-row grade-${(board.grade || "none").replace("+", "plus")}` });
     row.append(
-      svgElement("title", {}, `${board.rank}. ${board.boardName}: ${score} [${board.grade ?? "–"}]`),
+      svgElement("title", {}, `${board.rank}. ${board.boardName}: ${score} [${board.grade ?? "–"}]${pay}`),
       svgElement("text", { x: labelWidth - 8, y: y + 16, class: "bar-label", "text-anchor": "end" },
         `${board.rank}. ${board.boardName}`),
       svgElement("rect", { x: labelWidth, y: y + 3, height: rowHeight - 8, class: "bar",
@@ -125,6 +127,10 @@ function drawScoreChart(boards) {
       svgElement("text", { x: labelWidth + (score / 100) * barWidth + 6, y: y + 16, class: "bar-value" },
         `${score.toFixed(1)} ${board.grade ?? ""}`.trim()),
     );
+    if (board.payStatedPct != null) {
+      row.append(svgElement("text", { x: payX, y: y + 16, class: "bar-pay" },
+        `pay ${formatPercent(board.payStatedPct)}`));
+    }
     chart.append(row);
   });
 }

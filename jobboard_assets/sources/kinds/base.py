@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from jobboard_assets.sources.errors import TooManyPagesError
 from jobboard_assets.sources.http import PoliteHttpClient, Response
+from jobboard_assets.sources.normalize import UnusableRecordError, make_record
 from jobboard_assets.sources.options import OptionSpec, max_pages
 from jobboard_assets.sources.records import BoardConfig, PostingRecord
 
@@ -32,6 +33,8 @@ class Crawl:
     obey_robots_txt: bool
     pages: int = 0
     bytes_read: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """Records that could not be used, each named ("page 2 item #7: no title (id 123)")."""
 
     def fetch(self, url: str) -> Response:
         limit = max_pages(self.board)
@@ -46,6 +49,28 @@ class Crawl:
         self.pages += 1
         self.bytes_read += len(response.body)
         return response
+
+    def record(self, where: str, **fields: Any) -> PostingRecord | None:
+        """`make_record(**fields)`, or None for an unusable record, which is named in `skipped`.
+
+        One odd posting (a null title) must not fail a board; `scrape_board` fails it only when
+        too many are odd (see `max_unusable_share`).
+        """
+        try:
+            return make_record(**fields)
+        except UnusableRecordError as error:
+            self.skipped.append(f"{where}: {error}")
+            return None
+
+    def records(self, items: Iterable[tuple[str, dict[str, Any] | None]]) -> list[PostingRecord]:
+        """The usable records of (where, fields) pairs; fields None means unusable from the start."""
+        kept = []
+        for where, fields in items:
+            if fields is None:
+                self.skipped.append(f"{where}: not an object")
+            elif (record := self.record(where, **fields)) is not None:
+                kept.append(record)
+        return kept
 
     def follow(
         self, first_url: str, read_page: Callable[[Response], Page]

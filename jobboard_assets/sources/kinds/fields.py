@@ -14,32 +14,26 @@ from jobboard_assets.sources.http import Response
 JsonObject = dict[str, Any]
 
 
-def json_object_with_list(response: Response, key: str) -> tuple[JsonObject, list[JsonObject]]:
-    """The payload `{..., key: [posting, ...]}` and its postings."""
+def json_object_with_list(
+    response: Response, key: str
+) -> tuple[JsonObject, list[JsonObject | None]]:
+    """The payload `{..., key: [posting, ...]}` and its postings (None for a non-object item)."""
     expected = f"a JSON object with a '{key}' list"
     payload = _json_payload(response, expected)
     if not isinstance(payload, dict):
         raise response.malformed(expected, _describe(payload))
     if not isinstance(payload.get(key), list):
         raise response.malformed(expected, f"{_describe(payload)} ('{key}' missing or not a list)")
-    return payload, _postings(response, payload[key], expected)
+    return payload, _postings(payload[key])
 
 
-def json_array(response: Response) -> list[JsonObject]:
+def json_array(response: Response) -> list[JsonObject | None]:
     """The postings of a payload that is a bare JSON array."""
     expected = "a JSON array of postings"
     payload = _json_payload(response, expected)
     if not isinstance(payload, list):
         raise response.malformed(expected, _describe(payload))
-    return _postings(response, payload, expected)
-
-
-def required_text(response: Response, posting: JsonObject, index: int, name: str) -> str:
-    """A field no posting can do without (its id, its title)."""
-    value = text(posting.get(name))
-    if value is None:
-        raise response.malformed(f"every posting to have '{name}'", f"posting #{index} without it")
-    return value
+    return _postings(payload)
 
 
 def text(value: Any) -> str | None:
@@ -52,6 +46,11 @@ def text(value: Any) -> str | None:
 def flag(value: Any) -> bool | None:
     """A JSON boolean, or None when absent or of another type."""
     return value if isinstance(value, bool) else None
+
+
+def texts(value: Any) -> list[str]:
+    """The texts of a list field (`allLocations`...); a missing or odd field gives none."""
+    return [t for item in value if (t := text(item))] if isinstance(value, list) else []
 
 
 def objects(value: Any) -> list[JsonObject]:
@@ -86,11 +85,9 @@ def _json_payload(response: Response, expected: str) -> Any:
         ) from error
 
 
-def _postings(response: Response, items: list[Any], expected: str) -> list[JsonObject]:
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise response.malformed(expected, f"item #{index} is {_describe(item)}, not an object")
-    return items
+def _postings(items: list[Any]) -> list[JsonObject | None]:
+    """The items, None where one is not an object: that posting is skipped, not the board."""
+    return [item if isinstance(item, dict) else None for item in items]
 
 
 def _describe(value: Any) -> str:

@@ -7,17 +7,16 @@ link is skipped; a page whose items all lack them means the selectors no longer 
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from lxml import etree
-from lxml import html as lxml_html
+from bs4 import BeautifulSoup, Tag
 
 from jobboard_assets.sources.css import compile_selector
 from jobboard_assets.sources.http import Response
 from jobboard_assets.sources.kinds.base import Crawl, Kind, Page
-from jobboard_assets.sources.normalize import make_record, remote_from_text
 from jobboard_assets.sources.options import OptionSpec, css_selector, non_empty
 from jobboard_assets.sources.records import PostingRecord
 
@@ -27,15 +26,17 @@ _OPTIONAL_SELECTORS = ("company_selector", "location_selector", "next_selector")
 
 def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
     options = crawl.board.options
-    return crawl.follow(url, lambda response: _read_page(response, options))
+    return crawl.follow(url, lambda response: _read_page(crawl, response, options))
 
 
-def _read_page(response: Response, options: Mapping[str, Any]) -> Page:
+def _read_page(crawl: Crawl, response: Response, options: Mapping[str, Any]) -> Page:
     document = _document(response)
-    if document is None:
-        return Page([], None)
     items = _select(document, options["item_selector"])
-    records = [record for item in items if (record := _record(response, item, options)) is not None]
+    records = crawl.records(
+        (f"item #{index}", fields)
+        for index, item in enumerate(items)
+        if (fields := _fields(response, item, options)) is not None
+    )
     if items and not records:
         raise response.malformed(
             f"items ({options['item_selector']!r}) with a title ({options['title_selector']!r}) and a "
@@ -46,51 +47,51 @@ def _read_page(response: Response, options: Mapping[str, Any]) -> Page:
     return Page(records, _href(response, next_link))
 
 
-def _document(response: Response) -> lxml_html.HtmlElement | None:
-    """The page's tree without scripts and styles (their text is no posting's), or None for an
-    empty page, which lists nothing."""
-    try:
-        parser = lxml_html.HTMLParser(encoding=response.charset)
-    except LookupError:  # a charset lxml does not know: let it detect the encoding itself
-        parser = lxml_html.HTMLParser()
-    try:
-        document = lxml_html.document_fromstring(response.body, parser=parser)
-    except etree.ParserError:  # "Document is empty"
-        return None
-    etree.strip_elements(document, "script", "style", with_tail=False)
+def _document(response: Response) -> BeautifulSoup:
+    """The page's tree (BeautifulSoup on lxml's parser, the fastest of its builders) without
+    scripts and styles, whose text is no posting's. An empty page is an empty tree."""
+    charset = response.charset
+    if charset is not None and not _known_codec(charset):
+        charset = None  # a charset Python does not know: let BeautifulSoup detect it
+    document = BeautifulSoup(response.body, "lxml", from_encoding=charset)
+    for element in document(["script", "style"]):
+        element.decompose()
     return document
 
 
-def _select(element: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlElement]:
-    return compile_selector(selector)(element)
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
-def _select_one(
-    element: lxml_html.HtmlElement, selector: str | None
-) -> lxml_html.HtmlElement | None:
-    matches = _select(element, selector) if selector else []
-    return matches[0] if matches else None
+def _select(element: Tag, selector: str) -> list[Tag]:
+    return compile_selector(selector).select(element)
 
 
-def _record(
-    response: Response, item: lxml_html.HtmlElement, options: Mapping[str, Any]
-) -> PostingRecord | None:
+def _select_one(element: Tag, selector: str | None) -> Tag | None:
+    return compile_selector(selector).select_one(element) if selector else None
+
+
+def _fields(response: Response, item: Tag, options: Mapping[str, Any]) -> dict[str, Any] | None:
+    """An item's fields; None for a promo or teaser (no title or no link), which is no posting."""
     title = _text(_select_one(item, options["title_selector"]))
     link = _href(response, _select_one(item, options["link_selector"]))
     if title is None or link is None:
         return None
-    location = _text(_select_one(item, options.get("location_selector")))
-    return make_record(
-        external_id=link,
-        title=title,
-        url=link,
-        company=options.get("company") or _text(_select_one(item, options.get("company_selector"))),
-        location=location,
-        remote=remote_from_text(location),
-    )
+    return {
+        "external_id": link,
+        "title": title,
+        "url": link,
+        "company": options.get("company")
+        or _text(_select_one(item, options.get("company_selector"))),
+        "location": _text(_select_one(item, options.get("location_selector"))),
+    }
 
 
-def _href(response: Response, element: lxml_html.HtmlElement | None) -> str | None:
+def _href(response: Response, element: Tag | None) -> str | None:
     """The absolute URL an element links to (itself an <a>, or its first <a href> inside)."""
     if element is not None and not element.get("href"):
         element = _select_one(element, "a[href]")
@@ -102,11 +103,11 @@ def _href(response: Response, element: lxml_html.HtmlElement | None) -> str | No
     )
 
 
-def _text(element: lxml_html.HtmlElement | None) -> str | None:
+def _text(element: Tag | None) -> str | None:
     """The element's text, whitespace collapsed, its parts separated by a space."""
     if element is None:
         return None
-    return " ".join(" ".join(element.itertext()).split()) or None
+    return " ".join(element.get_text(" ").split()) or None
 
 
 KIND = Kind(

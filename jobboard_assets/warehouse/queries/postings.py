@@ -68,6 +68,14 @@ def _record_columns(record: PostingRecord) -> dict[str, Any]:
         "remote": record.remote,
         "posted_at": record.posted_at,
         "content_hash": record.content_hash,
+        "locations": list(record.locations) or None,
+        "workplace_type": record.workplace_type,
+        "salary_min": record.salary_min,
+        "salary_max": record.salary_max,
+        "salary_currency": record.salary_currency,
+        "salary_period": record.salary_period,
+        "employment_type": record.employment_type,
+        "expires_at": record.expires_at,
     }
 
 
@@ -198,6 +206,8 @@ POSTING_FRAME_COLUMNS: Sequence[str] = (
     "lifespan_days",
     "repost_cluster_id",
     "repost_count",
+    "workplace_type",
+    "salary_min",
 )
 
 
@@ -220,9 +230,19 @@ _POSTING_SCHEMA: dict[str, pl.DataType] = {
     # Typed even when null on every row (no posting has a company yet): polars' Null type would
     # break the string expressions downstream.
     **dict.fromkeys(
-        ("external_id", "title", "normalized_title", "company", "location", "role_family"), pl.Utf8
+        (
+            "external_id",
+            "title",
+            "normalized_title",
+            "company",
+            "location",
+            "role_family",
+            "workplace_type",
+        ),
+        pl.Utf8,
     ),
     "posted_at": pl.Datetime("us", "UTC"),
+    "salary_min": pl.Float64,
 }
 
 

@@ -66,8 +66,9 @@ def score_rows(
 ) -> list[dict[str, Any]]:
     """Score rows of one scope between two days (inclusive), optionally of one board.
 
-    Each row has the efficiency_scores columns plus `board_name` and `postings` (the posting
-    count the score was computed from, kept in `details`); ordered by day, then rank.
+    Each row has the efficiency_scores columns plus `board_name`, `postings` (the posting
+    count the score was computed from) and `pay_stated_pct` (board rows: the share of postings
+    stating pay), both kept in `details`; ordered by day, then rank.
     """
     query = (
         select(*_SCORE_COLUMNS)
@@ -82,5 +83,6 @@ def score_rows(
         values = dict(row)
         details = values.pop("details") or {}
         values["postings"] = details.get("postings")
+        values["pay_stated_pct"] = details.get("pay_stated_pct")
         rows.append(values)
     return rows
