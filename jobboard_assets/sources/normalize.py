@@ -37,7 +37,8 @@ ROLE_FAMILIES: tuple[str, ...] = (
 # docs/role-families.md shows this table; a test keeps the two identical.
 # fmt: off
 ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("operations", ("data entry", "data center", "data centre", "data clerk", "annotator", "labeler")),
+    ("operations", ("data entry", "data center", "data centre", "data clerk", "annotator", "labeler",
+                    "data operator", "transcription", "transcriber")),
     ("legal", ("data protection", "legal engineer")),
     ("engineering", (
         "software engineer", "software developer", "software engineering", "software development",
@@ -53,7 +54,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "data", "analytics", "machine learning", "ml", "ai", "artificial intelligence",
         "deep learning", "computer vision", "nlp", "bi", "business intelligence",
         "business analyst", "business systems analyst", "statistician", "scientist", "database",
-        "dba", "research engineer", "applied research",
+        "dba", "research engineer", "applied research", "product analyst", "digital analyst",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
@@ -65,6 +66,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "customer advocate", "customer support", "customer success", "customer service", "customer care",
         "customer experience", "technical support", "support engineer", "help desk", "helpdesk",
         "service desk", "implementation consultant", "implementation specialist", "support",
+        "contact center", "contact centre", "call center", "call centre", "atencion al cliente",
+        "atencion a publico", "servicio al cliente", "suporte ao cliente", "atendimento ao cliente",
+        "obsługi klienta",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -75,11 +79,14 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
         "brand manager", "social media", "community manager", "event manager", "events",
         "public relations", "pr", "communications", "demand generation", "developer relations",
-        "developer evangelist", "developer advocate", "devrel", "evangelist",
+        "developer evangelist", "developer advocate", "devrel", "evangelist", "affiliate",
+        "affiliates", "retention", "user acquisition", "paid search", "paid social", "paid media",
+        "sponsorship", "sponsorships", "community", "content creator",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
-        "art director", "creative director", "graphic", "animator",
+        "art director", "creative director", "graphic", "animator", "video editor", "diseno", "disenador",
+        "disenadora",
     )),
     ("engineering", (
         "engineer", "engineering", "developer", "programmer", "software", "devops", "sre",
@@ -89,18 +96,21 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "systems administrator", "network administrator", "tech lead", "technical lead",
         "cybersecurity", "infosec", "security analyst", "security operations", "network operations",
         "incident response", "entwickler", "softwareentwickler", "ingenieur", "developpeur",
-        "engenheiro", "desenvolvedor",
+        "engenheiro", "desenvolvedor", "member of technical staff", "offensive security",
+        "cloud security", "application security", "information security", "network security",
+        "it administrator", "it administration",
     )),
     ("product", ("product",)),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
-        "compliance", "privacy", "contract manager", "notary",
+        "compliance", "privacy", "contract manager", "contracts", "notary", "aml",
+        "anti money laundering", "money laundering", "mlro", "responsible gaming",
     )),
     ("finance", (
         "finance", "financial", "accountant", "accounting", "accounts payable",
         "accounts receivable", "controller", "bookkeeper", "bookkeeping", "tax", "audit", "auditor",
         "treasury", "fp a", "cfo", "actuary", "actuarial", "credit", "billing",
-        "investment",
+        "investment", "controlling", "revenue analyst",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -118,7 +128,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "facilities", "office manager", "administrative", "admin", "assistant", "coordinator",
         "project manager", "program manager", "dispatcher", "fulfillment", "inventory", "fleet",
         "store manager", "chief of staff", "receptionist", "driver", "coo", "vendor management",
-        "technician",
+        "technician", "fraud", "risk analyst", "risk associate", "risk specialist", "quality control",
+        "filialleitung", "filialleiter", "planner",
     )),
 )
 # fmt: on
@@ -185,6 +196,9 @@ def normalize_title(title: str, location: str | None = None) -> str:
     return " ".join(word for word in words if word.strip("+#"))
 
 
+# A pay rate in the title ("Up to $25/hr + Tips") says nothing of the role; its "hr" is not HR.
+_PAY_RATE = re.compile(r"/\s*(?:hr|hour)\b|\bper hour\b", re.IGNORECASE)
+
 # Where a title's role ends and its team or specialty begins: "Software Engineer, Data Platform",
 # "Sales Development Representative (AI-Enabled)", "Cloud Engineer - Data".
 _HEAD_END = re.compile(r"\s*[,|(\[:]|\s[-–—]|[-–—]\s")
@@ -193,7 +207,9 @@ _HEAD_END = re.compile(r"\s*[,|(\[:]|\s[-–—]|[-–—]\s")
 @lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def classify_role_family(title: str, department: str | None = None) -> str:
     """One of `ROLE_FAMILIES`: the first rule matching the title's head (the role, before its
-    team or specialty), else the whole title, else the department, else other."""
+    team or specialty), else the whole title, else the department, else other. Pay rates are
+    dropped first."""
+    title = _PAY_RATE.sub(" ", title)
     head = _HEAD_END.split(title, maxsplit=1)[0]
     for text in (head if head != title else None, title, department):
         if text:
