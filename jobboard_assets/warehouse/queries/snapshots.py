@@ -65,3 +65,22 @@ def set_repost_counts(session: Session, counts: list[dict[str, Any]]) -> None:
                 for row in counts
             ],
         )
+
+
+def observed_days(session: Session, job_board_id: int) -> list[date]:
+    """The board's observed days (those with a snapshot), in order: failed days are gaps."""
+    query = (
+        select(RawDataSnapshot.snapshot_date)
+        .where(RawDataSnapshot.job_board_id == job_board_id)
+        .order_by(RawDataSnapshot.snapshot_date)
+    )
+    return list(session.scalars(query))
+
+
+def set_day_counts(session: Session, job_board_id: int, day: date, counts: dict[str, int]) -> None:
+    """Set the counts of an existing snapshot (a later day whose counts an earlier day changed)."""
+    session.execute(
+        update(RawDataSnapshot)
+        .where(RawDataSnapshot.job_board_id == job_board_id, RawDataSnapshot.snapshot_date == day)
+        .values(**counts)
+    )
