@@ -25,6 +25,7 @@ from jobboard_assets.defs.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 from jobboard_assets.warehouse.queries.boards import sync_boards
 
 Progress = Callable[[str], None]
@@ -109,13 +110,21 @@ def run_execution(
             + ("" if result.success else f", {planned - done} failed")
         )
 
-    progress("Phase 3-5  lifespans, reposts, scores")
+    history_last_day = history_through(engine, request.last_day)
+    progress(
+        "Phase 3-5  lifespans, reposts, scores"
+        + (
+            f" (through {history_last_day}: later days changed)"
+            if history_last_day != request.last_day
+            else ""
+        )
+    )
     started = time.perf_counter()
     result = execute_job(
         reconstructable(history_job),
         instance=instance,
         run_config=_QUIET,
-        tags={**tags, **day_range_tags(request.first_day, request.last_day)},
+        tags={**tags, **day_range_tags(request.first_day, history_last_day)},
         raise_on_error=False,
     )
     for step, seconds, ok in _step_outcomes(instance, result.run_id):
@@ -124,6 +133,18 @@ def run_execution(
 
     (row,) = mirror.mirror_executions(instance, engine, [execution_id])
     return row
+
+
+def history_through(engine: Engine, last_day: date) -> date:
+    """The last day the history phases must cover after board-days up to `last_day` were applied.
+
+    A backfill of earlier days changes the history of every later observed day (a posting first
+    seen earlier, a disappearance moved), so the daily assets (scores, analytics) of the later
+    days are recomputed in the same run, and `jobboard scores` shows the backfill at once.
+    """
+    with session_scope(engine) as session:
+        latest = snapshot_queries.latest_observed_day(session)
+    return max(last_day, latest) if latest else last_day
 
 
 def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:

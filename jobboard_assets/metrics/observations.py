@@ -1,8 +1,10 @@
 """Per-posting observation columns every lifespan metric starts from.
 
 Lifespans are anchored on our own observations (first_seen / last_seen), never on the board's
-`posted_at`. A posting first seen on the first tracking day was probably already open:
-it is left-censored, its observed lifespan only a lower bound.
+`posted_at`. Tracking starts per board: on its first observed day, and again after a gap in its
+observations longer than `MetricsSettings.tracking_gap_days`. A posting first seen on a tracking
+start was probably already open (the standing stock): it is left-truncated, its start unknown,
+its observed lifespan only a lower bound, and it is left out of the survival estimate.
 """
 
 from __future__ import annotations
@@ -28,15 +30,58 @@ def days_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     return (end - start).dt.total_days()
 
 
+TRACKING_START = "tracking_start"
+"""The column a postings frame may carry: its board's tracking start for that posting."""
+
+
+def tracking_periods(observed_days: pl.DataFrame, *, max_gap_days: int) -> pl.DataFrame:
+    """`job_board_id`, `tracking_start`: each board's first observed day, and the first observed
+    day after every gap longer than `max_gap_days` (from `job_board_id`, `day` rows)."""
+    gap = pl.col("day").diff().over("job_board_id", order_by="day").dt.total_days()
+    return (
+        observed_days.select(pl.col("job_board_id").cast(pl.Int64), "day")
+        .unique()
+        .sort("job_board_id", "day")
+        .filter(gap.is_null() | (gap > max_gap_days))
+        .select("job_board_id", tracking_start="day")
+    )
+
+
+def with_tracking_start(postings: pl.DataFrame, periods: pl.DataFrame) -> pl.DataFrame:
+    """The postings (in their order) with `tracking_start`: the start of their board's tracking
+    period in which they were first seen; for a board without observed days, its first
+    first_seen."""
+    frame = (
+        postings.drop(TRACKING_START, strict=False)
+        .with_columns(pl.col("job_board_id").cast(pl.Int64))
+        .with_row_index("_order")
+        .sort("first_seen")
+    )
+    joined = frame.join_asof(
+        periods.sort("tracking_start"),
+        left_on="first_seen",
+        right_on="tracking_start",
+        by="job_board_id",
+        strategy="backward",
+    )
+    board_start = pl.col("first_seen").min().over("job_board_id")
+    return (
+        joined.with_columns(pl.coalesce(TRACKING_START, board_start).alias(TRACKING_START))
+        .sort("_order")
+        .drop("_order")
+    )
+
+
 def posting_observations(
-    postings: pl.DataFrame | pl.LazyFrame, *, as_of: date, tracking_start: date
+    postings: pl.DataFrame | pl.LazyFrame, *, as_of: date, tracking_start: date | None = None
 ) -> pl.LazyFrame:
     """The postings with the columns lifespan and survival metrics share.
 
     - `lifespan_days`: last_seen - first_seen, for every posting (for an active one, so far);
     - `age_days`: as_of - first_seen, the age of a posting that is still open;
     - `is_closed`: the posting has disappeared;
-    - `left_censored`: first seen on (or before) the first tracking day;
+    - `left_censored`: first seen on (or before) its board's tracking start (`tracking_start`,
+      or the frame's `tracking_start` column when None): standing stock, left-truncated;
     - `duration_days` / `event`: the survival view: a closed posting closes at its lifespan
       (event), an open one is censored at its age; a left-censored posting never counts as an
       event because its true start, hence its true lifespan, is unknown (only a lower bound).
@@ -44,7 +89,8 @@ def posting_observations(
     lifespan = days_between(pl.col("first_seen"), pl.col("last_seen"))
     age = days_between(pl.col("first_seen"), pl.lit(as_of))
     closed = ~pl.col("is_active")
-    left_censored = pl.col("first_seen") <= pl.lit(tracking_start)
+    start = pl.col(TRACKING_START) if tracking_start is None else pl.lit(tracking_start)
+    left_censored = pl.col("first_seen") <= start
     return postings.lazy().with_columns(
         lifespan_days=lifespan,
         age_days=age,

@@ -26,6 +26,10 @@ class MetricsSettings:
         ("90+", 91, None),
     )
 
+    # A board's tracking starts again after a gap in its observations longer than this: the
+    # postings listed on the first day after it may have opened during the gap (left-truncated).
+    tracking_gap_days: int = 7
+
     # --- reposts ---------------------------------------------------------------------------
     # Domain notes: "windows of 90-180 days are common"; the wide end, because a role that
     # is reposted after a quarter is still the same unfilled role.
@@ -101,6 +105,9 @@ class MetricsSettings:
         (50.0, "D"),
         (0.0, "F"),
     )
+    # The lifespan estimate rests on at least this many postings seen to open; fewer, and the
+    # row has insufficient data (its own grade), not an F.
+    min_estimate_postings: int = 10
     # A board x role family row needs this many postings in the family: below it a median and a
     # repost rate swing with one posting (1 repost in 4 postings = 25%).
     min_role_family_postings: int = 10
@@ -122,6 +129,9 @@ class MetricsSettings:
     fresh_posted_within_days: int = 7
     # ... while a month of our own history says it is not (day 9: 30+ days = difficulty filling).
     fake_fresh_min_observed_days: int = 30
+    # The overall score is multiplied by 1 - penalty x the board's fake-fresh share: a board
+    # whose every open posting claims to be new after a month loses half its score.
+    fake_fresh_penalty: float = 0.5
 
 
 DEFAULT_SETTINGS = MetricsSettings()

@@ -16,6 +16,8 @@ import polars as pl
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics import lifespans, reposts, scores
+from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import postings as posting_queries
 from jobboard_assets.warehouse.queries import scores as score_queries
@@ -36,8 +38,13 @@ class PostingHistory:
 
     @property
     def frame(self) -> pl.DataFrame:
+        """The postings, each with its board's `tracking_start` (see `metrics.observations`)."""
         if self._frame is None:
-            self._frame = posting_queries.postings_frame(self.engine)
+            periods = tracking_periods(
+                snapshot_queries.observed_days_frame(self.engine),
+                max_gap_days=DEFAULT_SETTINGS.tracking_gap_days,
+            )
+            self._frame = with_tracking_start(posting_queries.postings_frame(self.engine), periods)
         return self._frame
 
     def write(self, changes: pl.DataFrame) -> int:
@@ -175,7 +182,6 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
     boards = score_queries.boards_frame(engine)
     employer = score_queries.employer_surveys_frame(engine)
     candidate = score_queries.candidate_surveys_frame(engine)
-    tracking_start = postings["first_seen"].min() if postings.height else None
     written = 0
     scored = pl.DataFrame()
     for day in sorted(days):
@@ -186,7 +192,6 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
             employer,
             candidate,
             as_of=day,
-            tracking_start=tracking_start or day,
             previous_scores=previous,
         )
         written += score_queries.replace_scores(engine, day, scored)
@@ -204,6 +209,7 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
             "employer_survey_score",
             "candidate_survey_score",
             "data_completeness",
+            "fake_fresh_share",
             "trend",
         )
         if scored.height
@@ -214,6 +220,11 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
             "days": len(days),
             "rows_written": written,
             "boards_scored": ranking.height if ranking is not None else 0,
+            "boards_insufficient_data": (
+                int((ranking["grade"] == scores.INSUFFICIENT_GRADE).sum())
+                if ranking is not None
+                else 0
+            ),
             "median_score": _median(ranking["overall_score"]) if ranking is not None else None,
             "seconds": round(time.perf_counter() - started, 3),
         },

@@ -256,6 +256,7 @@ class EfficiencyScore(TimestampMixin, Base):
     candidate_survey_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
     quality_adjustment: Mapped[float | None] = mapped_column(Float)
     data_completeness: Mapped[float | None] = mapped_column(Float)
+    fake_fresh_share: Mapped[float | None] = mapped_column(Float)
     grade: Mapped[str | None] = mapped_column(String(3))
     rank: Mapped[int | None] = mapped_column(Integer)
     percentile: Mapped[float | None] = mapped_column(Float)

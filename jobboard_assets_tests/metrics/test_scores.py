@@ -130,10 +130,19 @@ def test_missing_components_spread_their_weight_and_lower_completeness(
 def test_details_carry_the_inputs(scored_history: list[dict]) -> None:
     details = board_rows(scores(scored_history, employer=EMPLOYER_50)).row(0, named=True)["details"]
     assert details == {
+        "insufficient_data": False,
         "km_median_days": 34,
         "km_median_reached": True,
+        # Every posting closes on day 34: the interval is (34, unknown) there.
+        "km_median_ci_low_days": 34,
+        "km_median_ci_high_days": None,
         "km_p75_days": 34,
         "followup_max_days": 34,
+        "estimate_postings": 10,
+        "estimate_closed_postings": 10,
+        "fake_fresh_postings": 0,
+        "fake_fresh_share": None,
+        "freshness_adjustment": 1.0,
         "closed_median_days": 34.0,
         "repost_rate_pct": 10.0,
         "postings": 10,
@@ -220,13 +229,12 @@ def test_a_board_with_most_postings_reposted_keeps_a_score() -> None:
         posting(4, first=10, last=15, title="Job 2"),
         posting(5, first=20, last=25, title="Job 2"),
     ]
-    row = board_rows(scores(rows)).row(0, named=True)
+    few = replace(DEFAULT_SETTINGS, min_estimate_postings=5)
+    row = board_rows(scores(rows, settings=few)).row(0, named=True)
     assert row["details"]["repost_rate_pct"] == 60.0
     assert (row["repost_score"], row["quality_adjustment"]) == (0.0, 0.5)
     assert row["overall_score"] == pytest.approx(100 * 0.4 / 0.7 * 0.5, abs=0.01)
-    zeroed = board_rows(
-        scores(rows, settings=replace(DEFAULT_SETTINGS, quality_adjustment_floor=0.0))
-    )
+    zeroed = board_rows(scores(rows, settings=replace(few, quality_adjustment_floor=0.0)))
     assert zeroed["overall_score"].item() == 0.0
 
 
@@ -303,6 +311,7 @@ def test_output_columns(three_boards: list[dict]) -> None:
         "candidate_survey_score",
         "quality_adjustment",
         "data_completeness",
+        "fake_fresh_share",
         "grade",
         "rank",
         "percentile",

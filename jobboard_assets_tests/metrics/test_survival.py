@@ -52,7 +52,18 @@ def test_textbook_example_freireich_6mp() -> None:
         "events": 3,
         "censored": 1,
         "survival": pytest.approx(18 / 21),
+        "survival_se": pytest.approx(0.0764, abs=1e-4),
     }
+    # Greenwood's standard errors, as in Kleinbaum & Klein's table.
+    assert at_event_times["survival_se"].round(3).to_list() == [
+        0.076,
+        0.087,
+        0.096,
+        0.107,
+        0.114,
+        0.128,
+        0.135,
+    ]
     # After 23 only censorings: the curve stays at 0.4482 and never reaches 0.25.
     assert curve["survival"].tail(1).round(4).item() == 0.4482
     summary = survival_quantiles(curve, "g").row(0, named=True)
@@ -60,6 +71,9 @@ def test_textbook_example_freireich_6mp() -> None:
     assert summary["km_p75_days"] is None
     assert summary["km_median_reached"] is True
     assert (summary["observed"], summary["events"], summary["followup_max_days"]) == (21, 9, 35)
+    # 95% CI of the median: S(13) - 1.96 se = 0.48 is the first at or below 0.5; S + 1.96 se
+    # never is, so the upper end is not reached.
+    assert (summary["km_median_ci_low_days"], summary["km_median_ci_high_days"]) == (13, None)
 
 
 def test_events_come_before_censorings_at_the_same_time() -> None:
@@ -101,23 +115,22 @@ def test_groups_are_independent() -> None:
     ]
 
 
-def test_postings_open_are_censored_at_their_age_and_left_censored_never_count_as_events() -> None:
+def test_postings_open_are_censored_at_their_age_and_the_standing_stock_is_left_out() -> None:
     postings = postings_frame(
         [
             posting(1, first=10, last=15),  # closed after 5 days: an event
             posting(2, first=20, as_of=40),  # open: censored at its age, 20
-            posting(3, first=0, last=3),  # open on the first tracking day: censored at 3
+            posting(3, first=0, last=3),  # open on the first tracking day: left out
             posting(4, first=10, as_of=40),  # open: censored at 30
         ]
     )
     curve = posting_survival_curve(postings, "job_board_id", as_of=day(40), tracking_start=day(0))
     assert curve.select("time", "at_risk", "events", "censored").rows() == [
-        (3, 4, 0, 1),
         (5, 3, 1, 0),
         (20, 2, 0, 1),
         (30, 1, 0, 1),
     ]
-    assert curve["survival"].to_list() == pytest.approx([1.0, 2 / 3, 2 / 3, 2 / 3])
+    assert curve["survival"].to_list() == pytest.approx([2 / 3, 2 / 3, 2 / 3])
     summary = posting_survival_summary(
         postings, "job_board_id", as_of=day(40), tracking_start=day(0)
     ).row(0, named=True)

@@ -3,7 +3,8 @@
 A posting's history is derived from the spans of observed board-days on which it was listed and
 from the board's observed days (its snapshots), so the order in which days are applied no longer
 matters. Existing postings get one span [first_seen, last_seen] (their reappearance gaps were not
-kept before this revision).
+kept before this revision). efficiency_scores gets `fake_fresh_share`, the share of a board's
+open postings whose board date is fake-fresh.
 
 Revision ID: 0004
 Revises: 0003
@@ -49,6 +50,7 @@ def upgrade() -> None:
         "posting_spans",
         ["job_board_id", "last_day"],
     )
+    op.add_column("efficiency_scores", sa.Column("fake_fresh_share", sa.Float(), nullable=True))
     op.execute(
         "INSERT INTO posting_spans (job_posting_id, job_board_id, first_day, last_day) "
         "SELECT id, job_board_id, first_seen, last_seen FROM job_postings"
@@ -56,6 +58,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # A plain DROP COLUMN (SQLite >= 3.35): a batch copy would lose the expression index.
+    op.drop_column("efficiency_scores", "fake_fresh_share")
     op.drop_index(op.f("ix_posting_spans_job_board_id_last_day"), table_name="posting_spans")
     op.drop_index(op.f("ix_posting_spans_job_posting_id"), table_name="posting_spans")
     op.drop_table("posting_spans")
