@@ -14,6 +14,8 @@ from datetime import date
 
 import polars as pl
 
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
+
 GroupKeys = str | Sequence[str]
 
 
@@ -63,6 +65,7 @@ def with_tracking_start(postings: pl.DataFrame, periods: pl.DataFrame) -> pl.Dat
         right_on="tracking_start",
         by="job_board_id",
         strategy="backward",
+        check_sortedness=False,  # sorted above; polars cannot check it within groups
     )
     board_start = pl.col("first_seen").min().over("job_board_id")
     return (
@@ -73,7 +76,11 @@ def with_tracking_start(postings: pl.DataFrame, periods: pl.DataFrame) -> pl.Dat
 
 
 def posting_observations(
-    postings: pl.DataFrame | pl.LazyFrame, *, as_of: date, tracking_start: date | None = None
+    postings: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: date,
+    tracking_start: date | None = None,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> pl.LazyFrame:
     """The postings with the columns lifespan and survival metrics share.
 
@@ -82,20 +89,45 @@ def posting_observations(
     - `is_closed`: the posting has disappeared;
     - `left_censored`: first seen on (or before) its board's tracking start (`tracking_start`,
       or the frame's `tracking_start` column when None): standing stock, left-truncated;
-    - `duration_days` / `event`: the survival view: a closed posting closes at its lifespan
-      (event), an open one is censored at its age; a left-censored posting never counts as an
-      event because its true start, hence its true lifespan, is unknown (only a lower bound).
+    - `entry_days` / `duration_days` / `event`: the survival view. A posting seen to open
+      enters at 0 and closes at its lifespan (event) or is censored at its age. A stock posting
+      enters late (delayed entry), at its age on its first day seen by the board's own date,
+      when that date can be trusted: its board re-stamps at most `max_restamped_share` of its
+      dated postings (a board date more than `restamp_margin_days` after our first sighting is
+      a re-stamp) and the date is not after the first sighting; its duration is then counted from the board date. Otherwise
+      its start is unknown and `entry_days` is null: it is left out of the estimate.
     """
     lifespan = days_between(pl.col("first_seen"), pl.col("last_seen"))
     age = days_between(pl.col("first_seen"), pl.lit(as_of))
     closed = ~pl.col("is_active")
     start = pl.col(TRACKING_START) if tracking_start is None else pl.lit(tracking_start)
     left_censored = pl.col("first_seen") <= start
-    return postings.lazy().with_columns(
+    frame = postings.lazy()
+    if "posted_at" in frame.collect_schema():
+        board_date = pl.col("posted_at").dt.date()
+        age_at_entry = days_between(board_date, pl.col("first_seen"))
+        late = age_at_entry < -settings.restamp_margin_days
+        restamped = late.cast(pl.Int64).sum().over("job_board_id")
+        dated = board_date.is_not_null().cast(pl.Int64).sum().over("job_board_id")
+        trusted = restamped <= settings.max_restamped_share * dated
+        stock_entry = pl.when(trusted & (age_at_entry >= 0)).then(age_at_entry)
+    else:
+        board_date = pl.lit(None, dtype=pl.Date)
+        stock_entry = pl.lit(None, dtype=pl.Int64)
+    entry = pl.when(left_censored).then(stock_entry).otherwise(0)
+    end = pl.when(closed).then(pl.col("last_seen")).otherwise(pl.lit(as_of))
+    duration = (
+        pl.when(left_censored)
+        .then(days_between(board_date, end))
+        .otherwise(days_between(pl.col("first_seen"), end))
+    )
+    return frame.with_columns(
         lifespan_days=lifespan,
         age_days=age,
         is_closed=closed,
         left_censored=left_censored,
-        duration_days=pl.when(closed).then(lifespan).otherwise(age),
-        event=closed & ~left_censored,
+        entry_days=entry,
+    ).with_columns(
+        duration_days=pl.when(pl.col("entry_days").is_not_null()).then(duration),
+        event=closed & pl.col("entry_days").is_not_null(),
     )

@@ -28,8 +28,9 @@ Fixes to day 11's baseline:
     is an F anyway, while a zero would tie all of them at 0 and erase the other components.
 
 (e) Fake freshness: the share of a board's open, dated postings whose board date says "new"
-    while our history has seen them for a month (`freshness`) lowers the overall score by
-    `fake_fresh_penalty` x share (all of them fake-fresh: x 0.5 by default).
+    while our history knows better (`freshness`) multiplies the lifespan component by
+    1 - `fake_fresh_penalty` x share: a board that makes old postings look new hides how long
+    they stay open, so that share earns no lifespan points (all of them fake-fresh: none).
 
 Rows: each board (role_family and industry null); each board x role family with at least
 `min_role_family_postings` postings in the family (surveys are per board, so these rows use the
@@ -213,16 +214,16 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
     insufficient = (pl.col("observed") < settings.min_estimate_postings) | (
         ~pl.col("km_median_reached") & (pl.col("followup_max_days").fill_null(0) < worst)
     )
+    freshness_adjustment = 1.0 - settings.fake_fresh_penalty * pl.col("fake_fresh_share").fill_null(
+        0.0
+    )
     lifespan_score = (
         pl.when(insufficient)
         .then(None)
         .when(pl.col("km_median_reached"))
         .then(((worst - pl.col("km_median_days")) / (worst - best) * 100.0).clip(0.0, 100.0))
         .otherwise(0.0)
-    )
-    freshness_adjustment = 1.0 - settings.fake_fresh_penalty * pl.col("fake_fresh_share").fill_null(
-        0.0
-    )
+    ) * freshness_adjustment
     repost_score = (100.0 - settings.repost_score_per_pct * pl.col("repost_rate_pct")).clip(
         0.0, 100.0
     )
@@ -234,7 +235,7 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
     with_data = pl.sum_horizontal(pl.col(name).is_not_null() for name in _COMPONENTS)
     overall = (
         pl.when(~pl.col("insufficient_data"))
-        .then(pl.col("base_score") * pl.col("quality_adjustment") * pl.col("freshness_adjustment"))
+        .then(pl.col("base_score") * pl.col("quality_adjustment"))
         .round(2)
     )
     details = pl.struct(

@@ -39,24 +39,45 @@ def kaplan_meier(
     *,
     duration: str = "duration_days",
     event: str = "event",
+    entry: str | None = None,
 ) -> pl.DataFrame:
-    """The survival curve per group: one row per distinct observed time.
+    """The survival curve per group: one row per distinct time a posting closed or was censored.
 
-    Columns: by..., `time`, `at_risk` (observed at least `time`: still open just before it),
+    With `entry` (delayed entry, for left-truncated postings), a posting is at risk from its
+    entry time on: at_risk(t) = postings with entry <= t <= duration.
+    Columns: by..., `time`, `at_risk` (under observation at `time`: still open just before it),
     `events`, `censored`, `survival` (S(time) = product over times <= `time` of
     1 - events / at_risk), `survival_se` (Greenwood's standard error of S(time); infinite
     once every posting at risk has closed).
     """
     keys = group_keys(by)
+    lazy = observations.lazy()
     leaving = pl.col("events") + pl.col("censored")
-    return (
-        observations.lazy()
-        .group_by(*keys, pl.col(duration).alias("time"))
-        .agg(
-            events=pl.col(event).sum().cast(pl.Int64),
-            censored=(~pl.col(event)).sum().cast(pl.Int64),
+    exits = lazy.group_by(*keys, pl.col(duration).alias("time")).agg(
+        events=pl.col(event).sum().cast(pl.Int64),
+        censored=(~pl.col(event)).sum().cast(pl.Int64),
+        entering=pl.lit(0, dtype=pl.Int64),
+    )
+    if entry is None:
+        times = exits
+    else:
+        entries = lazy.group_by(*keys, pl.col(entry).alias("time")).agg(
+            events=pl.lit(0, dtype=pl.Int64),
+            censored=pl.lit(0, dtype=pl.Int64),
+            entering=pl.len().cast(pl.Int64),
         )
-        .with_columns(at_risk=leaving.cum_sum(reverse=True).over(keys, order_by="time"))
+        times = (
+            pl.concat([exits, entries])
+            .group_by(*keys, "time")
+            .agg(pl.col("events", "censored", "entering").sum())
+        )
+    # Leaving at or after t, minus entering strictly after t.
+    entering_later = pl.col("entering").cum_sum(reverse=True) - pl.col("entering")
+    return (
+        times.with_columns(
+            at_risk=(leaving.cum_sum(reverse=True) - entering_later).over(keys, order_by="time")
+        )
+        .filter(leaving > 0)
         .with_columns(
             survival=(1.0 - pl.col("events") / pl.col("at_risk"))
             .cum_prod()
@@ -94,7 +115,7 @@ def survival_quantiles(curve: pl.DataFrame, by: GroupKeys) -> pl.DataFrame:
     return (
         curve.group_by(keys)
         .agg(
-            observed=pl.col("at_risk").max(),
+            observed=(pl.col("events") + pl.col("censored")).sum(),
             events=pl.col("events").sum(),
             followup_max_days=pl.col("time").max(),
             km_median_days=first_time_at_or_below(0.5),
@@ -117,10 +138,12 @@ def posting_survival_curve(
     as_of: date,
     tracking_start: date | None = None,
 ) -> pl.DataFrame:
-    """Kaplan-Meier curve of the lifespans of postings seen to open, per group (see
-    `posting_observations`; the standing stock is left out)."""
+    """Kaplan-Meier curve of posting lifespans per group, the standing stock by delayed entry
+    or left out (see `posting_observations`)."""
     observations = posting_observations(postings, as_of=as_of, tracking_start=tracking_start)
-    return kaplan_meier(observations.filter(~pl.col("left_censored")), by)
+    return kaplan_meier(
+        observations.filter(pl.col("entry_days").is_not_null()), by, entry="entry_days"
+    )
 
 
 def posting_survival_summary(
