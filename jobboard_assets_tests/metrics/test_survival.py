@@ -15,6 +15,7 @@ from jobboard_assets.metrics import (
     posting_survival_summary,
     survival_quantiles,
 )
+from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
 from jobboard_assets_tests.metrics.frames import day, posting, postings_frame
 
 
@@ -181,3 +182,65 @@ def test_curve_matches_reference_and_is_a_non_increasing_probability(
         reached = [t for t, s in expected.items() if s <= 0.5 + 1e-9]
         assert median == (reached[0] if reached else None)
         assert not math.isnan(survival[-1])
+
+
+def test_delayed_entry_counts_a_posting_at_risk_only_from_its_entry() -> None:
+    # Entered at 0, 0, 5 and 5; closed at 2, 8 and 6; one censored at 10.
+    frame = pl.DataFrame(
+        {"g": [1] * 4, "entry": [0, 0, 5, 5], "duration_days": [2, 8, 6, 10]},
+    ).with_columns(event=pl.Series([True, True, True, False]))
+    curve = kaplan_meier(frame, "g", entry="entry")
+    # At 2 only the two that entered at 0 are at risk; at 6 three (the first closed).
+    assert curve.select("time", "at_risk", "events", "censored").rows() == [
+        (2, 2, 1, 0),
+        (6, 3, 1, 0),
+        (8, 2, 1, 0),
+        (10, 1, 0, 1),
+    ]
+    assert curve["survival"].to_list() == pytest.approx([1 / 2, 1 / 3, 1 / 6, 1 / 6])
+
+
+def test_stock_enters_at_its_board_age_when_the_board_dates_are_trusted() -> None:
+    honest = postings_frame(
+        [
+            posting(1, first=0, last=10, posted=-20),  # stock: entry 20, closes at 30
+            posting(2, first=5, last=9, posted=5),  # seen to open: 0 to 4
+        ]
+    )
+    curve = posting_survival_curve(honest, "job_board_id", as_of=day(40), tracking_start=day(0))
+    assert curve.select("time", "at_risk", "events").rows() == [(4, 1, 1), (30, 1, 1)]
+    # A board that re-stamps (a date after our first sighting) gets no delayed entry.
+    restamped = postings_frame(
+        [
+            posting(1, first=0, last=10, posted=-20),
+            posting(2, first=5, last=9, posted=8),
+        ]
+    )
+    curve = posting_survival_curve(restamped, "job_board_id", as_of=day(40), tracking_start=day(0))
+    assert curve.select("time", "at_risk", "events").rows() == [(4, 1, 1)]
+
+
+def test_tracking_starts_per_board_and_again_after_a_long_gap() -> None:
+    observed = pl.DataFrame(
+        {
+            "job_board_id": [1, 1, 1, 1, 2, 2],
+            "day": [day(0), day(1), day(9), day(10), day(30), day(31)],
+        }
+    )
+    periods = tracking_periods(observed, max_gap_days=7)
+    assert periods.rows() == [(1, day(0)), (1, day(9)), (2, day(30))]
+    postings = postings_frame(
+        [
+            posting(1, first=1, as_of=12),
+            posting(2, first=9, as_of=12),
+            posting(3, first=10, as_of=12),
+            posting(4, first=30, as_of=31, board=2),
+        ]
+    )
+    starts = with_tracking_start(postings, periods)
+    assert starts.select("id", "tracking_start").rows() == [
+        (1, day(0)),
+        (2, day(9)),  # first seen right after the gap: standing stock again
+        (3, day(9)),
+        (4, day(30)),  # board 2 was added later: its own start
+    ]
