@@ -198,12 +198,27 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
     ranking = (
         scored.filter(pl.col("role_family").is_null() & pl.col("industry").is_null())
         .join(boards.select(job_board_id="id", board="name"), on="job_board_id")
-        .sort("rank")
+        .sort("rank", "board", nulls_last=True)
         .select(
             "rank",
             "board",
             "overall_score",
-            "grade",
+            pl.when(pl.col("grade") == scores.INSUFFICIENT_GRADE)
+            .then(pl.lit("insufficient data"))
+            .otherwise(pl.col("grade"))
+            .alias("grade"),
+            pl.col("details").struct.field("km_median_days").alias("median_days"),
+            pl.format(
+                "{}-{}",
+                pl.col("details")
+                .struct.field("km_median_ci_low_days")
+                .cast(pl.Utf8)
+                .fill_null("?"),
+                pl.col("details")
+                .struct.field("km_median_ci_high_days")
+                .cast(pl.Utf8)
+                .fill_null("?"),
+            ).alias("median_ci"),
             "lifespan_score",
             "repost_score",
             "employer_survey_score",
@@ -221,9 +236,7 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
             "rows_written": written,
             "boards_scored": ranking.height if ranking is not None else 0,
             "boards_insufficient_data": (
-                int((ranking["grade"] == scores.INSUFFICIENT_GRADE).sum())
-                if ranking is not None
-                else 0
+                int((ranking["grade"] == "insufficient data").sum()) if ranking is not None else 0
             ),
             "median_score": _median(ranking["overall_score"]) if ranking is not None else None,
             "seconds": round(time.perf_counter() - started, 3),
