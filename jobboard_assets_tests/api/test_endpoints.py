@@ -279,7 +279,7 @@ def test_lifespan_actions(base_url: str) -> None:
         "rank": 2,
         "percentile": approx(50.0),
         "boardsRanked": 3,
-        "kmMedianDays": 20,
+        "kmMedianDays": 10,
         "kmMedianReached": True,
         "avgLifespan": approx(11.67),
     }
