@@ -199,7 +199,7 @@ def _same_state(history: postings.StoredHistory, state: PostingState) -> bool:
 
 @dataclass(frozen=True)
 class BoardDayFailure:
-    """Why a board-day was not applied (and so neither were the board's later days)."""
+    """Why a board-day was not applied: a gap in the board's history, which closes nothing."""
 
     board: str
     day: date
@@ -217,20 +217,22 @@ def process_board_days(
     days: list[date],
     client: PoliteHttpClient,
     rule: SuspectRule,
-) -> tuple[list[BoardDayOutcome], BoardDayFailure | None]:
-    """A board's days in order, stopping at the first failure: later days would merge over a gap.
+) -> tuple[list[BoardDayOutcome], list[BoardDayFailure]]:
+    """A board's days in order; a failed day is a gap that the board's next observed day
+    decides (the history does not depend on the order of days), so the later days still apply.
 
     Any error of this board is caught here and returned, so it can never affect another board.
     """
     if board is None or job_board_id is None:
-        return [], BoardDayFailure(slug, days[0], "not in job_boards (sync the registry first)")
-    outcomes = []
+        reason = "not in job_boards (sync the registry first)"
+        return [], [BoardDayFailure(slug, day, reason) for day in days]
+    outcomes, failures = [], []
     for day in days:
         try:
             outcomes.append(process_board_day(engine, job_board_id, board, day, client, rule))
         except Exception as error:  # noqa: BLE001 - whatever it is, it is this board's alone
-            return outcomes, BoardDayFailure(slug, day, str(error))
-    return outcomes, None
+            failures.append(BoardDayFailure(slug, day, str(error)))
+    return outcomes, failures
 
 
 def snapshot_row(job_board_id: int, result: ScrapeResult, counts: DayCounts) -> dict[str, Any]:
