@@ -215,6 +215,7 @@ def posting_reposts(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = [date.fromisoformat(key) for key in context.partition_keys]
+    days = history.days_to_refresh(warehouse.engine, days)
     summary = history.update_reposts(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 
@@ -244,6 +245,7 @@ def efficiency_scores(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = [date.fromisoformat(key) for key in context.partition_keys]
+    days = history.days_to_refresh(warehouse.engine, days)
     summary = history.update_scores(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 

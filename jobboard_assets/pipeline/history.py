@@ -155,6 +155,20 @@ def snapshot_repost_counts(postings: pl.DataFrame, days: list[date]) -> list[dic
     return pl.concat(per_day).to_dicts()
 
 
+def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
+    """The days a daily phase must compute: `days`, and every day after them up to the latest
+    observed day. A backfill of earlier days changes the history of the later ones, so their
+    daily rows follow in the same run, however it was launched (`jobboard backfill`, the
+    sensor, or `dagster asset materialize --partition-range` over earlier days)."""
+    if not days:
+        return []
+    with session_scope(engine) as session:
+        latest = snapshot_queries.latest_observed_day(session)
+    last = max(days)
+    later = [last + timedelta(days=n) for n in range(1, (latest - last).days + 1)] if latest else []
+    return sorted({*days, *later})
+
+
 def _median(values: pl.Series) -> float | None:
     median = values.median()
     return float(median) if median is not None else None

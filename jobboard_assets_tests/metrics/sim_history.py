@@ -16,6 +16,9 @@ import polars as pl
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sources.normalize import normalize_title
 
+UNDATED_KINDS = frozenset({"html"})
+"""Kinds whose listing carries no board date (the simulator's HTML pages show none)."""
+
 
 def observed_history(
     market: SimulatedMarket, start: date, end: date, late_starts: dict[str, date] | None = None
@@ -23,6 +26,7 @@ def observed_history(
     """(postings frame as `postings_frame` reads it, tracking periods per board).
 
     Each board is tracked from `start`, or from its date in `late_starts` (added later).
+    Boards of a kind whose pages show no date (`UNDATED_KINDS`) have no `posted_at`.
     """
     late_starts = late_starts or {}
     ids = {board.slug: index + 1 for index, board in enumerate(market.boards)}
@@ -47,9 +51,9 @@ def observed_history(
                     "first_seen": max(posting.first_day, board_start),
                     "last_seen": last_seen,
                     "is_active": active,
-                    "posted_at": datetime(
-                        board_date.year, board_date.month, board_date.day, tzinfo=UTC
-                    ),
+                    "posted_at": None
+                    if board.kind in UNDATED_KINDS
+                    else datetime(board_date.year, board_date.month, board_date.day, tzinfo=UTC),
                 }
             )
     postings = pl.DataFrame(
@@ -76,6 +80,7 @@ def boards_of(market: SimulatedMarket) -> pl.DataFrame:
             "id": list(range(1, len(market.boards) + 1)),
             "name": [board.name for board in market.boards],
             "slug": [board.slug for board in market.boards],
+            "kind": [board.kind for board in market.boards],
             "industry": [None for _ in market.boards],
             "profile": [board.profile for board in market.boards],
             "true_median_days": [board.median_days for board in market.boards],
