@@ -20,7 +20,7 @@ from jobboard_assets.pipeline.merge import (
 from jobboard_assets.pipeline.pause import pause_mid_write
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
-from jobboard_assets.sources.records import BoardConfig, ScrapeResult
+from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
@@ -133,7 +133,9 @@ def apply_board_day(
             {
                 history.id: records[external_id]
                 for external_id, history in stored.items()
-                if external_id in records and day >= history.last_seen
+                if external_id in records
+                and day >= history.last_seen
+                and _listing_changed(history, records[external_id])
             },
         )
         observed_after = sorted({*observed, day})
@@ -174,16 +176,31 @@ def _history_changes(
     for external_id, history in stored.items():
         spans = tuple(respan(history.spans, day, around, external_id in listed))
         state = derive_state(spans, observed_days) if spans else None
+        new_events = set(state.events) if state else set()
+        events_changed = new_events != set(history.events)
         if spans == history.spans and state is not None and _same_state(history, state):
             continue
-        changes.append(postings.HistoryChange(history.id, job_board_id, spans, state))
-        new_events = set(state.events) if state else set()
+        changes.append(
+            postings.HistoryChange(
+                history.id,
+                job_board_id,
+                spans,
+                state,
+                spans_changed=spans != history.spans,
+                events_changed=events_changed,
+            )
+        )
         changed_days |= {event[1] for event in new_events ^ set(history.events)}
     for posting_id in inserted.values():
         state = derive_state([(day, day)], observed_days)
         changes.append(postings.HistoryChange(posting_id, job_board_id, ((day, day),), state))
         changed_days |= {event[1] for event in state.events}
     return changes, changed_days
+
+
+def _listing_changed(history: postings.StoredHistory, record: PostingRecord) -> bool:
+    """The latest sighting shows other content or another board date (a re-stamp is kept)."""
+    return record.content_hash != history.content_hash or record.posted_at != history.posted_at
 
 
 def _same_state(history: postings.StoredHistory, state: PostingState) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -70,6 +70,8 @@ class StoredHistory:
     is_active: bool
     disappeared_at: date | None
     lifespan_days: int | None
+    content_hash: str | None
+    posted_at: datetime | None
     spans: tuple[Span, ...]
     events: tuple[Event, ...]
 
@@ -86,6 +88,8 @@ def stored_histories(
         JobPosting.is_active,
         JobPosting.disappeared_at,
         JobPosting.lifespan_days,
+        JobPosting.content_hash,
+        JobPosting.posted_at,
     )
     rows: dict[int, Any] = {}
     for chunk in _chunks(sorted(set(posting_ids))):
@@ -194,16 +198,24 @@ class HistoryChange:
     spans: tuple[Span, ...]
     state: PostingState | None
     """None: no observed day lists the posting any more (a re-run dropped it): it is deleted."""
+    spans_changed: bool = True
+    events_changed: bool = True
 
 
 def write_histories(session: Session, changes: list[HistoryChange]) -> None:
-    """Replace the spans and events of the changed postings and set their derived columns."""
+    """Replace the changed spans and events of the postings and set their derived columns.
+
+    A daily run changes mostly spans and last_seen (a listed posting's span grows by a day);
+    events are rewritten only for the postings whose events changed.
+    """
     if not changes:
         return
-    ids = [change.posting_id for change in changes]
     connection = session.connection()
-    for chunk in _chunks(ids):
+    respanned = [c.posting_id for c in changes if c.spans_changed or c.state is None]
+    for chunk in _chunks(respanned):
         connection.execute(delete(PostingSpan).where(PostingSpan.job_posting_id.in_(chunk)))
+    reevented = [c.posting_id for c in changes if c.events_changed or c.state is None]
+    for chunk in _chunks(reevented):
         connection.execute(delete(PostingEvent).where(PostingEvent.job_posting_id.in_(chunk)))
     gone = [change.posting_id for change in changes if change.state is None]
     for chunk in _chunks(gone):
@@ -212,19 +224,19 @@ def write_histories(session: Session, changes: list[HistoryChange]) -> None:
     if not kept:
         return
     now = utcnow()
-    connection.execute(
-        insert(PostingSpan),
-        [
-            {
-                "job_posting_id": change.posting_id,
-                "job_board_id": change.job_board_id,
-                "first_day": first_day,
-                "last_day": last_day,
-            }
-            for change in kept
-            for first_day, last_day in change.spans
-        ],
-    )
+    spans = [
+        {
+            "job_posting_id": change.posting_id,
+            "job_board_id": change.job_board_id,
+            "first_day": first_day,
+            "last_day": last_day,
+        }
+        for change in kept
+        if change.spans_changed
+        for first_day, last_day in change.spans
+    ]
+    if spans:
+        connection.execute(insert(PostingSpan), spans)
     connection.execute(
         update(_postings).where(_postings.c.id == bindparam("posting_id")),
         [
@@ -250,7 +262,7 @@ def write_histories(session: Session, changes: list[HistoryChange]) -> None:
             "created_at": now,
         }
         for change in kept
-        if change.state is not None
+        if change.state is not None and change.events_changed
         for event_type, event_date, notes in change.state.events
     ]
     if events:
