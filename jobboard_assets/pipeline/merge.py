@@ -111,7 +111,7 @@ def derive_state(spans: Sequence[Span], observed_days: Sequence[date]) -> Postin
 
 @dataclass(frozen=True)
 class SuspectRule:
-    """When a scrape is too small to be believed (see docs/pipeline.md, "the zero-postings trap").
+    """When a scrape is too small to be believed (docs/failure-modes.md, the zero-postings trap).
 
     A board that suddenly lists nothing, far fewer postings than on its nearest observed days,
     or none of the ids those days listed is far more often broken (redesign, block page, wrong
