@@ -61,9 +61,9 @@ class ScrapeConfig(Config):
     """Knobs of phase 1 a person may change for one run in the launchpad."""
 
     suspect_min_ratio: float = SuspectRule.min_ratio
-    """A listing smaller than this share of the board's active postings is not believed."""
+    """A listing smaller than this share of a neighbour observed day's listing is not believed."""
     suspect_min_active: int = SuspectRule.min_active
-    """The ratio rule applies to boards with at least this many active postings."""
+    """The ratio and id rules apply against neighbour days listing at least this many."""
     parallel_boards: int = PARALLEL_BOARDS
     """Boards scraped at once (requests to one host stay spaced by its minimum interval)."""
 
