@@ -136,11 +136,12 @@ def run_execution(
 
 
 def history_through(engine: Engine, last_day: date) -> date:
-    """The last day the history phases must cover after board-days up to `last_day` were applied.
+    """The last day the history run covers after board-days up to `last_day` were applied.
 
     A backfill of earlier days changes the history of every later observed day (a posting first
-    seen earlier, a disappearance moved), so the daily assets (scores, analytics) of the later
-    days are recomputed in the same run, and `jobboard scores` shows the backfill at once.
+    seen earlier, a disappearance moved). The daily assets recompute those days anyway
+    (`history.days_to_refresh`); asking for them here also records them as materialized, and
+    `jobboard scores` shows the backfill when the execution ends.
     """
     with session_scope(engine) as session:
         latest = snapshot_queries.latest_observed_day(session)

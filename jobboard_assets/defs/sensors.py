@@ -16,7 +16,6 @@ from dagster import (
 )
 
 from jobboard_assets.defs import mirror
-from jobboard_assets.defs.execute import history_through
 from jobboard_assets.defs.jobs import (
     SCRAPE_JOB,
     board_range_tags,
@@ -70,13 +69,11 @@ def board_registry_sensor(
 @sensor(
     job=daily_history_job, minimum_interval_seconds=15, default_status=DefaultSensorStatus.RUNNING
 )
-def history_after_scrape_sensor(
-    context: SensorEvaluationContext, warehouse: WarehouseResource
-) -> SensorResult:
+def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResult:
     """Run a day's history phases once its scrape run has finished, failed boards or not.
 
-    The history run reaches the latest observed day, so a backfill of earlier days brings the
-    later days' scores and analytics up to date (`execute.history_through`).
+    The daily assets also recompute the days after theirs up to the latest observed day
+    (`history.days_to_refresh`), so a scrape of earlier days brings the later ones up to date.
 
     Dagster skips downstream steps of a failed step, so the phases after the scrape live in their
     own run; this sensor chains it to scrape runs tagged `jobboard/chain_metrics=true` (the
@@ -98,9 +95,7 @@ def history_after_scrape_sensor(
     for record in records:
         run = record.dagster_run
         first = split_board_day_key(run.tags[PARTITION_RANGE_START_TAG])[1]
-        last = history_through(
-            warehouse.engine, split_board_day_key(run.tags[PARTITION_RANGE_END_TAG])[1]
-        )
+        last = split_board_day_key(run.tags[PARTITION_RANGE_END_TAG])[1]
         execution_id = run.tags[EXECUTION_TAG]
         requests.append(
             RunRequest(
