@@ -33,11 +33,6 @@ def _heading(title: str) -> list[str]:
     return ["", title, THIN]
 
 
-def _grade(board: dict[str, Any]) -> str:
-    """The grade as a person reads it: I is spelled out."""
-    return INSUFFICIENT if board["insufficientData"] else board["grade"] or MISSING
-
-
 def _percent(share: float | None) -> str:
     return MISSING if share is None else f"{100 * share:.0f}%"
 
@@ -65,7 +60,7 @@ def render(report: dict[str, Any]) -> str:
     lines += _heading("🏅 RANKING")
     lines.append(
         f"{'Rank':>4}  {'Board':<{NAME_WIDTH}} {'Score':>6} {'Grade':<5} "
-        f"{'Lifespan':>8} {'Reposts':>8} {'Employer':>8} {'Candidate':>9} {'Median (95% CI)':>16} "
+        f"{'Lifespan':>8} {'Reposts':>8} {'Employer':>8} {'Candidate':>9} {'Median (95% CI)':>17} "
         f"{'FakeFresh':>9}"
     )
     for board in report["ranked"]:
@@ -74,14 +69,20 @@ def render(report: dict[str, Any]) -> str:
             f"{board['medianLifespanDays']}d ({low if low is not None else '?'}-"
             f"{high if high is not None else '?'})"
             if board["medianLifespanDays"] is not None
+            else INSUFFICIENT
+            if board["insufficientData"]
             else MISSING
         )
         lines.append(
             f"{board['rank'] or MISSING:>4}  {_text(board['boardName'], NAME_WIDTH):<{NAME_WIDTH}} "
-            f"{_number(board['overallScore']):>6} {_grade(board):<5} "
+            f"{_number(board['overallScore']):>6} {board['grade'] or MISSING:<5} "
             f"{_number(board['lifespanScore']):>8} {_number(board['repostScore']):>8} "
             f"{_number(board['employerSurveyScore']):>8} {_number(board['candidateSurveyScore']):>9} "
-            f"{median:>16} {_percent(board['fakeFreshShare']):>9}"
+            f"{median:>17} {_percent(board['fakeFreshShare']):>9}"
+        )
+    if statistics["boardsInsufficientData"]:
+        lines.append(
+            f"Grade I: {INSUFFICIENT} (no score or rank until the estimate can be trusted)"
         )
     lines += _heading("🏆 TOP PERFORMERS (Highest Efficiency Scores)")
     lines += [_board_line(board, medals=True) for board in report["top"]]

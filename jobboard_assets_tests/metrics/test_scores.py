@@ -330,3 +330,35 @@ def test_board_ids_of_another_integer_type_still_join(three_boards: list[dict]) 
     assert result.filter(pl.col("industry") == "tech").height == 2
     first_board = board_rows(result).filter(pl.col("job_board_id") == 1)
     assert first_board["data_completeness"].item() == 0.75
+
+
+def test_insufficient_data_is_its_own_grade_not_an_f() -> None:
+    # Board 1: 10 postings seen to open on day 100, none closed 20 days later: the median is
+    # not reached with a short follow-up. Board 2: only standing stock (first seen on the
+    # tracking start, no board date): nothing to estimate from. Board 3: closes in 5 days.
+    rows = [
+        *staying_open(1, range(1, 11), first=100),
+        *staying_open(2, range(11, 21), first=START),
+        *closing(3, range(21, 31), life=5),
+    ]
+    by_board = {row["job_board_id"]: row for row in board_rows(scores(rows)).iter_rows(named=True)}
+    for board in (1, 2):
+        row = by_board[board]
+        assert (row["grade"], row["overall_score"], row["rank"]) == ("I", None, None)
+        assert row["lifespan_score"] is None and row["details"]["insufficient_data"] is True
+    assert (by_board[3]["grade"], by_board[3]["rank"]) == ("A+", 1)
+    # The same board 1 followed for 110 days without a closing has earned its 0.
+    assert board_rows(scores(staying_open(1, range(1, 11))))["lifespan_score"].item() == 0.0
+
+
+def test_fake_freshness_discounts_the_lifespan_component() -> None:
+    honest = closing(1, range(1, 11), life=5) + staying_open(1, range(11, 21), first=60)
+    # The same board re-stamping its open postings: dated 2 days before as_of, seen 60 days.
+    restamped = closing(1, range(1, 11), life=5) + staying_open(
+        1, range(11, 21), first=60, posted=AS_OF - 2
+    )
+    plain = board_rows(scores(honest)).row(0, named=True)
+    stamped = board_rows(scores(restamped)).row(0, named=True)
+    assert stamped["fake_fresh_share"] == 1.0 and plain["fake_fresh_share"] is None
+    assert stamped["details"]["freshness_adjustment"] == 0.0
+    assert stamped["lifespan_score"] == 0.0 < plain["lifespan_score"]
