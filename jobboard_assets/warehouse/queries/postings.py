@@ -287,9 +287,11 @@ def day_counts(session: Session, job_board_id: int, day: date) -> DayCounts:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     of_board = JobPosting.job_board_id == job_board_id
-    new = session.scalar(select(func.count()).where(of_board, JobPosting.first_seen == day))
-    disappeared, reappeared = session.execute(
+    # From the day's events (indexed by date): a count over the board's postings by first_seen
+    # would read every posting of the board, a cost that grows with the history.
+    new, disappeared, reappeared = session.execute(
         select(
+            count_where(PostingEvent.event_type == "appeared"),
             count_where(PostingEvent.event_type == "disappeared"),
             count_where(PostingEvent.event_type == "reappeared"),
         )
