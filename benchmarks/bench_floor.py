@@ -74,7 +74,7 @@ def bare(registry: Path) -> dict[str, float]:
                 boards,
             )
         )
-    failures = [failure for _, failure in results if failure]
+    failures = [failure for _, board_failures in results for failure in board_failures]
     if failures:
         raise RuntimeError(f"bare run failed: {failures[:3]}")
     scraped = time.perf_counter()

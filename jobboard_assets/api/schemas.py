@@ -35,11 +35,17 @@ BOOLEAN: Schema = {"type": "boolean"}
 DAY: Schema = {"type": "string", "format": "date"}
 MOMENT: Schema = {"type": "string", "format": "date-time"}
 ANY_JSON: Schema = {"description": "Any JSON value"}
-GRADE: Schema = {"type": "string", "enum": ["A+", "A", "B+", "B", "C+", "C", "D", "F"]}
+GRADE: Schema = {
+    "type": "string",
+    "enum": ["A+", "A", "B+", "B", "C+", "C", "D", "F", "I"],
+    "description": "A+ to F; I: insufficient data (the lifespan estimate cannot be trusted yet, "
+    "so the board has no overall score and no rank).",
+}
 RUN_STATUS: Schema = {"type": "string", "enum": ["running", "completed", "partial", "failed"]}
 
 _SCORE_STATISTICS = {
     "boardsScored": INTEGER,
+    "boardsInsufficientData": INTEGER,
     "averageScore": _nullable(NUMBER),
     "medianScore": _nullable(NUMBER),
 }
@@ -178,6 +184,15 @@ COMPONENTS: dict[str, Schema] = {
             "trend": _nullable(NUMBER),
             "postings": _nullable(INTEGER),
             "payStatedPct": _nullable(NUMBER),  # share of the board's postings that state pay
+            "insufficientData": BOOLEAN,
+            "fakeFreshShare": _nullable(NUMBER),
+            "medianLifespanDays": _nullable(INTEGER),
+            "medianLifespanCi": {
+                "type": "array",
+                "items": _nullable(INTEGER),
+                "description": "95% interval of the median (Greenwood); null ends: not reached.",
+            },
+            "estimatePostings": _nullable(INTEGER),
         }
     ),
     "ScoreBreakdown": _object(

@@ -48,6 +48,11 @@ _RANKED_FIELDS = {
     "trend": "trend",
     "postings": "postings",
     "pay_stated_pct": "payStatedPct",
+    "insufficient_data": "insufficientData",
+    "fake_fresh_share": "fakeFreshShare",
+    "median_lifespan_days": "medianLifespanDays",
+    "median_lifespan_ci": "medianLifespanCi",
+    "estimate_postings": "estimatePostings",
 }
 # breakdown component -> (score column, nominal weight)
 _COMPONENTS = {
@@ -216,10 +221,11 @@ def distribution(boards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def statistics(boards: list[dict[str, Any]]) -> dict[str, Any]:
-    """Boards scored, average and median overall score, from `ranked` rows."""
+    """Boards scored, with insufficient data, average and median overall score (`ranked` rows)."""
     scores = pl.Series([row["overallScore"] for row in boards], dtype=pl.Float64).drop_nulls()
     return {
         "boardsScored": len(boards),
+        "boardsInsufficientData": sum(1 for row in boards if row["insufficientData"]),
         "averageScore": round(scores.mean(), 2) if len(scores) else None,  # type: ignore[arg-type]
         "medianScore": round(scores.median(), 2) if len(scores) else None,  # type: ignore[arg-type]
     }
@@ -229,12 +235,13 @@ def report(session: Session, day: date | None = None) -> dict[str, Any]:
     """Day 11's whole report: statistics, ranking, top and bottom boards, histogram, role families."""
     scoring_day = _day(session, day)
     boards = ranked(session, scoring_day)
+    graded = [board for board in boards if board["overallScore"] is not None]
     return {
         "scoreDate": scoring_day,
         "statistics": statistics(boards),
         "ranked": boards,
-        "top": boards[:EXTREMES],
-        "bottom": boards[-EXTREMES:][::-1] if boards else [],
+        "top": graded[:EXTREMES],
+        "bottom": graded[-EXTREMES:][::-1],
         "distribution": distribution(boards),
         "byRole": by_scope(session, "role_family", scoring_day),
     }

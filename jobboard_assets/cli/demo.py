@@ -140,18 +140,38 @@ def print_board_table(engine: Any) -> None:
     from jobboard_assets.warehouse.queries.scores import latest_board_scores
 
     day, rows = latest_board_scores(engine)
-    click.echo(f"\nBOARDS on {day} (median lifespan: Kaplan-Meier, open postings censored)")
     click.echo(
-        f"{'rank':>4}  {'board':<32} {'active':>6} {'median':>7} {'reposts':>7} {'score':>6} grade"
+        f"\nBOARDS on {day} (median lifespan: Kaplan-Meier with its 95% interval; fake-fresh: "
+        "share of open postings whose board date says new while we know better)"
+    )
+    click.echo(
+        f"{'rank':>4}  {'board':<32} {'active':>6} {'median (95% CI)':>16} {'reposts':>7} "
+        f"{'fresh?':>6} {'score':>6} grade"
     )
     for row in rows:
         details = row["details"] or {}
-        median = details.get("km_median_days")
-        click.echo(
-            f"{row['rank']:>4}  {row['name'][:32]:<32} {details.get('active_postings', 0):>6} "
-            f"{(f'{median:.0f}d' if median is not None else '>obs'):>7} {details.get('reposts', 0):>7} "
-            f"{row['overall_score']:>6.1f} {row['grade']}"
+        median, low, high = (
+            details.get(key)
+            for key in ("km_median_days", "km_median_ci_low_days", "km_median_ci_high_days")
         )
+        interval = (
+            f"{median}d ({'?' if low is None else low}-{'?' if high is None else high})"
+            if median is not None
+            else "not reached"
+        )
+        share = row["fake_fresh_share"]
+        grade = "insufficient data" if details.get("insufficient_data") else row["grade"]
+        score = "-" if row["overall_score"] is None else f"{row['overall_score']:.1f}"
+        click.echo(
+            f"{row['rank'] or '-':>4}  {row['name'][:32]:<32} {details.get('active_postings', 0):>6} "
+            f"{interval:>16} {details.get('reposts', 0):>7} "
+            f"{'-' if share is None else f'{100 * share:.0f}%':>6} {score:>6} {grade}"
+        )
+    click.echo(
+        "\nGrades need tracked days: fast and normal boards (median under ~40 days) are graded "
+        "from about 30 days, every board by 90; until then a board shows 'insufficient data' "
+        "(not an F). See docs/metrics.md."
+    )
 
 
 @click.command()

@@ -16,6 +16,7 @@ BAR_WIDTH = 20
 NAME_WIDTH = 30
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 MISSING = "\u2013"  # en dash: no value
+INSUFFICIENT = "insufficient data"
 
 
 def _text(value: Any, width: int | None = None) -> str:
@@ -30,6 +31,10 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 def _heading(title: str) -> list[str]:
     return ["", title, THIN]
+
+
+def _percent(share: float | None) -> str:
+    return MISSING if share is None else f"{100 * share:.0f}%"
 
 
 def _board_line(board: dict[str, Any], *, medals: bool) -> str:
@@ -49,18 +54,35 @@ def render(report: dict[str, Any]) -> str:
         f"Total Boards Scored: {statistics['boardsScored']}",
         f"Average Score: {_number(statistics['averageScore'])}/100",
         f"Median Score: {_number(statistics['medianScore'])}/100",
+        f"Insufficient Data: {statistics['boardsInsufficientData']} board(s) (no grade yet: "
+        "their lifespan estimate needs more tracked days)",
     ]
     lines += _heading("🏅 RANKING")
     lines.append(
         f"{'Rank':>4}  {'Board':<{NAME_WIDTH}} {'Score':>6} {'Grade':<5} "
-        f"{'Lifespan':>8} {'Reposts':>8} {'Employer':>8} {'Candidate':>9}"
+        f"{'Lifespan':>8} {'Reposts':>8} {'Employer':>8} {'Candidate':>9} {'Median (95% CI)':>17} "
+        f"{'FakeFresh':>9}"
     )
     for board in report["ranked"]:
+        low, high = board["medianLifespanCi"]
+        median = (
+            f"{board['medianLifespanDays']}d ({low if low is not None else '?'}-"
+            f"{high if high is not None else '?'})"
+            if board["medianLifespanDays"] is not None
+            else INSUFFICIENT
+            if board["insufficientData"]
+            else MISSING
+        )
         lines.append(
-            f"{board['rank']:>4}  {_text(board['boardName'], NAME_WIDTH):<{NAME_WIDTH}} "
+            f"{board['rank'] or MISSING:>4}  {_text(board['boardName'], NAME_WIDTH):<{NAME_WIDTH}} "
             f"{_number(board['overallScore']):>6} {board['grade'] or MISSING:<5} "
             f"{_number(board['lifespanScore']):>8} {_number(board['repostScore']):>8} "
-            f"{_number(board['employerSurveyScore']):>8} {_number(board['candidateSurveyScore']):>9}"
+            f"{_number(board['employerSurveyScore']):>8} {_number(board['candidateSurveyScore']):>9} "
+            f"{median:>17} {_percent(board['fakeFreshShare']):>9}"
+        )
+    if statistics["boardsInsufficientData"]:
+        lines.append(
+            f"Grade I: {INSUFFICIENT} (no score or rank until the estimate can be trusted)"
         )
     lines += _heading("🏆 TOP PERFORMERS (Highest Efficiency Scores)")
     lines += [_board_line(board, medals=True) for board in report["top"]]

@@ -54,8 +54,8 @@ EMPLOYER_SURVEYS = AssetKey("employer_surveys")
 CANDIDATE_SURVEYS = AssetKey("candidate_surveys")
 SCRAPE_POOL = "board_writes"
 """One scrape step at a time per instance (limit 1 in every instance yaml): see dagster.yaml."""
-NOT_APPLIED = "board_days_not_applied"
-"""Metadata of a failure observation: this board's days of the run that were not applied."""
+FAILURE_ERROR = "error"
+"""Metadata of the observation a failed board-day gets: its error (progress counts these)."""
 HISTORY_POOL = "history_writes"
 """One history step at a time per instance: phases 3-5 and the analytics replace whole days."""
 
@@ -64,9 +64,9 @@ class ScrapeConfig(Config):
     """Knobs of phase 1 a person may change for one run in the launchpad."""
 
     suspect_min_ratio: float = SuspectRule.min_ratio
-    """A listing smaller than this share of the board's active postings is not believed."""
+    """A listing smaller than this share of a neighbour observed day's listing is not believed."""
     suspect_min_active: int = SuspectRule.min_active
-    """The ratio rule applies to boards with at least this many active postings."""
+    """The ratio and id rules apply against neighbour days listing at least this many."""
     parallel_boards: int = PARALLEL_BOARDS
     """Boards scraped at once (requests to one host stay spaced by its minimum interval)."""
 
@@ -130,7 +130,7 @@ def scrape_and_snapshot(
         ]
         applied = 0
         for finished in as_completed(runs):
-            outcomes, failure = finished.result()
+            outcomes, failures = finished.result()
             for outcome in outcomes:
                 # The counts go into each partition's metadata, not into log lines: every log
                 # line is one more stored event (tens of ms each on a SQLite instance).
@@ -138,7 +138,7 @@ def scrape_and_snapshot(
                     str(board_day_key(outcome.board, outcome.day)), outcome
                 )
             applied += len(outcomes)
-            if failure is not None:
+            for failure in failures:
                 key = str(board_day_key(failure.board, failure.day))
                 errors[key] = mask_credentials(str(failure))  # a URL in it may carry a password
                 context.log.error(errors[key])
@@ -146,16 +146,13 @@ def scrape_and_snapshot(
                 yield AssetObservation(
                     BOARD_POSTINGS,
                     partition=key,
-                    metadata={
-                        "error": errors[key],
-                        NOT_APPLIED: len(days_by_board[failure.board]) - len(outcomes),
-                    },
+                    metadata={FAILURE_ERROR: errors[key]},
                 )
     context.log.info(f"{applied} board-day(s) applied, {len(errors)} failed")
     if errors:
         raise Failure(
-            description=f"{len(errors)} board-day(s) failed; the other boards were applied:\n"
-            + "\n".join(errors.values()),
+            description=f"{len(errors)} board-day(s) failed (gaps: they close nothing); the others "
+            "were applied:\n" + "\n".join(errors.values()),
             metadata={"errors": MetadataValue.json(errors)},
         )
 
@@ -228,6 +225,7 @@ def posting_reposts(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = [date.fromisoformat(key) for key in context.partition_keys]
+    days = history.days_to_refresh(warehouse.engine, days)
     summary = history.update_reposts(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 
@@ -257,6 +255,7 @@ def efficiency_scores(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = [date.fromisoformat(key) for key in context.partition_keys]
+    days = history.days_to_refresh(warehouse.engine, days)
     summary = history.update_scores(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 

@@ -27,7 +27,7 @@ from dagster import (
 from sqlalchemy import Engine
 
 from jobboard_assets.defs import mirror, orphans
-from jobboard_assets.defs.assets import BOARD_POSTINGS, NOT_APPLIED
+from jobboard_assets.defs.assets import BOARD_POSTINGS, FAILURE_ERROR
 from jobboard_assets.defs.jobs import board_range_tags, contiguous_runs, day_range_tags
 from jobboard_assets.defs.partitions import board_partitions
 from jobboard_assets.defs.registry import partition_changes
@@ -35,6 +35,7 @@ from jobboard_assets.defs.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 from jobboard_assets.warehouse.queries.boards import sync_boards
 
 Progress = Callable[[str], None]
@@ -124,13 +125,21 @@ def run_execution(
             + ("" if result.success else f", {planned - done} failed")
         )
 
-    progress("Phase 3-5  lifespans, reposts, scores")
+    history_last_day = history_through(engine, request.last_day)
+    progress(
+        "Phase 3-5  lifespans, reposts, scores"
+        + (
+            f" (through {history_last_day}: later days changed)"
+            if history_last_day != request.last_day
+            else ""
+        )
+    )
     started = time.perf_counter()
     result = execute_job(
         reconstructable(history_job),
         instance=instance,
         run_config=_QUIET,
-        tags={**tags, **day_range_tags(request.first_day, request.last_day)},
+        tags={**tags, **day_range_tags(request.first_day, history_last_day)},
         raise_on_error=False,
     )
     for step, seconds, ok in _step_outcomes(instance, result.run_id):
@@ -139,6 +148,19 @@ def run_execution(
 
     (row,) = mirror.mirror_executions(instance, engine, [execution_id])
     return row
+
+
+def history_through(engine: Engine, last_day: date) -> date:
+    """The last day the history run covers after board-days up to `last_day` were applied.
+
+    A backfill of earlier days changes the history of every later observed day (a posting first
+    seen earlier, a disappearance moved). The daily assets recompute those days anyway
+    (`history.days_to_refresh`); asking for them here also records them as materialized, and
+    `jobboard scores` shows the backfill when the execution ends.
+    """
+    with session_scope(engine) as session:
+        latest = snapshot_queries.latest_observed_day(session)
+    return max(last_day, latest) if latest else last_day
 
 
 def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:
@@ -214,11 +236,9 @@ class _ScrapeTally:
         if materialized is not None and materialized.asset_key == BOARD_POSTINGS:
             self.done += 1
         observed = entry.asset_observation
-        if observed is not None and NOT_APPLIED in observed.metadata:
-            not_applied = observed.metadata[NOT_APPLIED].value
-            count = not_applied if isinstance(not_applied, int) else 1
-            self.done += count
-            self.failed += count
+        if observed is not None and FAILURE_ERROR in observed.metadata:
+            self.done += 1
+            self.failed += 1
 
 
 def _count_materialized(instance: DagsterInstance, run_id: str, asset: str) -> int:

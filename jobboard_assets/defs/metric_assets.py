@@ -14,11 +14,14 @@ from jobboard_assets.defs.assets import HISTORY_POOL, posting_lifespans, posting
 from jobboard_assets.defs.metadata import phase_metadata
 from jobboard_assets.defs.partitions import daily_partitions
 from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.pipeline import analytics
+from jobboard_assets.pipeline import analytics, history
 
 
-def _days(context: AssetExecutionContext) -> list[date]:
-    return [date.fromisoformat(key) for key in context.partition_keys]
+def _days(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[date]:
+    """The partition days and, after a backfill of earlier days, the later observed days."""
+    return history.days_to_refresh(
+        warehouse.engine, [date.fromisoformat(key) for key in context.partition_keys]
+    )
 
 
 @asset(
@@ -34,7 +37,9 @@ def _days(context: AssetExecutionContext) -> list[date]:
 def lifespan_metrics(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = analytics.update_lifespan_metrics(warehouse.posting_history(), _days(context))
+    summary = analytics.update_lifespan_metrics(
+        warehouse.posting_history(), _days(context, warehouse)
+    )
     return MaterializeResult(metadata=phase_metadata(summary))
 
 
@@ -51,7 +56,9 @@ def lifespan_metrics(
 def repost_frequency(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = analytics.update_repost_frequency(warehouse.posting_history(), _days(context))
+    summary = analytics.update_repost_frequency(
+        warehouse.posting_history(), _days(context, warehouse)
+    )
     return MaterializeResult(metadata=phase_metadata(summary))
 
 

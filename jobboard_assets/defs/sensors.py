@@ -76,6 +76,9 @@ def board_registry_sensor(
 def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResult:
     """Run a day's history phases once its scrape run has finished, failed boards or not.
 
+    The daily assets also recompute the days after theirs up to the latest observed day
+    (`history.days_to_refresh`), so a scrape of earlier days brings the later ones up to date.
+
     Dagster skips downstream steps of a failed step, so the phases after the scrape live in their
     own run; this sensor chains it to scrape runs tagged `jobboard/chain_metrics=true` (the
     schedule's and the API's), keyed by the execution (and the re-execution) so each is chained once.

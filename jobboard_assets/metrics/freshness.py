@@ -1,8 +1,11 @@
 """Fake freshness: a board date that says "new" on a posting our own history has seen for long.
 
-Boards re-stamp `posted_at` on edits and reposts ("posted 1 day ago"), so it is never used for
-lifespans; comparing it with our first_seen shows how much a board's freshness can be trusted.
-Only open postings are flagged: a closed posting no longer presents itself as new.
+Boards re-stamp `posted_at` on edits and reposts ("posted 1 day ago"); comparing it with our
+first_seen shows how much a board's freshness can be trusted. A posting is fake-fresh when its
+board date says new while we have seen it for a month, or while that date is later than the day
+we first saw it (a re-stamp: no original date is later than a sighting), which shows from the
+first re-stamp on rather than after a month. Only open postings are flagged: a closed posting
+no longer presents itself as new.
 """
 
 from __future__ import annotations
@@ -21,10 +24,15 @@ def fake_freshness_flags(
     """One row per posting: `id`, `job_board_id`, `board_age_days` (as_of - posted_at's UTC day;
     null without a board date), `observed_age_days` (as_of - first_seen), `fake_fresh`: open,
     board age <= `fresh_posted_within_days` (a future board date counts as fresh too) and
-    observed age >= `fake_fresh_min_observed_days`.
+    either observed age >= `fake_fresh_min_observed_days` or the board date more than
+    `restamp_margin_days` after first_seen (re-stamped).
     """
-    board_age = days_between(pl.col("posted_at").dt.date(), pl.lit(as_of))
+    board_date = pl.col("posted_at").dt.date()
+    board_age = days_between(board_date, pl.lit(as_of))
     observed_age = days_between(pl.col("first_seen"), pl.lit(as_of))
+    restamped = (
+        days_between(pl.col("first_seen"), board_date) > settings.restamp_margin_days
+    ).fill_null(False)
     return postings.select(
         "id",
         "job_board_id",
@@ -33,7 +41,7 @@ def fake_freshness_flags(
         fake_fresh=(
             pl.col("is_active")
             & (board_age <= settings.fresh_posted_within_days).fill_null(False)
-            & (observed_age >= settings.fake_fresh_min_observed_days)
+            & ((observed_age >= settings.fake_fresh_min_observed_days) | restamped)
         ),
     )
 

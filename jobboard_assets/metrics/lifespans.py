@@ -39,7 +39,7 @@ def lifespan_summary(
     by: GroupKeys,
     *,
     as_of: date,
-    tracking_start: date,
+    tracking_start: date | None = None,
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> pl.DataFrame:
     """Lifespan statistics per group.
@@ -86,7 +86,7 @@ def lifespan_distribution(
     by: GroupKeys,
     *,
     as_of: date,
-    tracking_start: date,
+    tracking_start: date | None = None,
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> pl.DataFrame:
     """Closed postings (not left-censored) per lifespan bucket, every bucket for every group.
@@ -194,7 +194,7 @@ def daily_trend(
 
 
 def lifespan_ranking(
-    postings: pl.DataFrame, by: GroupKeys, *, as_of: date, tracking_start: date
+    postings: pl.DataFrame, by: GroupKeys, *, as_of: date, tracking_start: date | None = None
 ) -> pl.DataFrame:
     """Groups ranked by Kaplan-Meier median lifespan, shortest (fastest hiring) first.
 

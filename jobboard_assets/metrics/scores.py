@@ -5,15 +5,15 @@ overall = base x quality_adjustment, base = the weighted mean of four 0-100 comp
 
 Fixes to day 11's baseline:
 
-(a) Lifespan uses the Kaplan-Meier median with open postings censored at their age, not the
-    mean of closed postings. The mean of closed postings ignores exactly the postings that
-    matter: a board whose postings never close (ghost jobs) has few, short, closed ones and
-    looked efficient. Day 11's scale is kept (7 days -> 100, 60 -> 0, linear, clipped). When
-    the median is not reached (more than half never closed within the observed window) the
-    component is 0: the median then exceeds the longest follow-up, so once any posting of the
-    group has been followed 60 days the scale gives 0 exactly; before that, 0 is the
-    conservative choice (lifespan points are earned only by postings seen to close, so a board
-    can never gain by having its postings not close). Left-censored postings enter as censored.
+(a) Lifespan uses the Kaplan-Meier median of the postings seen to open (open ones censored at
+    their age; the standing stock of each board's tracking start left out, see `survival`),
+    not the mean of closed postings. The mean of closed postings ignores exactly the postings
+    that matter: a board whose postings never close (ghost jobs) has few, short, closed ones
+    and looked efficient. Day 11's scale is kept (7 days -> 100, 60 -> 0, linear, clipped).
+    When the data cannot say yet (fewer than `min_estimate_postings` postings seen to open, or
+    the median not reached while the longest follow-up is shorter than `lifespan_worst_days`), the row has *insufficient data*: grade `INSUFFICIENT_GRADE`, no
+    lifespan component, no overall score and no rank, rather than an F. A median not reached
+    after a follow-up of `lifespan_worst_days` or more is worse than the scale's worst: 0.
 (b) Survey ratings in the warehouse are 1-10, mapped (r - 1) / 9 x 100 (1 -> 0, 10 -> 100);
     day 11's (r / 5) x 100 assumed 1-5 and gives 20 for the worst rating and 200 for the best.
     Employer `candidate_quality` words are spaced evenly on the same scale (poor 0 ... excellent
@@ -26,6 +26,11 @@ Fixes to day 11's baseline:
     kept; its last step (0.0 at 50%+, "data unusable") is softened to
     `quality_adjustment_floor` (0.5): the repost component is already 0 there, so such a board
     is an F anyway, while a zero would tie all of them at 0 and erase the other components.
+
+(e) Fake freshness: the share of a board's open, dated postings whose board date says "new"
+    while our history knows better (`freshness`) multiplies the lifespan component by
+    1 - `fake_fresh_penalty` x share: a board that makes old postings look new hides how long
+    they stay open, so that share earns no lifespan points (all of them fake-fresh: none).
 
 Rows: each board (role_family and industry null); each board x role family with at least
 `min_role_family_postings` postings in the family (surveys are per board, so these rows use the
@@ -40,6 +45,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from jobboard_assets.metrics.freshness import fake_freshness_summary
 from jobboard_assets.metrics.lifespans import lifespan_summary
 from jobboard_assets.metrics.ranking import rank_and_percentile
 from jobboard_assets.metrics.reposts import repost_frequency, repost_links
@@ -48,6 +54,8 @@ from jobboard_assets.metrics.survival import posting_survival_summary
 
 _SCOPE = ["role_family", "industry"]
 _ROW_KEY = ["job_board_id", *_SCOPE]
+INSUFFICIENT_GRADE = "I"
+"""The grade of a row whose lifespan estimate the data cannot support yet (insufficient data)."""
 _COMPONENTS = (
     "lifespan_score",
     "repost_score",
@@ -142,7 +150,7 @@ def _score_inputs(
     by: list[str],
     *,
     as_of: date,
-    tracking_start: date,
+    tracking_start: date | None = None,
     settings: MetricsSettings,
 ) -> pl.DataFrame:
     """Survival, closed-lifespan and repost figures per group, one row per group."""
@@ -160,7 +168,19 @@ def _score_inputs(
     reposts = repost_frequency(postings, by, links=links, settings=settings).select(
         *by, "reposts", "repost_clusters", "repost_rate_pct"
     )
-    return lifespans.join(survival, on=by).join(reposts, on=by)
+    freshness = fake_freshness_summary(postings, by, as_of=as_of, settings=settings).select(
+        *by, "fake_fresh_postings", "fake_fresh_share"
+    )
+    return (
+        lifespans.join(survival, on=by, how="left")
+        .join(reposts, on=by)
+        .join(freshness, on=by, how="left")
+        .with_columns(
+            pl.col("events").fill_null(0),
+            pl.col("observed").fill_null(0),
+            pl.col("km_median_reached").fill_null(False),
+        )
+    )
 
 
 def quality_adjustment(
@@ -191,11 +211,19 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
         "employer_survey_score": settings.employer_survey_weight,
         "candidate_survey_score": settings.candidate_survey_weight,
     }
+    insufficient = (pl.col("observed") < settings.min_estimate_postings) | (
+        ~pl.col("km_median_reached") & (pl.col("followup_max_days").fill_null(0) < worst)
+    )
+    freshness_adjustment = 1.0 - settings.fake_fresh_penalty * pl.col("fake_fresh_share").fill_null(
+        0.0
+    )
     lifespan_score = (
-        pl.when(pl.col("km_median_reached"))
+        pl.when(insufficient)
+        .then(None)
+        .when(pl.col("km_median_reached"))
         .then(((worst - pl.col("km_median_days")) / (worst - best) * 100.0).clip(0.0, 100.0))
         .otherwise(0.0)
-    )
+    ) * freshness_adjustment
     repost_score = (100.0 - settings.repost_score_per_pct * pl.col("repost_rate_pct")).clip(
         0.0, 100.0
     )
@@ -205,12 +233,24 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
         for name, weight in weights.items()
     )
     with_data = pl.sum_horizontal(pl.col(name).is_not_null() for name in _COMPONENTS)
-    overall = (pl.col("base_score") * pl.col("quality_adjustment")).round(2)
+    overall = (
+        pl.when(~pl.col("insufficient_data"))
+        .then(pl.col("base_score") * pl.col("quality_adjustment"))
+        .round(2)
+    )
     details = pl.struct(
+        "insufficient_data",
         "km_median_days",
         "km_median_reached",
+        "km_median_ci_low_days",
+        "km_median_ci_high_days",
         "km_p75_days",
         "followup_max_days",
+        estimate_postings="observed",
+        estimate_closed_postings="events",
+        fake_fresh_postings=pl.col("fake_fresh_postings").fill_null(0),
+        fake_fresh_share="fake_fresh_share",
+        freshness_adjustment="freshness_adjustment",
         closed_median_days="lifespan_median_days",
         repost_rate_pct="repost_rate_pct",
         postings="postings",
@@ -223,7 +263,12 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
         candidate_responses=pl.col("candidate_responses").fill_null(0),
     )
     return (
-        inputs.with_columns(lifespan_score=lifespan_score, repost_score=repost_score)
+        inputs.with_columns(
+            lifespan_score=lifespan_score,
+            repost_score=repost_score,
+            insufficient_data=insufficient,
+            freshness_adjustment=freshness_adjustment,
+        )
         .with_columns(
             base_score=weighted / weight_with_data,
             data_completeness=with_data / len(_COMPONENTS),
@@ -231,7 +276,10 @@ def _scored(inputs: pl.DataFrame, settings: MetricsSettings) -> pl.DataFrame:
         )
         .with_columns(overall_score=overall, details=details)
         .with_columns(
-            pl.col(_COMPONENTS).round(2), grade=letter_grade(pl.col("overall_score"), settings)
+            pl.col(_COMPONENTS).round(2),
+            grade=pl.when(pl.col("insufficient_data"))
+            .then(pl.lit(INSUFFICIENT_GRADE))
+            .otherwise(letter_grade(pl.col("overall_score"), settings)),
         )
     )
 
@@ -255,7 +303,7 @@ def efficiency_scores(
     candidate_surveys: pl.DataFrame,
     *,
     as_of: date,
-    tracking_start: date,
+    tracking_start: date | None = None,
     previous_scores: pl.DataFrame | None = None,
     links: pl.DataFrame | None = None,
     settings: MetricsSettings = DEFAULT_SETTINGS,
@@ -264,8 +312,10 @@ def efficiency_scores(
 
     Columns: `job_board_id`, `role_family`, `industry`, `overall_score`, `lifespan_score`,
     `repost_score`, `employer_survey_score`, `candidate_survey_score`, `quality_adjustment`,
-    `data_completeness`, `grade`, `rank`, `percentile`, `trend`, `details` (struct; a board's
-    own row also says how many of its postings state pay, see `pay_transparency`).
+    `data_completeness`, `fake_fresh_share`, `grade` (`INSUFFICIENT_GRADE` when the lifespan
+    estimate cannot be trusted yet: then no overall score, rank or percentile), `rank`,
+    `percentile`, `trend`, `details` (struct; a board's own row also says how many of its
+    postings state pay, see `pay_transparency`).
     `previous_scores` (`job_board_id`, `role_family`, `industry`, `overall_score`: the previous
     day's rows) gives `trend` = overall_score - previous overall_score, null without one.
     `links` is `repost_links` output, recomputed when not given.
@@ -335,6 +385,7 @@ def efficiency_scores(
             *_COMPONENTS,
             "quality_adjustment",
             "data_completeness",
+            "fake_fresh_share",
             "grade",
             "rank",
             "percentile",

@@ -26,6 +26,16 @@ class MetricsSettings:
         ("90+", 91, None),
     )
 
+    # A board's tracking starts again after a gap in its observations longer than this: the
+    # postings listed on the first day after it may have opened during the gap (left-truncated).
+    tracking_gap_days: int = 7
+    # A board's own dates are trusted for the standing stock's ages (delayed entry) when at
+    # most this share of its dated postings shows a date more than `restamp_margin_days` after
+    # the day we first saw them (a re-stamp: no original date is later than a sighting).
+    max_restamped_share: float = 0.05
+    # A board date one day after our first sighting may be a time zone; two days are a re-stamp.
+    restamp_margin_days: int = 1
+
     # --- reposts ---------------------------------------------------------------------------
     # Domain notes: "windows of 90-180 days are common"; the wide end, because a role that
     # is reposted after a quarter is still the same unfilled role.
@@ -101,6 +111,9 @@ class MetricsSettings:
         (50.0, "D"),
         (0.0, "F"),
     )
+    # The lifespan estimate rests on at least this many postings seen to open; fewer, and the
+    # row has insufficient data (its own grade), not an F.
+    min_estimate_postings: int = 10
     # A board x role family row needs this many postings in the family: below it a median and a
     # repost rate swing with one posting (1 repost in 4 postings = 25%).
     min_role_family_postings: int = 10
@@ -122,6 +135,10 @@ class MetricsSettings:
     fresh_posted_within_days: int = 7
     # ... while a month of our own history says it is not (day 9: 30+ days = difficulty filling).
     fake_fresh_min_observed_days: int = 30
+    # The lifespan component is multiplied by 1 - penalty x the board's fake-fresh share: a
+    # board that makes its old postings look new hides how long they stay open, so the share
+    # it hides is not credited (every open posting fake-fresh: no lifespan points).
+    fake_fresh_penalty: float = 1.0
 
 
 DEFAULT_SETTINGS = MetricsSettings()

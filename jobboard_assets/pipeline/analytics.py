@@ -62,7 +62,7 @@ def lifespan_stats(
     by: str,
     *,
     as_of: date,
-    tracking_start: date,
+    tracking_start: date | None = None,
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> pl.DataFrame:
     """`lifespan_summary` per group, with the Kaplan-Meier median and p75 beside it.
@@ -76,14 +76,16 @@ def lifespan_stats(
     km = survival.posting_survival_summary(
         postings, by, as_of=as_of, tracking_start=tracking_start
     ).select(by, *_KM_COLUMNS)
-    return summary.join(km, on=by, how="left", nulls_equal=True)
+    return summary.join(km, on=by, how="left", nulls_equal=True).with_columns(
+        pl.col("km_median_reached").fill_null(False)
+    )
 
 
 def lifespan_metrics_of_day(
     postings: pl.DataFrame,
     day: date,
     *,
-    tracking_start: date,
+    tracking_start: date | None = None,
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(statistics, bucket counts) of boards and role families as the history stood on `day`.
@@ -136,13 +138,7 @@ def update_lifespan_metrics(
     """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows."""
     started = time.perf_counter()
     engine, postings = history.engine, history.frame
-    tracking_start = postings["first_seen"].min() if postings.height else None
-    results = [
-        lifespan_metrics_of_day(
-            postings, day, tracking_start=tracking_start or day, settings=settings
-        )
-        for day in sorted(days)
-    ]
+    results = [lifespan_metrics_of_day(postings, day, settings=settings) for day in sorted(days)]
     stats = pl.concat([stats for stats, _ in results], how="diagonal")
     buckets = pl.concat([buckets for _, buckets in results], how="diagonal")
     written = analytics_queries.replace_days(

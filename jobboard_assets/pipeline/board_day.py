@@ -9,11 +9,18 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from jobboard_assets.pipeline.merge import SuspectRule, plan_merge
+from jobboard_assets.pipeline.merge import (
+    Neighbours,
+    PostingState,
+    SuspectRule,
+    check_suspect,
+    derive_state,
+    respan,
+)
 from jobboard_assets.pipeline.pause import pause_mid_write
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
-from jobboard_assets.sources.records import BoardConfig, ScrapeResult
+from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
@@ -66,32 +73,21 @@ def process_board_day(
 ) -> BoardDayOutcome:
     """Scrape one board for one day and apply it, snapshot included, in one transaction.
 
-    The network comes first, outside any transaction; then the board's row lock serializes
-    concurrent writers of the same board. Any error (source, suspect scrape, database) rolls
-    back everything of this board-day: it is applied fully or not at all.
+    The network comes first, outside any transaction; then `apply_board_day`.
     """
     started = time.perf_counter()
     result = scrape_board(board, day, client)
     fetched = time.perf_counter()
-    with session_scope(engine) as session:
-        postings.lock_board(session, job_board_id)
-        stored = postings.load_merge_state(
-            session, job_board_id, (record.external_id for record in result.records)
-        )
-        plan = plan_merge(stored, result.records, day, rule)
-        postings.apply_merge_plan(session, job_board_id, plan)
-        pause_mid_write(board.slug)  # test-only, inert unless asked for: see pipeline/pause.py
-        counts = postings.day_counts(session, job_board_id, day)
-        snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
+    counts, changed = apply_board_day(engine, job_board_id, result, rule)
     return BoardDayOutcome(
         board=board.slug,
         day=day,
         scraped=len(result.records),
         new=counts.new,
         disappeared=counts.disappeared,
-        reappeared=plan.reappeared,
+        reappeared=counts.reappeared,
         active=counts.active,
-        changed=len(plan.inserts) + len(plan.updates) + len(plan.touches) + len(plan.closes),
+        changed=changed,
         pages=result.pages,
         bytes_read=result.bytes_read,
         fetch_seconds=round(fetched - started, 4),
@@ -101,9 +97,134 @@ def process_board_day(
     )
 
 
+def apply_board_day(
+    engine: Engine, job_board_id: int, result: ScrapeResult, rule: SuspectRule
+) -> tuple[DayCounts, int]:
+    """Apply one board-day's listing in one transaction; returns its counts and rows changed.
+
+    The board's row lock serializes concurrent writers of the same board. Only the postings
+    around the day are read and rewritten: those listed that day and those listed on the board's
+    nearest observed day before or after it (`merge` derives their history from their spans).
+    Any error (suspect scrape, database) rolls back everything of this board-day. Applying any
+    set of board-days in any order, repeats included, leaves the same warehouse.
+    """
+    day = result.day
+    records = {record.external_id: record for record in result.records}
+    with session_scope(engine) as session:
+        postings.lock_board(session, job_board_id)
+        observed = snapshots.observed_days(session, job_board_id)
+        around = Neighbours.of(observed, day)
+        nearby = postings.spans_between(
+            session, job_board_id, around.before or day, around.after or day
+        )
+        check_suspect(
+            set(records),
+            {
+                neighbour: {s.external_id for s in nearby if s.first_day <= neighbour <= s.last_day}
+                for neighbour in (around.before, around.after)
+                if neighbour is not None
+            },
+            day,
+            rule,
+        )
+        touched = {
+            s.job_posting_id
+            for s in nearby
+            if s.first_day <= day <= s.last_day or s.last_day == around.before
+        }
+        stored = postings.stored_histories(session, job_board_id, touched, records)
+        inserted = postings.insert_postings(
+            session, job_board_id, [r for r in records.values() if r.external_id not in stored], day
+        )
+        postings.update_record_columns(
+            session,
+            {
+                history.id: records[external_id]
+                for external_id, history in stored.items()
+                if external_id in records
+                and day >= history.last_seen
+                and _listing_changed(history, records[external_id])
+            },
+        )
+        observed_after = sorted({*observed, day})
+        changes, changed_days = _history_changes(
+            job_board_id, stored, inserted, set(records), day, around, observed_after
+        )
+        postings.write_histories(session, changes)
+        pause_mid_write(result.board.slug)  # test-only, inert unless asked for: see pause.py
+        counts = postings.day_counts(session, job_board_id, day)
+        snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
+        for other_day in sorted(changed_days.intersection(observed) - {day}):
+            other = postings.day_counts(session, job_board_id, other_day)
+            snapshots.set_day_counts(
+                session,
+                job_board_id,
+                other_day,
+                {
+                    "new_postings": other.new,
+                    "disappeared_postings": other.disappeared,
+                    "active_postings": other.active,
+                },
+            )
+    return counts, len(inserted) + len(changes)
+
+
+def _history_changes(
+    job_board_id: int,
+    stored: dict[str, postings.StoredHistory],
+    inserted: dict[str, int],
+    listed: set[str],
+    day: date,
+    around: Neighbours,
+    observed_days: list[date],
+) -> tuple[list[postings.HistoryChange], set[date]]:
+    """The postings whose history the day changes, and the days whose counts change with them."""
+    changes = []
+    changed_days: set[date] = set()
+    for external_id, history in stored.items():
+        spans = tuple(respan(history.spans, day, around, external_id in listed))
+        state = derive_state(spans, observed_days) if spans else None
+        new_events = set(state.events) if state else set()
+        events_changed = new_events != set(history.events)
+        if spans == history.spans and state is not None and _same_state(history, state):
+            continue
+        changes.append(
+            postings.HistoryChange(
+                history.id,
+                job_board_id,
+                spans,
+                state,
+                spans_changed=spans != history.spans,
+                events_changed=events_changed,
+            )
+        )
+        changed_days |= {event[1] for event in new_events ^ set(history.events)}
+    for posting_id in inserted.values():
+        state = derive_state([(day, day)], observed_days)
+        changes.append(postings.HistoryChange(posting_id, job_board_id, ((day, day),), state))
+        changed_days |= {event[1] for event in state.events}
+    return changes, changed_days
+
+
+def _listing_changed(history: postings.StoredHistory, record: PostingRecord) -> bool:
+    """The latest sighting shows other content or another board date (a re-stamp is kept)."""
+    return record.content_hash != history.content_hash or record.posted_at != history.posted_at
+
+
+def _same_state(history: postings.StoredHistory, state: PostingState) -> bool:
+    return (
+        history.first_seen == state.first_seen
+        and history.last_seen == state.last_seen
+        and history.is_active == state.is_active
+        and history.disappeared_at == state.disappeared_at
+        and history.lifespan_days == state.lifespan_days
+        and sorted(history.events) == sorted(state.events)
+    )
+
+
 @dataclass(frozen=True)
 class BoardDayFailure:
-    """Why a board-day was not applied (and so neither were the board's later days)."""
+    """Why a board-day was not applied: a gap in the board's history, which closes nothing."""
 
     board: str
     day: date
@@ -121,25 +242,25 @@ def process_board_days(
     days: list[date],
     client: PoliteHttpClient,
     rule: SuspectRule,
-) -> tuple[list[BoardDayOutcome], BoardDayFailure | None]:
-    """A board's days in order, stopping at the first failure: later days would merge over a gap.
+) -> tuple[list[BoardDayOutcome], list[BoardDayFailure]]:
+    """A board's days in order; a failed day is a gap that the board's next observed day
+    decides (the history does not depend on the order of days), so the later days still apply.
 
     Any error of this board is caught here and returned, so it can never affect another board.
     """
     if board is None or job_board_id is None:
-        return [], BoardDayFailure(
-            slug,
-            days[0],
+        reason = (
             "no such board in the registry (JOBBOARD_BOARDS_FILE): board partitions come only "
-            "from the registry; one added by hand is removed by the board_registry_sensor",
+            "from the registry; one added by hand is removed by the board_registry_sensor"
         )
-    outcomes = []
+        return [], [BoardDayFailure(slug, day, reason) for day in days]
+    outcomes, failures = [], []
     for day in days:
         try:
             outcomes.append(process_board_day(engine, job_board_id, board, day, client, rule))
         except Exception as error:  # noqa: BLE001 - whatever it is, it is this board's alone
-            return outcomes, BoardDayFailure(slug, day, str(error))
-    return outcomes, None
+            failures.append(BoardDayFailure(slug, day, str(error)))
+    return outcomes, failures
 
 
 def snapshot_row(job_board_id: int, result: ScrapeResult, counts: DayCounts) -> dict[str, Any]:

@@ -16,6 +16,8 @@ import polars as pl
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics import lifespans, reposts, scores
+from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import postings as posting_queries
 from jobboard_assets.warehouse.queries import scores as score_queries
@@ -36,8 +38,13 @@ class PostingHistory:
 
     @property
     def frame(self) -> pl.DataFrame:
+        """The postings, each with its board's `tracking_start` (see `metrics.observations`)."""
         if self._frame is None:
-            self._frame = posting_queries.postings_frame(self.engine)
+            periods = tracking_periods(
+                snapshot_queries.observed_days_frame(self.engine),
+                max_gap_days=DEFAULT_SETTINGS.tracking_gap_days,
+            )
+            self._frame = with_tracking_start(posting_queries.postings_frame(self.engine), periods)
         return self._frame
 
     def write(self, changes: pl.DataFrame) -> int:
@@ -148,6 +155,20 @@ def snapshot_repost_counts(postings: pl.DataFrame, days: list[date]) -> list[dic
     return pl.concat(per_day).to_dicts()
 
 
+def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
+    """The days a daily phase must compute: `days`, and every day after them up to the latest
+    observed day. A backfill of earlier days changes the history of the later ones, so their
+    daily rows follow in the same run, however it was launched (`jobboard backfill`, the
+    sensor, or `dagster asset materialize --partition-range` over earlier days)."""
+    if not days:
+        return []
+    with session_scope(engine) as session:
+        latest = snapshot_queries.latest_observed_day(session)
+    last = max(days)
+    later = [last + timedelta(days=n) for n in range(1, (latest - last).days + 1)] if latest else []
+    return sorted({*days, *later})
+
+
 def _median(values: pl.Series) -> float | None:
     median = values.median()
     return float(median) if median is not None else None
@@ -175,7 +196,6 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
     boards = score_queries.boards_frame(engine)
     employer = score_queries.employer_surveys_frame(engine)
     candidate = score_queries.candidate_surveys_frame(engine)
-    tracking_start = postings["first_seen"].min() if postings.height else None
     written = 0
     scored = pl.DataFrame()
     for day in sorted(days):
@@ -186,24 +206,39 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
             employer,
             candidate,
             as_of=day,
-            tracking_start=tracking_start or day,
             previous_scores=previous,
         )
         written += score_queries.replace_scores(engine, day, scored)
     ranking = (
         scored.filter(pl.col("role_family").is_null() & pl.col("industry").is_null())
         .join(boards.select(job_board_id="id", board="name"), on="job_board_id")
-        .sort("rank")
+        .sort("rank", "board", nulls_last=True)
         .select(
             "rank",
             "board",
             "overall_score",
-            "grade",
+            pl.when(pl.col("grade") == scores.INSUFFICIENT_GRADE)
+            .then(pl.lit("insufficient data"))
+            .otherwise(pl.col("grade"))
+            .alias("grade"),
+            pl.col("details").struct.field("km_median_days").alias("median_days"),
+            pl.format(
+                "{}-{}",
+                pl.col("details")
+                .struct.field("km_median_ci_low_days")
+                .cast(pl.Utf8)
+                .fill_null("?"),
+                pl.col("details")
+                .struct.field("km_median_ci_high_days")
+                .cast(pl.Utf8)
+                .fill_null("?"),
+            ).alias("median_ci"),
             "lifespan_score",
             "repost_score",
             "employer_survey_score",
             "candidate_survey_score",
             "data_completeness",
+            "fake_fresh_share",
             "trend",
         )
         if scored.height
@@ -214,6 +249,9 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
             "days": len(days),
             "rows_written": written,
             "boards_scored": ranking.height if ranking is not None else 0,
+            "boards_insufficient_data": (
+                int((ranking["grade"] == "insufficient data").sum()) if ranking is not None else 0
+            ),
             "median_score": _median(ranking["overall_score"]) if ranking is not None else None,
             "seconds": round(time.perf_counter() - started, 3),
         },

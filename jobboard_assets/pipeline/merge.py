@@ -1,149 +1,163 @@
-"""Phase 1 as a pure function: what one day's listing of a board changes in its history.
+"""Phase 1 as pure functions: a posting's history derived from what the board listed on its days.
 
-`plan_merge` compares the scraped records with the stored state of the same board and returns a
-plan; the warehouse applies it in one transaction. Keeping the decision pure makes the rules
-(idempotent re-runs, reappearances, the zero-postings trap) testable without a database.
+A posting's history is a function of the board's observed days and of the days that listed it,
+never of the order days were applied in. It is kept as spans: runs of consecutive observed
+board-days that listed the posting. Applying day d (new, or again) changes only the spans around
+d: the nearest observed days before and after it (`Neighbours`) decide whether d joins, splits
+or starts a span. Everything else (first_seen, last_seen, is_active, disappeared_at, lifespan,
+events) is derived from the spans and the board's observed days (`derive_state`). A day that
+failed or was never scraped is not an observed day: it is a gap, and it closes nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from jobboard_assets.sources.records import PostingRecord
+Span = tuple[date, date]
+"""(first_day, last_day): both observed days of the board that listed the posting."""
+
+Event = tuple[str, date, str | None]
+"""(event_type, event_date, notes), as stored in posting_events."""
 
 
 @dataclass(frozen=True)
-class StoredPosting:
-    """The part of a stored posting that merging needs."""
+class Neighbours:
+    """The board's nearest observed days before and after a day (None at either end)."""
 
-    id: int
-    external_id: str
+    before: date | None
+    after: date | None
+
+    @staticmethod
+    def of(observed_days: Sequence[date], day: date) -> Neighbours:
+        """Neighbours of `day` among the sorted `observed_days` (`day` itself ignored)."""
+        left = bisect_left(observed_days, day)
+        right = bisect_right(observed_days, day)
+        return Neighbours(
+            before=observed_days[left - 1] if left else None,
+            after=observed_days[right] if right < len(observed_days) else None,
+        )
+
+
+def respan(spans: Sequence[Span], day: date, around: Neighbours, listed: bool) -> list[Span]:
+    """The spans of one posting once `day` is an observed day that listed it (or did not).
+
+    First `day` is cut out of any span holding or bridging it (so a re-run of a day starts from
+    the history without that day); then, when listed, `day` joins the span ending on the
+    observed day before it and the one starting on the observed day after it. The result
+    depends only on which observed days listed the posting, whatever was applied before.
+    """
+    cut: list[Span] = []
+    for first, last in spans:
+        if not first <= day <= last:
+            cut.append((first, last))
+            continue
+        if first < day and around.before is not None:
+            cut.append((first, around.before))
+        if day < last and around.after is not None:
+            cut.append((around.after, last))
+    if listed:
+        left = next((s for s in cut if s[1] == around.before), None)
+        right = next((s for s in cut if s[0] == around.after), None)
+        joined = (left[0] if left else day, right[1] if right else day)
+        cut = [s for s in cut if s is not left and s is not right] + [joined]
+    return sorted(cut)
+
+
+@dataclass(frozen=True)
+class PostingState:
+    """The derived history columns of a posting, and its events."""
+
+    first_seen: date
+    last_seen: date
     is_active: bool
-    first_seen: date
-    last_seen: date
     disappeared_at: date | None
-    content_hash: str | None
+    lifespan_days: int
+    events: tuple[Event, ...]
 
 
-@dataclass(frozen=True)
-class PostingUpdate:
-    """New values for a stored posting that was listed again."""
-
-    id: int
-    record: PostingRecord
-    first_seen: date
-    last_seen: date
-    reappeared: bool
+def next_observed(observed_days: Sequence[date], day: date) -> date | None:
+    """The board's first observed day after `day`, None when there is none yet."""
+    index = bisect_right(observed_days, day)
+    return observed_days[index] if index < len(observed_days) else None
 
 
-@dataclass
-class MergePlan:
-    day: date
-    scraped: int
-    active_before: int
-    inserts: list[PostingRecord] = field(default_factory=list)
-    updates: list[PostingUpdate] = field(default_factory=list)
-    touches: list[int] = field(default_factory=list)
-    """Listed again, unchanged: only last_seen moves to the day (the common case, done in bulk)."""
-    closes: list[int] = field(default_factory=list)
+def derive_state(spans: Sequence[Span], observed_days: Sequence[date]) -> PostingState:
+    """History columns and events from the spans (sorted, non-empty) and the observed days.
 
-    @property
-    def reappeared(self) -> int:
-        return sum(1 for update in self.updates if update.reappeared)
+    A posting disappears on the board's first observed day after a span ends (a missing day
+    closes nothing: the next observed one decides) and reappears where a later span starts.
+    """
+    events: list[Event] = [("appeared", spans[0][0], None)]
+    disappeared_at = None
+    for index, (first, last) in enumerate(spans):
+        if index:
+            events.append(("reappeared", first, None))
+        disappeared_at = next_observed(observed_days, last)
+        if disappeared_at is not None:
+            events.append(("disappeared", disappeared_at, "not listed"))
+    first_seen, last_seen = spans[0][0], spans[-1][1]
+    return PostingState(
+        first_seen=first_seen,
+        last_seen=last_seen,
+        is_active=disappeared_at is None,
+        disappeared_at=disappeared_at,
+        lifespan_days=(last_seen - first_seen).days,
+        events=tuple(events),
+    )
 
 
 @dataclass(frozen=True)
 class SuspectRule:
-    """When a scrape is too small to be believed (see docs/pipeline.md, "the zero-postings trap").
+    """When a scrape is too small to be believed (docs/failure-modes.md, the zero-postings trap).
 
-    A board that suddenly lists nothing, far fewer postings than it had active, or none of the
-    ids we know is far more often broken (redesign, block page, wrong slug, SmartRecruiters' empty
-    200) than emptied overnight; closing its postings would corrupt every lifespan.
+    A board that suddenly lists nothing, far fewer postings than on its nearest observed days,
+    or none of the ids those days listed is far more often broken (redesign, block page, wrong
+    slug, SmartRecruiters' empty 200) than emptied overnight; applying it would close postings
+    and corrupt every lifespan. A day is compared with its neighbours (the nearest observed days
+    before and, in a backfill, after it), never with the present.
     """
 
     min_ratio: float = 0.5
-    """Suspect when fewer than this share of the active postings is listed."""
+    """Suspect when fewer than this share of a neighbour day's listing is listed."""
     min_active: int = 10
-    """Ratio and overlap rules apply only to boards with at least this many active postings."""
+    """Ratio and overlap rules apply only against neighbour days listing at least this many."""
 
 
 class SuspectScrapeError(Exception):
     """A scrape too small to be believed: nothing is applied and the board-day fails."""
 
 
-def plan_merge(
-    stored: list[StoredPosting], records: list[PostingRecord], day: date, rule: SuspectRule
-) -> MergePlan:
-    """Plan the merge of one board-day listing; raises SuspectScrapeError instead of closing.
-
-    Rules: a new id is inserted (first_seen = last_seen = day); a listed id moves last_seen
-    forward and first_seen back (a late backfill of an earlier day); an inactive id listed again
-    on or after its disappearance reappears; an active id not listed is closed only when this day
-    is newer than its last sighting, so re-running an old day never closes anything. Applying the
-    same plan twice changes nothing the second time.
-    """
-    by_external_id = {posting.external_id: posting for posting in stored}
-    active_before = sum(1 for posting in stored if posting.is_active)
-    _check_suspect(stored, records, active_before, rule)
-
-    plan = MergePlan(day=day, scraped=len(records), active_before=active_before)
-    listed: set[str] = set()
-    for record in records:
-        listed.add(record.external_id)
-        posting = by_external_id.get(record.external_id)
-        if posting is None:
-            plan.inserts.append(record)
-            continue
-        reappeared = (
-            not posting.is_active
-            and posting.disappeared_at is not None
-            and day >= posting.disappeared_at
-        )
-        update = PostingUpdate(
-            id=posting.id,
-            record=record,
-            first_seen=min(posting.first_seen, day),
-            last_seen=max(posting.last_seen, day),
-            reappeared=reappeared,
-        )
-        if (
-            reappeared
-            or update.first_seen != posting.first_seen
-            or (record.content_hash != posting.content_hash and day >= posting.last_seen)
-        ):
-            plan.updates.append(update)
-        elif posting.last_seen < day:
-            plan.touches.append(posting.id)
-    plan.closes = [
-        posting.id
-        for posting in stored
-        if posting.is_active and posting.external_id not in listed and posting.last_seen < day
-    ]
-    return plan
-
-
-def _check_suspect(
-    stored: list[StoredPosting], records: list[PostingRecord], active_before: int, rule: SuspectRule
+def check_suspect(
+    listed_ids: set[str], neighbours: dict[date, set[str]], day: date, rule: SuspectRule
 ) -> None:
-    if active_before == 0:
-        return
-    listed = len(records)
-    if listed == 0:
-        raise SuspectScrapeError(
-            f"the board listed 0 postings but {active_before} are active: treated as a broken "
-            "scrape, nothing was closed"
-        )
-    if active_before < rule.min_active:
-        return
-    if listed < rule.min_ratio * active_before:
-        raise SuspectScrapeError(
-            f"the board listed {listed} postings but {active_before} are active (below "
-            f"{rule.min_ratio:.0%}): treated as a broken scrape, nothing was closed"
-        )
-    active_ids = {posting.external_id for posting in stored if posting.is_active}
-    if not active_ids & {record.external_id for record in records}:
-        raise SuspectScrapeError(
-            f"none of the {active_before} active posting ids is listed any more (did the board "
-            "change its ids or its address?): treated as a broken scrape, nothing was closed"
-        )
+    """Raise SuspectScrapeError when `day`'s listing is not believable next to a neighbour's.
+
+    `neighbours` maps the nearest observed days before / after `day` to the ids they listed.
+    """
+    listed = len(listed_ids)
+    for other_day, other_ids in sorted(neighbours.items()):
+        other = len(other_ids)
+        if other == 0:
+            continue
+        against = f"{other} on {other_day.isoformat()}"
+        if listed == 0:
+            raise SuspectScrapeError(
+                f"the board listed 0 postings on {day.isoformat()} but {against}: treated as a "
+                "broken scrape, nothing was applied"
+            )
+        if other < rule.min_active:
+            continue
+        if listed < rule.min_ratio * other:
+            raise SuspectScrapeError(
+                f"the board listed {listed} postings on {day.isoformat()} but {against} (below "
+                f"{rule.min_ratio:.0%}): treated as a broken scrape, nothing was applied"
+            )
+        if not listed_ids & other_ids:
+            raise SuspectScrapeError(
+                f"none of the {other} posting ids listed on {other_day.isoformat()} is listed "
+                f"on {day.isoformat()} (did the board change its ids or its address?): "
+                "treated as a broken scrape, nothing was applied"
+            )

@@ -166,6 +166,29 @@ class PostingEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
+class PostingSpan(Base):
+    """A run of consecutive observed board-days on which a posting was listed.
+
+    The history is derived from these and the board's observed days (its snapshots), never from
+    the order days were applied in: a posting's first_seen / last_seen are its first and last
+    span's ends, it disappeared on the board's next observed day after a span, and a later span
+    is a reappearance. Applying a day touches only the spans around that day (docs/history.md).
+    """
+
+    __tablename__ = "posting_spans"
+    __table_args__ = (Index(None, "job_posting_id"), Index(None, "job_board_id", "last_day"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_posting_id: Mapped[int] = mapped_column(
+        ForeignKey("job_postings.id", ondelete="CASCADE"), nullable=False
+    )
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    first_day: Mapped[date] = mapped_column(Date, nullable=False)
+    last_day: Mapped[date] = mapped_column(Date, nullable=False)
+
+
 class PipelineJob(Base):
     """One unit of pipeline work (scrape / normalize / lifespan / repost / score)."""
 
@@ -282,6 +305,7 @@ class EfficiencyScore(TimestampMixin, Base):
     candidate_survey_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
     quality_adjustment: Mapped[float | None] = mapped_column(Float)
     data_completeness: Mapped[float | None] = mapped_column(Float)
+    fake_fresh_share: Mapped[float | None] = mapped_column(Float)
     grade: Mapped[str | None] = mapped_column(String(3))
     rank: Mapped[int | None] = mapped_column(Integer)
     percentile: Mapped[float | None] = mapped_column(Float)

@@ -157,7 +157,8 @@ WORKPLACES = {2: "remote", 3: "remote", 6: "hybrid"}
 
 # The history ends on day 120 (as_of). Closed postings not left-censored (first seen after day 0):
 # 5, 10, 20 (Alpha), 40, 70, 100 (Beta), 3 (XSS) -> buckets 0-7: 2, 8-14: 1, 15-30: 1,
-# 31-60: 1, 61-90: 1, 90+: 1. Kaplan-Meier medians: XSS 3, Alpha 20, Beta 70 -> ranks 1, 2, 3.
+# 31-60: 1, 61-90: 1, 90+: 1. Kaplan-Meier medians (the standing stock left out): XSS 3,
+# Alpha 10, Beta 70 -> ranks 1, 2, 3.
 # Role families: engineering closed 5, 10, 40, 70 -> mean 31.25, median 25, 5 postings on
 # 2 boards, Alpha most common (3); sales 20 -> mean 20.
 POSTINGS = [  # id, board, first, last, active, role family

@@ -48,6 +48,8 @@ def test_scores_prints_day_11s_report(warehouse_url: str, seeded: Engine) -> Non
         "80.0",
         "70.0",
         MISSING,
+        MISSING,  # no median lifespan in this seed's details
+        MISSING,  # nor a fake-fresh share
     ]
     assert any(
         line.startswith("🥇  1. Alpha Jobs") and line.endswith("82.2/100 [B+]") for line in lines

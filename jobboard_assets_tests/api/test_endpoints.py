@@ -190,6 +190,7 @@ def test_scores_ranked_breakdown_groups_and_trends(base_url: str) -> None:
     summary = get(base_url, "/api/scores?action=summary")
     assert summary["statistics"] == {
         "boardsScored": 3,
+        "boardsInsufficientData": 0,
         "averageScore": approx(49.6),
         "medianScore": approx(51.57),
     }
@@ -236,7 +237,7 @@ def test_lifespan_actions(base_url: str) -> None:
     ranked = get(base_url, "/api/lifespan?action=ranked")
     assert [(row["rank"], row["boardId"], row["kmMedianDays"]) for row in ranked] == [
         (1, XSS, 3),
-        (2, ALPHA, 20),
+        (2, ALPHA, 10),  # the standing stock (posting 1) is left out of the estimate
         (3, BETA, 70),
     ]
     assert [row["percentile"] for row in ranked] == [approx(100.0), approx(50.0), approx(0.0)]
@@ -289,7 +290,7 @@ def test_lifespan_actions(base_url: str) -> None:
 
     compared = get(base_url, f"/api/lifespan?action=compare&boardId={ALPHA}&boardId2={XSS}")
     assert compared == {"board1": ranked[1], "board2": ranked[0]}
-    assert (compared["board1"]["kmMedianDays"], compared["board2"]["kmMedianDays"]) == (20, 3)
+    assert (compared["board1"]["kmMedianDays"], compared["board2"]["kmMedianDays"]) == (10, 3)
 
     assert get(base_url, f"/api/lifespan?action=percentile&boardId={ALPHA}") == {
         "boardId": ALPHA,
@@ -297,7 +298,7 @@ def test_lifespan_actions(base_url: str) -> None:
         "rank": 2,
         "percentile": approx(50.0),
         "boardsRanked": 3,
-        "kmMedianDays": 20,
+        "kmMedianDays": 10,
         "kmMedianReached": True,
         "avgLifespan": approx(11.67),
     }

@@ -30,7 +30,6 @@ from jobboard_assets.warehouse.models import (
     RepostFrequency,
 )
 from jobboard_assets.warehouse.queries.analytics import view_frame
-from jobboard_assets.warehouse.queries.postings import postings_frame
 
 D0 = date(2026, 3, 1)  # the first tracking day: postings first seen then are left-censored
 AS_OF = D0 + timedelta(days=40)
@@ -130,11 +129,12 @@ def test_board_lifespan_stats(lifespan_warehouse: Engine) -> None:
     assert alpha["lifespan_p75_days"] == pytest.approx(12.5)
     assert alpha["lifespan_p90_days"] == pytest.approx(17.0)
     assert (alpha["lifespan_min_days"], alpha["lifespan_max_days"]) == (2, 20)
-    # KM: S(2) = 6/7, S(4) = 5/7, S(10) = 4/7 (p1 and p7 censored there), S(20) = 2/7 <= 0.5.
+    # KM without the standing stock p1: S(2) = 5/6, S(4) = 4/6, S(10) = 3/6 (p7 censored
+    # there), S(20) = 1/4.
     assert (alpha["km_median_days"], alpha["km_median_reached"], alpha["km_p75_days"]) == (
-        20,
+        10,
         True,
-        None,
+        20,
     )
     assert alpha["active_age_mean_days"] == pytest.approx(23.5)
     assert (alpha["active_share_over_30d"], alpha["active_share_over_60d"]) == (0.5, 0.0)
@@ -145,11 +145,13 @@ def test_board_lifespan_stats(lifespan_warehouse: Engine) -> None:
         1,
         0.0,
     )
-    # S(0) = 2/3 and the two others never close: the median is only known to exceed 39 days.
+    # Beta's tracking starts on its own first day (D1): q1 and q2 are its standing stock, left
+    # out of the estimate; q3, the only posting seen to open, closed the day it appeared.
+    assert beta["left_censored_postings"] == 2
     assert (beta["km_median_days"], beta["km_median_reached"], beta["km_median_floor_days"]) == (
-        None,
-        False,
-        39,
+        0,
+        True,
+        0,
     )
     assert beta["active_share_over_30d"] == 1.0
 
@@ -345,10 +347,10 @@ def test_an_empty_warehouse_writes_nothing_and_fails_nothing(engine: Engine) -> 
 def test_stored_metrics_are_the_metrics_functions_output(lifespan_warehouse: Engine) -> None:
     """The asset stores exactly what `metrics.lifespans` computes (no second implementation)."""
     analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [AS_OF])
-    postings = postings_frame(lifespan_warehouse)
-    expected = lifespans.lifespan_summary(
-        postings, "role_family", as_of=AS_OF, tracking_start=D0
-    ).filter(pl.col("role_family").is_not_null())
+    postings = PostingHistory(lifespan_warehouse).frame  # with each board's tracking start
+    expected = lifespans.lifespan_summary(postings, "role_family", as_of=AS_OF).filter(
+        pl.col("role_family").is_not_null()
+    )
     stored = (
         _stored(lifespan_warehouse, LifespanMetric)
         .filter(pl.col("role_family").is_not_null())

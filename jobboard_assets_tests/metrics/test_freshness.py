@@ -20,13 +20,15 @@ def history() -> pl.DataFrame:
     return postings_frame(
         [
             posting(1, first=0, as_of=AS_OF, posted=98),  # seen 100 days, "posted 2 days ago"
-            posting(2, first=80, as_of=AS_OF, posted=99),  # genuinely young
+            posting(2, first=99, as_of=AS_OF, posted=99),  # genuinely young
             posting(3, first=70, as_of=AS_OF, posted=93),  # both limits exactly: 30 and 7 days
             posting(4, first=69, as_of=AS_OF, posted=92),  # board date 8 days old: not fresh
             posting(5, first=0, last=50, posted=99),  # closed: no longer presented as new
             posting(6, first=0, as_of=AS_OF),  # no board date
             posting(7, first=0, as_of=AS_OF, posted=102),  # a board date in the future
             posting(8, first=0, as_of=AS_OF, posted=0, board=2),  # an honest old date
+            # First seen on day 90, dated day 95 by the board: re-stamped, fake-fresh at once.
+            posting(9, first=90, as_of=AS_OF, posted=95),
         ]
     )
 
@@ -35,13 +37,14 @@ def test_flags() -> None:
     flags = fake_freshness_flags(history(), as_of=day(AS_OF))
     assert flags.rows() == [
         (1, 1, 2, 100, True),
-        (2, 1, 1, 20, False),
+        (2, 1, 1, 1, False),
         (3, 1, 7, 30, True),
         (4, 1, 8, 31, False),
         (5, 1, 1, 100, False),
         (6, 1, None, 100, False),
         (7, 1, -2, 100, True),
         (8, 2, 100, 100, False),
+        (9, 1, 5, 10, True),
     ]
     assert flags.columns == [
         "id",
@@ -60,7 +63,7 @@ def test_thresholds_come_from_settings() -> None:
 
 def test_summary_per_board() -> None:
     summary = fake_freshness_summary(history(), as_of=day(AS_OF))
-    assert summary.rows() == [(1, 6, 5, 3, 0.6), (2, 1, 1, 0, 0.0)]
+    assert summary.rows() == [(1, 7, 6, 4, 4 / 6), (2, 1, 1, 0, 0.0)]
     assert summary.columns == [
         "job_board_id",
         "active_postings",

@@ -130,10 +130,19 @@ def test_missing_components_spread_their_weight_and_lower_completeness(
 def test_details_carry_the_inputs(scored_history: list[dict]) -> None:
     details = board_rows(scores(scored_history, employer=EMPLOYER_50)).row(0, named=True)["details"]
     assert details == {
+        "insufficient_data": False,
         "km_median_days": 34,
         "km_median_reached": True,
+        # Every posting closes on day 34: the interval is (34, unknown) there.
+        "km_median_ci_low_days": 34,
+        "km_median_ci_high_days": None,
         "km_p75_days": 34,
         "followup_max_days": 34,
+        "estimate_postings": 10,
+        "estimate_closed_postings": 10,
+        "fake_fresh_postings": 0,
+        "fake_fresh_share": None,
+        "freshness_adjustment": 1.0,
         "closed_median_days": 34.0,
         "repost_rate_pct": 10.0,
         "postings": 10,
@@ -222,13 +231,12 @@ def test_a_board_with_most_postings_reposted_keeps_a_score() -> None:
         posting(4, first=10, last=15, title="Job 2"),
         posting(5, first=20, last=25, title="Job 2"),
     ]
-    row = board_rows(scores(rows)).row(0, named=True)
+    few = replace(DEFAULT_SETTINGS, min_estimate_postings=5)
+    row = board_rows(scores(rows, settings=few)).row(0, named=True)
     assert row["details"]["repost_rate_pct"] == 60.0
     assert (row["repost_score"], row["quality_adjustment"]) == (0.0, 0.5)
     assert row["overall_score"] == pytest.approx(100 * 0.4 / 0.7 * 0.5, abs=0.01)
-    zeroed = board_rows(
-        scores(rows, settings=replace(DEFAULT_SETTINGS, quality_adjustment_floor=0.0))
-    )
+    zeroed = board_rows(scores(rows, settings=replace(few, quality_adjustment_floor=0.0)))
     assert zeroed["overall_score"].item() == 0.0
 
 
@@ -323,6 +331,7 @@ def test_output_columns(three_boards: list[dict]) -> None:
         "candidate_survey_score",
         "quality_adjustment",
         "data_completeness",
+        "fake_fresh_share",
         "grade",
         "rank",
         "percentile",
@@ -341,3 +350,35 @@ def test_board_ids_of_another_integer_type_still_join(three_boards: list[dict]) 
     assert result.filter(pl.col("industry") == "tech").height == 2
     first_board = board_rows(result).filter(pl.col("job_board_id") == 1)
     assert first_board["data_completeness"].item() == 0.75
+
+
+def test_insufficient_data_is_its_own_grade_not_an_f() -> None:
+    # Board 1: 10 postings seen to open on day 100, none closed 20 days later: the median is
+    # not reached with a short follow-up. Board 2: only standing stock (first seen on the
+    # tracking start, no board date): nothing to estimate from. Board 3: closes in 5 days.
+    rows = [
+        *staying_open(1, range(1, 11), first=100),
+        *staying_open(2, range(11, 21), first=START),
+        *closing(3, range(21, 31), life=5),
+    ]
+    by_board = {row["job_board_id"]: row for row in board_rows(scores(rows)).iter_rows(named=True)}
+    for board in (1, 2):
+        row = by_board[board]
+        assert (row["grade"], row["overall_score"], row["rank"]) == ("I", None, None)
+        assert row["lifespan_score"] is None and row["details"]["insufficient_data"] is True
+    assert (by_board[3]["grade"], by_board[3]["rank"]) == ("A+", 1)
+    # The same board 1 followed for 110 days without a closing has earned its 0.
+    assert board_rows(scores(staying_open(1, range(1, 11))))["lifespan_score"].item() == 0.0
+
+
+def test_fake_freshness_discounts_the_lifespan_component() -> None:
+    honest = closing(1, range(1, 11), life=5) + staying_open(1, range(11, 21), first=60)
+    # The same board re-stamping its open postings: dated 2 days before as_of, seen 60 days.
+    restamped = closing(1, range(1, 11), life=5) + staying_open(
+        1, range(11, 21), first=60, posted=AS_OF - 2
+    )
+    plain = board_rows(scores(honest)).row(0, named=True)
+    stamped = board_rows(scores(restamped)).row(0, named=True)
+    assert stamped["fake_fresh_share"] == 1.0 and plain["fake_fresh_share"] is None
+    assert stamped["details"]["freshness_adjustment"] == 0.0
+    assert stamped["lifespan_score"] == 0.0 < plain["lifespan_score"]

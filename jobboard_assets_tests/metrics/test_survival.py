@@ -15,6 +15,7 @@ from jobboard_assets.metrics import (
     posting_survival_summary,
     survival_quantiles,
 )
+from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
 from jobboard_assets_tests.metrics.frames import day, posting, postings_frame
 
 
@@ -52,7 +53,18 @@ def test_textbook_example_freireich_6mp() -> None:
         "events": 3,
         "censored": 1,
         "survival": pytest.approx(18 / 21),
+        "survival_se": pytest.approx(0.0764, abs=1e-4),
     }
+    # Greenwood's standard errors, as in Kleinbaum & Klein's table.
+    assert at_event_times["survival_se"].round(3).to_list() == [
+        0.076,
+        0.087,
+        0.096,
+        0.107,
+        0.114,
+        0.128,
+        0.135,
+    ]
     # After 23 only censorings: the curve stays at 0.4482 and never reaches 0.25.
     assert curve["survival"].tail(1).round(4).item() == 0.4482
     summary = survival_quantiles(curve, "g").row(0, named=True)
@@ -60,6 +72,9 @@ def test_textbook_example_freireich_6mp() -> None:
     assert summary["km_p75_days"] is None
     assert summary["km_median_reached"] is True
     assert (summary["observed"], summary["events"], summary["followup_max_days"]) == (21, 9, 35)
+    # 95% CI of the median: S(13) - 1.96 se = 0.48 is the first at or below 0.5; S + 1.96 se
+    # never is, so the upper end is not reached.
+    assert (summary["km_median_ci_low_days"], summary["km_median_ci_high_days"]) == (13, None)
 
 
 def test_events_come_before_censorings_at_the_same_time() -> None:
@@ -101,23 +116,22 @@ def test_groups_are_independent() -> None:
     ]
 
 
-def test_postings_open_are_censored_at_their_age_and_left_censored_never_count_as_events() -> None:
+def test_postings_open_are_censored_at_their_age_and_the_standing_stock_is_left_out() -> None:
     postings = postings_frame(
         [
             posting(1, first=10, last=15),  # closed after 5 days: an event
             posting(2, first=20, as_of=40),  # open: censored at its age, 20
-            posting(3, first=0, last=3),  # open on the first tracking day: censored at 3
+            posting(3, first=0, last=3),  # open on the first tracking day: left out
             posting(4, first=10, as_of=40),  # open: censored at 30
         ]
     )
     curve = posting_survival_curve(postings, "job_board_id", as_of=day(40), tracking_start=day(0))
     assert curve.select("time", "at_risk", "events", "censored").rows() == [
-        (3, 4, 0, 1),
         (5, 3, 1, 0),
         (20, 2, 0, 1),
         (30, 1, 0, 1),
     ]
-    assert curve["survival"].to_list() == pytest.approx([1.0, 2 / 3, 2 / 3, 2 / 3])
+    assert curve["survival"].to_list() == pytest.approx([2 / 3, 2 / 3, 2 / 3])
     summary = posting_survival_summary(
         postings, "job_board_id", as_of=day(40), tracking_start=day(0)
     ).row(0, named=True)
@@ -168,3 +182,65 @@ def test_curve_matches_reference_and_is_a_non_increasing_probability(
         reached = [t for t, s in expected.items() if s <= 0.5 + 1e-9]
         assert median == (reached[0] if reached else None)
         assert not math.isnan(survival[-1])
+
+
+def test_delayed_entry_counts_a_posting_at_risk_only_from_its_entry() -> None:
+    # Entered at 0, 0, 5 and 5; closed at 2, 8 and 6; one censored at 10.
+    frame = pl.DataFrame(
+        {"g": [1] * 4, "entry": [0, 0, 5, 5], "duration_days": [2, 8, 6, 10]},
+    ).with_columns(event=pl.Series([True, True, True, False]))
+    curve = kaplan_meier(frame, "g", entry="entry")
+    # At 2 only the two that entered at 0 are at risk; at 6 three (the first closed).
+    assert curve.select("time", "at_risk", "events", "censored").rows() == [
+        (2, 2, 1, 0),
+        (6, 3, 1, 0),
+        (8, 2, 1, 0),
+        (10, 1, 0, 1),
+    ]
+    assert curve["survival"].to_list() == pytest.approx([1 / 2, 1 / 3, 1 / 6, 1 / 6])
+
+
+def test_stock_enters_at_its_board_age_when_the_board_dates_are_trusted() -> None:
+    honest = postings_frame(
+        [
+            posting(1, first=0, last=10, posted=-20),  # stock: entry 20, closes at 30
+            posting(2, first=5, last=9, posted=5),  # seen to open: 0 to 4
+        ]
+    )
+    curve = posting_survival_curve(honest, "job_board_id", as_of=day(40), tracking_start=day(0))
+    assert curve.select("time", "at_risk", "events").rows() == [(4, 1, 1), (30, 1, 1)]
+    # A board that re-stamps (a date after our first sighting) gets no delayed entry.
+    restamped = postings_frame(
+        [
+            posting(1, first=0, last=10, posted=-20),
+            posting(2, first=5, last=9, posted=8),
+        ]
+    )
+    curve = posting_survival_curve(restamped, "job_board_id", as_of=day(40), tracking_start=day(0))
+    assert curve.select("time", "at_risk", "events").rows() == [(4, 1, 1)]
+
+
+def test_tracking_starts_per_board_and_again_after_a_long_gap() -> None:
+    observed = pl.DataFrame(
+        {
+            "job_board_id": [1, 1, 1, 1, 2, 2],
+            "day": [day(0), day(1), day(9), day(10), day(30), day(31)],
+        }
+    )
+    periods = tracking_periods(observed, max_gap_days=7)
+    assert periods.rows() == [(1, day(0)), (1, day(9)), (2, day(30))]
+    postings = postings_frame(
+        [
+            posting(1, first=1, as_of=12),
+            posting(2, first=9, as_of=12),
+            posting(3, first=10, as_of=12),
+            posting(4, first=30, as_of=31, board=2),
+        ]
+    )
+    starts = with_tracking_start(postings, periods)
+    assert starts.select("id", "tracking_start").rows() == [
+        (1, day(0)),
+        (2, day(9)),  # first seen right after the gap: standing stock again
+        (3, day(9)),
+        (4, day(30)),  # board 2 was added later: its own start
+    ]

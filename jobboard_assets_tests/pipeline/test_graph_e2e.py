@@ -10,14 +10,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
+    EfficiencyScore,
     JobBoard,
     JobPosting,
     PipelineJob,
     PostingEvent,
+    PostingSpan,
     RawDataSnapshot,
 )
 
@@ -233,3 +235,93 @@ def test_mirror_groups_one_execution_into_one_row_with_the_seeds_jobs(jobboard_p
         )
     scrape = next(job for job in run["jobs"] if job["jobType"] == "scrape")
     assert scrape["result"]["jobsScraped"] > 0 and "newJobs" in scrape["result"]
+
+
+def _history_by_key(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Postings, events, repost clusters (as sets of external ids) and the latest day's board
+    scores, keyed by what does not depend on insertion order."""
+    with session_scope(engine) as session:
+        postings = session.execute(
+            select(JobBoard.slug, JobPosting).join(JobBoard, JobBoard.id == JobPosting.job_board_id)
+        ).all()
+        key_of = {p.id: (slug, p.external_id) for slug, p in postings}
+        clusters: dict[int, set[tuple[str, str]]] = {}
+        for slug, p in postings:
+            if p.repost_cluster_id is not None:
+                clusters.setdefault(p.repost_cluster_id, set()).add((slug, p.external_id))
+        events = sorted(
+            (*key_of[e.job_posting_id], e.event_type, e.event_date)
+            for e in session.scalars(select(PostingEvent))
+        )
+        latest = session.scalar(select(func.max(EfficiencyScore.score_date)))
+        scores = sorted(
+            (slug, s.overall_score, s.lifespan_score, s.grade, s.fake_fresh_share)
+            for slug, s in session.execute(
+                select(JobBoard.slug, EfficiencyScore)
+                .join(JobBoard, JobBoard.id == EfficiencyScore.job_board_id)
+                .where(
+                    EfficiencyScore.score_date == latest,
+                    EfficiencyScore.role_family.is_(None),
+                    EfficiencyScore.industry.is_(None),
+                )
+            )
+        )
+    return {
+        "events": events,
+        "clusters": sorted(sorted(members) for members in clusters.values()),
+        "latest_score_day": latest,
+        "scores": scores,
+    }
+
+
+def _empty_warehouse_history(engine) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        for model in (EfficiencyScore, PostingEvent, PostingSpan, JobPosting, RawDataSnapshot):
+            session.execute(delete(model))
+
+
+def _materialize_partition_range(platform, first: date, last: date) -> None:  # type: ignore[no-untyped-def]
+    """What `dagster asset materialize --partition-range` does: the board-day range of every
+    board, then the daily assets of the same days only (no later day asked for)."""
+    from dagster import execute_job, reconstructable
+
+    from jobboard_assets.definitions import history_job, scrape_job
+    from jobboard_assets.defs.jobs import board_range_tags, day_range_tags
+
+    slugs = [board.slug for board in platform.registry]
+    for job, tags in (
+        (scrape_job, board_range_tags(slugs, first, last)),
+        (history_job, day_range_tags(first, last)),
+    ):
+        result = execute_job(reconstructable(job), instance=platform.instance, tags=tags)
+        assert result.success
+
+
+@pytest.mark.parametrize("launch", ["jobboard backfill", "partition range"])
+def test_daily_runs_then_a_backfill_of_earlier_days_equal_the_days_in_order(
+    jobboard_platform, launch: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The most common first week: the schedule runs days 4-6, then a backfill of days 1-3.
+    Every lifespan is the truth's, and postings, events, repost clusters and the latest day's
+    scores equal one run of days 1-6 in order."""
+    platform = jobboard_platform
+    end = START + timedelta(days=5)
+    for offset in (3, 4, 5):
+        assert platform.run(START + timedelta(days=offset))["status"] == "completed"
+    if launch == "jobboard backfill":
+        backfill = platform.run(START, START + timedelta(days=2), trigger="backfill")
+        assert backfill["status"] == "completed", backfill["errors"]  # never "too small"
+    else:
+        _materialize_partition_range(platform, START, START + timedelta(days=2))
+
+    stored = _postings(platform.engine)
+    expected = _expected_from_truth(platform.market, START, end)
+    columns = ("first_seen", "last_seen", "is_active", "disappeared_at", "lifespan_days")
+    assert {key: {c: stored[key][c] for c in columns} for key in stored} == expected
+    after_backfill = _history_by_key(platform.engine)
+    assert after_backfill["latest_score_day"] == end
+
+    _empty_warehouse_history(platform.engine)
+    assert platform.run(START, end, trigger="backfill")["status"] == "completed"
+    # The backfill brought the later days' daily rows up to date: the same scores on day 6.
+    assert _history_by_key(platform.engine) == after_backfill

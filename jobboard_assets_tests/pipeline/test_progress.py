@@ -59,7 +59,7 @@ def test_a_backfill_reports_every_board_day_with_its_failures(jobboard_platform)
     assert all(total == planned for _, _, total in seen)
     done = [d for d, _, _ in seen]
     assert done == sorted(done)  # progress never goes back
-    # The broken board fails its first day and its other two days are never applied.
+    # The broken board fails each of its three days; the other boards apply all of theirs.
     assert seen[-1] == (planned, 3, planned)
 
 

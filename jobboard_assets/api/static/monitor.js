@@ -105,27 +105,40 @@ function drawEmpty(chart, text) {
   chart.replaceChildren(svgElement("text", { x: 10, y: 25, class: "chart-empty" }, text));
 }
 
-// Horizontal bars, best board first: name, bar proportional to the 0-100 score, score and grade,
-// then the share of the board's postings that state pay (pay transparency), where it is known.
+// Horizontal bars, best board first: name, bar proportional to the 0-100 score, score, grade
+// and the board's fake-fresh share; a board without a trustworthy lifespan estimate yet shows
+// "insufficient data" instead of a bar. At the right, the share of the board's postings that
+// state pay (pay transparency), where it is known.
+function gradeText(board) {
+  return board.insufficientData ? "insufficient data" : (board.grade ?? "");
+}
+
+function freshText(board) {
+  return board.fakeFreshShare == null ? "" : ` · ${Math.round(board.fakeFreshShare * 100)}% fake-fresh`;
+}
+
 function drawScoreChart(boards) {
   const chart = byId("score-chart");
   if (!boards.length) return drawEmpty(chart, "No scores yet.");
-  const rowHeight = 26, labelWidth = 190, barWidth = 320, payX = 590, width = 680;
+  const rowHeight = 26, labelWidth = 190, barWidth = 280, payX = 720, width = 800;
   chart.setAttribute("viewBox", `0 0 ${width} ${boards.length * rowHeight + 8}`);
   chart.replaceChildren();
   boards.forEach((board, index) => {
     const y = index * rowHeight + 4;
     const score = board.overallScore ?? 0;
+    const rank = board.rank ?? "–";
     const pay = board.payStatedPct == null ? "" : ` · pay stated in ${formatPercent(board.payStatedPct)}`;
-    const row = svgElement("g", { class: `score-row grade-${(board.grade || "none").replace("+", "plus")}` });
+    const grade = board.insufficientData ? "insufficient" : (board.grade || "none").replace("+", "plus");
+    const row = svgElement("g", { class: `score-row grade-${grade}` });
+    const value = board.insufficientData ? gradeText(board) : `${score.toFixed(1)} ${gradeText(board)}`.trim();
     row.append(
-      svgElement("title", {}, `${board.rank}. ${board.boardName}: ${score} [${board.grade ?? "–"}]${pay}`),
+      svgElement("title", {}, `${rank}. ${board.boardName}: ${value}${freshText(board)}${pay}`),
       svgElement("text", { x: labelWidth - 8, y: y + 16, class: "bar-label", "text-anchor": "end" },
-        `${board.rank}. ${board.boardName}`),
+        `${rank}. ${board.boardName}`),
       svgElement("rect", { x: labelWidth, y: y + 3, height: rowHeight - 8, class: "bar",
         width: Math.max(1, (score / 100) * barWidth).toFixed(1) }),
       svgElement("text", { x: labelWidth + (score / 100) * barWidth + 6, y: y + 16, class: "bar-value" },
-        `${score.toFixed(1)} ${board.grade ?? ""}`.trim()),
+        `${value}${freshText(board)}`),
     );
     if (board.payStatedPct != null) {
       row.append(svgElement("text", { x: payX, y: y + 16, class: "bar-pay" },

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, bindparam, case, func, insert, select, update
+from sqlalchemy import Engine, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from jobboard_assets.pipeline.merge import MergePlan, StoredPosting
+from jobboard_assets.pipeline.merge import Event, PostingState, Span
 from jobboard_assets.sources.records import PostingRecord
-from jobboard_assets.warehouse.models import JobBoard, JobPosting, PostingEvent
+from jobboard_assets.warehouse.models import JobBoard, JobPosting, PostingEvent, PostingSpan
 from jobboard_assets.warehouse.queries.frames import read_frame
 from jobboard_assets.warehouse.types import utcnow
 
@@ -30,30 +30,108 @@ def lock_board(session: Session, job_board_id: int) -> None:
     session.execute(update(JobBoard).where(JobBoard.id == job_board_id).values(updated_at=utcnow()))
 
 
-def load_merge_state(
-    session: Session, job_board_id: int, external_ids: Iterable[str]
-) -> list[StoredPosting]:
-    """The board's active postings plus any stored posting listed again today."""
+@dataclass(frozen=True)
+class NearbySpan:
+    """A stored span of a posting of the board, with the posting's external id."""
+
+    job_posting_id: int
+    external_id: str
+    first_day: date
+    last_day: date
+
+
+def spans_between(session: Session, job_board_id: int, low: date, high: date) -> list[NearbySpan]:
+    """The board's spans that overlap [low, high]: what the neighbours of a day listed."""
+    query = (
+        select(
+            PostingSpan.job_posting_id,
+            JobPosting.external_id,
+            PostingSpan.first_day,
+            PostingSpan.last_day,
+        )
+        .join(JobPosting, JobPosting.id == PostingSpan.job_posting_id)
+        .where(
+            PostingSpan.job_board_id == job_board_id,
+            PostingSpan.last_day >= low,
+            PostingSpan.first_day <= high,
+        )
+    )
+    return [NearbySpan(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class StoredHistory:
+    """What is stored of a posting's history: the columns derived from its spans, and events."""
+
+    id: int
+    external_id: str
+    first_seen: date
+    last_seen: date
+    is_active: bool
+    disappeared_at: date | None
+    lifespan_days: int | None
+    content_hash: str | None
+    posted_at: datetime | None
+    spans: tuple[Span, ...]
+    events: tuple[Event, ...]
+
+
+def stored_histories(
+    session: Session, job_board_id: int, posting_ids: Iterable[int], external_ids: Iterable[str]
+) -> dict[str, StoredHistory]:
+    """The stored history of the given postings and of the board's postings with these ids."""
     columns = (
         JobPosting.id,
         JobPosting.external_id,
-        JobPosting.is_active,
         JobPosting.first_seen,
         JobPosting.last_seen,
+        JobPosting.is_active,
         JobPosting.disappeared_at,
+        JobPosting.lifespan_days,
         JobPosting.content_hash,
+        JobPosting.posted_at,
     )
+    rows: dict[int, Any] = {}
+    for chunk in _chunks(sorted(set(posting_ids))):
+        rows.update(
+            {
+                row.id: row
+                for row in session.execute(select(*columns).where(JobPosting.id.in_(chunk)))
+            }
+        )
     of_board = JobPosting.job_board_id == job_board_id
-    rows = {
-        row.id: row
-        for row in session.execute(select(*columns).where(of_board, JobPosting.is_active))
-    }
-    wanted = sorted(set(external_ids))
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
+    for chunk in _chunks(sorted(set(external_ids))):
         query = select(*columns).where(of_board, JobPosting.external_id.in_(chunk))
         rows.update({row.id: row for row in session.execute(query)})
-    return [StoredPosting(**row._asdict()) for row in rows.values()]
+    spans: dict[int, list[Span]] = {posting_id: [] for posting_id in rows}
+    events: dict[int, list[Event]] = {posting_id: [] for posting_id in rows}
+    for chunk in _chunks(sorted(rows)):
+        span_query = select(
+            PostingSpan.job_posting_id, PostingSpan.first_day, PostingSpan.last_day
+        ).where(PostingSpan.job_posting_id.in_(chunk))
+        for posting_id, first_day, last_day in session.execute(span_query):
+            spans[posting_id].append((first_day, last_day))
+        event_query = select(
+            PostingEvent.job_posting_id,
+            PostingEvent.event_type,
+            PostingEvent.event_date,
+            PostingEvent.notes,
+        ).where(PostingEvent.job_posting_id.in_(chunk))
+        for posting_id, event_type, event_date, notes in session.execute(event_query):
+            events[posting_id].append((event_type, event_date, notes))
+    return {
+        row.external_id: StoredHistory(
+            **row._asdict(),
+            spans=tuple(sorted(spans[row.id])),
+            events=tuple(sorted(events[row.id], key=lambda event: (event[1], event[0]))),
+        )
+        for row in rows.values()
+    }
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
 
 
 def _record_columns(record: PostingRecord) -> dict[str, Any]:
@@ -79,112 +157,168 @@ def _record_columns(record: PostingRecord) -> dict[str, Any]:
     }
 
 
-def apply_merge_plan(session: Session, job_board_id: int, plan: MergePlan) -> None:
-    """Write a merge plan: inserts, updates, closures and their events, all in bulk."""
+def insert_postings(
+    session: Session, job_board_id: int, records: list[PostingRecord], day: date
+) -> dict[str, int]:
+    """Insert postings never seen before (their history columns are set by `write_histories`)."""
+    if not records:
+        return {}
     now = utcnow()
-    events: list[dict[str, Any]] = []
-    if plan.inserts:
-        inserted = (
-            session.connection()
-            .execute(
-                insert(_postings).returning(_postings.c.id),
-                [
-                    {
-                        "job_board_id": job_board_id,
-                        "external_id": record.external_id,
-                        **_record_columns(record),
-                        "first_seen": plan.day,
-                        "last_seen": plan.day,
-                        "is_active": True,
-                        "repost_count": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for record in plan.inserts
-                ],
-            )
-            .scalars()
-        )
-        events += [_event(posting_id, "appeared", plan.day) for posting_id in inserted]
-    for reappeared in (False, True):
-        changes = [change for change in plan.updates if change.reappeared is reappeared]
-        if not changes:
-            continue
-        # Reappearances also reopen the posting; other updates leave its status alone.
-        reopen = {"is_active": True, "disappeared_at": None} if reappeared else {}
+    inserted = session.connection().execute(
+        insert(_postings).returning(_postings.c.id, _postings.c.external_id),
+        [
+            {
+                "job_board_id": job_board_id,
+                "external_id": record.external_id,
+                **_record_columns(record),
+                "first_seen": day,
+                "last_seen": day,
+                "is_active": True,
+                "repost_count": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for record in records
+        ],
+    )
+    return {external_id: posting_id for posting_id, external_id in inserted}
+
+
+def update_record_columns(session: Session, records: dict[int, PostingRecord]) -> None:
+    """Set the listing's columns (title, board date, ...) of postings from their latest sighting."""
+    if records:
+        now = utcnow()
         session.connection().execute(
             update(_postings).where(_postings.c.id == bindparam("posting_id")),
             [
-                {
-                    "posting_id": change.id,
-                    **_record_columns(change.record),
-                    "first_seen": change.first_seen,
-                    "last_seen": change.last_seen,
-                    **reopen,
-                    "updated_at": now,
-                }
-                for change in changes
+                {"posting_id": posting_id, **_record_columns(record), "updated_at": now}
+                for posting_id, record in records.items()
             ],
         )
-        if reappeared:
-            events += [_event(change.id, "reappeared", plan.day) for change in changes]
-    _update_ids(session, plan.touches, last_seen=plan.day, updated_at=now)
-    _update_ids(session, plan.closes, is_active=False, disappeared_at=plan.day, updated_at=now)
-    events += [
-        _event(posting_id, "disappeared", plan.day, "not listed") for posting_id in plan.closes
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    """A posting whose spans, derived columns or events differ from what is stored."""
+
+    posting_id: int
+    job_board_id: int
+    spans: tuple[Span, ...]
+    state: PostingState | None
+    """None: no observed day lists the posting any more (a re-run dropped it): it is deleted."""
+    spans_changed: bool = True
+    events_changed: bool = True
+
+
+def write_histories(session: Session, changes: list[HistoryChange]) -> None:
+    """Replace the changed spans and events of the postings and set their derived columns.
+
+    A daily run changes mostly spans and last_seen (a listed posting's span grows by a day);
+    events are rewritten only for the postings whose events changed.
+    """
+    if not changes:
+        return
+    connection = session.connection()
+    respanned = [c.posting_id for c in changes if c.spans_changed or c.state is None]
+    for chunk in _chunks(respanned):
+        connection.execute(delete(PostingSpan).where(PostingSpan.job_posting_id.in_(chunk)))
+    reevented = [c.posting_id for c in changes if c.events_changed or c.state is None]
+    for chunk in _chunks(reevented):
+        connection.execute(delete(PostingEvent).where(PostingEvent.job_posting_id.in_(chunk)))
+    gone = [change.posting_id for change in changes if change.state is None]
+    for chunk in _chunks(gone):
+        connection.execute(delete(_postings).where(_postings.c.id.in_(chunk)))
+    kept = [change for change in changes if change.state is not None]
+    if not kept:
+        return
+    now = utcnow()
+    spans = [
+        {
+            "job_posting_id": change.posting_id,
+            "job_board_id": change.job_board_id,
+            "first_day": first_day,
+            "last_day": last_day,
+        }
+        for change in kept
+        if change.spans_changed
+        for first_day, last_day in change.spans
+    ]
+    if spans:
+        connection.execute(insert(PostingSpan), spans)
+    connection.execute(
+        update(_postings).where(_postings.c.id == bindparam("posting_id")),
+        [
+            {
+                "posting_id": change.posting_id,
+                "first_seen": change.state.first_seen,
+                "last_seen": change.state.last_seen,
+                "is_active": change.state.is_active,
+                "disappeared_at": change.state.disappeared_at,
+                "lifespan_days": change.state.lifespan_days,
+                "updated_at": now,
+            }
+            for change in kept
+            if change.state is not None
+        ],
+    )
+    events = [
+        {
+            "job_posting_id": change.posting_id,
+            "event_type": event_type,
+            "event_date": event_date,
+            "notes": notes,
+            "created_at": now,
+        }
+        for change in kept
+        if change.state is not None and change.events_changed
+        for event_type, event_date, notes in change.state.events
     ]
     if events:
-        session.execute(insert(PostingEvent), events)
-
-
-def _update_ids(session: Session, ids: list[int], **values: Any) -> None:
-    """One set-based UPDATE per chunk of ids: no per-row statement parameters."""
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        session.connection().execute(
-            update(_postings).where(_postings.c.id.in_(chunk)).values(**values)
-        )
-
-
-def _event(posting_id: int, event_type: str, day: date, notes: str | None = None) -> dict[str, Any]:
-    return {
-        "job_posting_id": posting_id,
-        "event_type": event_type,
-        "event_date": day,
-        "notes": notes,
-        "created_at": utcnow(),
-    }
+        connection.execute(insert(PostingEvent), events)
 
 
 @dataclass(frozen=True)
 class DayCounts:
-    """A board's counts for one day, read back from its history (so re-runs agree)."""
+    """A board's counts for one day, read back from its history (so any order agrees)."""
 
     new: int
     disappeared: int
+    reappeared: int
     active: int
     reposted: int
 
 
 def day_counts(session: Session, job_board_id: int, day: date) -> DayCounts:
-    """First seen that day, disappeared that day, open that day, and open reposts."""
-    open_that_day = (JobPosting.first_seen <= day) & (JobPosting.last_seen >= day)
+    """First seen that day, disappeared / reappeared that day, listed that day, listed reposts."""
 
     def count_where(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    row = session.execute(
+    of_board = JobPosting.job_board_id == job_board_id
+    # From the day's events (indexed by date): a count over the board's postings by first_seen
+    # would read every posting of the board, a cost that grows with the history.
+    new, disappeared, reappeared = session.execute(
         select(
-            count_where(JobPosting.first_seen == day),
-            count_where(JobPosting.disappeared_at == day),
-            count_where(open_that_day),
-            count_where(open_that_day & (JobPosting.repost_count > 0)),
-        ).where(
-            JobPosting.job_board_id == job_board_id,
-            (JobPosting.last_seen >= day) | (JobPosting.disappeared_at == day),
+            count_where(PostingEvent.event_type == "appeared"),
+            count_where(PostingEvent.event_type == "disappeared"),
+            count_where(PostingEvent.event_type == "reappeared"),
+        )
+        .join(JobPosting, JobPosting.id == PostingEvent.job_posting_id)
+        .where(of_board, PostingEvent.event_date == day)
+    ).one()
+    active, reposted = session.execute(
+        select(func.count(), count_where(JobPosting.repost_count > 0))
+        .select_from(PostingSpan)
+        .join(JobPosting, JobPosting.id == PostingSpan.job_posting_id)
+        .where(
+            PostingSpan.job_board_id == job_board_id,
+            PostingSpan.last_day >= day,
+            PostingSpan.first_day <= day,
         )
     ).one()
-    return DayCounts(*(int(value) for value in row))
+    return DayCounts(
+        *(int(value or 0) for value in (new, disappeared, reappeared, active, reposted))
+    )
 
 
 # --- phases 3 and 4: whole-history frames and bulk write-back -------------------------------

@@ -29,6 +29,7 @@ _SCORE_COLUMNS = (
     EfficiencyScore.candidate_survey_score,
     EfficiencyScore.quality_adjustment,
     EfficiencyScore.data_completeness,
+    EfficiencyScore.fake_fresh_share,
     EfficiencyScore.grade,
     EfficiencyScore.rank,
     EfficiencyScore.percentile,
@@ -74,7 +75,11 @@ def score_rows(
         select(*_SCORE_COLUMNS)
         .join(JobBoard, JobBoard.id == EfficiencyScore.job_board_id)
         .where(*_SCOPE_FILTERS[scope], EfficiencyScore.score_date.between(first_day, last_day))
-        .order_by(EfficiencyScore.score_date, EfficiencyScore.rank, EfficiencyScore.job_board_id)
+        .order_by(
+            EfficiencyScore.score_date,
+            EfficiencyScore.rank.nulls_last(),  # insufficient data (no rank) after every rank
+            EfficiencyScore.job_board_id,
+        )
     )
     if job_board_id is not None:
         query = query.where(EfficiencyScore.job_board_id == job_board_id)
@@ -84,5 +89,12 @@ def score_rows(
         details = values.pop("details") or {}
         values["postings"] = details.get("postings")
         values["pay_stated_pct"] = details.get("pay_stated_pct")
+        values["insufficient_data"] = bool(details.get("insufficient_data", False))
+        values["median_lifespan_days"] = details.get("km_median_days")
+        values["median_lifespan_ci"] = [
+            details.get("km_median_ci_low_days"),
+            details.get("km_median_ci_high_days"),
+        ]
+        values["estimate_postings"] = details.get("estimate_postings")
         rows.append(values)
     return rows

@@ -124,6 +124,6 @@ def latest_board_scores(engine: Engine) -> tuple[date | None, list[dict[str, Any
                 EfficiencyScore.role_family.is_(None),
                 EfficiencyScore.industry.is_(None),
             )
-            .order_by(EfficiencyScore.rank)
+            .order_by(EfficiencyScore.rank.nulls_last(), JobBoard.name)
         ).mappings()
         return day, [dict(row) for row in rows]

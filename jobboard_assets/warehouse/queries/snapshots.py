@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+import polars as pl
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from jobboard_assets.warehouse.models import RawDataSnapshot
+from jobboard_assets.warehouse.queries.frames import read_frame
 from jobboard_assets.warehouse.queries.upsert import upsert
 from jobboard_assets.warehouse.types import utcnow
 
@@ -65,3 +67,33 @@ def set_repost_counts(session: Session, counts: list[dict[str, Any]]) -> None:
                 for row in counts
             ],
         )
+
+
+def observed_days(session: Session, job_board_id: int) -> list[date]:
+    """The board's observed days (those with a snapshot), in order: failed days are gaps."""
+    query = (
+        select(RawDataSnapshot.snapshot_date)
+        .where(RawDataSnapshot.job_board_id == job_board_id)
+        .order_by(RawDataSnapshot.snapshot_date)
+    )
+    return list(session.scalars(query))
+
+
+def set_day_counts(session: Session, job_board_id: int, day: date, counts: dict[str, int]) -> None:
+    """Set the counts of an existing snapshot (a later day whose counts an earlier day changed)."""
+    session.execute(
+        update(RawDataSnapshot)
+        .where(RawDataSnapshot.job_board_id == job_board_id, RawDataSnapshot.snapshot_date == day)
+        .values(**counts)
+    )
+
+
+def latest_observed_day(session: Session) -> date | None:
+    """The latest day any board was observed: the history phases must reach it after a backfill."""
+    return session.scalar(select(func.max(RawDataSnapshot.snapshot_date)))
+
+
+def observed_days_frame(engine: Engine) -> pl.DataFrame:
+    """Every board's observed days (`job_board_id`, `day`): where each board's tracking starts."""
+    query = select(RawDataSnapshot.job_board_id, RawDataSnapshot.snapshot_date.label("day"))
+    return read_frame(engine, query, {"job_board_id": pl.Int64, "day": pl.Date})

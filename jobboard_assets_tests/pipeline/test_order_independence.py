@@ -1,0 +1,177 @@
+"""The history is a function of which board-days were observed and what each listed, not of the
+order they were applied in: any order, with repeats and gaps, leaves the in-order warehouse."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, delete, select
+
+from jobboard_assets.pipeline.board_day import apply_board_day
+from jobboard_assets.pipeline.merge import SuspectRule
+from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import (
+    JobBoard,
+    JobPosting,
+    PostingEvent,
+    PostingSpan,
+    RawDataSnapshot,
+)
+from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
+
+START = date(2026, 3, 1)
+DAYS = 15
+BOARDS = ("alpha", "beta")
+POOL = 14  # ids a board may list
+NEVER_SUSPECT = SuspectRule(min_ratio=0.0, min_active=10**6)
+
+Listing = tuple[int, ...]  # the ids listed (non-empty), each with a board date of its own
+
+
+def record(external_id: str, day: date, stamp: int) -> PostingRecord:
+    """A posting whose board date depends on the day: the latest sighting's must win."""
+    return PostingRecord(
+        external_id=external_id,
+        url=f"https://example.test/{external_id}",
+        title=f"Engineer {external_id}",
+        company="Acme",
+        location="Berlin",
+        department=None,
+        remote=False,
+        posted_at=datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=stamp),
+        description_text=None,
+        content_hash=f"hash-{external_id}-{stamp}",
+        normalized_title=f"engineer {external_id}",
+        role_family="engineering",
+    )
+
+
+def result(slug: str, day: date, listing: Listing) -> ScrapeResult:
+    board = BoardConfig(slug=slug, name=slug.title(), kind="json", url="https://example.test")
+    return ScrapeResult(
+        board=board,
+        day=day,
+        records=[record(f"{slug}-{i}", day, (i * 7 + day.day) % 5) for i in listing],
+    )
+
+
+def board_days() -> st.SearchStrategy[dict[tuple[str, date], Listing]]:
+    """Per board, each of DAYS days either missing (a gap) or a non-empty listing."""
+    listing = st.frozensets(st.integers(0, POOL - 1), min_size=1).map(lambda s: tuple(sorted(s)))
+    day_or_gap = st.one_of(st.none(), listing, listing, listing)
+    return (
+        st.fixed_dictionaries(
+            {(slug, START + timedelta(days=d)): day_or_gap for slug in BOARDS for d in range(DAYS)}
+        )
+        .map(lambda days: {key: value for key, value in days.items() if value is not None})
+        .filter(bool)
+    )
+
+
+def warehouse_state(engine: Engine) -> dict[str, Any]:
+    """Every history row, keyed by board slug and external id (ids are insertion order)."""
+    with session_scope(engine) as session:
+        slugs = dict(session.execute(select(JobBoard.id, JobBoard.slug)).all())
+        posting = {
+            row.id: (slugs[row.job_board_id], row.external_id)
+            for row in session.execute(
+                select(JobPosting.id, JobPosting.job_board_id, JobPosting.external_id)
+            )
+        }
+        postings = sorted(
+            (slugs[p.job_board_id], p.external_id, p.first_seen, p.last_seen, p.is_active)
+            + (p.disappeared_at, p.lifespan_days, p.title, p.posted_at, p.content_hash)
+            for p in session.scalars(select(JobPosting))
+        )
+        events = sorted(
+            (*posting[e.job_posting_id], e.event_type, e.event_date, e.notes)
+            for e in session.scalars(select(PostingEvent))
+        )
+        spans = sorted(
+            (*posting[s.job_posting_id], s.first_day, s.last_day)
+            for s in session.scalars(select(PostingSpan))
+        )
+        snapshots = sorted(
+            (slugs[s.job_board_id], s.snapshot_date, s.posting_count, s.new_postings)
+            + (s.active_postings, s.disappeared_postings)
+            for s in session.scalars(select(RawDataSnapshot))
+        )
+    return {"postings": postings, "events": events, "spans": spans, "snapshots": snapshots}
+
+
+def empty_history(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for model in (PostingEvent, PostingSpan, JobPosting, RawDataSnapshot):
+            session.execute(delete(model))
+
+
+def apply_all(engine: Engine, ids: dict[str, int], order: list[tuple[str, date, Listing]]) -> None:
+    for slug, day, listing in order:
+        apply_board_day(engine, ids[slug], result(slug, day, listing), NEVER_SUSPECT)
+
+
+@pytest.fixture
+def board_ids(engine: Engine) -> dict[str, int]:
+    with session_scope(engine) as session:
+        sync_boards(
+            session,
+            [
+                BoardConfig(slug=s, name=s.title(), kind="json", url="https://x.test")
+                for s in BOARDS
+            ],
+        )
+        return board_ids_by_slug(session)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(observed=board_days(), data=st.data())
+def test_any_order_with_repeats_and_gaps_equals_in_order(
+    engine: Engine, board_ids: dict[str, int], observed: dict[tuple[str, date], Listing], data
+) -> None:  # type: ignore[no-untyped-def]
+    days = [(slug, day, listing) for (slug, day), listing in sorted(observed.items())]
+    empty_history(engine)
+    apply_all(engine, board_ids, days)
+    in_order = warehouse_state(engine)
+
+    shuffled = list(data.draw(st.permutations(days), label="order"))
+    for repeat in data.draw(st.lists(st.sampled_from(days), max_size=5), label="repeats"):
+        shuffled.insert(data.draw(st.integers(0, len(shuffled)), label="at"), repeat)
+    empty_history(engine)
+    apply_all(engine, board_ids, shuffled)
+    assert warehouse_state(engine) == in_order
+
+
+def test_gaps_close_nothing_and_reappearances_are_events(
+    engine: Engine, board_ids: dict[str, int]
+) -> None:
+    """Days 1, 2, (3 missing), 4, 5, 6: a posting absent on 4 and back on 6 disappeared on 4."""
+    day = {n: START + timedelta(days=n - 1) for n in range(1, 7)}
+    listings = {1: (0, 1), 2: (0, 1), 4: (0,), 5: (0, 2), 6: (0, 1, 2)}
+    apply_all(engine, board_ids, [("alpha", day[n], listings[n]) for n in (6, 2, 5, 1, 4)])
+    state = warehouse_state(engine)
+    assert [p[:7] for p in state["postings"]] == [
+        ("alpha", "alpha-0", day[1], day[6], True, None, 5),
+        ("alpha", "alpha-1", day[1], day[6], True, None, 5),
+        ("alpha", "alpha-2", day[5], day[6], True, None, 1),
+    ]
+    assert [e[1:4] for e in state["events"] if e[1] == "alpha-1"] == [
+        ("alpha-1", "appeared", day[1]),
+        ("alpha-1", "disappeared", day[4]),  # day 3 was never observed: a gap closes nothing
+        ("alpha-1", "reappeared", day[6]),
+    ]
+    assert [s[1:] for s in state["snapshots"]] == [
+        (day[1], 2, 2, 2, 0),
+        (day[2], 2, 0, 2, 0),
+        (day[4], 1, 0, 1, 1),
+        (day[5], 2, 1, 2, 0),
+        (day[6], 3, 0, 3, 0),
+    ]
