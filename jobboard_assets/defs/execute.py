@@ -9,7 +9,7 @@ ordinary Dagster runs: they show in the UI, no daemon needed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ from jobboard_assets.defs import mirror, orphans
 from jobboard_assets.defs.jobs import board_range_tags, contiguous_runs, day_range_tags
 from jobboard_assets.defs.partitions import board_partitions
 from jobboard_assets.defs.registry import partition_changes
+from jobboard_assets.defs.shards import SHARD_OP
 from jobboard_assets.defs.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
@@ -47,6 +48,9 @@ class ExecutionRequest:
     execution_id: str | None = None
     parallel_boards: int | None = None
     """Boards scraped at once (default: the scrape step's own default)."""
+    celery: Mapping[str, Any] | None = None
+    """The celery executor's config (broker, backend, config_source): the scrape then runs as
+    one shard per ATS host on Celery workers (job `scrape_boards_sharded`). None: in-process."""
 
 
 def sync_registry(
@@ -74,7 +78,7 @@ def run_execution(
     progress: Progress = lambda _message: None,
 ) -> dict[str, Any]:
     """Run phases 1-5 for the request and return its pipeline_runs row (the seed's run log)."""
-    from jobboard_assets.definitions import history_job, scrape_job
+    from jobboard_assets.definitions import history_job, scrape_job, sharded_scrape_job
 
     enabled = sync_registry(instance, engine, registry)
     wanted = list(request.boards) or enabled
@@ -96,7 +100,7 @@ def run_execution(
     for stretch in contiguous_runs(wanted, order):
         started = time.perf_counter()
         result = execute_job(
-            reconstructable(scrape_job),
+            reconstructable(scrape_job if request.celery is None else sharded_scrape_job),
             instance=instance,
             run_config=_scrape_run_config(request),
             tags={**tags, **board_range_tags(stretch, request.first_day, request.last_day)},
@@ -127,10 +131,13 @@ def run_execution(
 
 
 def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:
-    if request.parallel_boards is None:
-        return _QUIET
-    scrape = {"config": {"parallel_boards": request.parallel_boards}}
-    return {**_QUIET, "ops": {"scrape_and_snapshot": scrape}}
+    run_config: dict[str, Any] = dict(_QUIET)
+    if request.celery is not None:
+        run_config["execution"] = {"config": dict(request.celery)}
+    if request.parallel_boards is not None:
+        step = "scrape_and_snapshot" if request.celery is None else SHARD_OP
+        run_config["ops"] = {step: {"config": {"parallel_boards": request.parallel_boards}}}
+    return run_config
 
 
 def _count_materialized(instance: DagsterInstance, run_id: str, asset: str) -> int:
