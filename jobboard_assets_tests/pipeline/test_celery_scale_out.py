@@ -13,7 +13,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,7 +59,7 @@ def _broker_or_skip() -> str:
 
 
 @pytest.fixture
-def two_hosts(jobboard_platform: Platform) -> Iterator[Platform]:
+def two_hosts(jobboard_platform: Platform) -> Iterator[tuple[Platform, SimServer]]:
     """The platform with every other board moved to a second host (same market, same data)."""
     with SimServer(jobboard_platform.market, host=SECOND_HOST) as second:
         moved = [
@@ -71,7 +71,7 @@ def two_hosts(jobboard_platform: Platform) -> Iterator[Platform]:
             else board
             for index, board in enumerate(jobboard_platform.registry)
         ]
-        yield dataclasses.replace(jobboard_platform, registry=moved)
+        yield dataclasses.replace(jobboard_platform, registry=moved), second
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -106,9 +106,9 @@ def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
-    two_hosts: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_hosts: tuple[Platform, SimServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    platform = two_hosts
+    platform, second = two_hosts
     broker = _broker_or_skip()
     in_process = platform.run(DAY)
     assert in_process["status"] == "completed", in_process["errors"]
@@ -124,23 +124,29 @@ def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
         config = executor_config(f"jobboard-test-{uuid.uuid4().hex[:8]}", broker)
         names = [f"shard{index}-{uuid.uuid4().hex[:6]}" for index in (1, 2)]
         with celery_workers(config, names, tmp_path, env) as nodes:
-            row = run_execution(
-                platform.instance,
-                sharded,
-                platform.registry,
-                ExecutionRequest(
-                    first_day=DAY, last_day=DAY, execution_id="sharded", celery=config
-                ),
-            )
+
+            def sharded_day(day: date, execution_id: str) -> dict[str, Any]:
+                request = ExecutionRequest(
+                    first_day=day, last_day=day, execution_id=execution_id, celery=config
+                )
+                return run_execution(platform.instance, sharded, platform.registry, request)
+
+            row = sharded_day(DAY, "sharded")
+            warehouse_after_day = _rows(sharded)
+            # The next day a board on each host sends garbage: each shard fails its own board.
+            broken = [board.slug for board in platform.registry[:2]]
+            platform.server.set_fault(broken[0], "malformed")
+            second.set_fault(broken[1], "malformed")
+            next_day = sharded_day(DAY + timedelta(days=1), "sharded-partial")
         try:
             assert row["status"] == "completed", row["errors"]
-            assert _rows(sharded) == _rows(platform.engine)
+            assert warehouse_after_day == _rows(platform.engine)
 
             # One pipeline execution: the sharded scrape run and the history run, mirrored once,
             # with the same scrape + normalize jobs per board as the in-process execution.
             with session_scope(sharded) as session:
-                mirrored = session.scalars(select(PipelineRun)).all()
-            assert [run.run_id for run in mirrored] == ["sharded"]
+                mirrored = session.scalars(select(PipelineRun).order_by(PipelineRun.run_id)).all()
+            assert [run.run_id for run in mirrored] == ["sharded", "sharded-partial"]
             assert len(mirrored[0].dagster_run_ids) == 2
             assert sorted((job["jobType"], job["board"]) for job in row["jobs"]) == sorted(
                 (job["jobType"], job["board"]) for job in in_process["jobs"]
@@ -165,5 +171,12 @@ def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
             shard_steps = {f"scrape_shard[{shard_name(host)}]" for host in hosts}
             assert shard_steps <= set(workers_by_step)
             assert {workers_by_step[step] for step in shard_steps} == set(nodes)
+
+            assert next_day["status"] == "partial"
+            failed = {job["board"] for job in next_day["jobs"] if job["status"] == "failed"}
+            assert failed == set(broken)
+            assert all(any(slug in error for error in next_day["errors"]) for slug in broken)
+            applied = [job for job in next_day["jobs"] if job["jobType"] == "scrape"]
+            assert sum(job["status"] == "completed" for job in applied) == len(applied) - 2
         finally:
             sharded.dispose()
