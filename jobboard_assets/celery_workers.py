@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ BROKER_ENV = "JOBBOARD_CELERY_BROKER"
 # Long tasks: a worker takes the next shard only when it has finished the one it holds
 # (acks_late + prefetch 1), so two idle workers share two shards instead of one hoarding both.
 _WORKER_SETTINGS = {"task_acks_late": True, "worker_prefetch_multiplier": 1}
+_OPEN_INSTANCE = "from dagster import DagsterInstance; DagsterInstance.get().dispose()"
 
 
 def executor_config(queue: str, broker: str | None = None) -> dict[str, Any]:
@@ -49,6 +51,14 @@ def write_config(path: Path, config: Mapping[str, Any]) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Workers:
+    nodes: list[str]
+    """Celery node names (`name@host`), as the steps' engine events report them."""
+    process_groups: list[int]
+    """One process group per worker (the `dagster-celery` wrapper and its `celery` process)."""
+
+
 @contextmanager
 def celery_workers(
     config: Mapping[str, Any],
@@ -56,9 +66,9 @@ def celery_workers(
     directory: Path,
     env: Mapping[str, str],
     timeout: float = 60.0,
-) -> Iterator[list[str]]:
+) -> Iterator[Workers]:
     """Run one `dagster-celery worker start` per name (one process each, one task at a time) on
-    the config's queue; yield the Celery node names once all answer a ping; stop them after.
+    the config's queue; yield them once all answer a ping; stop them after.
 
     `env` is what the steps see (DAGSTER_HOME for the worker's config module,
     JOBBOARD_DATABASE_URL for the warehouse the steps write).
@@ -68,6 +78,9 @@ def celery_workers(
     bin_dir = Path(sys.executable).parent  # dagster-celery runs `celery` from the PATH
     command = [str(bin_dir / "dagster-celery"), "worker", "start"]
     env = {**env, "PATH": os.pathsep.join([str(bin_dir), env.get("PATH", os.defpath)])}
+    # Each worker opens the instance at start; on a fresh SQLite home they would race to create
+    # its storage (two alembic heads), so it is created once, first.
+    subprocess.run([sys.executable, "-c", _OPEN_INSTANCE], env=env, check=True)
     processes = []
     try:
         for name in names:
@@ -97,7 +110,8 @@ def celery_workers(
                     start_new_session=True,  # the worker and its celery child: one group to stop
                 )
             )
-        yield _wait_until_ready(config, names, processes, timeout)
+        nodes = _wait_until_ready(config, names, processes, timeout)
+        yield Workers(nodes, [process.pid for process in processes])
     finally:
         for process in processes:
             if process.poll() is None:

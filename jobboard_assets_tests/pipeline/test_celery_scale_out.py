@@ -123,7 +123,7 @@ def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
         env = {**os.environ, "DAGSTER_HOME": str(platform.home)}  # the workers, the same
         config = executor_config(f"jobboard-test-{uuid.uuid4().hex[:8]}", broker)
         names = [f"shard{index}-{uuid.uuid4().hex[:6]}" for index in (1, 2)]
-        with celery_workers(config, names, tmp_path, env) as nodes:
+        with celery_workers(config, names, tmp_path, env) as workers:
 
             def sharded_day(day: date, execution_id: str) -> dict[str, Any]:
                 request = ExecutionRequest(
@@ -170,7 +170,7 @@ def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
             }
             shard_steps = {f"scrape_shard[{shard_name(host)}]" for host in hosts}
             assert shard_steps <= set(workers_by_step)
-            assert {workers_by_step[step] for step in shard_steps} == set(nodes)
+            assert {workers_by_step[step] for step in shard_steps} == set(workers.nodes)
 
             assert next_day["status"] == "partial"
             failed = {job["board"] for job in next_day["jobs"] if job["status"] == "failed"}
