@@ -79,6 +79,7 @@ def child(mode: str, parallel: int, celery_yaml: str | None) -> None:
                 "boards_applied": sum(job["status"] == "completed" for job in scrapes),
                 "pages": sum((job["result"] or {}).get("pages", 0) for job in scrapes),
                 "dagster_runs": len(run["dagster_run_ids"]),
+                "errors": run["errors"][:5],
                 "cpu_seconds": round(cpu_seconds_of_self(), 1),
                 "rss_mb": peak_rss_mb(),
             }
@@ -114,7 +115,12 @@ def _short(frame: str) -> str:
 
 
 def sharded(
-    registry: Path, scratch: Path, parallel: int, workers: int, broker: str | None
+    registry: Path,
+    scratch: Path,
+    parallel: int,
+    workers: int,
+    concurrency: int,
+    broker: str | None,
 ) -> dict[str, Any]:
     """The day through `workers` local Celery workers (fresh platform, its own queue)."""
     from jobboard_assets.celery_workers import celery_workers, executor_config, write_config
@@ -125,7 +131,7 @@ def sharded(
     config = executor_config(f"jobboard-bench-{uuid.uuid4().hex[:8]}", broker)
     celery_yaml = write_config(scratch / "celery.yaml", config)
     names = [f"bench{index}-{uuid.uuid4().hex[:6]}" for index in range(1, workers + 1)]
-    with celery_workers(config, names, scratch, env) as started:
+    with celery_workers(config, names, scratch, env, concurrency=concurrency) as started:
         idle = cpu_seconds_of_groups(started.process_groups)
         result = run_child(
             [__file__, "--child", "sharded", "--parallel", str(parallel), "--celery-yaml"]
@@ -136,6 +142,7 @@ def sharded(
     return {
         **result,
         "workers": workers,
+        "shards_at_once_per_worker": concurrency,
         "worker_cpu_seconds": round(worker_cpu, 1),
         "cpu_seconds": round(result["cpu_seconds"] + worker_cpu, 1),
     }
@@ -147,6 +154,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.05)
     parser.add_argument("--parallel", type=int, default=8, help="boards at once per process")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=1, help="shards at once per worker")
     parser.add_argument(
         "--broker", default=None, help="default: JOBBOARD_CELERY_BROKER or RabbitMQ"
     )
@@ -169,7 +177,9 @@ def main() -> None:
                 prefix=[*spy, "--output", str(raw), "--", sys.executable] if args.profile else (),
             )
             profile = profile_summary(raw) if args.profile else None
-            shards = sharded(registry, scratch, args.parallel, args.workers, args.broker)
+            shards = sharded(
+                registry, scratch, args.parallel, args.workers, args.concurrency, args.broker
+            )
     floor = round(max(per_host.values()) * args.interval, 1)
     for figures in (in_process, shards):
         figures["cpu_ms_per_board"] = round(1000 * figures["cpu_seconds"] / args.boards, 1)
@@ -177,7 +187,8 @@ def main() -> None:
         f"{args.boards} boards on {len(per_host)} hosts, interval {args.interval}s "
         f"(politeness floor {floor}s)"
     )
-    for label, figures in (("in-process", in_process), (f"{args.workers} workers", shards)):
+    shard_label = f"{args.workers}x{args.concurrency} shards"
+    for label, figures in (("in-process", in_process), (shard_label, shards)):
         print(
             f"  {label:<12} {figures['seconds']:7.1f}s  {figures['boards_applied']} applied  "
             f"CPU {figures['cpu_seconds']:.0f}s = {figures['cpu_ms_per_board']:.0f} ms/board  "

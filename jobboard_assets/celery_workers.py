@@ -66,9 +66,11 @@ def celery_workers(
     directory: Path,
     env: Mapping[str, str],
     timeout: float = 60.0,
+    concurrency: int = 1,
 ) -> Iterator[Workers]:
-    """Run one `dagster-celery worker start` per name (one process each, one task at a time) on
-    the config's queue; yield them once all answer a ping; stop them after.
+    """Run one `dagster-celery worker start` per name on the config's queue (`concurrency` tasks
+    at a time: one process with the solo pool, else that many prefork children); yield them once
+    all answer a ping; stop them after.
 
     `env` is what the steps see (DAGSTER_HOME for the worker's config module,
     JOBBOARD_DATABASE_URL for the warehouse the steps write).
@@ -100,7 +102,11 @@ def celery_workers(
                         "--loglevel",
                         "WARNING",
                         "--",
-                        "--pool=solo",
+                        *(
+                            ["--pool=solo"]
+                            if concurrency == 1
+                            else ["--pool=prefork", f"--concurrency={concurrency}"]
+                        ),
                         "--without-gossip",
                         "--without-mingle",
                     ],
