@@ -41,6 +41,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench_scale.py --repeats 3
 	$(BIN)/python benchmarks/bench_metrics.py --repeats 3
 	$(BIN)/python benchmarks/bench_breadth.py --boards 1000
+	$(BIN)/python benchmarks/bench_partitions.py --history-days 60 --repeats 3
+	$(BIN)/python benchmarks/bench_scale_out.py --boards 1000 --workers 2 --profile
 
 clean:
 	rm -rf .jobboard

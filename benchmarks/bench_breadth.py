@@ -15,32 +15,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-from collections import Counter
-from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import (  # noqa: E402
-    BIN,
-    free_port,
+    hosts_simulator,
     peak_rss_mb,
     pipeline_execution,
     platform_env,
     run_child,
-    wait_for_port,
     write_results,
 )
 
 DAY = date(2026, 3, 2)
-KINDS = ("greenhouse", "lever", "ashby", "smartrecruiters", "workable", "rss", "html")
 
 
 def child(parallel: int) -> None:
@@ -70,58 +61,16 @@ def main() -> None:
         child(args.child)
         return
 
-    port = free_port()
-    hosts = {kind: f"127.0.0.{index + 2}" for index, kind in enumerate(KINDS)}
-    with tempfile.TemporaryDirectory() as scratch_name, ExitStack() as servers:
+    with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        for host in hosts.values():
-            server = subprocess.Popen(
-                [
-                    BIN / "jobboard",
-                    "sim",
-                    "serve",
-                    "--host",
-                    host,
-                    "--port",
-                    str(port),
-                    "--boards",
-                    str(args.boards),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        with hosts_simulator(args.boards, args.interval, scratch) as (registry, per_host):
+            result = run_child(
+                [__file__, "--child", str(args.parallel)],
+                platform_env(scratch / "platform", registry),
             )
-            servers.callback(server.wait, 30)
-            servers.callback(server.terminate)
-            wait_for_port(port, host=host)
-        registry = scratch / "boards.yaml"
-        subprocess.run(
-            [
-                BIN / "jobboard",
-                "sim",
-                "boards",
-                "--port",
-                str(port),
-                "--boards",
-                str(args.boards),
-                "-o",
-                str(registry),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        document = yaml.safe_load(registry.read_text())
-        for board in document["boards"]:
-            parts = urlsplit(board["url"])
-            board["url"] = urlunsplit(parts._replace(netloc=f"{hosts[board['kind']]}:{port}"))
-            board["options"] = {**board.get("options", {}), "min_interval_seconds": args.interval}
-        registry.write_text(yaml.safe_dump(document, sort_keys=False))
-        per_host = Counter(hosts[board["kind"]] for board in document["boards"])
-        result = run_child(
-            [__file__, "--child", str(args.parallel)], platform_env(scratch / "platform", registry)
-        )
     busiest = max(per_host.values())
     print(
-        f"{args.boards} boards on {len(hosts)} hosts (busiest {busiest} boards), interval "
+        f"{args.boards} boards on {len(per_host)} hosts (busiest {busiest} boards), interval "
         f"{args.interval}s, {args.parallel} at once: {result['seconds']:.1f}s, "
         f"{result['boards_applied']} applied, {result['pages']} pages, {result['dagster_runs']} runs"
     )
@@ -129,7 +78,7 @@ def main() -> None:
         "breadth",
         {
             "boards": args.boards,
-            "hosts": len(hosts),
+            "hosts": len(per_host),
             "boards_per_host": dict(per_host),
             "min_interval_seconds": args.interval,
             "parallel_boards": args.parallel,

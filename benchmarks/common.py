@@ -18,12 +18,14 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -116,6 +118,45 @@ def simulator(boards: int, seed: int = 42, directory: Path | None = None) -> Ite
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+KINDS = ("greenhouse", "lever", "ashby", "smartrecruiters", "workable", "rss", "html")
+
+
+@contextmanager
+def hosts_simulator(
+    boards: int, interval: float, directory: Path
+) -> Iterator[tuple[Path, dict[str, int]]]:
+    """Many boards behind a few ATS hosts: one simulator process per board kind, each on its own
+    loopback address (127.0.0.2, 127.0.0.3, ...), every board with `interval` seconds between
+    requests to its host. Yields the registry file and the number of boards per host."""
+    port = free_port()
+    hosts = {kind: f"127.0.0.{index + 2}" for index, kind in enumerate(KINDS)}
+    with ExitStack() as servers:
+        for host in hosts.values():
+            server = subprocess.Popen(
+                [BIN / "jobboard", "sim", "serve", "--host", host, "--port", str(port)]
+                + ["--boards", str(boards)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            servers.callback(server.wait, 30)
+            servers.callback(server.terminate)
+            wait_for_port(port, host=host)
+        registry = directory / "boards.yaml"
+        subprocess.run(
+            [BIN / "jobboard", "sim", "boards", "--port", str(port), "--boards", str(boards)]
+            + ["-o", str(registry)],
+            check=True,
+            capture_output=True,
+        )
+        document = yaml.safe_load(registry.read_text())
+        for board in document["boards"]:
+            parts = urlsplit(board["url"])
+            board["url"] = urlunsplit(parts._replace(netloc=f"{hosts[board['kind']]}:{port}"))
+            board["options"] = {**board.get("options", {}), "min_interval_seconds": interval}
+        registry.write_text(yaml.safe_dump(document, sort_keys=False))
+        yield registry, dict(Counter(hosts[board["kind"]] for board in document["boards"]))
 
 
 def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 60.0) -> None:
@@ -285,28 +326,40 @@ def board_slugs(registry: Path) -> list[str]:
     return [board["slug"] for board in yaml.safe_load(registry.read_text())["boards"]]
 
 
-def run_child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+def run_child(args: list[str], env: dict[str, str], prefix: Sequence[str] = ()) -> dict[str, Any]:
     """Run `python <benchmark> --child ...` in a fresh process and return the JSON it prints.
 
     A fresh process per measurement: caches start cold and the RSS is that run's own, as for a
     scheduled run, which the daemon starts in a new process every day. `process_seconds` is the
-    whole process, imports included; the child's own `seconds` cover the work only.
+    whole process, imports included; the child's own `seconds` cover the work only. `prefix`
+    runs the child under another program (a profiler), which must end with the interpreter.
     """
     started = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, *args], env=env, cwd=REPO, capture_output=True, text=True, check=False
+        [*(prefix or [sys.executable]), *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     process_seconds = time.perf_counter() - started
     if completed.returncode != 0:
         raise RuntimeError(f"{args} failed:\n{completed.stderr[-3000:]}")
+    lines = completed.stdout.strip().splitlines()
     return {
-        **json.loads(completed.stdout.strip().splitlines()[-1]),
+        # the last JSON line: a profiler in `prefix` may print after the child
+        **json.loads(next(line for line in reversed(lines) if line.startswith("{"))),
         "process_seconds": process_seconds,
     }
 
 
 def pipeline_execution(
-    first: date, last: date, boards: Sequence[str] = (), parallel_boards: int | None = None
+    first: date,
+    last: date,
+    boards: Sequence[str] = (),
+    parallel_boards: int | None = None,
+    celery: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], float]:
     """What `jobboard run` / `jobboard backfill` do, in this process: (pipeline_runs row, seconds).
 
@@ -328,6 +381,7 @@ def pipeline_execution(
         boards=boards,
         trigger="bench",
         parallel_boards=parallel_boards,
+        celery=celery,
     )
     with DagsterInstance.get() as instance:
         run = run_execution(

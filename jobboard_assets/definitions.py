@@ -21,11 +21,12 @@ from jobboard_assets.defs.sensors import (
     history_after_scrape_sensor,
     pipeline_runs_mirror_sensor,
 )
+from jobboard_assets.defs.shards import SHARDED_SCRAPE_JOB, scrape_boards_sharded
 
 defs = Definitions(
     assets=[*scrape_assets, *history_assets, *metric_assets, *source_assets],
     asset_checks=asset_checks,
-    jobs=[scrape_boards_job, daily_history_job],
+    jobs=[scrape_boards_job, daily_history_job, scrape_boards_sharded],
     schedules=[daily_pipeline_schedule],
     sensors=[
         board_registry_sensor,
@@ -47,3 +48,8 @@ def scrape_job() -> JobDefinition:
 def history_job() -> JobDefinition:
     """The history job, reconstructable for in-process execution by `jobboard run`."""
     return defs.resolve_job_def(HISTORY_JOB)
+
+
+def sharded_scrape_job() -> JobDefinition:
+    """The scrape split per ATS host on Celery workers, reconstructable (workers rebuild it)."""
+    return defs.resolve_job_def(SHARDED_SCRAPE_JOB)

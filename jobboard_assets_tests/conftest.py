@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,8 +36,15 @@ def postgres_base_url() -> str:
 @pytest.fixture(params=BACKENDS)
 def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A fresh, empty warehouse URL on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+    with fresh_warehouse_url(request.param, tmp_path / "warehouse.db") as url:
+        yield url
+
+
+@contextmanager
+def fresh_warehouse_url(backend: str, sqlite_path: Path) -> Iterator[str]:
+    """An empty warehouse: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_path}"
         return
     base = normalize_url(postgres_base_url())
     schema = f"t_{uuid.uuid4().hex[:12]}"

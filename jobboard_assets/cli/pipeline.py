@@ -17,15 +17,26 @@ from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 RULE = "═" * 80
 THIN = "─" * 80
 EXIT_CODES = {"completed": 0, "partial": 1, "failed": 2}
+CELERY_HELP = (
+    "Scrape as one shard per ATS host on Celery workers; the file is the workers' config "
+    "(celery.yaml). Default: in this process."
+)
 
 
 def _today() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def _execute(first_day: date, last_day: date, boards: tuple[str, ...], trigger: str) -> None:
+def _execute(
+    first_day: date,
+    last_day: date,
+    boards: tuple[str, ...],
+    trigger: str,
+    celery: str | None = None,
+) -> None:
     from dagster import DagsterInstance
 
+    from jobboard_assets.celery_workers import read_config
     from jobboard_assets.defs.execute import (
         ExecutionRequest,
         SelectionError,
@@ -50,7 +61,11 @@ def _execute(first_day: date, last_day: date, boards: tuple[str, ...], trigger: 
                 make_engine(config.database_url()),
                 registry,
                 ExecutionRequest(
-                    first_day=first_day, last_day=last_day, boards=boards, trigger=trigger
+                    first_day=first_day,
+                    last_day=last_day,
+                    boards=boards,
+                    trigger=trigger,
+                    celery=read_config(celery) if celery else None,
                 ),
                 progress=click.echo,
                 scrape_progress=scrape_progress,
@@ -99,21 +114,29 @@ def print_summary(run: dict[str, Any]) -> None:
     help="The day to scrape (default: today, UTC).",
 )
 @click.option("--board", "boards", multiple=True, help="Only this board (repeatable).")
-def run_command(day: datetime | None, boards: tuple[str, ...]) -> None:
+@click.option(
+    "--celery", type=click.Path(exists=True, dir_okay=False), default=None, help=CELERY_HELP
+)
+def run_command(day: datetime | None, boards: tuple[str, ...], celery: str | None) -> None:
     """Run one whole pipeline execution for a day through Dagster (exit 0/1/2: completed/partial/failed)."""
     the_day = day.date() if day else _today()
-    _execute(the_day, the_day, boards, "cli")
+    _execute(the_day, the_day, boards, "cli", celery)
 
 
 @click.command("backfill")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--board", "boards", multiple=True, help="Only this board (repeatable).")
-def backfill_command(start: datetime, end: datetime, boards: tuple[str, ...]) -> None:
+@click.option(
+    "--celery", type=click.Path(exists=True, dir_okay=False), default=None, help=CELERY_HELP
+)
+def backfill_command(
+    start: datetime, end: datetime, boards: tuple[str, ...], celery: str | None
+) -> None:
     """Backfill START..END (inclusive) for date-addressable boards: two Dagster runs in all."""
     if end < start:
         raise click.BadParameter("--end is before --start")
-    _execute(start.date(), end.date(), boards, "backfill")
+    _execute(start.date(), end.date(), boards, "backfill", celery)
 
 
 @click.group()

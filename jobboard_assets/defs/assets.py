@@ -8,7 +8,7 @@ over the whole history, in a separate run that is launched also when some boards
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
 
@@ -21,6 +21,7 @@ from dagster import (
     AssetSpec,
     BackfillPolicy,
     Config,
+    DagsterLogManager,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -100,11 +101,27 @@ def scrape_and_snapshot(
     config: ScrapeConfig,
     warehouse: WarehouseResource,
     sources: BoardSourcesResource,
-) -> Iterator[AssetMaterialization]:
+) -> Iterator[AssetMaterialization | AssetObservation]:
     """Scrape, merge and snapshot every board-day of the run, each board-day on its own."""
+    yield from scrape_board_days(context.log, config, warehouse, sources, context.partition_keys)
+
+
+def scrape_board_days(
+    log: DagsterLogManager,
+    config: ScrapeConfig,
+    warehouse: WarehouseResource,
+    sources: BoardSourcesResource,
+    partition_keys: Sequence[str],
+) -> Iterator[AssetMaterialization | AssetObservation]:
+    """Phases 1-2 for these board-day keys: the body of a scrape step, in-process or a shard.
+
+    Yields one materialization per board-day and asset and one observation per failed board-day
+    (its error: what `jobboard run`'s progress counts); raises `Failure` at the end naming the
+    failed board-days (their errors in the `errors` metadata, which the run mirror reads).
+    """
     rule = SuspectRule(min_ratio=config.suspect_min_ratio, min_active=config.suspect_min_active)
     days_by_board: dict[str, list[date]] = defaultdict(list)
-    for key in context.partition_keys:
+    for key in partition_keys:
         slug, day = split_board_day_key(key)
         days_by_board[slug].append(day)
 
@@ -141,14 +158,14 @@ def scrape_and_snapshot(
             for failure in failures:
                 key = str(board_day_key(failure.board, failure.day))
                 errors[key] = mask_credentials(str(failure))  # a URL in it may carry a password
-                context.log.error(errors[key])
+                log.error(errors[key])
                 # One event per failure (never per success): `jobboard run` counts these live.
                 yield AssetObservation(
                     BOARD_POSTINGS,
                     partition=key,
                     metadata={FAILURE_ERROR: errors[key]},
                 )
-    context.log.info(f"{applied} board-day(s) applied, {len(errors)} failed")
+    log.info(f"{applied} board-day(s) applied, {len(errors)} failed")
     if errors:
         raise Failure(
             description=f"{len(errors)} board-day(s) failed (gaps: they close nothing); the others "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +31,7 @@ from jobboard_assets.defs.assets import BOARD_POSTINGS, FAILURE_ERROR
 from jobboard_assets.defs.jobs import board_range_tags, contiguous_runs, day_range_tags
 from jobboard_assets.defs.partitions import board_partitions
 from jobboard_assets.defs.registry import partition_changes
+from jobboard_assets.defs.shards import SHARD_OP
 from jobboard_assets.defs.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
@@ -60,6 +61,9 @@ class ExecutionRequest:
     execution_id: str | None = None
     parallel_boards: int | None = None
     """Boards scraped at once (default: the scrape step's own default)."""
+    celery: Mapping[str, Any] | None = None
+    """The celery executor's config (broker, backend, config_source): the scrape then runs as
+    one shard per ATS host on Celery workers (job `scrape_boards_sharded`). None: in-process."""
 
 
 def sync_registry(
@@ -88,7 +92,7 @@ def run_execution(
     scrape_progress: ScrapeProgress | None = None,
 ) -> dict[str, Any]:
     """Run phases 1-5 for the request and return its pipeline_runs row (the seed's run log)."""
-    from jobboard_assets.definitions import history_job, scrape_job
+    from jobboard_assets.definitions import history_job, scrape_job, sharded_scrape_job
 
     enabled = sync_registry(instance, engine, registry)
     wanted = list(request.boards) or enabled
@@ -113,7 +117,7 @@ def run_execution(
         planned = len(stretch) * ((request.last_day - request.first_day).days + 1)
         with _watching_scrape(instance, run_tags, planned, scrape_progress):
             result = execute_job(
-                reconstructable(scrape_job),
+                reconstructable(scrape_job if request.celery is None else sharded_scrape_job),
                 instance=instance,
                 run_config=_scrape_run_config(request),
                 tags=run_tags,
@@ -164,10 +168,13 @@ def history_through(engine: Engine, last_day: date) -> date:
 
 
 def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:
-    if request.parallel_boards is None:
-        return _QUIET
-    scrape = {"config": {"parallel_boards": request.parallel_boards}}
-    return {**_QUIET, "ops": {"scrape_and_snapshot": scrape}}
+    run_config: dict[str, Any] = dict(_QUIET)
+    if request.celery is not None:
+        run_config["execution"] = {"config": dict(request.celery)}
+    if request.parallel_boards is not None:
+        step = "scrape_and_snapshot" if request.celery is None else SHARD_OP
+        run_config["ops"] = {step: {"config": {"parallel_boards": request.parallel_boards}}}
+    return run_config
 
 
 @contextmanager

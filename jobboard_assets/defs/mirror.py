@@ -37,6 +37,7 @@ from sqlalchemy import Engine
 from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
 from jobboard_assets.defs.jobs import HISTORY_JOB, SCRAPE_JOB
 from jobboard_assets.defs.partitions import board_day_partitions, split_board_day_key
+from jobboard_assets.defs.shards import SHARD_OP, SHARDED_SCRAPE_JOB
 from jobboard_assets.defs.tags import (
     BACKFILL_TAG,
     CHAIN_METRICS_TAG,
@@ -53,6 +54,7 @@ from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
 
 SCRAPE_STEP = "scrape_and_snapshot"
+_SCRAPE_JOBS = (SCRAPE_JOB, SHARDED_SCRAPE_JOB)
 _JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")
 # History steps as the seed's job types: the day 9/10 analytics are lifespan and repost work.
 _HISTORY_JOB_TYPES = {
@@ -87,7 +89,7 @@ def execution_id_of(run: DagsterRun) -> str:
 
 def is_ours(run: DagsterRun) -> bool:
     """Runs of this code location: our jobs, our tags, or a selection of our assets."""
-    if run.job_name in (SCRAPE_JOB, HISTORY_JOB) or EXECUTION_TAG in run.tags:
+    if run.job_name in (*_SCRAPE_JOBS, HISTORY_JOB) or EXECUTION_TAG in run.tags:
         return True
     selected = {key.to_user_string() for key in (run.asset_selection or ())}
     return bool(selected & _OUR_ASSETS)
@@ -344,19 +346,23 @@ def _board_day_jobs(
         materialization = event.asset_materialization
         if materialization and materialization.partition:
             done[(materialization.asset_key.to_user_string(), materialization.partition)] = event
-    failure = failures.get(SCRAPE_STEP)
+    # One scrape step (scrape_boards) or one per host shard (scrape_boards_sharded).
+    scrape_failures = [event for key, event in failures.items() if _is_scrape_step(key)]
+    failure = scrape_failures[0] if scrape_failures else None
     partition_errors: dict[str, str] = {}
-    if failure is not None:
-        data = failure.dagster_event.step_failure_data
+    for event in scrape_failures:
+        data = event.dagster_event.step_failure_data
         metadata = (
             data.user_failure_data.metadata if data and data.user_failure_data else {}
         ) or {}
         if "errors" in metadata:
-            partition_errors = dict(metadata["errors"].value)
+            partition_errors.update(metadata["errors"].value)
     # The step died of something else than its board-days (e.g. the database went away while
     # Dagster stored an event): that error, not the run's "steps failed", says why.
     cause = _step_error(failure) if failure is not None and not partition_errors else run_error
-    started = step_starts.get(SCRAPE_STEP)
+    started = min(
+        (start for key, start in step_starts.items() if _is_scrape_step(key)), default=None
+    )
     jobs = []
     previous = started
     for key in board_days:
@@ -416,6 +422,10 @@ def _board_day_jobs(
     return jobs
 
 
+def _is_scrape_step(step_key: str) -> bool:
+    return step_key == SCRAPE_STEP or step_key.startswith(f"{SHARD_OP}[")
+
+
 def _step_error(failure: EventLogEntry) -> str | None:
     """`<step> failed: <the exception's first line>`, from a STEP_FAILURE event."""
     data = failure.dagster_event.step_failure_data if failure.dagster_event else None
@@ -427,7 +437,7 @@ def _step_error(failure: EventLogEntry) -> str | None:
 def _planned_board_days(instance: DagsterInstance, run: DagsterRun) -> list[str]:
     """The board-day partition keys a run targets, from its partition tags."""
     selected = {key.to_user_string() for key in (run.asset_selection or ())}
-    if run.job_name != SCRAPE_JOB and BOARD_POSTINGS.to_user_string() not in selected:
+    if run.job_name not in _SCRAPE_JOBS and BOARD_POSTINGS.to_user_string() not in selected:
         return []
     if PARTITION_TAG in run.tags:
         return [run.tags[PARTITION_TAG]]

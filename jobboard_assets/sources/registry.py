@@ -25,6 +25,10 @@ SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # The widths of the job_boards columns: longer values would fail only on PostgreSQL.
 MAX_LENGTHS = {"slug": 100, "name": 255, "kind": 50, "category": 50, "industry": 100}
 
+# libyaml's loader where PyYAML was built with it: the pure-Python one spent 0.9 s of every
+# `jobboard run` and registry sensor tick parsing a 1,000-board file (0.12 s with libyaml).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Report = Callable[[str, str], None]
 """Records a problem: (field, message)."""
 
@@ -33,7 +37,7 @@ def load_registry(path: str | Path) -> list[BoardConfig]:
     """The boards of a registry file, in file order; `RegistryError` lists every problem."""
     source = str(path)
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        document = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except OSError as error:
         raise RegistryError(source, [f"cannot read the file: {error}"]) from error
     except yaml.YAMLError as error:
