@@ -43,6 +43,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("engineering", (
         "software engineer", "software developer", "software engineering", "software development",
         "sdet", "developer in test", "design engineer", "ux engineer", "hardware design",
+        "growth engineer", "growth engineering",
     )),
     ("education", ("curriculum", "instructional designer", "instructional design")),
     ("product", (
@@ -81,7 +82,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "public relations", "pr", "communications", "demand generation", "developer relations",
         "developer evangelist", "developer advocate", "devrel", "evangelist", "affiliate",
         "affiliates", "retention", "user acquisition", "paid search", "paid social", "paid media",
-        "sponsorship", "sponsorships", "community", "content creator",
+        "sponsorship", "sponsorships", "community", "content creator", "growth", "head of brand",
+        "brand lead", "brand director", "brand strategist", "crm manager", "head of crm",
+        "crm strategy", "crm specialist", "crm lead", "crm executive",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
@@ -98,7 +101,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "incident response", "entwickler", "softwareentwickler", "ingenieur", "developpeur",
         "engenheiro", "desenvolvedor", "member of technical staff", "offensive security",
         "cloud security", "application security", "information security", "network security",
-        "it administrator", "it administration",
+        "it administrator", "it administration", "infra", "infrastructure", "business technology",
     )),
     ("product", ("product",)),
     ("legal", (

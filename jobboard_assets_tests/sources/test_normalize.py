@@ -284,10 +284,9 @@ ROLE_TITLES = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "role_
 
 
 def test_role_families_on_real_titles() -> None:
-    """The hand-labelled real titles (docs/role-families.md). Measured: 89.1 % right, 5.6 % left
-    `other` although a family fits (17.1 % classified `other` in all, 12.6 % are labelled `other`
-    by hand: jobs no family covers). The bounds sit just under the measurement so a regression
-    fails; issue 13's goal (90 % right) is not met on this set."""
+    """The hand-labelled real titles (docs/role-families.md). Measured: 90.4 % right, 4.3 % left
+    `other` although a family fits (15.8 % classified `other` in all, 12.6 % are labelled `other`
+    by hand: jobs no family covers, so the share left `other` wrongly is what is bounded)."""
     with ROLE_TITLES.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file, delimiter="\t"))
     predicted = [classify_role_family(row["title"]) for row in rows]
@@ -302,5 +301,5 @@ def test_role_families_on_real_titles() -> None:
     )
 
     assert len(rows) >= 400 and employers >= 50
-    assert correct >= 0.88 * len(rows)
+    assert correct >= 0.90 * len(rows)
     assert missed < 0.1 * len(rows)
