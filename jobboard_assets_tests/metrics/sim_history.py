@@ -62,6 +62,7 @@ def observed_history(
     ).with_columns(
         disappeared_at=pl.when(~pl.col("is_active")).then(pl.col("last_seen").dt.offset_by("1d")),
         repost_count=pl.lit(0, dtype=pl.Int64),
+        salary_min=pl.lit(None, dtype=pl.Float64),  # the simulator's truth has no pay
     )
     periods = pl.DataFrame(
         {
