@@ -27,7 +27,7 @@ dev: setup
 
 ## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL)
 test: install
-	$(BIN)/pytest -q -ra -n 2 --dist loadgroup
+	$(BIN)/pytest -q -ra -n 2 --dist loadgroup --durations=15
 
 ## lint: formatting and lint (ruff, settings in pyproject.toml)
 lint: install
