@@ -29,6 +29,7 @@ from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 
 DEFAULT_HISTORY_LIMIT = 10
 DEFAULT_STATS_DAYS = 7
+MAX_JOBS_PER_RUN = 20
 
 
 def _camel(name: str) -> str:
@@ -42,6 +43,19 @@ def stats(session: Session, days: int) -> dict[str, Any]:
         _camel(key): value for key, value in pipeline_queries.pipeline_stats(session).items()
     }
     return {**pipeline_queries.recent_stats(session, days), "allTime": all_time}
+
+
+def history(session: Session, limit: int) -> list[dict[str, Any]]:
+    """The latest runs, each with at most MAX_JOBS_PER_RUN jobs (failed ones first) and the count
+    left out: a 1,000-board run has thousands of jobs, and 100 of them were megabytes a poll."""
+    runs = pipeline_queries.run_history(session, limit)
+    for run in runs:
+        jobs = sorted(run["jobs"], key=lambda job: job.get("status") != "failed")
+        run["jobs"], run["jobsOmitted"] = (
+            jobs[:MAX_JOBS_PER_RUN],
+            max(0, len(jobs) - MAX_JOBS_PER_RUN),
+        )
+    return runs
 
 
 # Check-then-insert of one API process at a time (the API runs as one process, see `jobboard api`).
@@ -105,12 +119,11 @@ PIPELINE = Endpoint(
         ),
         "history": Action(
             in_session(
-                lambda session, params: pipeline_queries.run_history(
-                    session, params.get("limit", DEFAULT_HISTORY_LIMIT)
-                )
+                lambda session, params: history(session, params.get("limit", DEFAULT_HISTORY_LIMIT))
             ),
-            f"The latest runs, newest first (`limit`, default {DEFAULT_HISTORY_LIMIT}).",
-            array_of("PipelineRunLog"),
+            f"The latest runs, newest first (`limit`, default {DEFAULT_HISTORY_LIMIT}), each with "
+            f"at most {MAX_JOBS_PER_RUN} of its jobs (failed first) and `jobsOmitted`.",
+            array_of("PipelineRunHistory"),
         ),
         "stats": Action(
             in_session(
