@@ -30,6 +30,7 @@ from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 DEFAULT_HISTORY_LIMIT = 10
 DEFAULT_STATS_DAYS = 7
 MAX_JOBS_PER_RUN = 20
+JOB_LISTS = 10
 
 
 def _camel(name: str) -> str:
@@ -46,15 +47,14 @@ def stats(session: Session, days: int) -> dict[str, Any]:
 
 
 def history(session: Session, limit: int) -> list[dict[str, Any]]:
-    """The latest runs, each with at most MAX_JOBS_PER_RUN jobs (failed ones first) and the count
-    left out: a 1,000-board run has thousands of jobs, and 100 of them were megabytes a poll."""
-    runs = pipeline_queries.run_history(session, limit)
+    """The latest runs; the newest JOB_LISTS carry at most MAX_JOBS_PER_RUN jobs (failed ones
+    first), and every run says how many it left out (`jobsOmitted`). A 1,000-board run has
+    thousands of jobs: 100 full lists were megabytes a poll, and seconds to read."""
+    runs = pipeline_queries.run_history(session, limit, job_lists=JOB_LISTS)
     for run in runs:
         jobs = sorted(run["jobs"], key=lambda job: job.get("status") != "failed")
-        run["jobs"], run["jobsOmitted"] = (
-            jobs[:MAX_JOBS_PER_RUN],
-            max(0, len(jobs) - MAX_JOBS_PER_RUN),
-        )
+        run["jobs"] = jobs[:MAX_JOBS_PER_RUN]
+        run["jobsOmitted"] = max(len(jobs), run["totalJobs"]) - len(run["jobs"])
     return runs
 
 
@@ -121,8 +121,9 @@ PIPELINE = Endpoint(
             in_session(
                 lambda session, params: history(session, params.get("limit", DEFAULT_HISTORY_LIMIT))
             ),
-            f"The latest runs, newest first (`limit`, default {DEFAULT_HISTORY_LIMIT}), each with "
-            f"at most {MAX_JOBS_PER_RUN} of its jobs (failed first) and `jobsOmitted`.",
+            f"The latest runs, newest first (`limit`, default {DEFAULT_HISTORY_LIMIT}); the newest "
+            f"{JOB_LISTS} with at most {MAX_JOBS_PER_RUN} of their jobs (failed first), every run "
+            "with `jobsOmitted`.",
             array_of("PipelineRunHistory"),
         ),
         "stats": Action(

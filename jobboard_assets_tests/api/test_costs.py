@@ -98,3 +98,13 @@ def test_the_run_history_keeps_failed_jobs_and_counts_the_rest(
     assert len(run["jobs"]) == pipeline.MAX_JOBS_PER_RUN and run["jobsOmitted"] == 5
     assert [job["status"] for job in run["jobs"][:2]] == ["failed", "failed"]
     assert run["totalJobs"] == len(jobs)
+
+
+def test_older_runs_carry_no_job_list(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "JOB_LISTS", 1)
+    runs = requests.get(base_url + "/api/pipeline?action=history&limit=3", timeout=30).json()[
+        "data"
+    ]
+    assert [run["jobs"] for run in runs[1:]] == [[], []]
+    assert [run["jobsOmitted"] for run in runs[1:]] == [run["totalJobs"] for run in runs[1:]]
+    assert runs[1]["totalJobs"] > 0
