@@ -30,7 +30,7 @@ from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 DEFAULT_HISTORY_LIMIT = 10
 DEFAULT_STATS_DAYS = 7
 MAX_JOBS_PER_RUN = 20
-JOB_LISTS = 10
+JOB_LISTS = 3
 
 
 def _camel(name: str) -> str:

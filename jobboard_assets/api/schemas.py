@@ -140,7 +140,7 @@ COMPONENTS: dict[str, Schema] = {
             ref("PipelineRunLog"),
             _object(
                 {"jobsOmitted": {"type": "integer", "minimum": 0}},
-                "`jobs` holds at most 20 jobs, failed ones first, and only for the newest 10 runs; "
+                "`jobs` holds at most 20 jobs, failed ones first, and only for the newest 3 runs; "
                 "jobsOmitted counts the others.",
             ),
         ]

@@ -122,7 +122,7 @@ def run_history(
     """The latest executions, newest first (the seed's getPipelineRunHistory).
 
     `job_lists`: only the newest that many carry their job list; the others' is not even read
-    (a 1,000-board run's list is ~150 KB of JSON).
+    (a 1,000-board run's list is ~150 KB of JSON, ~5 ms to decode).
     """
     query = select(PipelineRun).order_by(PipelineRun.start_time.desc()).limit(limit)
     if job_lists is not None:
