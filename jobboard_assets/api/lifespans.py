@@ -167,7 +167,8 @@ class _Memo:
     version: tuple[Any, ...] | None = None
     history: PostingHistory | None = None
     answers: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards the fields above
+    refresh: threading.Lock = field(default_factory=threading.Lock)  # the one checking request
 
 
 MAX_ANSWERS = 256
@@ -175,32 +176,54 @@ _MEMOS: weakref.WeakKeyDictionary[Engine, _Memo] = weakref.WeakKeyDictionary()
 _MEMOS_LOCK = threading.Lock()
 
 
-def answer(engine: Engine, key: tuple[Any, ...], compute: Callable[[PostingHistory], Any]) -> Any:
-    """`compute` over the engine's history, from the memo while the postings are unchanged.
+def _refresh(engine: Engine, memo: _Memo) -> None:
+    """Reload the history if the fingerprint changed (the caller holds `memo.refresh`)."""
+    version = fingerprint(engine)
+    if version != memo.version or memo.history is None:
+        history = load_history(engine)
+        with memo.lock:
+            memo.version, memo.history = version, history
+            memo.answers.clear()
+    memo.checked_at = time.monotonic()
 
-    One request at a time per engine reloads: concurrent GETs wait for it instead of each reading
-    every posting (the 1.1 GB of eight concurrent requests before).
+
+def _current(engine: Engine, memo: _Memo) -> tuple[tuple[Any, ...] | None, PostingHistory]:
+    """The history to answer from, with its version.
+
+    The first request loads it while the others wait (one read of every posting, not one each:
+    eight concurrent requests took 1.1 GB before). Afterwards one request at a time checks the
+    fingerprint and reloads on a change, while the others answer from the history they have.
     """
+    if memo.history is None:
+        with memo.refresh:
+            if memo.history is None:
+                _refresh(engine, memo)
+    elif time.monotonic() - memo.checked_at >= config.api_cache_seconds():
+        if memo.refresh.acquire(blocking=False):
+            try:
+                _refresh(engine, memo)
+            finally:
+                memo.refresh.release()
+    with memo.lock:
+        assert memo.history is not None
+        return memo.version, memo.history
+
+
+def answer(engine: Engine, key: tuple[Any, ...], compute: Callable[[PostingHistory], Any]) -> Any:
+    """`compute` over the engine's history, from the memo while the postings are unchanged."""
     with _MEMOS_LOCK:
         memo = _MEMOS.setdefault(engine, _Memo())
+    version, history = _current(engine, memo)
     with memo.lock:
-        now = time.monotonic()
-        if now - memo.checked_at >= config.api_cache_seconds():
-            version = fingerprint(engine)
-            memo.checked_at = now
-            if version != memo.version or memo.history is None:
-                memo.version, memo.history = version, load_history(engine)
-                memo.answers.clear()
         if key in memo.answers:
             memo.answers.move_to_end(key)
             return memo.answers[key]
-        history = memo.history
-    assert history is not None
     result = compute(history)
     with memo.lock:
-        memo.answers[key] = result
-        while len(memo.answers) > MAX_ANSWERS:
-            memo.answers.popitem(last=False)
+        if memo.version == version:  # not computed over a history replaced meanwhile
+            memo.answers[key] = result
+            while len(memo.answers) > MAX_ANSWERS:
+                memo.answers.popitem(last=False)
     return result
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 import requests
@@ -108,3 +110,15 @@ def test_older_runs_carry_no_job_list(base_url: str, monkeypatch: pytest.MonkeyP
     assert [run["jobs"] for run in runs[1:]] == [[], []]
     assert [run["jobsOmitted"] for run in runs[1:]] == [run["totalJobs"] for run in runs[1:]]
     assert runs[1]["totalJobs"] > 0
+
+
+def test_concurrent_first_requests_share_one_answer(base_url: str) -> None:
+    """Eight clients at once on a cold server: each gets the full, same answer."""
+
+    def fetch(_: int) -> Any:
+        return requests.get(base_url + "/api/lifespan?action=ranked", timeout=30).json()
+
+    with ThreadPoolExecutor(8) as pool:
+        bodies = list(pool.map(fetch, range(8)))
+    assert all(body == bodies[0] for body in bodies)
+    assert bodies[0]["success"] is True and len(bodies[0]["data"]) == 3
