@@ -48,7 +48,7 @@ from jobboard_assets.warehouse.queries.scores import boards_frame
 
 DEFAULT_TREND_DAYS = 30
 DEFAULT_ROLE_LIMIT = 20
-MAX_TREND_ROWS = 5000
+MAX_TREND_ROWS = 1000
 _COLUMNS = (
     "id",
     "job_board_id",
@@ -360,8 +360,9 @@ def trends(
 ) -> list[dict[str, Any]]:
     """Per board and day of the last `days` days: active, new and disappeared postings.
 
-    At most MAX_TREND_ROWS rows from `offset` (1,000 boards x 365 days would be 365k rows); a
-    page shorter than that is the last.
+    At most MAX_TREND_ROWS rows from `offset` (1,000 boards x 365 days would be 365k rows, and
+    every request encodes its page anew); a page shorter than that is the last. One board's
+    year fits one page.
     """
     postings = _of_board(history, board_id)
     if history.as_of is None or postings.is_empty():
