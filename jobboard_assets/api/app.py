@@ -111,13 +111,43 @@ def parse_run_request(body: bytes) -> None:
         raise bad_request(RUN_BODY)
 
 
+# A GET answer may be kept by the browser but must be revalidated: the monitor page's poll is
+# then a 304 without a body whenever nothing changed.
+REVALIDATE = "no-cache"
+
+
+def entity_tag(body: bytes) -> str:
+    """A strong ETag: a digest of the body, so equal answers share it across processes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """Whether the client's If-None-Match names `etag` (or is `*`)."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags or "*" in tags
+
+
+def conditional(request: Request, response: Response) -> Response:
+    """A 200 answer with its ETag and Cache-Control, or 304 if the client has it already."""
+    if response.status_code != 200:
+        return response
+    etag = entity_tag(bytes(response.body))
+    headers = {"etag": etag, "cache-control": REVALIDATE}
+    if not_modified(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
 def _get_route(endpoint: Endpoint, engine: Engine) -> Route:
     async def handle(request: Request) -> Response:
         async def compute() -> Any:
             action, params = endpoint.parse(request.query_params)
             return await run_in_threadpool(action.handler, engine, params)
 
-        return await respond(compute)
+        return conditional(request, await respond(compute))
 
     return Route(endpoint.path, handle, methods=["GET"])
 

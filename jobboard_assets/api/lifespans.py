@@ -1,21 +1,31 @@
 """/api/lifespan: day 9's lifespan reports, computed by the metrics functions over the postings.
 
-No SQL here beyond loading the postings and boards frames. The reports describe the history as
-of its newest observed day (the latest last_seen), with tracking starting on the earliest
-first_seen, as the pipeline's scoring does.
+No SQL here beyond loading the postings and boards frames and fingerprinting them. The reports
+describe the history as of its newest observed day (the latest last_seen), with tracking starting
+on the earliest first_seen, as the pipeline's scoring does.
+
+A GET does not reload the history: the frames are kept per engine and reloaded only when an
+aggregate fingerprint of the postings and boards changes (checked at most every
+`config.api_cache_seconds()`), and each answer is kept per fingerprint and query, so the monitor
+page's polling costs one aggregate query at most, not a full read (docs/api.md, "Caching").
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import polars as pl
 import polars.selectors as cs
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
+from jobboard_assets import config
 from jobboard_assets.api.endpoints import Action, Endpoint, Handler, Params
 from jobboard_assets.api.params import (
     ChoiceParam,
@@ -24,6 +34,7 @@ from jobboard_assets.api.params import (
     known_board,
     limit_param,
     not_found,
+    offset_param,
     second_board_id_param,
     window_start,
 )
@@ -31,11 +42,13 @@ from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics import lifespans
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
+from jobboard_assets.warehouse.models import JobBoard, JobPosting
 from jobboard_assets.warehouse.queries.postings import postings_frame
 from jobboard_assets.warehouse.queries.scores import boards_frame
 
 DEFAULT_TREND_DAYS = 30
 DEFAULT_ROLE_LIMIT = 20
+MAX_TREND_ROWS = 1000
 _COLUMNS = (
     "id",
     "job_board_id",
@@ -100,25 +113,118 @@ class PostingHistory:
         return {"as_of": self.as_of, "tracking_start": self.tracking_start}  # type: ignore[dict-item]
 
 
-def load_history(engine: Engine, workplace_type: str | None = None) -> PostingHistory:
-    """Both frames, read once per request: every lifespan report is computed from them.
-
-    `workplace_type` cuts the postings to remote, hybrid or on-site ones; the window stays the
-    whole history's, so a cut is comparable with the whole.
-    """
+def load_history(engine: Engine) -> PostingHistory:
+    """Both frames, read in full: every lifespan report is computed from them."""
     postings = postings_frame(engine, _COLUMNS)
     boards = boards_frame(engine).select(job_board_id="id", board_name="name")
     empty = postings.is_empty()
-    as_of = None if empty else postings["last_seen"].max()
-    tracking_start = None if empty else postings["first_seen"].min()
-    if workplace_type is not None:
-        postings = postings.filter(pl.col("workplace_type") == workplace_type)
     return PostingHistory(
         postings=postings,
         boards=boards,
-        as_of=as_of,  # type: ignore[arg-type]
-        tracking_start=tracking_start,  # type: ignore[arg-type]
+        as_of=None if empty else postings["last_seen"].max(),
+        tracking_start=None if empty else postings["first_seen"].min(),
     )
+
+
+def cut(history: PostingHistory, workplace_type: str | None) -> PostingHistory:
+    """Only the remote, hybrid or on-site postings; the window stays the whole history's, so a
+    cut is comparable with the whole."""
+    if workplace_type is None:
+        return history
+    return PostingHistory(
+        postings=history.postings.filter(pl.col("workplace_type") == workplace_type),
+        boards=history.boards,
+        as_of=history.as_of,
+        tracking_start=history.tracking_start,
+    )
+
+
+def fingerprint(engine: Engine) -> tuple[Any, ...]:
+    """Aggregates that change when a day's run or a backfill changes what the reports see:
+    postings added (count, max id), a new day observed (max last_seen, min first_seen), postings
+    closed (active count), classified (role and workplace counts); boards added or renamed (count,
+    max id, total name length). One aggregate query per table, no rows sent.
+    """
+    postings = select(
+        func.count(),
+        func.max(JobPosting.id),
+        func.max(JobPosting.last_seen),
+        func.min(JobPosting.first_seen),
+        func.count().filter(JobPosting.is_active),
+        func.count(JobPosting.role_family),
+        func.count(JobPosting.workplace_type),
+    )
+    boards = select(func.count(), func.max(JobBoard.id), func.sum(func.length(JobBoard.name)))
+    with engine.connect() as connection:
+        return (*connection.execute(postings).one(), *connection.execute(boards).one())
+
+
+@dataclass
+class _Memo:
+    """One engine's loaded history and answers, with the fingerprint they were computed at."""
+
+    checked_at: float = float("-inf")
+    version: tuple[Any, ...] | None = None
+    history: PostingHistory | None = None
+    answers: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards the fields above
+    refresh: threading.Lock = field(default_factory=threading.Lock)  # the one checking request
+
+
+MAX_ANSWERS = 256
+_MEMOS: weakref.WeakKeyDictionary[Engine, _Memo] = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def _refresh(engine: Engine, memo: _Memo) -> None:
+    """Reload the history if the fingerprint changed (the caller holds `memo.refresh`)."""
+    version = fingerprint(engine)
+    if version != memo.version or memo.history is None:
+        history = load_history(engine)
+        with memo.lock:
+            memo.version, memo.history = version, history
+            memo.answers.clear()
+    memo.checked_at = time.monotonic()
+
+
+def _current(engine: Engine, memo: _Memo) -> tuple[tuple[Any, ...] | None, PostingHistory]:
+    """The history to answer from, with its version.
+
+    The first request loads it while the others wait (one read of every posting, not one each:
+    eight concurrent requests took 1.1 GB before). Afterwards one request at a time checks the
+    fingerprint and reloads on a change, while the others answer from the history they have.
+    """
+    if memo.history is None:
+        with memo.refresh:
+            if memo.history is None:
+                _refresh(engine, memo)
+    elif time.monotonic() - memo.checked_at >= config.api_cache_seconds():
+        if memo.refresh.acquire(blocking=False):
+            try:
+                _refresh(engine, memo)
+            finally:
+                memo.refresh.release()
+    with memo.lock:
+        assert memo.history is not None
+        return memo.version, memo.history
+
+
+def answer(engine: Engine, key: tuple[Any, ...], compute: Callable[[PostingHistory], Any]) -> Any:
+    """`compute` over the engine's history, from the memo while the postings are unchanged."""
+    with _MEMOS_LOCK:
+        memo = _MEMOS.setdefault(engine, _Memo())
+    version, history = _current(engine, memo)
+    with memo.lock:
+        if key in memo.answers:
+            memo.answers.move_to_end(key)
+            return memo.answers[key]
+    result = compute(history)
+    with memo.lock:
+        if memo.version == version:  # not computed over a history replaced meanwhile
+            memo.answers[key] = result
+            while len(memo.answers) > MAX_ANSWERS:
+                memo.answers.popitem(last=False)
+    return result
 
 
 def _records(frame: pl.DataFrame, fields: dict[str, str]) -> list[dict[str, Any]]:
@@ -249,21 +355,34 @@ def by_role(history: PostingHistory, limit: int) -> list[dict[str, Any]]:
     return _records(joined, fields)
 
 
-def trends(history: PostingHistory, board_id: int | None, days: int) -> list[dict[str, Any]]:
-    """Per board and day of the last `days` days: active, new and disappeared postings."""
+def trends(
+    history: PostingHistory, board_id: int | None, days: int, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Per board and day of the last `days` days: active, new and disappeared postings.
+
+    At most MAX_TREND_ROWS rows from `offset` (1,000 boards x 365 days would be 365k rows, and
+    every request encodes its page anew); a page shorter than that is the last. One board's
+    year fits one page.
+    """
     postings = _of_board(history, board_id)
     if history.as_of is None or postings.is_empty():
         return []
     since = window_start(history.as_of, days)
     trend = lifespans.daily_trend(postings, _BOARD, as_of=history.as_of, since=since)
-    return _records(_named(history, trend).sort("day", _BOARD), _TREND_FIELDS)
+    page = _named(history, trend).sort("day", _BOARD).slice(offset, MAX_TREND_ROWS)
+    return _records(page, _TREND_FIELDS)
 
 
 def _on_history(compute: Callable[[PostingHistory, Params], Any]) -> Handler:
-    """A handler that loads the history frames, then computes from them."""
+    """A handler that computes from the (memoised) history frames, cut by `workplaceType`."""
 
     def handler(engine: Engine, params: Params) -> Any:
-        return compute(load_history(engine, params.get("workplaceType")), params)
+        key = (id(compute), *sorted(params.items()))
+        return answer(
+            engine,
+            key,
+            lambda history: compute(cut(history, params.get("workplaceType")), params),
+        )
 
     return handler
 
@@ -297,11 +416,14 @@ LIFESPAN = Endpoint(
         "trends": Action(
             _on_history(
                 lambda history, params: trends(
-                    history, params.get("boardId"), params.get("days", DEFAULT_TREND_DAYS)
+                    history,
+                    params.get("boardId"),
+                    params.get("days", DEFAULT_TREND_DAYS),
+                    params.get("offset", 0),
                 )
             ),
             f"Daily active/new/disappeared postings over `days` days (default {DEFAULT_TREND_DAYS}), "
-            "of `boardId` or of every board.",
+            f"of `boardId` or of every board: at most {MAX_TREND_ROWS} rows from `offset`.",
             array_of("LifespanTrend"),
         ),
         "percentile": Action(
@@ -326,6 +448,7 @@ LIFESPAN = Endpoint(
         second_board_id_param("compare: the other board."),
         days_param(f"trends: the window in days (default {DEFAULT_TREND_DAYS})."),
         limit_param(f"by-role: how many role families (default {DEFAULT_ROLE_LIMIT})."),
+        offset_param(f"trends: the first row of the page of at most {MAX_TREND_ROWS} (default 0)."),
         ChoiceParam(
             "workplaceType",
             "every action: only the postings of this workplace type (the window stays the "

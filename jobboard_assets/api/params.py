@@ -112,6 +112,10 @@ def days_param(description: str) -> IntegerParam:
     return IntegerParam("days", description, 1, 365)
 
 
+def offset_param(description: str) -> IntegerParam:
+    return IntegerParam("offset", description, 0, INT32_MAX)
+
+
 def limit_param(description: str) -> IntegerParam:
     return IntegerParam("limit", description, 1, 100)
 

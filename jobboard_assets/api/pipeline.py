@@ -29,6 +29,8 @@ from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 
 DEFAULT_HISTORY_LIMIT = 10
 DEFAULT_STATS_DAYS = 7
+MAX_JOBS_PER_RUN = 20
+JOB_LISTS = 3
 
 
 def _camel(name: str) -> str:
@@ -42,6 +44,18 @@ def stats(session: Session, days: int) -> dict[str, Any]:
         _camel(key): value for key, value in pipeline_queries.pipeline_stats(session).items()
     }
     return {**pipeline_queries.recent_stats(session, days), "allTime": all_time}
+
+
+def history(session: Session, limit: int) -> list[dict[str, Any]]:
+    """The latest runs; the newest JOB_LISTS carry at most MAX_JOBS_PER_RUN jobs (failed ones
+    first), and every run says how many it left out (`jobsOmitted`). A 1,000-board run has
+    thousands of jobs: 100 full lists were megabytes a poll, and seconds to read."""
+    runs = pipeline_queries.run_history(session, limit, job_lists=JOB_LISTS)
+    for run in runs:
+        jobs = sorted(run["jobs"], key=lambda job: job.get("status") != "failed")
+        run["jobs"] = jobs[:MAX_JOBS_PER_RUN]
+        run["jobsOmitted"] = max(len(jobs), run["totalJobs"]) - len(run["jobs"])
+    return runs
 
 
 # Check-then-insert of one API process at a time (the API runs as one process, see `jobboard api`).
@@ -105,12 +119,12 @@ PIPELINE = Endpoint(
         ),
         "history": Action(
             in_session(
-                lambda session, params: pipeline_queries.run_history(
-                    session, params.get("limit", DEFAULT_HISTORY_LIMIT)
-                )
+                lambda session, params: history(session, params.get("limit", DEFAULT_HISTORY_LIMIT))
             ),
-            f"The latest runs, newest first (`limit`, default {DEFAULT_HISTORY_LIMIT}).",
-            array_of("PipelineRunLog"),
+            f"The latest runs, newest first (`limit`, default {DEFAULT_HISTORY_LIMIT}); the newest "
+            f"{JOB_LISTS} with at most {MAX_JOBS_PER_RUN} of their jobs (failed first), every run "
+            "with `jobsOmitted`.",
+            array_of("PipelineRunHistory"),
         ),
         "stats": Action(
             in_session(

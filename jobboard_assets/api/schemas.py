@@ -135,6 +135,16 @@ COMPONENTS: dict[str, Schema] = {
             "dagsterRunIds": {"type": "array", "items": STRING},
         }
     ),
+    "PipelineRunHistory": {
+        "allOf": [
+            ref("PipelineRunLog"),
+            _object(
+                {"jobsOmitted": {"type": "integer", "minimum": 0}},
+                "`jobs` holds at most 20 jobs, failed ones first, and only for the newest 3 runs; "
+                "jobsOmitted counts the others.",
+            ),
+        ]
+    },
     "PipelineStats": _object(
         {
             "period": STRING,

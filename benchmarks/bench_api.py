@@ -1,0 +1,258 @@
+"""Every GET of the API at 1M postings with 8 concurrent clients, on both backends.
+
+Loads a synthetic history (the generator of `bench_metrics.py` through `bench_scale.load`: 1,000
+boards, reposts, evergreens) plus 100 pipeline runs of 1,000 jobs each into a fresh warehouse,
+serves it with `jobboard api` in its own process, then:
+
+- the first GET of every query, one at a time (the lifespan ones load the history once);
+- `--rounds` rounds of every query from `--clients` threads at once: p50 / p95 / max latency
+  and the body size per query, and the API process's peak RSS;
+- the same queries with `If-None-Match` (the monitor page's revalidating polls): p50 / p95.
+
+The scores endpoint reads `efficiency_scores`, which this load leaves empty: its figures are of
+empty answers. Run: `.venv/bin/python benchmarks/bench_api.py [--rows 1000000] [--boards 1000]
+[--clients 8] [--rounds 20] [--backend both]`; writes `benchmarks/results/api.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bench_scale import load  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    BIN,
+    BenchPlatform,
+    add_backend_option,
+    backend_choices,
+    free_port,
+    platforms,
+    wait_for_port,
+    write_results,
+)
+from jobboard_assets.api.app import ENDPOINTS  # noqa: E402
+from jobboard_assets.warehouse import migrate  # noqa: E402
+from jobboard_assets.warehouse.db import make_engine  # noqa: E402
+from jobboard_assets.warehouse.models import PipelineRun  # noqa: E402
+
+RUNS = 100
+JOBS_PER_RUN = 1_000
+EXTRA_QUERIES = (
+    "/api/lifespan?action=trends&days=365",
+    "/api/lifespan?action=distribution&boardId=1",
+    "/api/lifespan?action=all&workplaceType=remote",
+    "/api/pipeline?action=history&limit=100",
+)
+
+
+def queries() -> list[str]:
+    """One query per GET action (with its required boards), plus the heavy variants."""
+    paths = []
+    for endpoint in ENDPOINTS:
+        for name, action in endpoint.actions.items():
+            extra = "".join(
+                f"&{param}={1 if param == 'boardId' else 2}" for param in action.required
+            )
+            paths.append(f"{endpoint.path}?action={name}{extra}")
+    return paths + list(EXTRA_QUERIES)
+
+
+def load_runs(engine: Any) -> None:
+    """RUNS runs of JOBS_PER_RUN jobs each, as a 1,000-board daily run records them."""
+    start = datetime.now(timezone.utc) - timedelta(days=RUNS)
+    jobs = [
+        {
+            "jobType": "scrape",
+            "board": f"board-{n}",
+            "status": "failed" if n % 50 == 0 else "completed",
+            "dagsterRunId": str(uuid.uuid4()),
+            "error": "timeout after 30 s" if n % 50 == 0 else None,
+        }
+        for n in range(JOBS_PER_RUN)
+    ]
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "run_id": f"run-{day}",
+            "status": "partial",
+            "start_time": start + timedelta(days=day),
+            "end_time": start + timedelta(days=day, minutes=20),
+            "total_jobs": JOBS_PER_RUN,
+            "completed_jobs": JOBS_PER_RUN - JOBS_PER_RUN // 50,
+            "failed_jobs": JOBS_PER_RUN // 50,
+            "jobs": jobs,
+            "errors": [],
+            "trigger": "schedule",
+            "dagster_run_ids": [],
+        }
+        for day in range(RUNS)
+    ]
+    with engine.begin() as connection:
+        connection.execute(PipelineRun.__table__.insert(), rows)
+
+
+def percentiles(latencies: list[float]) -> dict[str, float]:
+    """p50 / p95 / max in milliseconds."""
+    ordered = sorted(latencies)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(p95 * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+def hammer(
+    base_url: str,
+    paths: list[str],
+    clients: int,
+    rounds: int,
+    statuses: dict[str, int],
+    etags: dict[str, str] | None,
+) -> dict[str, list[float]]:
+    """`clients` threads each GET every path `rounds` times; latencies per path."""
+    latencies: dict[str, list[float]] = {path: [] for path in paths}
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        with requests.Session() as session:
+            for round_ in range(rounds):
+                for index in range(len(paths)):
+                    path = paths[(index + offset + round_) % len(paths)]
+                    headers = {"If-None-Match": etags[path]} if etags and path in etags else {}
+                    started = time.perf_counter()
+                    response = session.get(base_url + path, headers=headers, timeout=120)
+                    elapsed = time.perf_counter() - started
+                    expected = 304 if etags and path in etags else statuses[path]
+                    assert response.status_code == expected, (path, response.text)
+                    with lock:
+                        latencies[path].append(elapsed)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def peak_rss_of(pid: int) -> float:
+    """Peak resident memory of a live process, in MB (Linux's VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]:
+    env = platform.env()
+    engine = make_engine(env["JOBBOARD_DATABASE_URL"])
+    migrate.upgrade(engine)
+    started = time.perf_counter()
+    sizes = load(engine, args.rows, args.boards, args.boards * 365)
+    load_runs(engine)
+    engine.dispose()
+    print(
+        f"{platform.backend}: loaded {sizes} + {RUNS} runs in {time.perf_counter() - started:.0f}s"
+    )
+
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "jobboard", "api", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        base_url = f"http://127.0.0.1:{port}"
+        paths = queries()
+        first, sizes_kb, statuses, etags = {}, {}, {}, {}
+        for path in paths:
+            began = time.perf_counter()
+            response = requests.get(base_url + path, timeout=600)
+            first[path] = round((time.perf_counter() - began) * 1000, 1)
+            # Without scores, the scores endpoint's one-board actions are 404s.
+            assert response.status_code in (200, 404), (path, response.text)
+            statuses[path] = response.status_code
+            sizes_kb[path] = round(len(response.content) / 1024, 1)
+            if response.status_code == 200:
+                etags[path] = response.headers["etag"]
+        concurrent = hammer(base_url, paths, args.clients, args.rounds, statuses, None)
+        revalidated = hammer(
+            base_url, paths, args.clients, max(1, args.rounds // 4), statuses, etags
+        )
+        api_rss = peak_rss_of(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    per_query = {
+        path: {
+            "status": statuses[path],
+            "first_ms": first[path],
+            "body_kb": sizes_kb[path],
+            **percentiles(concurrent[path]),
+            "revalidated_304": percentiles(revalidated[path]),
+        }
+        for path in paths
+    }
+    everything = [latency for values in concurrent.values() for latency in values]
+    print(
+        f"{platform.backend}: {'query':<52} {'first':>8} {'p50':>7} {'p95':>7} {'max':>7} {'KB':>8}"
+    )
+    for path, row in per_query.items():
+        print(
+            f"{platform.backend}: {path:<52} {row['first_ms']:>8} {row['p50_ms']:>7} "
+            f"{row['p95_ms']:>7} {row['max_ms']:>7} {row['body_kb']:>8}"
+        )
+    overall = percentiles(everything)
+    print(f"{platform.backend}: all queries: {overall}, API peak RSS {api_rss} MB")
+    return {"sizes": sizes, "queries": per_query, "all": overall, "api_peak_rss_mb": api_rss}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--boards", type=int, default=1_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=20)
+    add_backend_option(parser)
+    args = parser.parse_args()
+
+    figures = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        registry = Path(scratch) / "boards.yaml"
+        registry.write_text("boards: []\n")
+        for backend in backend_choices(args.backend):
+            with platforms(backend, registry) as made:
+                figures[backend] = measure(made.fresh(Path(scratch) / backend), args)
+    if len(figures) == 2:
+        ratio = figures["postgres"]["all"]["p95_ms"] / max(figures["sqlite"]["all"]["p95_ms"], 0.1)
+        print(f"p95 over every query, postgres / sqlite: {ratio:.2f}")
+    write_results(
+        "api",
+        {
+            "rows": args.rows,
+            "boards": args.boards,
+            "clients": args.clients,
+            "rounds": args.rounds,
+            "backends": figures,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
