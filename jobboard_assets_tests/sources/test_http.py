@@ -102,13 +102,12 @@ def test_429_waits_at_least_retry_after(server: LoopbackServer, client: PoliteHt
 def test_a_retry_after_above_the_cap_fails_fast(
     server: LoopbackServer, client: PoliteHttpClient
 ) -> None:
+    """No clock needed: waiting out the hour would run into the test's timeout and fail it."""
     server.route("/jobs", Reply(429, headers={"Retry-After": "3600"}), Reply.json({"jobs": []}))
 
-    started = time.monotonic()
     with pytest.raises(RetryAfterTooLongError) as caught:
         client.get(make_board("lever", server.url("/jobs")), server.url("/jobs"))
 
-    assert time.monotonic() - started < 2
     assert len(server.requests_to("/jobs")) == 1
     assert caught.value.retry_after == 3600 and caught.value.status == 429
     assert "3600 s" in str(caught.value) and "try again later" in str(caught.value)
@@ -378,18 +377,19 @@ def test_the_interval_holds_across_threads(
 
 
 def test_the_interval_is_per_host() -> None:
+    """An hour's interval: were it shared between hosts, the second request would wait it out
+    and run into the test's timeout, so no clock is read."""
     with (
         LoopbackServer() as one,
         LoopbackServer() as other,
-        client_with(min_interval=2.0) as polite,
+        client_with(min_interval=3600.0) as polite,
     ):
         for server in (one, other):
             server.route("/jobs", Reply.json({"jobs": []}))
-        started = time.monotonic()
         polite.get(make_board("lever", one.url("/jobs")), one.url("/jobs"))
         polite.get(make_board("lever", other.url("/jobs")), other.url("/jobs"))
 
-        assert time.monotonic() - started < 1.5
+        assert len(one.requests_to("/jobs")) == len(other.requests_to("/jobs")) == 1
 
 
 def test_with_query_merges_paging_into_existing_parameters() -> None:
