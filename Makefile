@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install setup demo test lint dev bench clean
+.PHONY: install setup demo test lint check-defs dev bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,17 @@ dev: setup
 test: install
 	$(BIN)/pytest -q -ra -n 2 --dist loadgroup --durations=15
 
-## lint: formatting and lint (ruff, settings in pyproject.toml)
+## lint: formatting and lint (ruff, settings in pyproject.toml), then check-defs
 lint: install
 	$(BIN)/ruff format --check jobboard_assets jobboard_assets_tests benchmarks
 	$(BIN)/ruff check jobboard_assets jobboard_assets_tests benchmarks
+	$(MAKE) --no-print-directory check-defs
+
+## check-defs: `dg check defs`: the code location loads from defs/ (on a throw-away Dagster home)
+check-defs: install
+	@home=$$(mktemp -d) && touch $$home/dagster.yaml && \
+	  DAGSTER_HOME=$$home VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs; \
+	  status=$$?; rm -rf $$home; exit $$status
 
 ## bench: every benchmark against the simulator on loopback; figures in benchmarks/results/*.json
 bench: setup

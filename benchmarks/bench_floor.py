@@ -106,11 +106,11 @@ def schedule_path(registry: Path) -> dict[str, float]:
     from dagster import DagsterInstance
 
     from jobboard_assets import config
-    from jobboard_assets.defs import mirror
-    from jobboard_assets.defs.execute import sync_registry
-    from jobboard_assets.defs.jobs import board_range_tags, day_range_tags
-    from jobboard_assets.defs.tags import EXECUTION_TAG
     from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.runs import mirror
+    from jobboard_assets.runs.execute import sync_registry
+    from jobboard_assets.runs.ranges import board_range_tags, day_range_tags
+    from jobboard_assets.runs.tags import EXECUTION_TAG
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse.db import make_engine
 

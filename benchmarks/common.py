@@ -368,8 +368,8 @@ def pipeline_execution(
     from dagster import DagsterInstance
 
     from jobboard_assets import config
-    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
     from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.runs.execute import ExecutionRequest, run_execution
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse.db import make_engine
 

@@ -1,43 +1,21 @@
-"""The code location: one `Definitions` that assembles the modules under `defs/`."""
+"""The code location: every definition under `defs/`, collected by Dagster's defs-folder loader.
+
+`load_from_defs_folder` reads `[tool.dg]` in pyproject.toml (so the package runs from its
+checkout, as `make install` sets it up) and imports every module under `jobboard_assets/defs/`.
+The job functions below are what `reconstructable` needs for in-process execution.
+"""
 
 from __future__ import annotations
 
-from dagster import Definitions, JobDefinition, in_process_executor
+from pathlib import Path
 
-from jobboard_assets.defs.assets import history_assets, scrape_assets, source_assets
-from jobboard_assets.defs.checks import asset_checks
-from jobboard_assets.defs.jobs import (
-    HISTORY_JOB,
-    SCRAPE_JOB,
-    daily_history_job,
-    scrape_boards_job,
-)
-from jobboard_assets.defs.metric_assets import metric_assets
-from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
-from jobboard_assets.defs.schedules import daily_pipeline_schedule
-from jobboard_assets.defs.sensors import (
-    api_run_requests_sensor,
-    board_registry_sensor,
-    history_after_scrape_sensor,
-    pipeline_runs_mirror_sensor,
-)
-from jobboard_assets.defs.shards import SHARDED_SCRAPE_JOB, scrape_boards_sharded
+from dagster import JobDefinition, load_from_defs_folder
 
-defs = Definitions(
-    assets=[*scrape_assets, *history_assets, *metric_assets, *source_assets],
-    asset_checks=asset_checks,
-    jobs=[scrape_boards_job, daily_history_job, scrape_boards_sharded],
-    schedules=[daily_pipeline_schedule],
-    sensors=[
-        board_registry_sensor,
-        history_after_scrape_sensor,
-        pipeline_runs_mirror_sensor,
-        api_run_requests_sensor,
-    ],
-    resources={"warehouse": WarehouseResource(), "sources": BoardSourcesResource()},
-    # One process per run, steps in it: a process per step doubles run time for these small steps.
-    executor=in_process_executor,
-)
+from jobboard_assets.defs.history.jobs import HISTORY_JOB
+from jobboard_assets.defs.scrape.jobs import SCRAPE_JOB
+from jobboard_assets.defs.scrape.shards import SHARDED_SCRAPE_JOB
+
+defs = load_from_defs_folder(path_within_project=Path(__file__).parent)
 
 
 def scrape_job() -> JobDefinition:

@@ -18,7 +18,7 @@ from jobboard_assets import config
 from jobboard_assets.cli.progress import Update, progress_display
 
 if TYPE_CHECKING:
-    from jobboard_assets.defs.execute import ScrapeProgress
+    from jobboard_assets.runs.execute import ScrapeProgress
 
 SIM_PORT = 8765
 SIM_SEED = 42
@@ -69,8 +69,8 @@ def demo(days: int, end_day: datetime | None, port: int) -> None:
     from dagster import DagsterInstance
 
     from jobboard_assets.cli.pipeline import RULE, print_summary
-    from jobboard_assets.defs.execute import ExecutionRequest, run_execution
     from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.runs.execute import ExecutionRequest, run_execution
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse.db import make_engine
 

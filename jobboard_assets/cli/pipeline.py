@@ -37,12 +37,12 @@ def _execute(
     from dagster import DagsterInstance
 
     from jobboard_assets.celery_workers import read_config
-    from jobboard_assets.defs.execute import (
+    from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.runs.execute import (
         ExecutionRequest,
         SelectionError,
         run_execution,
     )
-    from jobboard_assets.instance import ensure_dagster_home
     from jobboard_assets.sources.errors import RegistryError
     from jobboard_assets.sources.registry import load_registry
 

@@ -68,7 +68,7 @@ def _report_import(kind: SurveyKind, file: Path, rows: list[dict[str, Any]]) -> 
     marks the scores computed before it as older than their input."""
     from dagster import AssetMaterialization, DagsterInstance, MetadataValue
 
-    from jobboard_assets.defs.assets import CANDIDATE_SURVEYS, EMPLOYER_SURVEYS
+    from jobboard_assets.defs.surveys.assets import CANDIDATE_SURVEYS, EMPLOYER_SURVEYS
     from jobboard_assets.instance import ensure_dagster_home
 
     submitted = sorted(row["submitted_at"] for row in rows)

@@ -1,4 +1,10 @@
-"""The Dagster layer: assets, partitions, checks, schedules, sensors and resources."""
+"""The Dagster definitions, one folder per question, loaded by `load_from_defs_folder`.
+
+scrape/ (phases 1-2), history/ (phases 3-4, the checks, the daily history job), scores/
+(phase 5, analytics), surveys/, operations/ (schedule, sensors); partitions.py and resources.py
+(the resources and the default executor) are shared. Every module here is imported by the loader
+and every definition found at its top level is collected: helpers live in `jobboard_assets.runs`.
+"""
 
 import warnings
 

@@ -1,10 +1,10 @@
-"""Dagster resources: thin handles on the warehouse and the board sources."""
+"""Dagster resources: thin handles on the warehouse and the board sources; the default executor."""
 
 from __future__ import annotations
 
 import os
 
-from dagster import ConfigurableResource, InitResourceContext
+from dagster import ConfigurableResource, Definitions, InitResourceContext, in_process_executor
 from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
 
@@ -92,3 +92,10 @@ class BoardSourcesResource(ConfigurableResource):
                 max_bytes=self.max_response_bytes,
             )
         )
+
+
+defs = Definitions(
+    resources={"warehouse": WarehouseResource(), "sources": BoardSourcesResource()},
+    # One process per run, steps in it: a process per step doubles run time for these small steps.
+    executor=in_process_executor,
+)

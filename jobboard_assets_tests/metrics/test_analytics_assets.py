@@ -14,12 +14,12 @@ import pytest
 from dagster import materialize
 from sqlalchemy import Engine, func, select
 
-from jobboard_assets.defs.metric_assets import lifespan_metrics, repost_frequency
 from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.defs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
+from jobboard_assets.defs.scores.analytics import lifespan_metrics, repost_frequency
 from jobboard_assets.metrics import lifespans
 from jobboard_assets.pipeline import analytics
 from jobboard_assets.pipeline.history import PostingHistory
+from jobboard_assets.runs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
     JobBoard,

@@ -15,7 +15,7 @@ from dagster import AssetCheckSeverity, DagsterEventType, execute_job, reconstru
 from sqlalchemy import select, update
 
 from jobboard_assets.definitions import history_job
-from jobboard_assets.defs.jobs import day_range_tags
+from jobboard_assets.runs.ranges import day_range_tags
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, JobPosting, RawDataSnapshot
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from jobboard_assets.defs.execute import sync_registry
-from jobboard_assets.defs.jobs import board_range_tags
-from jobboard_assets.defs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.runs.execute import sync_registry
+from jobboard_assets.runs.ranges import board_range_tags
+from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineRun
 

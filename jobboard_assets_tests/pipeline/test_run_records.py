@@ -29,18 +29,13 @@ from dagster import (
 from sqlalchemy import select
 
 from jobboard_assets.definitions import scrape_job
-from jobboard_assets.defs import mirror
-from jobboard_assets.defs.execute import sync_registry
-from jobboard_assets.defs.jobs import board_range_tags
+from jobboard_assets.defs.operations.sensors import pipeline_runs_mirror_sensor
 from jobboard_assets.defs.partitions import board_partitions
 from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.defs.sensors import pipeline_runs_mirror_sensor
-from jobboard_assets.defs.tags import (
-    CHAIN_METRICS_TAG,
-    EXECUTION_TAG,
-    PARENT_RUN_TAG,
-    TRIGGER_TAG,
-)
+from jobboard_assets.runs import mirror
+from jobboard_assets.runs.execute import sync_registry
+from jobboard_assets.runs.ranges import board_range_tags
+from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, PARENT_RUN_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries

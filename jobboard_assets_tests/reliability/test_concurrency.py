@@ -24,12 +24,12 @@ from dagster import (
 from dagster._core.instance.ref import InstanceRef
 from sqlalchemy import Engine, text
 
-from jobboard_assets.defs import mirror
-from jobboard_assets.defs.assets import BOARD_POSTINGS
-from jobboard_assets.defs.execute import sync_registry
-from jobboard_assets.defs.mirror import SCRAPE_STEP
 from jobboard_assets.defs.partitions import board_day_key
-from jobboard_assets.defs.tags import BACKFILL_TAG, PARTITION_TAG
+from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS
+from jobboard_assets.runs import mirror
+from jobboard_assets.runs.execute import sync_registry
+from jobboard_assets.runs.mirror import SCRAPE_STEP
+from jobboard_assets.runs.tags import BACKFILL_TAG, PARTITION_TAG
 from jobboard_assets_tests.platform import Platform, backend_of
 from jobboard_assets_tests.reliability.state import CleanReference, board_states, day
 from jobboard_assets_tests.reliability.support import (

@@ -19,9 +19,9 @@ import pytest
 from dagster import DagsterRunStatus, RunsFilter
 from sqlalchemy.engine import make_url
 
-from jobboard_assets.defs import mirror
-from jobboard_assets.defs.execute import sync_registry
-from jobboard_assets.defs.tags import EXECUTION_TAG, PROCESS_TAG
+from jobboard_assets.runs import mirror
+from jobboard_assets.runs.execute import sync_registry
+from jobboard_assets.runs.tags import EXECUTION_TAG, PROCESS_TAG
 from jobboard_assets.warehouse.db import normalize_url, session_scope
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 from jobboard_assets_tests.conftest import POSTGRES_URL_ENV

@@ -1,37 +1,13 @@
-"""The two jobs a pipeline execution runs: the board-day scrape, then the daily history phases."""
+"""Partition ranges of runs: the tags saying which board-days or days a run covers, and the
+stretches of boards one run can cover."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from dagster import AssetSelection, define_asset_job
-
-from jobboard_assets.defs.assets import (
-    BOARD_POSTINGS,
-    RAW_DATA_SNAPSHOTS,
-    history_assets,
-)
-from jobboard_assets.defs.checks import asset_checks
-from jobboard_assets.defs.metric_assets import metric_assets
 from jobboard_assets.defs.partitions import board_day_key
-from jobboard_assets.defs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
-
-SCRAPE_JOB = "scrape_boards"
-HISTORY_JOB = "daily_history"
-
-scrape_boards_job = define_asset_job(
-    SCRAPE_JOB,
-    selection=AssetSelection.assets(BOARD_POSTINGS, RAW_DATA_SNAPSHOTS),
-    description="Phases 1-2 for a range of board-days: scrape, merge, snapshot.",
-)
-daily_history_job = define_asset_job(
-    HISTORY_JOB,
-    selection=AssetSelection.assets(*history_assets).without_checks()
-    | AssetSelection.assets(*metric_assets).without_checks()
-    | AssetSelection.checks(*asset_checks),
-    description="Phases 3-5 for a range of days: lifespans, reposts, scores, and the data checks.",
-)
+from jobboard_assets.runs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 
 
 def board_range_tags(boards: Sequence[str], first_day: date, last_day: date) -> dict[str, str]:

@@ -1,10 +1,11 @@
-"""The asset graph: the seed's five phases as thin wrappers over `jobboard_assets.pipeline`.
+"""Phases 1-2 of the seed's five, the board-day scrape: thin wrappers over `pipeline`.
 
 Phases 1-2 (`board_postings`, `raw_data_snapshots`) are partitioned by board x day and computed
 in one step per run, so a day of 33 boards is one run, not 33. Each board-day is its own
 transaction and its own materialization: a failing board fails only its own partitions (the step
-fails at the end, listing them), and the others are materialized. Phases 3-5 are daily and run
-over the whole history, in a separate run that is launched also when some boards failed.
+fails at the end, listing them), and the others are materialized. Phases 3-5 (`defs/history/`,
+`defs/scores/`) are daily and run over the whole history, in a separate run that is launched
+also when some boards failed.
 """
 
 from collections import defaultdict
@@ -13,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
 
 from dagster import (
-    AssetDep,
     AssetExecutionContext,
     AssetKey,
     AssetMaterialization,
@@ -23,22 +23,16 @@ from dagster import (
     Config,
     DagsterLogManager,
     Failure,
-    MaterializeResult,
     MetadataValue,
-    asset,
     multi_asset,
 )
 
-from jobboard_assets.defs.metadata import phase_metadata
 from jobboard_assets.defs.partitions import (
-    all_boards_of_the_day,
     board_day_key,
     board_day_partitions,
-    daily_partitions,
     split_board_day_key,
 )
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
-from jobboard_assets.pipeline import history
 from jobboard_assets.pipeline.board_day import (
     PARALLEL_BOARDS,
     BoardDayOutcome,
@@ -51,14 +45,10 @@ from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boa
 
 BOARD_POSTINGS = AssetKey("board_postings")
 RAW_DATA_SNAPSHOTS = AssetKey("raw_data_snapshots")
-EMPLOYER_SURVEYS = AssetKey("employer_surveys")
-CANDIDATE_SURVEYS = AssetKey("candidate_surveys")
 SCRAPE_POOL = "board_writes"
 """One scrape step at a time per instance (limit 1 in every instance yaml): see dagster.yaml."""
 FAILURE_ERROR = "error"
 """Metadata of the observation a failed board-day gets: its error (progress counts these)."""
-HISTORY_POOL = "history_writes"
-"""One history step at a time per instance: phases 3-5 and the analytics replace whole days."""
 
 
 class ScrapeConfig(Config):
@@ -207,76 +197,3 @@ def _materializations(key: str, outcome: BoardDayOutcome) -> Iterator[AssetMater
             "disappeared_postings": outcome.disappeared,
         },
     )
-
-
-# Two history runs at once (two `jobboard run`, a re-run beside the schedule) would both replace
-# a day's rows: their steps take turns in this pool (limit 1 in every instance yaml).
-_DAILY = dict(
-    partitions_def=daily_partitions, backfill_policy=BackfillPolicy.single_run(), pool=HISTORY_POOL
-)
-_AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the_day)
-
-
-@asset(
-    deps=[_AFTER_ALL_BOARDS],
-    group_name="history",
-    kinds={"polars", "sql"},
-    description="Phase 3: lifespan_days = last_seen - first_seen for every posting.",
-    **_DAILY,
-)
-def posting_lifespans(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> MaterializeResult:
-    summary = history.update_lifespans(warehouse.posting_history())
-    return MaterializeResult(metadata=phase_metadata(summary))
-
-
-@asset(
-    deps=[_AFTER_ALL_BOARDS],
-    group_name="history",
-    kinds={"polars", "sql"},
-    description="Phase 4: repost clusters within each board (repost_cluster_id, repost_count).",
-    **_DAILY,
-)
-def posting_reposts(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> MaterializeResult:
-    days = [date.fromisoformat(key) for key in context.partition_keys]
-    days = history.days_to_refresh(warehouse.engine, days)
-    summary = history.update_reposts(warehouse.posting_history(), days)
-    return MaterializeResult(metadata=phase_metadata(summary))
-
-
-employer_surveys = AssetSpec(
-    EMPLOYER_SURVEYS,
-    description="Employer surveys, imported with `jobboard surveys import`.",
-    group_name="surveys",
-    kinds={"csv", "sql"},
-)
-candidate_surveys = AssetSpec(
-    CANDIDATE_SURVEYS,
-    description="Candidate surveys, imported with `jobboard surveys import`.",
-    group_name="surveys",
-    kinds={"csv", "sql"},
-)
-
-
-@asset(
-    deps=[posting_lifespans, posting_reposts, EMPLOYER_SURVEYS, CANDIDATE_SURVEYS],
-    group_name="scores",
-    kinds={"polars", "sql"},
-    description="Phase 5: the daily efficiency score per board, role family and industry.",
-    **_DAILY,
-)
-def efficiency_scores(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> MaterializeResult:
-    days = [date.fromisoformat(key) for key in context.partition_keys]
-    days = history.days_to_refresh(warehouse.engine, days)
-    summary = history.update_scores(warehouse.posting_history(), days)
-    return MaterializeResult(metadata=phase_metadata(summary))
-
-
-scrape_assets = [scrape_and_snapshot]
-history_assets = [posting_lifespans, posting_reposts, efficiency_scores]
-source_assets = [employer_surveys, candidate_surveys]

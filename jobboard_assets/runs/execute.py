@@ -26,13 +26,13 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from jobboard_assets.defs import mirror, orphans
-from jobboard_assets.defs.assets import BOARD_POSTINGS, FAILURE_ERROR
-from jobboard_assets.defs.jobs import board_range_tags, contiguous_runs, day_range_tags
 from jobboard_assets.defs.partitions import board_partitions
-from jobboard_assets.defs.registry import partition_changes
-from jobboard_assets.defs.shards import SHARD_OP
-from jobboard_assets.defs.tags import EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, FAILURE_ERROR
+from jobboard_assets.defs.scrape.shards import SHARD_OP
+from jobboard_assets.runs import mirror, orphans
+from jobboard_assets.runs.ranges import board_range_tags, contiguous_runs, day_range_tags
+from jobboard_assets.runs.registry import partition_changes
+from jobboard_assets.runs.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import session_scope

@@ -18,18 +18,14 @@ from dagster import (
 )
 
 from jobboard_assets import config
-from jobboard_assets.defs import mirror
-from jobboard_assets.defs.jobs import (
-    SCRAPE_JOB,
-    board_range_tags,
-    daily_history_job,
-    day_range_tags,
-    scrape_boards_job,
-)
+from jobboard_assets.defs.history.jobs import HISTORY_JOB
 from jobboard_assets.defs.partitions import board_partitions, split_board_day_key
-from jobboard_assets.defs.registry import partition_changes
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
-from jobboard_assets.defs.tags import (
+from jobboard_assets.defs.scrape.jobs import SCRAPE_JOB
+from jobboard_assets.runs import mirror
+from jobboard_assets.runs.ranges import board_range_tags, day_range_tags
+from jobboard_assets.runs.registry import partition_changes
+from jobboard_assets.runs.tags import (
     CHAIN_METRICS_TAG,
     EXECUTION_TAG,
     PARENT_RUN_TAG,
@@ -71,7 +67,7 @@ def board_registry_sensor(
 
 
 @sensor(
-    job=daily_history_job, minimum_interval_seconds=15, default_status=DefaultSensorStatus.RUNNING
+    job_name=HISTORY_JOB, minimum_interval_seconds=15, default_status=DefaultSensorStatus.RUNNING
 )
 def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResult:
     """Run a day's history phases once its scrape run has finished, failed boards or not.
@@ -186,9 +182,7 @@ def fail_stale_queued_runs(instance: DagsterInstance, timeout_seconds: float) ->
     return stale
 
 
-@sensor(
-    job=scrape_boards_job, minimum_interval_seconds=5, default_status=DefaultSensorStatus.RUNNING
-)
+@sensor(job_name=SCRAPE_JOB, minimum_interval_seconds=5, default_status=DefaultSensorStatus.RUNNING)
 def api_run_requests_sensor(
     context: SensorEvaluationContext, warehouse: WarehouseResource
 ) -> SensorResult:

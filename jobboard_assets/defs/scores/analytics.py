@@ -8,13 +8,16 @@ like on each partition day, which the views `board_lifespan_stats`,
 
 from datetime import date
 
-from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, asset
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
 
-from jobboard_assets.defs.assets import HISTORY_POOL, posting_lifespans, posting_reposts
-from jobboard_assets.defs.metadata import phase_metadata
+from jobboard_assets.defs.history.assets import HISTORY_POOL, POSTING_LIFESPANS, POSTING_REPOSTS
 from jobboard_assets.defs.partitions import daily_partitions
 from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.pipeline import analytics, history
+from jobboard_assets.runs.metadata import phase_metadata
+
+LIFESPAN_METRICS = AssetKey("lifespan_metrics")
+REPOST_FREQUENCY = AssetKey("repost_frequency")
 
 
 def _days(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[date]:
@@ -25,7 +28,8 @@ def _days(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[
 
 
 @asset(
-    deps=[posting_lifespans],
+    key=LIFESPAN_METRICS,
+    deps=[POSTING_LIFESPANS],
     group_name="analytics",
     kinds={"polars", "sql"},
     description="Day 9: lifespan statistics (closed postings, Kaplan-Meier median, ages of open "
@@ -44,7 +48,8 @@ def lifespan_metrics(
 
 
 @asset(
-    deps=[posting_reposts],
+    key=REPOST_FREQUENCY,
+    deps=[POSTING_REPOSTS],
     group_name="analytics",
     kinds={"polars", "sql"},
     description="Day 10: repost frequency (reposts, clusters, rate, median gap, chronic clusters, "
@@ -60,6 +65,3 @@ def repost_frequency(
         warehouse.posting_history(), _days(context, warehouse)
     )
     return MaterializeResult(metadata=phase_metadata(summary))
-
-
-metric_assets = [lifespan_metrics, repost_frequency]

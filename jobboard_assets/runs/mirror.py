@@ -34,11 +34,13 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from jobboard_assets.defs.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
-from jobboard_assets.defs.jobs import HISTORY_JOB, SCRAPE_JOB
+from jobboard_assets.defs.history.jobs import HISTORY_JOB
 from jobboard_assets.defs.partitions import board_day_partitions, split_board_day_key
-from jobboard_assets.defs.shards import SHARD_OP, SHARDED_SCRAPE_JOB
-from jobboard_assets.defs.tags import (
+from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
+from jobboard_assets.defs.scrape.jobs import SCRAPE_JOB
+from jobboard_assets.defs.scrape.shards import SHARD_OP, SHARDED_SCRAPE_JOB
+from jobboard_assets.pipeline.redact import mask_credentials
+from jobboard_assets.runs.tags import (
     BACKFILL_TAG,
     CHAIN_METRICS_TAG,
     EXECUTION_TAG,
@@ -48,7 +50,6 @@ from jobboard_assets.defs.tags import (
     PARTITION_TAG,
     TRIGGER_TAG,
 )
-from jobboard_assets.pipeline.redact import mask_credentials
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards

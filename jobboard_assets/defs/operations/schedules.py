@@ -8,15 +8,16 @@ from dagster import (
     schedule,
 )
 
-from jobboard_assets.defs.jobs import board_range_tags, scrape_boards_job
 from jobboard_assets.defs.partitions import board_partitions
-from jobboard_assets.defs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.defs.scrape.jobs import SCRAPE_JOB
+from jobboard_assets.runs.ranges import board_range_tags
+from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
 
 
 @schedule(
     cron_schedule="0 2 * * *",
     execution_timezone="UTC",
-    job=scrape_boards_job,
+    job_name=SCRAPE_JOB,
     default_status=DefaultScheduleStatus.RUNNING,
     description="Scrape every enabled board for the day at 02:00 UTC; the metrics sensor then "
     "runs the day's lifespans, reposts and scores, also when some boards failed.",

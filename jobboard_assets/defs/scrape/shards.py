@@ -23,9 +23,9 @@ from dagster import (
 )
 from dagster_celery import celery_executor
 
-from jobboard_assets.defs.assets import ScrapeConfig, scrape_board_days
 from jobboard_assets.defs.partitions import board_day_partitions, split_board_day_key
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.defs.scrape.assets import ScrapeConfig, scrape_board_days
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import list_boards

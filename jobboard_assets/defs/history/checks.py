@@ -18,13 +18,13 @@ from dagster import (
     multi_asset_check,
 )
 
-from jobboard_assets.defs.assets import posting_lifespans
+from jobboard_assets.defs.history.assets import POSTING_LIFESPANS
 from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import checks
 
-_CHECKED = posting_lifespans.key
+_CHECKED = POSTING_LIFESPANS
 
 NO_DUPLICATE_POSTINGS = AssetCheckSpec(
     "no_duplicate_postings",
@@ -80,6 +80,3 @@ def warehouse_consistency(warehouse: WarehouseResource) -> Iterator[AssetCheckRe
             metadata=metadata,
             severity=_SEVERITY.get(spec.name, AssetCheckSeverity.ERROR),
         )
-
-
-asset_checks = [warehouse_consistency]

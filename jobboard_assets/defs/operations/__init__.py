@@ -1,0 +1,1 @@
+"""When things run: the daily schedule, the sensors (registry, history, mirror, Run Now)."""

@@ -1,0 +1,13 @@
+"""The scrape job: phases 1-2 for a range of board-days (the daily history job follows it)."""
+
+from dagster import AssetSelection, define_asset_job
+
+from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
+
+SCRAPE_JOB = "scrape_boards"
+
+scrape_boards_job = define_asset_job(
+    SCRAPE_JOB,
+    selection=AssetSelection.assets(BOARD_POSTINGS, RAW_DATA_SNAPSHOTS),
+    description="Phases 1-2 for a range of board-days: scrape, merge, snapshot.",
+)
