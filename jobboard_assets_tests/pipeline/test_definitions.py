@@ -123,7 +123,7 @@ def _label(definition: object) -> str:
         return definition.key.to_user_string()
     if isinstance(definition, AssetsDefinition):
         return definition.node_def.name
-    return str(getattr(definition, "name"))
+    return str(getattr(definition, "name", definition))  # jobs, schedules, sensors
 
 
 def test_each_definition_is_collected_from_one_module_of_defs() -> None:
@@ -145,7 +145,7 @@ def test_each_definition_is_collected_from_one_module_of_defs() -> None:
             *(loaded.sensors or []),
         ]:
             where = name.removeprefix(f"{package.__name__}.")
-            if where not in modules[_label(definition)]:  # an AssetSpec comes back twice
+            if where not in modules[_label(definition)]:  # the loader lists each AssetSpec twice
                 modules[_label(definition)].append(where)
         # The only Definitions object under defs/: the resources and the default executor.
         has_definitions = any(isinstance(value, Definitions) for value in vars(module).values())
