@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
+from typing import TypedDict
 
 from dagster import (
     AssetDep,
@@ -22,6 +23,7 @@ from dagster import (
     BackfillPolicy,
     Config,
     DagsterLogManager,
+    DailyPartitionsDefinition,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -211,9 +213,17 @@ def _materializations(key: str, outcome: BoardDayOutcome) -> Iterator[AssetMater
 
 # Two history runs at once (two `jobboard run`, a re-run beside the schedule) would both replace
 # a day's rows: their steps take turns in this pool (limit 1 in every instance yaml).
-_DAILY = dict(
-    partitions_def=daily_partitions, backfill_policy=BackfillPolicy.single_run(), pool=HISTORY_POOL
-)
+class _DailyArgs(TypedDict):
+    partitions_def: DailyPartitionsDefinition
+    backfill_policy: BackfillPolicy
+    pool: str
+
+
+_DAILY: _DailyArgs = {
+    "partitions_def": daily_partitions,
+    "backfill_policy": BackfillPolicy.single_run(),
+    "pool": HISTORY_POOL,
+}
 _AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the_day)
 
 

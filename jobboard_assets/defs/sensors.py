@@ -62,11 +62,11 @@ def board_registry_sensor(
         current, [board.slug for board in boards if board.enabled]
     )
     context.log.info(f"registry: {result}; partitions +{len(to_add)} -{len(to_delete)}")
-    requests = []
+    requests: list[AddDynamicPartitionsRequest | DeleteDynamicPartitionsRequest] = []
     if to_add:
-        requests.append(AddDynamicPartitionsRequest(board_partitions.name, to_add))
+        requests.append(board_partitions.build_add_request(to_add))
     if to_delete:
-        requests.append(DeleteDynamicPartitionsRequest(board_partitions.name, to_delete))
+        requests.append(board_partitions.build_delete_request(to_delete))
     return SensorResult(dynamic_partitions_requests=requests)
 
 

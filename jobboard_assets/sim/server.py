@@ -52,6 +52,7 @@ class SimServer:
 
     def __init__(self, market: SimulatedMarket, host: str = "127.0.0.1", port: int = 0) -> None:
         self.market = market
+        self._host = host
         self._faults: dict[str, Fault] = {}
         self._faults_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -65,8 +66,7 @@ class SimServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._host}:{self._httpd.server_port}"
 
     def start(self) -> SimServer:
         serve = functools.partial(self._httpd.serve_forever, poll_interval=SHUTDOWN_POLL_SECONDS)

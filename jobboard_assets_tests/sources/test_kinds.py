@@ -29,7 +29,7 @@ def fixture_json(name: str) -> Any:
 
 
 def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+    return datetime(*parts).replace(tzinfo=UTC)
 
 
 def test_greenhouse(server: LoopbackServer, client: PoliteHttpClient) -> None:
