@@ -29,10 +29,11 @@ dev: setup
 test: install
 	$(BIN)/pytest -q -ra -n 2 --dist loadgroup --durations=15
 
-## lint: formatting and lint (ruff, settings in pyproject.toml)
+## lint: formatting, lint rules and the type check (ruff and mypy, settings in pyproject.toml)
 lint: install
 	$(BIN)/ruff format --check jobboard_assets jobboard_assets_tests benchmarks
 	$(BIN)/ruff check jobboard_assets jobboard_assets_tests benchmarks
+	$(BIN)/mypy
 
 ## bench: every benchmark against the simulator on loopback; figures in benchmarks/results/*.json
 bench: setup

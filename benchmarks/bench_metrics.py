@@ -38,6 +38,7 @@ from jobboard_assets.metrics import (
     repost_frequency,
     repost_links,
 )
+from jobboard_assets.metrics.settings import Window
 
 AS_OF = date(2025, 6, 30)
 TRACKING_START = AS_OF - timedelta(days=365)
@@ -201,7 +202,7 @@ def recompute_steps(
     candidate: pl.DataFrame,
 ) -> dict[str, Callable[[dict[str, Any]], Any]]:
     """Every metric the daily run computes, in order; later steps reuse `repost_links`."""
-    dates = {"as_of": AS_OF, "tracking_start": TRACKING_START}
+    dates: Window = {"as_of": AS_OF, "tracking_start": TRACKING_START}
     return {
         "lifespan_days": lambda _: lifespan_days(postings),
         "lifespan_summary x2": lambda _: [
@@ -234,6 +235,12 @@ def spread(times: list[float]) -> dict[str, float]:
         "median": round(statistics.median(times), 3),
         "max": round(max(times), 3),
     }
+
+
+def _share(flags: pl.Series) -> float:
+    """The share of true values (0.0 for an empty series)."""
+    share = flags.cast(pl.Float64).mean()
+    return share if isinstance(share, float) else 0.0
 
 
 def main() -> None:
@@ -288,8 +295,8 @@ def main() -> None:
         "rows": postings.height,
         "boards": args.boards,
         "repeats": args.repeats,
-        "active_share": round(postings["is_active"].mean(), 3),
-        "clustered_share": round(links["repost_count"].gt(0).mean(), 3),
+        "active_share": round(_share(postings["is_active"]), 3),
+        "clustered_share": round(_share(links["repost_count"].gt(0)), 3),
         "build_seconds": round(build_seconds, 3),
         "steps": {name: spread(times) for name, times in step_times.items()},
         "total_seconds": spread(totals),

@@ -66,7 +66,7 @@ def descriptions() -> list[str]:
 def page_reader(body: bytes, options: dict[str, str]) -> Callable[[], int]:
     board = BoardConfig(slug="b", name="B", kind="html", url="http://b.test/", options=options)
     response = Response("b", "http://b.test/jobs", 200, {"content-type": "text/html"}, body)
-    crawl = Crawl(board, client=None, obey_robots_txt=False)  # type: ignore[arg-type]
+    crawl = Crawl(board, client=None, obey_robots_txt=False)  # type: ignore[arg-type]  # parses `response` only, never fetches
 
     def read() -> int:
         make_record.cache_clear()

@@ -233,7 +233,7 @@ def webserver_figures(env: dict[str, str], repeats: int) -> dict[str, Any]:
             "webserver_ready_seconds": round(time.perf_counter() - started, 1)
         }
         repository = {"repositoryLocationName": LOCATION, "repositoryName": "__repository__"}
-        queries = {
+        queries: dict[str, tuple[str, dict[str, Any]]] = {
             "asset_page_board_postings": (
                 PARTITION_HEALTH,
                 {"assetKey": {"path": ["board_postings"]}},
@@ -353,8 +353,11 @@ def main() -> None:
     print(f"\n{'figure (median s)':<42}" + "".join(f"{c['boards']:>10} boards" for c in cases))
     for name in cases[0]:
         values = [case.get(name) for case in cases]
-        if all(isinstance(value, dict) and "median" in value for value in values):
-            print(f"{name:<42}" + "".join(f"{value['median']:>17.3f}" for value in values))
+        medians = [
+            value["median"] for value in values if isinstance(value, dict) and "median" in value
+        ]
+        if len(medians) == len(values):
+            print(f"{name:<42}" + "".join(f"{median:>17.3f}" for median in medians))
     write_results("partitions", {"cases": cases})
 
 

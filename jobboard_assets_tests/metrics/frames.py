@@ -53,7 +53,12 @@ def posting(
     salary_min: float | None = None,
 ) -> dict[str, Any]:
     """One posting row. `last` given: closed after that last day; else open, seen until `as_of`."""
-    if (last is None) == (as_of is None):
+    disappeared_at: date | None
+    if last is not None and as_of is None:
+        last_seen, disappeared_at = day(last), day(last + 1)
+    elif as_of is not None and last is None:
+        last_seen, disappeared_at = day(as_of), None
+    else:
         raise ValueError("give `last` (closed) or `as_of` (open)")
     closed = last is not None
     return {
@@ -66,9 +71,9 @@ def posting(
         "location": location,
         "role_family": role_family,
         "first_seen": day(first),
-        "last_seen": day(last if closed else as_of),  # type: ignore[arg-type]
+        "last_seen": last_seen,
         "is_active": not closed,
-        "disappeared_at": day(last + 1) if closed else None,  # type: ignore[operator]
+        "disappeared_at": disappeared_at,
         "posted_at": None if posted is None else moment(posted),
         "workplace_type": workplace_type,
         "salary_min": salary_min,

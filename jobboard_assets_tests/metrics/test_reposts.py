@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import polars as pl
 import pytest
@@ -21,7 +22,7 @@ from jobboard_assets.metrics import (
 from jobboard_assets_tests.metrics.frames import posting, postings_frame
 
 
-def clusters(rows: list[dict], **overrides: object) -> dict[int, tuple[int | None, int]]:
+def clusters(rows: list[dict], **overrides: Any) -> dict[int, tuple[int | None, int]]:
     """id -> (repost_cluster_id, repost_count)."""
     metrics_settings = replace(DEFAULT_SETTINGS, **overrides)
     result = detect_reposts(postings_frame(rows), metrics_settings)

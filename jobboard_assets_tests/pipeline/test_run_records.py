@@ -32,7 +32,7 @@ from jobboard_assets.definitions import scrape_job
 from jobboard_assets.defs import mirror
 from jobboard_assets.defs.execute import sync_registry
 from jobboard_assets.defs.jobs import board_range_tags
-from jobboard_assets.defs.partitions import board_partitions
+from jobboard_assets.defs.partitions import BOARD_PARTITIONS
 from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.defs.sensors import pipeline_runs_mirror_sensor
 from jobboard_assets.defs.tags import (
@@ -312,7 +312,7 @@ def test_a_day_of_scrape_left_in_the_queue_is_failed_with_the_reason(
     launch_scrape(env, enabled, TODAY, "queued-day")  # a backfill-like run: no chain tag
     tags = _tags("queued-today", enabled, TODAY)
     subprocess.run(
-        [BIN / "dagster", "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
+        [str(BIN / "dagster"), "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
         + ["--tags", json.dumps(tags)],
         cwd=REPO,
         env=env,
@@ -333,7 +333,8 @@ def test_a_day_of_scrape_left_in_the_queue_is_failed_with_the_reason(
     assert row is not None and row["status"] == "failed" and row["endTime"] is not None
     assert any("in the run queue" in error for error in row["errors"])
     assert {job["status"] for job in row["jobs"]} == {"failed"}
-    assert _execution(platform, "queued-day")["status"] == "running"  # type: ignore[index]
+    queued = _execution(platform, "queued-day")
+    assert queued is not None and queued["status"] == "running"
 
 
 @ON_SQLITE
@@ -343,7 +344,7 @@ def test_a_board_partition_not_in_the_registry_fails_with_a_clear_message(
     """What "Add partition" in the UI's board picker creates: a partition no board backs."""
     platform = jobboard_platform
     enabled = sync_registry(platform.instance, platform.engine, platform.registry)
-    platform.instance.add_dynamic_partitions(board_partitions.name, ["made-up-board"])
+    platform.instance.add_dynamic_partitions(BOARD_PARTITIONS, ["made-up-board"])
     result = execute_job(
         reconstructable(scrape_job),
         instance=platform.instance,

@@ -234,6 +234,7 @@ def test_profiles_behave_as_described(market: SimulatedMarket, postings: list[Po
         stale_dates = [p for p in served if p.first_day < day - timedelta(days=30)]
         board_ages = [(day - p.board_date_on(day)).days for p in stale_dates]
         if board.profile == "stale":
+            assert board.restamp_days is not None, board.slug
             assert 0.15 <= evergreen_share <= 0.6, (board.slug, evergreen_share)
             assert max(board_ages) < board.restamp_days, "fake freshness: old postings look recent"
         else:

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,7 @@ from jobboard_assets_tests.http_server import LoopbackServer, Reply
 from jobboard_assets_tests.sources.conftest import FAST_SETTINGS, make_board
 
 
-def client_with(**changes: object) -> PoliteHttpClient:
+def client_with(**changes: Any) -> PoliteHttpClient:
     return PoliteHttpClient(replace(FAST_SETTINGS, **changes))
 
 

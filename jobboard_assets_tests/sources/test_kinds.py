@@ -28,8 +28,10 @@ def fixture_json(name: str) -> Any:
     return json.loads(fixture_bytes(name))
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts).replace(tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_greenhouse(server: LoopbackServer, client: PoliteHttpClient) -> None:

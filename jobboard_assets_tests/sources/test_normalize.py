@@ -6,6 +6,7 @@ import csv
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -161,7 +162,7 @@ def test_the_role_family_doc_shows_the_rule_table_in_order() -> None:
     assert documented == list(ROLE_FAMILY_RULES)
 
 
-CONTENT = {
+CONTENT: dict[str, Any] = {
     "title": "Backend Engineer",
     "company": "Acme",
     "location": "Berlin",
