@@ -143,7 +143,10 @@ def synthetic_postings(rows: int, boards: pl.DataFrame) -> pl.DataFrame:
             "role_family": [family for _, family in TITLES],
         }
     )
-    day = lambda offset: pl.lit(TRACKING_START) + pl.duration(days=offset)  # noqa: E731
+
+    def day(offset: pl.Expr) -> pl.Expr:
+        return pl.lit(TRACKING_START) + pl.duration(days=offset)
+
     closes = pl.col("start") + pl.col("life")
     is_active = pl.col("evergreen") | (closes >= tracked_days)
     return (

@@ -27,12 +27,12 @@ def test_one_score_per_board_day_role_and_industry_with_nulls(
     engine: Engine, role_family, industry
 ) -> None:
     board_id = _board(engine)
-    score = dict(
-        job_board_id=board_id,
-        score_date=date(2026, 3, 1),
-        role_family=role_family,
-        industry=industry,
-    )
+    score = {
+        "job_board_id": board_id,
+        "score_date": date(2026, 3, 1),
+        "role_family": role_family,
+        "industry": industry,
+    }
     with session_scope(engine) as session:
         session.add(EfficiencyScore(**score, overall_score=50))
     with pytest.raises(IntegrityError):
@@ -42,13 +42,13 @@ def test_one_score_per_board_day_role_and_industry_with_nulls(
 
 def test_posting_is_unique_per_board_and_external_id(engine: Engine) -> None:
     board_id = _board(engine)
-    posting = dict(
-        job_board_id=board_id,
-        external_id="42",
-        title="Engineer",
-        first_seen=date(2026, 3, 1),
-        last_seen=date(2026, 3, 1),
-    )
+    posting = {
+        "job_board_id": board_id,
+        "external_id": "42",
+        "title": "Engineer",
+        "first_seen": date(2026, 3, 1),
+        "last_seen": date(2026, 3, 1),
+    }
     with session_scope(engine) as session:
         session.add(JobPosting(**posting))
     with pytest.raises(IntegrityError):

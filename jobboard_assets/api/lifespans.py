@@ -201,12 +201,13 @@ def _current(engine: Engine, memo: _Memo) -> tuple[tuple[Any, ...] | None, Posti
         with memo.refresh:
             if memo.history is None:
                 _refresh(engine, memo)
-    elif time.monotonic() - memo.checked_at >= config.api_cache_seconds():
-        if memo.refresh.acquire(blocking=False):
-            try:
-                _refresh(engine, memo)
-            finally:
-                memo.refresh.release()
+    elif time.monotonic() - memo.checked_at >= config.api_cache_seconds() and memo.refresh.acquire(
+        blocking=False
+    ):
+        try:
+            _refresh(engine, memo)
+        finally:
+            memo.refresh.release()
     with memo.lock:
         assert memo.history is not None
         return memo.version, memo.history

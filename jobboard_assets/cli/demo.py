@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -184,7 +184,5 @@ def dev(port: int) -> None:
     with simulated_market(port, SIM_SEED, SIM_BOARDS) as registry_file:
         env = {**os.environ, config.BOARDS_FILE_ENV: str(registry_file)}
         dagster = Path(sys.executable).parent / "dagster"
-        try:
+        with suppress(KeyboardInterrupt):
             subprocess.run([str(dagster), "dev", "-w", "workspace.yaml"], env=env, check=False)
-        except KeyboardInterrupt:
-            pass

@@ -519,8 +519,8 @@ def _job(
     error: str | None,
     partition: str | None,
     step: str,
-    boardId: int | None = None,
-    boardName: str | None = None,
+    boardId: int | None = None,  # noqa: N803 - the seed's JSON field name
+    boardName: str | None = None,  # noqa: N803 - the seed's JSON field name
     board: str | None = None,
 ) -> dict[str, Any]:
     return {

@@ -232,7 +232,9 @@ def parse_surveys(
             if len(values) != len(header):
                 errors.append(RowError(line, f"has {len(values)} values for {len(header)} columns"))
             else:
-                row, problems = _parse_row(dict(zip(header, values)), the_kind, board_ids)
+                row, problems = _parse_row(
+                    dict(zip(header, values, strict=True)), the_kind, board_ids
+                )
                 if problems:
                     errors.append(RowError(line, "; ".join(problems)))
                 else:

@@ -71,7 +71,7 @@ class Rendered:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-class BadQuery(ValueError):
+class BadQuery(ValueError):  # noqa: N818 - named after the HTTP 400 it becomes
     """A query parameter the real API would reject (answered 400)."""
 
 

@@ -38,7 +38,7 @@ def moment(offset: int) -> datetime:
 
 
 def posting(
-    id: int,
+    id: int,  # noqa: A002 - the column it fills
     *,
     first: int,
     last: int | None = None,

@@ -63,10 +63,10 @@ def test_a_good_employer_file_parses_every_column() -> None:
 
 def test_the_kind_is_told_by_the_header_or_must_be_given() -> None:
     assert parse_surveys(CANDIDATE_FILE, BOARD_IDS).kind == "candidate"
-    with pytest.raises(SurveyFileError, match="line 1: cannot tell.*--kind"):
+    with pytest.raises(SurveyFileError, match=r"line 1: cannot tell.*--kind"):
         parse_surveys("board,submitted_at,comments\n", BOARD_IDS)
     # Given, the kind decides which columns are allowed.
-    with pytest.raises(SurveyFileError, match="unknown column.*job_board_experience"):
+    with pytest.raises(SurveyFileError, match=r"unknown column.*job_board_experience"):
         parse_surveys(CANDIDATE_FILE, BOARD_IDS, "employer")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import threading
@@ -374,7 +375,7 @@ def test_the_interval_holds_across_threads(
 
     times = sorted(request.received_at for request in server.requests_to("/jobs"))
     assert len(times) == 3
-    assert all(later - earlier >= 0.18 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.18 for earlier, later in itertools.pairwise(times))
 
 
 def test_the_interval_is_per_host() -> None:
