@@ -29,10 +29,12 @@ dev: setup
 test: install
 	$(BIN)/pytest -q -ra -n 2 --dist loadgroup --durations=15
 
-## lint: formatting and lint (ruff, settings in pyproject.toml), then check-defs
+## lint: formatting, lint rules and the type check (ruff and mypy, settings in pyproject.toml),
+## then check-defs
 lint: install
 	$(BIN)/ruff format --check jobboard_assets jobboard_assets_tests benchmarks
 	$(BIN)/ruff check jobboard_assets jobboard_assets_tests benchmarks
+	$(BIN)/mypy
 	$(MAKE) --no-print-directory check-defs
 
 ## check-defs: `dg check defs`: the code location loads from defs/ (on a throw-away Dagster home)

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_scale import load  # noqa: E402
-from benchmarks.common import (  # noqa: E402
+from benchmarks.bench_scale import load
+from benchmarks.common import (
     BIN,
     BenchPlatform,
     add_backend_option,
@@ -43,10 +43,10 @@ from benchmarks.common import (  # noqa: E402
     wait_for_port,
     write_results,
 )
-from jobboard_assets.api.app import ENDPOINTS  # noqa: E402
-from jobboard_assets.warehouse import migrate  # noqa: E402
-from jobboard_assets.warehouse.db import make_engine  # noqa: E402
-from jobboard_assets.warehouse.models import PipelineRun  # noqa: E402
+from jobboard_assets.api.app import ENDPOINTS
+from jobboard_assets.warehouse import migrate
+from jobboard_assets.warehouse.db import make_engine
+from jobboard_assets.warehouse.models import PipelineRun
 
 RUNS = 100
 JOBS_PER_RUN = 1_000
@@ -72,7 +72,7 @@ def queries() -> list[str]:
 
 def load_runs(engine: Any) -> None:
     """RUNS runs of JOBS_PER_RUN jobs each, as a 1,000-board daily run records them."""
-    start = datetime.now(timezone.utc) - timedelta(days=RUNS)
+    start = datetime.now(UTC) - timedelta(days=RUNS)
     jobs = [
         {
             "jobType": "scrape",

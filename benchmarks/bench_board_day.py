@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import peak_rss_mb, write_results  # noqa: E402
-from jobboard_assets.pipeline.board_day import apply_board_day  # noqa: E402
-from jobboard_assets.pipeline.merge import SuspectRule  # noqa: E402
-from jobboard_assets.sim.market import Posting, SimulatedMarket  # noqa: E402
-from jobboard_assets.sources.normalize import make_record  # noqa: E402
-from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult  # noqa: E402
-from jobboard_assets.warehouse import migrate  # noqa: E402
-from jobboard_assets.warehouse.db import make_engine, session_scope  # noqa: E402
-from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards  # noqa: E402
+from benchmarks.common import peak_rss_mb, write_results
+from jobboard_assets.pipeline.board_day import apply_board_day
+from jobboard_assets.pipeline.merge import SuspectRule
+from jobboard_assets.sim.market import Posting, SimulatedMarket
+from jobboard_assets.sources.normalize import make_record
+from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
+from jobboard_assets.warehouse import migrate
+from jobboard_assets.warehouse.db import make_engine, session_scope
+from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
 
 FIRST_DAY = date(2026, 1, 5)
 EDGE_DAYS = 5  # days averaged at each end of the history

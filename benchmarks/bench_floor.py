@@ -22,10 +22,11 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (  # noqa: E402
+from benchmarks.common import (
     BIN,
     add_backend_option,
     backend_choices,
@@ -167,7 +168,7 @@ def measure_variants(
     backend: str, registry: Path, scratch: Path, repeats: int
 ) -> dict[str, dict[str, object]]:
     """Every variant on one backend, each attempt on a fresh platform in a fresh process."""
-    results: dict[str, dict[str, object]] = {}
+    results: dict[str, dict[str, Any]] = {}
     with platforms(backend, registry) as made:
         for variant in VARIANTS:
             runs, sessions = [], []
@@ -199,8 +200,8 @@ def measure_variants(
     return results
 
 
-def median(results: dict[str, dict[str, object]], variant: str, measure: str) -> float:
-    return results[variant][measure]["median"]  # type: ignore[index]
+def median(results: dict[str, dict[str, Any]], variant: str, measure: str) -> float:
+    return float(results[variant][measure]["median"])
 
 
 def main() -> None:

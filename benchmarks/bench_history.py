@@ -21,10 +21,11 @@ import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (  # noqa: E402
+from benchmarks.common import (
     BenchPlatform,
     Platforms,
     add_backend_option,
@@ -78,7 +79,7 @@ def main() -> None:
         return
 
     last_day = FIRST_DAY + timedelta(days=args.days - 1)
-    figures: dict[str, dict[str, object]] = {}
+    figures: dict[str, dict[str, Any]] = {}
     with (
         tempfile.TemporaryDirectory() as scratch_name,
         simulator(args.boards, directory=Path(scratch_name)) as registry,
@@ -92,7 +93,7 @@ def main() -> None:
                 figures[backend] = measure(made, scratch / backend, args, last_day, registry)
     ratios = {backend: f["incremental_ratio"] for backend, f in figures.items()}
     if len(figures) == 2:
-        backfills = {b: f["backfill"]["seconds"] for b, f in figures.items()}  # type: ignore[index]
+        backfills = {b: f["backfill"]["seconds"] for b, f in figures.items()}
         print(
             f"PostgreSQL / SQLite: backfill {backfills['postgres'] / backfills['sqlite']:.2f}x, "
             f"day-{args.days}/day-1 ratios {ratios}"

@@ -19,7 +19,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from jobboard_assets.metrics import (
     repost_frequency,
     repost_links,
 )
+from jobboard_assets.metrics.settings import Window
 
 AS_OF = date(2025, 6, 30)
 TRACKING_START = AS_OF - timedelta(days=365)
@@ -142,7 +143,10 @@ def synthetic_postings(rows: int, boards: pl.DataFrame) -> pl.DataFrame:
             "role_family": [family for _, family in TITLES],
         }
     )
-    day = lambda offset: pl.lit(TRACKING_START) + pl.duration(days=offset)  # noqa: E731
+
+    def day(offset: pl.Expr) -> pl.Expr:
+        return pl.lit(TRACKING_START) + pl.duration(days=offset)
+
     closes = pl.col("start") + pl.col("life")
     is_active = pl.col("evergreen") | (closes >= tracked_days)
     return (
@@ -185,7 +189,7 @@ def synthetic_surveys(
         pl.DataFrame({"row": pl.int_range(rows, eager=True)})
         .with_columns(
             job_board_id=(uniform(seed) * boards).cast(pl.Int64) + 1,
-            submitted_at=pl.lit(datetime(2025, 1, 1, tzinfo=timezone.utc))
+            submitted_at=pl.lit(datetime(2025, 1, 1, tzinfo=UTC))
             + pl.duration(days=(uniform(seed + 1) * 180).cast(pl.Int64)),
             **rating_columns,
             **word_columns,
@@ -201,7 +205,7 @@ def recompute_steps(
     candidate: pl.DataFrame,
 ) -> dict[str, Callable[[dict[str, Any]], Any]]:
     """Every metric the daily run computes, in order; later steps reuse `repost_links`."""
-    dates = {"as_of": AS_OF, "tracking_start": TRACKING_START}
+    dates: Window = {"as_of": AS_OF, "tracking_start": TRACKING_START}
     return {
         "lifespan_days": lambda _: lifespan_days(postings),
         "lifespan_summary x2": lambda _: [
@@ -234,6 +238,12 @@ def spread(times: list[float]) -> dict[str, float]:
         "median": round(statistics.median(times), 3),
         "max": round(max(times), 3),
     }
+
+
+def _share(flags: pl.Series) -> float:
+    """The share of true values (0.0 for an empty series)."""
+    share = flags.cast(pl.Float64).mean()
+    return share if isinstance(share, float) else 0.0
 
 
 def main() -> None:
@@ -288,8 +298,8 @@ def main() -> None:
         "rows": postings.height,
         "boards": args.boards,
         "repeats": args.repeats,
-        "active_share": round(postings["is_active"].mean(), 3),
-        "clustered_share": round(links["repost_count"].gt(0).mean(), 3),
+        "active_share": round(_share(postings["is_active"]), 3),
+        "clustered_share": round(_share(links["repost_count"].gt(0)), 3),
         "build_seconds": round(build_seconds, 3),
         "steps": {name: spread(times) for name, times in step_times.items()},
         "total_seconds": spread(totals),

@@ -22,14 +22,14 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import write_results  # noqa: E402
-from jobboard_assets.sim import formats  # noqa: E402
-from jobboard_assets.sim.market import SimulatedMarket  # noqa: E402
-from jobboard_assets.sources.http import Response  # noqa: E402
-from jobboard_assets.sources.kinds import html as html_kind  # noqa: E402
-from jobboard_assets.sources.kinds.base import Crawl  # noqa: E402
-from jobboard_assets.sources.normalize import html_to_text, make_record  # noqa: E402
-from jobboard_assets.sources.records import BoardConfig  # noqa: E402
+from benchmarks.common import write_results
+from jobboard_assets.sim import formats
+from jobboard_assets.sim.market import SimulatedMarket
+from jobboard_assets.sources.http import Response
+from jobboard_assets.sources.kinds import html as html_kind
+from jobboard_assets.sources.kinds.base import Crawl
+from jobboard_assets.sources.normalize import html_to_text, make_record
+from jobboard_assets.sources.records import BoardConfig
 
 REAL = Path(__file__).resolve().parents[1] / "jobboard_assets_tests" / "fixtures" / "real"
 ICIMS = {
@@ -66,7 +66,7 @@ def descriptions() -> list[str]:
 def page_reader(body: bytes, options: dict[str, str]) -> Callable[[], int]:
     board = BoardConfig(slug="b", name="B", kind="html", url="http://b.test/", options=options)
     response = Response("b", "http://b.test/jobs", 200, {"content-type": "text/html"}, body)
-    crawl = Crawl(board, client=None, obey_robots_txt=False)  # type: ignore[arg-type]
+    crawl = Crawl(board, client=None, obey_robots_txt=False)  # type: ignore[arg-type]  # parses `response` only, never fetches
 
     def read() -> int:
         make_record.cache_clear()

@@ -23,13 +23,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (  # noqa: E402
+from benchmarks.common import (
     BIN,
     REPO,
     board_slugs,
@@ -114,7 +114,7 @@ mutation ScheduleDryRun($selector: ScheduleSelector!, $timestamp: Float) {
 
 
 def start_date() -> date:
-    return datetime.now(timezone.utc).date() - timedelta(days=DAYS - 1)
+    return datetime.now(UTC).date() - timedelta(days=DAYS - 1)
 
 
 # --- children (fresh processes) -------------------------------------------------------------
@@ -133,7 +133,7 @@ def child_setup(history_days: int) -> None:
     from jobboard_assets.warehouse.db import make_engine
 
     ensure_dagster_home()
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     days = [today - timedelta(days=offset) for offset in range(1, history_days + 1)]
     with DagsterInstance.get() as instance:
         started = time.perf_counter()
@@ -170,7 +170,7 @@ def child_run(boards: list[str]) -> None:
     """One `jobboard run` of these boards for today; the scrape run's launch overhead."""
     from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     run, seconds = pipeline_execution(today, today, boards=boards)
     with DagsterInstance.get() as instance:
         (record,) = instance.get_run_records(
@@ -233,7 +233,7 @@ def webserver_figures(env: dict[str, str], repeats: int) -> dict[str, Any]:
             "webserver_ready_seconds": round(time.perf_counter() - started, 1)
         }
         repository = {"repositoryLocationName": LOCATION, "repositoryName": "__repository__"}
-        queries = {
+        queries: dict[str, tuple[str, dict[str, Any]]] = {
             "asset_page_board_postings": (
                 PARTITION_HEALTH,
                 {"assetKey": {"path": ["board_postings"]}},
@@ -254,7 +254,7 @@ def webserver_figures(env: dict[str, str], repeats: int) -> dict[str, Any]:
                 SCHEDULE_DRY_RUN,
                 {
                     "selector": {**repository, "scheduleName": SCHEDULE},
-                    "timestamp": datetime.now(timezone.utc)
+                    "timestamp": datetime.now(UTC)
                     .replace(hour=2, minute=0, second=0, microsecond=0)
                     .timestamp(),
                 },
@@ -353,8 +353,11 @@ def main() -> None:
     print(f"\n{'figure (median s)':<42}" + "".join(f"{c['boards']:>10} boards" for c in cases))
     for name in cases[0]:
         values = [case.get(name) for case in cases]
-        if all(isinstance(value, dict) and "median" in value for value in values):
-            print(f"{name:<42}" + "".join(f"{value['median']:>17.3f}" for value in values))
+        medians = [
+            value["median"] for value in values if isinstance(value, dict) and "median" in value
+        ]
+        if len(medians) == len(values):
+            print(f"{name:<42}" + "".join(f"{median:>17.3f}" for median in medians))
     write_results("partitions", {"cases": cases})
 
 

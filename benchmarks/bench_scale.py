@@ -27,14 +27,14 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_metrics import AS_OF, synthetic_boards, synthetic_postings  # noqa: E402
-from benchmarks.common import peak_rss_mb, spread, write_results  # noqa: E402
-from jobboard_assets.pipeline import analytics, history  # noqa: E402
-from jobboard_assets.warehouse import migrate  # noqa: E402
-from jobboard_assets.warehouse.db import make_engine  # noqa: E402
-from jobboard_assets.warehouse.models import JobBoard, JobPosting, RawDataSnapshot  # noqa: E402
-from jobboard_assets.warehouse.queries.postings import postings_frame  # noqa: E402
-from jobboard_assets.warehouse.types import utcnow  # noqa: E402
+from benchmarks.bench_metrics import AS_OF, synthetic_boards, synthetic_postings
+from benchmarks.common import peak_rss_mb, spread, write_results
+from jobboard_assets.pipeline import analytics, history
+from jobboard_assets.warehouse import migrate
+from jobboard_assets.warehouse.db import make_engine
+from jobboard_assets.warehouse.models import JobBoard, JobPosting, RawDataSnapshot
+from jobboard_assets.warehouse.queries.postings import postings_frame
+from jobboard_assets.warehouse.types import utcnow
 
 SNAPSHOT_DAYS = 365
 CHUNK = 50_000

@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import (  # noqa: E402
+from benchmarks.common import (
     BIN,
     hosts_simulator,
     peak_rss_mb,
@@ -100,7 +100,10 @@ def profile_summary(raw: Path, top: int = 25) -> dict[str, Any]:
         own[_short(frames[-1])] += samples
         for frame in {_short(frame) for frame in frames if "jobboard_assets/" in frame}:
             inclusive[frame] += samples
-    share = lambda counter: {f: round(100 * n / total, 1) for f, n in counter.most_common(top)}  # noqa: E731
+
+    def share(counter: Counter[str]) -> dict[str, float]:
+        return {f: round(100 * n / total, 1) for f, n in counter.most_common(top)}
+
     return {
         "samples": total,
         "ours_inclusive_percent": share(inclusive),

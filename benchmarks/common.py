@@ -135,7 +135,7 @@ def hosts_simulator(
     with ExitStack() as servers:
         for host in hosts.values():
             server = subprocess.Popen(
-                [BIN / "jobboard", "sim", "serve", "--host", host, "--port", str(port)]
+                [str(BIN / "jobboard"), "sim", "serve", "--host", host, "--port", str(port)]
                 + ["--boards", str(boards)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -145,7 +145,7 @@ def hosts_simulator(
             wait_for_port(port, host=host)
         registry = directory / "boards.yaml"
         subprocess.run(
-            [BIN / "jobboard", "sim", "boards", "--port", str(port), "--boards", str(boards)]
+            [str(BIN / "jobboard"), "sim", "boards", "--port", str(port), "--boards", str(boards)]
             + ["-o", str(registry)],
             check=True,
             capture_output=True,

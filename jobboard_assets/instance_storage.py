@@ -52,9 +52,10 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
 
     def watch(self, run_id: str, cursor: str | None, callback: Callable[..., Any]) -> None:
         if not self._obs:
-            self._obs = Observer()
-            self._obs.start()
-            self._obs.schedule(_WalAwareWatchdog(self), self._base_dir, recursive=True)
+            observer = Observer()
+            observer.start()
+            observer.schedule(_WalAwareWatchdog(self), self._base_dir, recursive=True)
+            self._obs = observer  # type: ignore[assignment]  # base class: `_obs = None`, untyped
         self._watchers[run_id][callback] = cursor
 
     def dispose(self) -> None:

@@ -34,7 +34,7 @@ def postgres_base_url() -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def warehouse_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty warehouse URL on each backend."""
     with fresh_warehouse_url(request.param, tmp_path / "warehouse.db") as url:
         yield url
@@ -109,7 +109,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture
-def jobboard_platform(warehouse_url: str, tmp_path):  # type: ignore[no-untyped-def]
+def jobboard_platform(warehouse_url: str, tmp_path: Path):
     """Simulator + warehouse + Dagster instance, all on the same backend."""
     from jobboard_assets_tests.platform import backend_of, platform
 

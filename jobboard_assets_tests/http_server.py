@@ -143,7 +143,7 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body if reply.cut_after is None else body[: reply.cut_after])
 
-        def log_message(self, format: str, *args: Any) -> None:
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
             """Quiet: pytest output is for failures."""
 
     return _Handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from jobboard_assets.warehouse.db import session_scope
@@ -14,7 +15,7 @@ from jobboard_assets.warehouse.queries import snapshots
 DAY = date(2026, 3, 1)
 
 
-def _board(engine) -> int:  # type: ignore[no-untyped-def]
+def _board(engine: Engine) -> int:
     with session_scope(engine) as session:
         board = JobBoard(slug="acme", name="Acme Jobs", kind="greenhouse", url="http://127.0.0.1/x")
         session.add(board)
@@ -22,7 +23,7 @@ def _board(engine) -> int:  # type: ignore[no-untyped-def]
         return board.id
 
 
-def _snapshot(board_id: int, posting_count: int) -> dict:  # type: ignore[type-arg]
+def _snapshot(board_id: int, posting_count: int) -> dict:
     return {
         "job_board_id": board_id,
         "board_name": "Acme Jobs",
@@ -36,16 +37,15 @@ def _snapshot(board_id: int, posting_count: int) -> dict:  # type: ignore[type-a
     }
 
 
-def test_second_snapshot_same_board_and_day_is_rejected(engine) -> None:  # type: ignore[no-untyped-def]
+def test_second_snapshot_same_board_and_day_is_rejected(engine: Engine) -> None:
     board_id = _board(engine)
     with session_scope(engine) as session:
         snapshots.insert_snapshot(session, _snapshot(board_id, 10))
-    with pytest.raises(IntegrityError):
-        with session_scope(engine) as session:
-            snapshots.insert_snapshot(session, _snapshot(board_id, 11))
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        snapshots.insert_snapshot(session, _snapshot(board_id, 11))
 
 
-def test_upsert_replaces_the_days_snapshot(engine) -> None:  # type: ignore[no-untyped-def]
+def test_upsert_replaces_the_days_snapshot(engine: Engine) -> None:
     board_id = _board(engine)
     with session_scope(engine) as session:
         snapshots.upsert_snapshot(session, _snapshot(board_id, 10))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import Engine
 
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob, PipelineRun
 from jobboard_assets.warehouse.queries import pipeline
 
-DAY1 = datetime(2026, 3, 1, 2, 0, tzinfo=timezone.utc)
+DAY1 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 DAY2 = DAY1 + timedelta(days=1)
 
 
@@ -30,7 +31,7 @@ def _run(status: str, start: datetime, seconds: float, jobs: tuple[int, int]) ->
     )
 
 
-def test_pipeline_stats_counts_and_rates(engine) -> None:  # type: ignore[no-untyped-def]
+def test_pipeline_stats_counts_and_rates(engine: Engine) -> None:
     with session_scope(engine) as session:
         session.add_all(
             [
@@ -56,7 +57,7 @@ def test_pipeline_stats_counts_and_rates(engine) -> None:  # type: ignore[no-unt
     assert stats["avg_duration_seconds"] == pytest.approx(30.0)
 
 
-def test_pipeline_schedule_groups_by_utc_day(engine) -> None:  # type: ignore[no-untyped-def]
+def test_pipeline_schedule_groups_by_utc_day(engine: Engine) -> None:
     with session_scope(engine) as session:
         session.add_all(
             [
@@ -86,7 +87,7 @@ def test_pipeline_schedule_groups_by_utc_day(engine) -> None:  # type: ignore[no
     ]
 
 
-def test_pipeline_job_stats_by_type(engine) -> None:  # type: ignore[no-untyped-def]
+def test_pipeline_job_stats_by_type(engine: Engine) -> None:
     def job(job_type: str, status: str, seconds: float | None) -> PipelineJob:
         return PipelineJob(
             job_type=job_type,
@@ -115,7 +116,7 @@ def test_pipeline_job_stats_by_type(engine) -> None:  # type: ignore[no-untyped-
     assert stats["score"]["success_rate"] == pytest.approx(100.0)
 
 
-def test_run_arrays_and_timestamps_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
+def test_run_arrays_and_timestamps_round_trip(engine: Engine) -> None:
     jobs = [{"type": "scrape", "board": "acme", "result": {"jobsScraped": 3}}, {"type": "score"}]
     with session_scope(engine) as session:
         session.add(

@@ -40,7 +40,7 @@ from jobboard_assets.api.params import (
 )
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics import lifespans
-from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, Window
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
 from jobboard_assets.warehouse.models import JobBoard, JobPosting
 from jobboard_assets.warehouse.queries.postings import postings_frame
@@ -109,20 +109,23 @@ class PostingHistory:
         return dict(self.boards.iter_rows())
 
     @property
-    def window(self) -> dict[str, date]:
-        return {"as_of": self.as_of, "tracking_start": self.tracking_start}  # type: ignore[dict-item]
+    def window(self) -> Window:
+        """`as_of` and `tracking_start` for the lifespan functions; callers check `as_of` first."""
+        if self.as_of is None:
+            raise ValueError("no postings yet: the history has no window")
+        return {"as_of": self.as_of, "tracking_start": self.tracking_start}
 
 
 def load_history(engine: Engine) -> PostingHistory:
     """Both frames, read in full: every lifespan report is computed from them."""
     postings = postings_frame(engine, _COLUMNS)
     boards = boards_frame(engine).select(job_board_id="id", board_name="name")
-    empty = postings.is_empty()
+    last, first = postings["last_seen"].max(), postings["first_seen"].min()  # None if empty
     return PostingHistory(
         postings=postings,
         boards=boards,
-        as_of=None if empty else postings["last_seen"].max(),
-        tracking_start=None if empty else postings["first_seen"].min(),
+        as_of=last if isinstance(last, date) else None,
+        tracking_start=first if isinstance(first, date) else None,
     )
 
 
@@ -198,12 +201,13 @@ def _current(engine: Engine, memo: _Memo) -> tuple[tuple[Any, ...] | None, Posti
         with memo.refresh:
             if memo.history is None:
                 _refresh(engine, memo)
-    elif time.monotonic() - memo.checked_at >= config.api_cache_seconds():
-        if memo.refresh.acquire(blocking=False):
-            try:
-                _refresh(engine, memo)
-            finally:
-                memo.refresh.release()
+    elif time.monotonic() - memo.checked_at >= config.api_cache_seconds() and memo.refresh.acquire(
+        blocking=False
+    ):
+        try:
+            _refresh(engine, memo)
+        finally:
+            memo.refresh.release()
     with memo.lock:
         assert memo.history is not None
         return memo.version, memo.history

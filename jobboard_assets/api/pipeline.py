@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from datetime import time as clock
 from typing import Any
 
@@ -69,7 +69,7 @@ def request_run(engine: Engine) -> dict[str, Any]:
     the daemon never saw does not block the next one. The random suffix keeps two requests in one
     millisecond apart.
     """
-    midnight = datetime.combine(datetime.now(timezone.utc).date(), clock(0), timezone.utc)
+    midnight = datetime.combine(datetime.now(UTC).date(), clock(0), UTC)
     with _REQUEST_LOCK, session_scope(engine) as session:
         pipeline_queries.expire_requests(session, config.run_request_timeout())
         running = pipeline_queries.active_request(session, since=midnight)

@@ -216,10 +216,9 @@ COMPONENTS: dict[str, Schema] = {
             "qualityAdjustment": _nullable(NUMBER),
             "dataCompleteness": _nullable(NUMBER),
             "components": _object(
-                {
-                    name: _COMPONENT
-                    for name in ("lifespan", "reposts", "employerSurvey", "candidateSurvey")
-                }
+                dict.fromkeys(
+                    ("lifespan", "reposts", "employerSurvey", "candidateSurvey"), _COMPONENT
+                )
             ),
         },
         "overallScore = baseScore x qualityAdjustment (to rounding); baseScore = sum of contributions.",

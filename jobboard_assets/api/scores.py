@@ -6,6 +6,7 @@ Every report reads one scoring day: the one asked for, or the newest day anythin
 from __future__ import annotations
 
 from datetime import date
+from statistics import fmean, median
 from typing import Any
 
 import polars as pl
@@ -222,12 +223,12 @@ def distribution(boards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def statistics(boards: list[dict[str, Any]]) -> dict[str, Any]:
     """Boards scored, with insufficient data, average and median overall score (`ranked` rows)."""
-    scores = pl.Series([row["overallScore"] for row in boards], dtype=pl.Float64).drop_nulls()
+    scores = [row["overallScore"] for row in boards if row["overallScore"] is not None]
     return {
         "boardsScored": len(boards),
         "boardsInsufficientData": sum(1 for row in boards if row["insufficientData"]),
-        "averageScore": round(scores.mean(), 2) if len(scores) else None,  # type: ignore[arg-type]
-        "medianScore": round(scores.median(), 2) if len(scores) else None,  # type: ignore[arg-type]
+        "averageScore": round(fmean(scores), 2) if scores else None,
+        "medianScore": round(median(scores), 2) if scores else None,
     }
 
 

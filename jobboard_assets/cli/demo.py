@@ -6,9 +6,9 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +75,7 @@ def demo(days: int, end_day: datetime | None, port: int) -> None:
     from jobboard_assets.warehouse.db import make_engine
 
     ensure_dagster_home()
-    last = end_day.date() if end_day else datetime.now(timezone.utc).date()
+    last = end_day.date() if end_day else datetime.now(UTC).date()
     first = last - timedelta(days=days - 1)
     engine = make_engine(config.database_url())
     with (
@@ -184,7 +184,5 @@ def dev(port: int) -> None:
     with simulated_market(port, SIM_SEED, SIM_BOARDS) as registry_file:
         env = {**os.environ, config.BOARDS_FILE_ENV: str(registry_file)}
         dagster = Path(sys.executable).parent / "dagster"
-        try:
+        with suppress(KeyboardInterrupt):
             subprocess.run([str(dagster), "dev", "-w", "workspace.yaml"], env=env, check=False)
-        except KeyboardInterrupt:
-            pass

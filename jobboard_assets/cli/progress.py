@@ -53,8 +53,8 @@ def progress_display(
     """Yield an update function that draws the progress of `label` on `stream` (stdout)."""
     out = stream if stream is not None else sys.stdout
     if out.isatty():
-        with _live_bar(label, out) as update:
-            yield update
+        with _live_bar(label, out) as live:
+            yield live
         return
     started = clock()
     last_printed = started

@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from jobboard_assets import config
-from jobboard_assets.pipeline.surveys import SurveyFileError, SurveyKind, parse_surveys
+from jobboard_assets.pipeline.surveys import SurveyFileError, parse_surveys
 from jobboard_assets.warehouse.db import make_engine, session_scope
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug
-from jobboard_assets.warehouse.queries.surveys import insert_surveys
+from jobboard_assets.warehouse.queries.surveys import SurveyKind, insert_surveys
 
 
 @click.group()
@@ -47,8 +47,8 @@ def import_command(file: Path, kind: SurveyKind | None) -> None:
         except SurveyFileError as error:
             raise click.ClickException(f"{file}: {error}") from error
         if parsed.errors:
-            for error in parsed.errors:
-                click.echo(f"{file}: {error}", err=True)
+            for problem in parsed.errors:
+                click.echo(f"{file}: {problem}", err=True)
             rows = len(parsed.rows) + len(parsed.errors)
             raise click.ClickException(
                 f"nothing imported: {len(parsed.errors)} of {rows} rows are invalid"

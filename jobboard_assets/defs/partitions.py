@@ -29,7 +29,8 @@ daily_partitions = DailyPartitionsDefinition(
     timezone="UTC",
     end_offset=1,
 )
-board_partitions = DynamicPartitionsDefinition(name="boards")
+BOARD_PARTITIONS = "boards"  # the dynamic partitions' name, one per enabled board's slug
+board_partitions = DynamicPartitionsDefinition(name=BOARD_PARTITIONS)
 board_day_partitions = MultiPartitionsDefinition(
     {DATE_DIMENSION: daily_partitions, BOARD_DIMENSION: board_partitions}
 )

@@ -110,7 +110,7 @@ def posting_observations(
         restamped = late.cast(pl.Int64).sum().over("job_board_id")
         dated = board_date.is_not_null().cast(pl.Int64).sum().over("job_board_id")
         trusted = restamped <= settings.max_restamped_share * dated
-        stock_entry = pl.when(trusted & (age_at_entry >= 0)).then(age_at_entry)
+        stock_entry: pl.Expr = pl.when(trusted & (age_at_entry >= 0)).then(age_at_entry)
     else:
         board_date = pl.lit(None, dtype=pl.Date)
         stock_entry = pl.lit(None, dtype=pl.Int64)

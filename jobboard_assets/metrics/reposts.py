@@ -128,7 +128,9 @@ def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl
         [
             fuzz.token_sort_ratio(left, right)
             for left, right in zip(
-                candidates["title_key"].to_list(), candidates["title_key_other"].to_list()
+                candidates["title_key"].to_list(),
+                candidates["title_key_other"].to_list(),
+                strict=True,
             )
         ],
         dtype=pl.Float64,

@@ -49,7 +49,7 @@ from jobboard_assets.metrics.freshness import fake_freshness_summary
 from jobboard_assets.metrics.lifespans import lifespan_summary
 from jobboard_assets.metrics.ranking import rank_and_percentile
 from jobboard_assets.metrics.reposts import repost_frequency, repost_links
-from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
 from jobboard_assets.metrics.survival import posting_survival_summary
 
 _SCOPE = ["role_family", "industry"]
@@ -323,13 +323,14 @@ def efficiency_scores(
     links = repost_links(postings, settings) if links is None else links
     # Board ids are joined across four frames: one integer type, whatever the loader produced.
     postings = postings.with_columns(pl.col("job_board_id").cast(pl.Int64))
-    common = {"as_of": as_of, "tracking_start": tracking_start, "settings": settings}
-    boards_inputs = _score_inputs(postings, links, ["job_board_id"], **common)
+    window: Window = {"as_of": as_of, "tracking_start": tracking_start}
+    boards_inputs = _score_inputs(postings, links, ["job_board_id"], **window, settings=settings)
     family_inputs = _score_inputs(
         postings.filter(pl.col("role_family").is_not_null()),
         links,
         ["job_board_id", "role_family"],
-        **common,
+        **window,
+        settings=settings,
     ).filter(pl.col("postings") >= settings.min_role_family_postings)
     surveys = survey_scores(employer_surveys, candidate_surveys, as_of=as_of, settings=settings)
     scored = _scored(

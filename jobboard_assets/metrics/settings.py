@@ -7,6 +7,8 @@ the functions never read a threshold from anywhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -142,3 +144,11 @@ class MetricsSettings:
 
 
 DEFAULT_SETTINGS = MetricsSettings()
+
+
+class Window(TypedDict):
+    """The observed span every lifespan and score function takes, passed on as `**window`:
+    the last day observed and the first (None: from each posting's first sighting)."""
+
+    as_of: date
+    tracking_start: date | None

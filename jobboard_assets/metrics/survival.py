@@ -107,8 +107,10 @@ def survival_quantiles(curve: pl.DataFrame, by: GroupKeys) -> pl.DataFrame:
     """
     keys = group_keys(by)
 
-    def first_time_at_or_below(level: float, curve: pl.Expr = pl.col("survival")) -> pl.Expr:
-        return pl.col("time").filter(curve <= level + _SURVIVAL_TOLERANCE).min()
+    def first_time_at_or_below(level: float, curve: pl.Expr | None = None) -> pl.Expr:
+        """The first time `curve` (the survival estimate unless given) is at or below `level`."""
+        survival = pl.col("survival") if curve is None else curve
+        return pl.col("time").filter(survival <= level + _SURVIVAL_TOLERANCE).min()
 
     margin = (_Z95 * pl.col("survival_se")).fill_nan(float("inf"))
 

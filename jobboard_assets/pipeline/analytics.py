@@ -15,7 +15,7 @@ from datetime import date
 import polars as pl
 
 from jobboard_assets.metrics import lifespans, reposts, survival
-from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
 from jobboard_assets.pipeline import history as history_phases
 from jobboard_assets.pipeline.history import PhaseSummary, PostingHistory
 from jobboard_assets.warehouse.models import (
@@ -94,10 +94,13 @@ def lifespan_metrics_of_day(
     `lifespan_stats` / `lifespan_distribution`.
     """
     history = history_phases.as_of(postings, day)
-    common = {"as_of": day, "tracking_start": tracking_start, "settings": settings}
-    stats = _per_scope(lambda frame, by: lifespan_stats(frame, by, **common), history)
+    window: Window = {"as_of": day, "tracking_start": tracking_start}
+    stats = _per_scope(
+        lambda frame, by: lifespan_stats(frame, by, **window, settings=settings), history
+    )
     buckets = _per_scope(
-        lambda frame, by: lifespans.lifespan_distribution(frame, by, **common), history
+        lambda frame, by: lifespans.lifespan_distribution(frame, by, **window, settings=settings),
+        history,
     )
     dated = pl.lit(day).alias("metric_date")
     return stats.with_columns(dated), buckets.with_columns(dated)

@@ -170,8 +170,8 @@ def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
 
 
 def _median(values: pl.Series) -> float | None:
-    median = values.median()
-    return float(median) if median is not None else None
+    median = values.cast(pl.Float64).median()  # a float, or None when there is no value
+    return median if isinstance(median, float) else None
 
 
 def as_of(postings_frame: pl.DataFrame, day: date) -> pl.DataFrame:

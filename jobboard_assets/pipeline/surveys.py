@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
@@ -96,8 +96,8 @@ def _moment(value: str) -> datetime:
             f"got {value!r}"
         ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 _RATING = _whole_number(RATING_MIN, RATING_MAX)
@@ -232,7 +232,9 @@ def parse_surveys(
             if len(values) != len(header):
                 errors.append(RowError(line, f"has {len(values)} values for {len(header)} columns"))
             else:
-                row, problems = _parse_row(dict(zip(header, values)), the_kind, board_ids)
+                row, problems = _parse_row(
+                    dict(zip(header, values, strict=True)), the_kind, board_ids
+                )
                 if problems:
                     errors.append(RowError(line, "; ".join(problems)))
                 else:

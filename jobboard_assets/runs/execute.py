@@ -26,7 +26,7 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from jobboard_assets.defs.partitions import board_partitions
+from jobboard_assets.defs.partitions import BOARD_PARTITIONS, board_partitions
 from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, FAILURE_ERROR
 from jobboard_assets.defs.scrape.shards import SHARD_OP
 from jobboard_assets.runs import mirror, orphans
@@ -77,9 +77,9 @@ def sync_registry(
     current = board_partitions.get_partition_keys(dynamic_partitions_store=instance)
     to_add, to_delete = partition_changes(current, enabled)
     if to_add:
-        instance.add_dynamic_partitions(board_partitions.name, to_add)
+        instance.add_dynamic_partitions(BOARD_PARTITIONS, to_add)
     for slug in to_delete:
-        instance.delete_dynamic_partition(board_partitions.name, slug)
+        instance.delete_dynamic_partition(BOARD_PARTITIONS, slug)
     return enabled
 
 
@@ -271,6 +271,8 @@ def _step_outcomes(instance: DagsterInstance, run_id: str) -> list[tuple[str, fl
     starts: dict[str, float] = {}
     outcomes = []
     for event in events:
+        if event.step_key is None:  # step events always name their step
+            continue
         if event.dagster_event_type == DagsterEventType.STEP_START:
             starts[event.step_key] = event.timestamp
         else:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypedDict
 
 from dagster import (
     DagsterEventType,
@@ -113,6 +113,14 @@ def runs_of_execution(instance: DagsterInstance, execution_id: str) -> list[Dags
 class _BoardNames:
     ids: dict[str, int]
     names: dict[str, str]
+
+
+class _BoardFields(TypedDict):
+    """A board-day job's board, as `_job` takes it."""
+
+    boardId: int | None
+    boardName: str | None
+    board: str | None
 
 
 def mirror_executions(
@@ -314,13 +322,14 @@ def _jobs_of_run(
             None,
         )
         status, error = _status(success is not None, failure, run, run_error)
+        finished = success or failure
         jobs.append(
             _job(
                 run,
                 job_type,
                 status,
                 started=step_starts.get(step_key),
-                completed=(success or failure).timestamp if (success or failure) else ended,
+                completed=finished.timestamp if finished else ended,
                 result=_metadata_values(materialization) if materialization else None,
                 error=error,
                 partition=run.tags.get(PARTITION_TAG) or _range_label(run),
@@ -352,12 +361,13 @@ def _board_day_jobs(
     failure = scrape_failures[0] if scrape_failures else None
     partition_errors: dict[str, str] = {}
     for event in scrape_failures:
-        data = event.dagster_event.step_failure_data
+        data = event.dagster_event.step_failure_data if event.dagster_event else None
         metadata = (
             data.user_failure_data.metadata if data and data.user_failure_data else {}
         ) or {}
-        if "errors" in metadata:
-            partition_errors.update(metadata["errors"].value)
+        errors = metadata["errors"].value if "errors" in metadata else None
+        if isinstance(errors, dict):  # board-day key -> error, as scrape_board_days fails
+            partition_errors.update({str(key): str(text) for key, text in errors.items()})
     # The step died of something else than its board-days (e.g. the database went away while
     # Dagster stored an event): that error, not the run's "steps failed", says why.
     cause = _step_error(failure) if failure is not None and not partition_errors else run_error
@@ -383,7 +393,7 @@ def _board_day_jobs(
             if scraped
             else ((failure.timestamp if failure else ended) if status == "failed" else None)
         )
-        board = {
+        board: _BoardFields = {
             "boardId": boards.ids.get(slug),
             "boardName": boards.names.get(slug, slug),
             "board": slug,
@@ -423,8 +433,8 @@ def _board_day_jobs(
     return jobs
 
 
-def _is_scrape_step(step_key: str) -> bool:
-    return step_key == SCRAPE_STEP or step_key.startswith(f"{SHARD_OP}[")
+def _is_scrape_step(step_key: str | None) -> bool:
+    return step_key is not None and (step_key == SCRAPE_STEP or step_key.startswith(f"{SHARD_OP}["))
 
 
 def _step_error(failure: EventLogEntry) -> str | None:
@@ -465,7 +475,7 @@ def _status(
     if succeeded:
         return "completed", None
     if failure is not None:
-        data = failure.dagster_event.step_failure_data
+        data = failure.dagster_event.step_failure_data if failure.dagster_event else None
         description = (
             data.user_failure_data.description if data and data.user_failure_data else None
         )
@@ -510,8 +520,8 @@ def _job(
     error: str | None,
     partition: str | None,
     step: str,
-    boardId: int | None = None,
-    boardName: str | None = None,
+    boardId: int | None = None,  # noqa: N803 - the seed's JSON field name
+    boardName: str | None = None,  # noqa: N803 - the seed's JSON field name
     board: str | None = None,
 ) -> dict[str, Any]:
     return {
@@ -577,7 +587,7 @@ def _trigger_of(runs: Sequence[DagsterRun]) -> str:
 
 
 def _utc(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    return datetime.fromtimestamp(timestamp, tz=UTC)
 
 
 def _iso(timestamp: float | None) -> str | None:

@@ -124,6 +124,7 @@ def build_catalog(seed: int, n_boards: int) -> tuple[BoardSpec, ...]:
         kind = vocab.KINDS[index % len(vocab.KINDS)]
         profile = PROFILES[PROFILE_ORDER[index % len(PROFILE_ORDER)]]
         industry = industries[index]
+        companies: tuple[Company, ...]
         if kind in vocab.SINGLE_EMPLOYER_KINDS:
             company = _company(
                 rng,

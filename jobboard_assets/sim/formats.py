@@ -14,7 +14,7 @@ import uuid
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,7 @@ _ROUTES: dict[str, re.Pattern[str]] = {
     kind: re.compile(re.escape(template.split("?")[0]).replace(re.escape("{slug}"), "([^/]+)"))
     for kind, template in PATH_TEMPLATES.items()
 }
-CONTENT_TYPES: dict[str, str] = {kind: JSON_TYPE for kind in vocab.KINDS} | {
+CONTENT_TYPES: dict[str, str] = dict.fromkeys(vocab.KINDS, JSON_TYPE) | {
     "rss": RSS_TYPE,
     "html": HTML_TYPE,
 }
@@ -71,7 +71,7 @@ class Rendered:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-class BadQuery(ValueError):
+class BadQuery(ValueError):  # noqa: N818 - named after the HTTP 400 it becomes
     """A query parameter the real API would reject (answered 400)."""
 
 
@@ -365,9 +365,7 @@ def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
 def _board_moment(posting: Posting, day: date) -> datetime:
     """The board's timestamp: its own date for the posting, at a fixed time of day per posting."""
     seconds = 7 * 3600 + (posting.serial * 2_654_435_761) % (10 * 3600)
-    return datetime.combine(posting.board_date_on(day), time(), timezone.utc) + timedelta(
-        seconds=seconds
-    )
+    return datetime.combine(posting.board_date_on(day), time(), UTC) + timedelta(seconds=seconds)
 
 
 def _iso(moment: datetime, milliseconds: bool = False) -> str:

@@ -286,17 +286,14 @@ class _BoardHistory:
         chain: list[_Planned] = []
         previous = original
         for index in range(1, 2 + (rng.random() < 0.3) + (rng.random() < 0.3)):
+            last = previous.last_ordinal  # None: evergreen, reposted within its window
             listed_for = (
-                EVERGREEN_REPOST_WINDOW_DAYS
-                if previous.last_ordinal is None
-                else previous.last_ordinal - previous.published_ordinal
+                EVERGREEN_REPOST_WINDOW_DAYS if last is None else last - previous.published_ordinal
             )
-            if listed_for >= 1 and (
-                previous.last_ordinal is None or rng.random() < WHILE_UP_REPOST_SHARE
-            ):
+            if last is None or (listed_for >= 1 and rng.random() < WHILE_UP_REPOST_SHARE):
                 first = previous.published_ordinal + rng.randint(1, listed_for)
             else:
-                first = previous.last_ordinal + rng.randint(*REPOST_GAP_DAYS)  # type: ignore[operator]
+                first = last + rng.randint(*REPOST_GAP_DAYS)
             previous = previous._replace(
                 published_ordinal=first,
                 first_ordinal=max(first, self.epoch_ordinal),

@@ -18,7 +18,7 @@ import threading
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -52,6 +52,7 @@ class SimServer:
 
     def __init__(self, market: SimulatedMarket, host: str = "127.0.0.1", port: int = 0) -> None:
         self.market = market
+        self._host = host
         self._faults: dict[str, Fault] = {}
         self._faults_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -65,8 +66,7 @@ class SimServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._host}:{self._httpd.server_port}"
 
     def start(self) -> SimServer:
         serve = functools.partial(self._httpd.serve_forever, poll_interval=SHUTDOWN_POLL_SECONDS)
@@ -116,11 +116,7 @@ class SimServer:
     ) -> Answer:
         """The answer to a board list request (`target`: the request's path and query), faults applied."""
         try:
-            day = (
-                date.fromisoformat(query["date"])
-                if "date" in query
-                else datetime.now(timezone.utc).date()
-            )
+            day = date.fromisoformat(query["date"]) if "date" in query else datetime.now(UTC).date()
         except ValueError:
             return Answer(formats.error(400, "date must be YYYY-MM-DD"))
         board = self.market.board(slug)

@@ -13,7 +13,7 @@ import soupsieve
 from soupsieve import SoupSieve
 
 
-class InvalidSelector(ValueError):
+class InvalidSelector(ValueError):  # noqa: N818 - public name, used by every kind and the registry
     """A selector soupsieve cannot parse; the message says where."""
 
 

@@ -178,7 +178,10 @@ class _CappedRetry(Retry):
         retry_after = self.get_retry_after(response) if response is not None else None
         if retry_after is not None and retry_after > self.retry_after_cap:
             raise MaxRetryError(
-                kwargs.get("_pool"), url or "", ResponseError("Retry-After above the cap")
+                # urllib3 types the pool as required, yet its own increment passes None too.
+                kwargs.get("_pool"),  # type: ignore[arg-type]  # may be None, see above
+                url or "",
+                ResponseError("Retry-After above the cap"),
             )
         return super().increment(method, url, *args, **kwargs)
 
@@ -393,7 +396,6 @@ class PoliteHttpClient:
     def _transport_error(
         self, board: BoardConfig, url: str, error: Exception, timeouts: tuple[float, float]
     ) -> SourceError:
-        where = {"board": board.slug, "url": url}
         if isinstance(
             error,
             (
@@ -403,20 +405,24 @@ class PoliteHttpClient:
             ),
         ):
             return UnsupportedUrlError(
-                f"cannot fetch this URL ({error}); only http and https URLs are supported", **where
+                f"cannot fetch this URL ({error}); only http and https URLs are supported",
+                board=board.slug,
+                url=url,
             )
         if isinstance(error, requests.exceptions.TooManyRedirects):
             return TooManyRedirectsError(
                 f"more than {self.settings.max_redirects} redirects (a redirect loop?); last one to "
                 f"{error.response.url if error.response is not None else url}",
-                **where,
+                board=board.slug,
+                url=url,
             )
         exhausted = isinstance(error.args[0] if error.args else None, MaxRetryError)
         attempts = self.settings.retries + 1 if exhausted else 1
         return FetchError(
             f"request failed after {attempts} attempt(s): {_describe_failure(error, timeouts)}",
             attempts=attempts,
-            **where,
+            board=board.slug,
+            url=url,
         )
 
     def _timeouts(self, board: BoardConfig) -> tuple[float, float]:

@@ -251,7 +251,7 @@ def content_hash(
 @lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def make_record(
     *,
-    external_id: str | int,
+    external_id: str | int | None,
     title: str | None,
     url: str | None = None,
     company: str | None = None,

@@ -18,7 +18,11 @@ DEFAULT_MAX_UNUSABLE_SHARE = 0.2
 
 Check = Callable[[Any], str | None]
 
-_ACCEPTED_TYPES: dict[type, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float)}
+_ACCEPTED_TYPES: dict[type, tuple[type[str | int | float], ...]] = {
+    str: (str,),
+    int: (int,),
+    float: (int, float),
+}
 _TYPE_NAMES: dict[type, str] = {str: "a string", int: "an integer", float: "a number"}
 
 

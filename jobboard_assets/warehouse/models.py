@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
@@ -51,6 +52,9 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # SQLAlchemy types `__table__` as any FromClause (a class may map a join or a select); every
+    # class here maps one Table, which insert/upsert/LOCK TABLE need (SQLAlchemy issue 9130).
+    __table__: ClassVar[Table]
 
 
 class TimestampMixin:

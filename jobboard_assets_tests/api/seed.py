@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -26,7 +26,7 @@ FAILED_RUN_ERRORS = ["scrape alpha-jobs: timeout after 30 s", "<b>not bold</b>"]
 
 
 def _at(days_ago: float) -> datetime:
-    return datetime.now(timezone.utc) - timedelta(days=days_ago)
+    return datetime.now(UTC) - timedelta(days=days_ago)
 
 
 def _run(

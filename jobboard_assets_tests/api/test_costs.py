@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -84,7 +84,7 @@ def test_the_run_history_keeps_failed_jobs_and_counts_the_rest(
             PipelineRun(
                 run_id=f"run-big-{uuid.uuid4().hex[:6]}",
                 status="partial",
-                start_time=datetime.now(timezone.utc),
+                start_time=datetime.now(UTC),
                 total_jobs=len(jobs),
                 completed_jobs=len(jobs) - 2,
                 failed_jobs=2,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Dialog, Page, expect, sync_playwright
 
 from jobboard_assets_tests.api.conftest import TOKEN
 from jobboard_assets_tests.api.seed import FAILED_RUN_ERRORS, XSS_NAME
@@ -49,18 +49,23 @@ def page(base_url: str, problems: list[str]) -> Iterator[Page]:
         try:
             page = browser.new_page()
             page.set_default_timeout(TIMEOUT_MS)
-            page.on(
-                "dialog",
-                lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()),
-            )
+            page.on("dialog", lambda dialog: _refuse_dialog(dialog, problems))
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on(
-                "console", lambda message: message.type == "error" and problems.append(message.text)
-            )
+            page.on("console", lambda message: _note_console_error(message, problems))
             page.goto(base_url + "/")
             yield page
         finally:
             browser.close()
+
+
+def _refuse_dialog(dialog: Dialog, problems: list[str]) -> None:
+    problems.append(f"dialog: {dialog.message}")
+    dialog.dismiss()
+
+
+def _note_console_error(message: ConsoleMessage, problems: list[str]) -> None:
+    if message.type == "error":
+        problems.append(message.text)
 
 
 def test_the_page_shows_stats_runs_errors_and_both_charts(page: Page, problems: list[str]) -> None:

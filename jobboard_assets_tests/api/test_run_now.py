@@ -130,7 +130,7 @@ def test_a_token_is_rate_limited(
 
 
 NOT_THE_RUN_OBJECT = 'the body must be the JSON object {"action": "run"}'
-BAD_BODIES = {
+BAD_BODIES: dict[str, tuple[dict[str, Any], str]] = {
     "text": ({"data": "not json"}, "not valid JSON"),
     "empty": ({"data": b""}, "not valid JSON"),
     "binary": ({"data": b"\xff\xfe"}, "not valid JSON"),

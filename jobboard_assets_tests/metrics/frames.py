@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -34,11 +34,11 @@ def day(offset: int) -> date:
 
 
 def moment(offset: int) -> datetime:
-    return datetime.combine(day(offset), datetime.min.time(), tzinfo=timezone.utc)
+    return datetime.combine(day(offset), datetime.min.time(), tzinfo=UTC)
 
 
 def posting(
-    id: int,
+    id: int,  # noqa: A002 - the column it fills
     *,
     first: int,
     last: int | None = None,
@@ -53,7 +53,12 @@ def posting(
     salary_min: float | None = None,
 ) -> dict[str, Any]:
     """One posting row. `last` given: closed after that last day; else open, seen until `as_of`."""
-    if (last is None) == (as_of is None):
+    disappeared_at: date | None
+    if last is not None and as_of is None:
+        last_seen, disappeared_at = day(last), day(last + 1)
+    elif as_of is not None and last is None:
+        last_seen, disappeared_at = day(as_of), None
+    else:
         raise ValueError("give `last` (closed) or `as_of` (open)")
     closed = last is not None
     return {
@@ -66,9 +71,9 @@ def posting(
         "location": location,
         "role_family": role_family,
         "first_seen": day(first),
-        "last_seen": day(last if closed else as_of),  # type: ignore[arg-type]
+        "last_seen": last_seen,
         "is_active": not closed,
-        "disappeared_at": day(last + 1) if closed else None,  # type: ignore[operator]
+        "disappeared_at": disappeared_at,
         "posted_at": None if posted is None else moment(posted),
         "workplace_type": workplace_type,
         "salary_min": salary_min,
@@ -130,7 +135,7 @@ def candidate_surveys(rows: list[tuple[int, tuple[int | None, ...], int]]) -> pl
         },
         schema_overrides={
             "job_board_id": pl.Int64,
-            **{item: pl.Int64 for item in CANDIDATE_ITEMS},
+            **dict.fromkeys(CANDIDATE_ITEMS, pl.Int64),
             "submitted_at": pl.Datetime("us", "UTC"),
         },
     )

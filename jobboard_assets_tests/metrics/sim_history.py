@@ -10,6 +10,7 @@ seconds instead of one Dagster backfill each.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import polars as pl
 
@@ -30,13 +31,13 @@ def observed_history(
     """
     late_starts = late_starts or {}
     ids = {board.slug: index + 1 for index, board in enumerate(market.boards)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for board in market.boards:
         board_start = late_starts.get(board.slug, start)
         for posting in market.postings_between(board.slug, board_start, end):
             last_day = posting.last_day
             active = last_day is None or last_day >= end
-            last_seen = end if active else last_day
+            last_seen = end if last_day is None or active else last_day
             board_date = posting.board_date_on(last_seen)
             rows.append(
                 {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 import pytest
@@ -19,7 +20,7 @@ from jobboard_assets.metrics import lifespan_accuracy, repost_accuracy
 from jobboard_assets.warehouse.queries.analytics import view_frame
 from jobboard_assets.warehouse.queries.postings import postings_frame
 from jobboard_assets.warehouse.queries.scores import boards_frame
-from jobboard_assets_tests.platform import SIM_BOARDS, SIM_SEED
+from jobboard_assets_tests.platform import SIM_BOARDS, SIM_SEED, Platform
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,7 @@ LAST_DAY = FIRST_DAY + timedelta(days=DAYS - 1)
 MIN_PAIR_SCORE = 0.95
 
 
-def truth_frame(truth: dict[str, object]) -> pl.DataFrame:
+def truth_frame(truth: dict[str, Any]) -> pl.DataFrame:
     """The simulator's postings with the columns `metrics.accuracy` expects."""
     return pl.DataFrame(truth["postings"]).select(
         "board",
@@ -42,8 +43,8 @@ def truth_frame(truth: dict[str, object]) -> pl.DataFrame:
 
 @pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
 def test_lifespans_exact_and_reposts_found_over_60_days(
-    jobboard_platform, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+    jobboard_platform: Platform, capsys: pytest.CaptureFixture[str]
+) -> None:
     started = time.perf_counter()
     run = jobboard_platform.run(FIRST_DAY, LAST_DAY, trigger="backfill")
     seconds = time.perf_counter() - started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import polars as pl
 import pytest
@@ -21,7 +22,7 @@ from jobboard_assets.metrics import (
 from jobboard_assets_tests.metrics.frames import posting, postings_frame
 
 
-def clusters(rows: list[dict], **overrides: object) -> dict[int, tuple[int | None, int]]:
+def clusters(rows: list[dict], **overrides: Any) -> dict[int, tuple[int | None, int]]:
     """id -> (repost_cluster_id, repost_count)."""
     metrics_settings = replace(DEFAULT_SETTINGS, **overrides)
     result = detect_reposts(postings_frame(rows), metrics_settings)
@@ -134,7 +135,7 @@ def test_identity_keys_ignore_case_spacing_word_order_and_work_mode() -> None:
         posting(i, first=20 * i, last=20 * i + 10, company=company, title=title, location=place)
         for i, (company, title, place) in enumerate(variants, start=1)
     ]
-    assert clusters(rows) == {i: (1, 3) for i in range(1, 5)}
+    assert clusters(rows) == dict.fromkeys(range(1, 5), (1, 3))
     keys = repost_keys(postings_frame(rows)).collect()
     assert keys.select("company_key", "location_key", "title_key").unique().rows() == [
         ("acmeinc", "berlin germany", "data engineer senior")
@@ -171,7 +172,7 @@ def test_fuzzy_fallback_is_off_by_default_and_never_merges_different_levels() ->
         posting(3, first=0, last=10, title="Data Engineer II"),
         posting(4, first=20, last=30, title="Data Engineer III"),
     ]
-    assert clusters(rows) == {i: (None, 0) for i in range(1, 5)}
+    assert clusters(rows) == dict.fromkeys(range(1, 5), (None, 0))
     assert clusters(rows, fuzzy_title_min_ratio=95.0) == {
         1: (1, 1),
         2: (1, 1),

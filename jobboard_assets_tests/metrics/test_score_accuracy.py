@@ -9,6 +9,7 @@ and normal board has an estimate, at 90 every board; boards added 30 days after 
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import polars as pl
@@ -76,7 +77,7 @@ def check_ranking(rows: pl.DataFrame) -> float:
         .iter_rows(named=True)
     }
     present = [profile for profile in PROFILES if profile in ranges]
-    for better, worse in zip(present, present[1:], strict=False):
+    for better, worse in itertools.pairwise(present):
         assert ranges[better][0] > ranges[worse][1], (better, worse, ranges)
     return spearman
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from jobboard_assets.warehouse.models import (
 from jobboard_assets_tests.platform import instance_yaml
 
 BOARD_IDS = {"alpha-jobs": 1, "beta-board": 2}
-UTC = timezone.utc
+UTC = UTC
 
 EMPLOYER_FILE = """\
 Board, Company_Name ,contact_email,hiring_effectiveness,fill_time_days,candidate_quality,comments,submitted_at
@@ -63,10 +63,10 @@ def test_a_good_employer_file_parses_every_column() -> None:
 
 def test_the_kind_is_told_by_the_header_or_must_be_given() -> None:
     assert parse_surveys(CANDIDATE_FILE, BOARD_IDS).kind == "candidate"
-    with pytest.raises(SurveyFileError, match="line 1: cannot tell.*--kind"):
+    with pytest.raises(SurveyFileError, match=r"line 1: cannot tell.*--kind"):
         parse_surveys("board,submitted_at,comments\n", BOARD_IDS)
     # Given, the kind decides which columns are allowed.
-    with pytest.raises(SurveyFileError, match="unknown column.*job_board_experience"):
+    with pytest.raises(SurveyFileError, match=r"unknown column.*job_board_experience"):
         parse_surveys(CANDIDATE_FILE, BOARD_IDS, "employer")
 
 
@@ -184,7 +184,7 @@ def import_file(warehouse: Engine, dagster_home: Path, path: Path, *args: str) -
 
 def _count(engine: Engine, model: type) -> int:
     with session_scope(engine) as session:
-        return session.scalar(select(func.count()).select_from(model))
+        return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_a_good_file_imports_every_row_and_is_recorded_in_dagster(
@@ -207,7 +207,7 @@ def test_a_good_file_imports_every_row_and_is_recorded_in_dagster(
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     with DagsterInstance.get() as instance:
         event = instance.get_latest_materialization_event(AssetKey("employer_surveys"))
-        assert event is not None
+        assert event is not None and event.asset_materialization is not None
         metadata = event.asset_materialization.metadata
         assert (metadata["rows_imported"].value, metadata["boards"].value) == (3, 2)
         assert instance.get_latest_materialization_event(AssetKey("candidate_surveys")) is None
@@ -242,9 +242,8 @@ def test_importing_a_file_again_adds_only_what_is_new(
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     with DagsterInstance.get() as instance:
         event = instance.get_latest_materialization_event(AssetKey("candidate_surveys"))
-        assert (
-            event is not None and event.asset_materialization.metadata["rows_imported"].value == 1
-        )
+        assert event is not None and event.asset_materialization is not None
+        assert event.asset_materialization.metadata["rows_imported"].value == 1
 
 
 def test_a_file_with_one_bad_row_imports_nothing_and_names_the_line(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import polars as pl
@@ -148,7 +149,7 @@ def reference_kaplan_meier(durations: list[int], events: list[bool]) -> dict[int
     survival, curve = 1.0, {}
     for time in sorted(set(durations)):
         at_risk = sum(1 for d in durations if d >= time)
-        deaths = sum(1 for d, e in zip(durations, events) if d == time and e)
+        deaths = sum(1 for d, e in zip(durations, events, strict=True) if d == time and e)
         survival *= 1 - deaths / at_risk
         curve[time] = survival
     return curve
@@ -176,7 +177,7 @@ def test_curve_matches_reference_and_is_a_non_increasing_probability(
         survival = group_curve["survival"].to_list()
         assert survival == pytest.approx(list(expected.values()), abs=1e-12)
         assert all(0.0 <= s <= 1.0 for s in survival)
-        assert all(later <= earlier + 1e-12 for earlier, later in zip(survival, survival[1:]))
+        assert all(later <= earlier + 1e-12 for earlier, later in itertools.pairwise(survival))
         assert group_curve["at_risk"][0] == len(rows)
         median = survival_quantiles(group_curve, "g")["km_median_days"].item()
         reached = [t for t, s in expected.items() if s <= 0.5 + 1e-9]

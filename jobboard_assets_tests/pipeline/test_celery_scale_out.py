@@ -154,19 +154,18 @@ def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
 
             # Each host's shard ran as its own step, on a worker of its own.
             scrape_run = next(
-                platform.instance.get_run_by_id(run_id)
+                run
                 for run_id in row["dagster_run_ids"]
-                if platform.instance.get_run_by_id(run_id).job_name == "scrape_boards_sharded"
+                if (run := platform.instance.get_run_by_id(run_id)) is not None
+                and run.job_name == "scrape_boards_sharded"
             )
             workers_by_step = {
-                event.step_key: event.dagster_event.engine_event_data.metadata[
-                    "Celery worker"
-                ].value
+                event.step_key: data.metadata["Celery worker"].value
                 for event in platform.instance.all_logs(
                     scrape_run.run_id, of_type=DagsterEventType.ENGINE_EVENT
                 )
-                if event.dagster_event.engine_event_data
-                and "Celery worker" in event.dagster_event.engine_event_data.metadata
+                if event.dagster_event is not None
+                and "Celery worker" in (data := event.dagster_event.engine_event_data).metadata
             }
             shard_steps = {f"scrape_shard[{shard_name(host)}]" for host in hosts}
             assert shard_steps <= set(workers_by_step)

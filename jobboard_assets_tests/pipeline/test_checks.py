@@ -11,13 +11,20 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from dagster import AssetCheckSeverity, DagsterEventType, execute_job, reconstructable
+from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckSeverity,
+    DagsterEventType,
+    execute_job,
+    reconstructable,
+)
 from sqlalchemy import select, update
 
 from jobboard_assets.definitions import history_job
 from jobboard_assets.runs.ranges import day_range_tags
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, JobPosting, RawDataSnapshot
+from jobboard_assets_tests.platform import Platform
 
 DAY = date(2026, 2, 2)
 CHECKS = (
@@ -29,7 +36,7 @@ CHECKS = (
 pytestmark = pytest.mark.slow
 
 
-def _evaluations(platform, day: date) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _evaluations(platform: Platform, day: date) -> dict[str, Any]:
     """Run the history job for `day` and return its check evaluations by check name."""
     result = execute_job(
         reconstructable(history_job),
@@ -41,13 +48,15 @@ def _evaluations(platform, day: date) -> dict[str, Any]:  # type: ignore[no-unty
     events = platform.instance.all_logs(
         result.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
     )
-    return {
-        event.dagster_event.event_specific_data.check_name: event.dagster_event.event_specific_data
-        for event in events
-    }
+    evaluations = {}
+    for event in events:
+        data = event.dagster_event.event_specific_data if event.dagster_event else None
+        assert isinstance(data, AssetCheckEvaluation)
+        evaluations[data.check_name] = data
+    return evaluations
 
 
-def test_checks_pass_on_a_clean_history_and_name_what_broke(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_checks_pass_on_a_clean_history_and_name_what_broke(jobboard_platform: Platform) -> None:
     platform = jobboard_platform
     second = DAY + timedelta(days=1)
     for day in (DAY, second):

@@ -17,20 +17,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from jobboard_assets.runs.execute import sync_registry
 from jobboard_assets.runs.ranges import board_range_tags
 from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineRun
+from jobboard_assets_tests.platform import Platform
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = date(2026, 2, 2)
 pytestmark = pytest.mark.slow
 
 
-def _wait_for_row(engine, run_id: str, timeout: float) -> PipelineRun | None:  # type: ignore[no-untyped-def]
+def _wait_for_row(engine: Engine, run_id: str, timeout: float) -> PipelineRun | None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with session_scope(engine) as session:
@@ -43,7 +44,7 @@ def _wait_for_row(engine, run_id: str, timeout: float) -> PipelineRun | None:  #
     return None
 
 
-def test_daemon_launches_chains_and_mirrors(jobboard_platform, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_daemon_launches_chains_and_mirrors(jobboard_platform: Platform, tmp_path: Path) -> None:
     platform = jobboard_platform
     enabled = sync_registry(platform.instance, platform.engine, platform.registry)
     env = {
@@ -94,7 +95,7 @@ def test_daemon_launches_chains_and_mirrors(jobboard_platform, tmp_path) -> None
         log.close()
     assert row is not None, (tmp_path / "daemon.log").read_text()[-4000:]
     assert row.status == "completed", row.errors
-    assert row.trigger == "api"
+    assert row.trigger == "api" and row.jobs is not None
     assert len(row.dagster_run_ids) == 2  # the queued scrape run and the sensor's history run
     assert {job["jobType"] for job in row.jobs} == {
         "scrape",

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, delete, func, select
 
+from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
     EfficiencyScore,
@@ -22,12 +23,13 @@ from jobboard_assets.warehouse.models import (
     PostingSpan,
     RawDataSnapshot,
 )
+from jobboard_assets_tests.platform import Platform
 
 START = date(2026, 2, 2)
 pytestmark = pytest.mark.slow
 
 
-def _postings(engine) -> dict[tuple[str, str], dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _postings(engine: Engine) -> dict[tuple[str, str], dict[str, Any]]:
     with session_scope(engine) as session:
         rows = session.execute(
             select(JobBoard.slug, JobPosting).join(JobBoard, JobBoard.id == JobPosting.job_board_id)
@@ -47,26 +49,30 @@ def _postings(engine) -> dict[tuple[str, str], dict[str, Any]]:  # type: ignore[
         }
 
 
-def _expected_from_truth(market, start: date, end: date) -> dict[tuple[str, str], dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _expected_from_truth(
+    market: SimulatedMarket, start: date, end: date
+) -> dict[tuple[str, str], dict[str, Any]]:
     """What a pipeline scraping every day from start to end must have stored."""
     expected = {}
-    for posting in market.truth(start, end)["postings"]:
+    postings = market.truth(start, end)["postings"]
+    assert isinstance(postings, list)
+    for posting in postings:
         first = date.fromisoformat(posting["first_day"])
         last = date.fromisoformat(posting["last_day"]) if posting["last_day"] else None
         still_listed = last is None or last >= end
         first_seen = max(first, start)
-        last_seen = end if still_listed else last
+        last_seen = end if last is None or still_listed else last
         expected[(posting["board"], posting["external_id"])] = {
             "first_seen": first_seen,
             "last_seen": last_seen,
             "is_active": still_listed,
-            "disappeared_at": None if still_listed else last + timedelta(days=1),
+            "disappeared_at": None if still_listed else last_seen + timedelta(days=1),
             "lifespan_days": (last_seen - first_seen).days,
         }
     return expected
 
 
-def test_consecutive_days_match_ground_truth_exactly(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_consecutive_days_match_ground_truth_exactly(jobboard_platform: Platform) -> None:
     end = START + timedelta(days=5)
     for offset in range(6):
         run = jobboard_platform.run(START + timedelta(days=offset))
@@ -92,7 +98,7 @@ def test_consecutive_days_match_ground_truth_exactly(jobboard_platform) -> None:
     assert len(expected) > 500  # the comparison covered a real history
 
 
-def test_a_failing_board_fails_alone_and_heals(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_board_fails_alone_and_heals(jobboard_platform: Platform) -> None:
     platform = jobboard_platform
     broken = platform.registry[1].slug
     platform.run(START)
@@ -124,7 +130,7 @@ def test_a_failing_board_fails_alone_and_heals(jobboard_platform) -> None:  # ty
     assert broken in _snapshot_boards(platform.engine, START + timedelta(days=2))
 
 
-def test_rematerializing_a_day_changes_nothing(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_rematerializing_a_day_changes_nothing(jobboard_platform: Platform) -> None:
     platform = jobboard_platform
     platform.run(START)
     platform.run(START + timedelta(days=1))
@@ -133,7 +139,7 @@ def test_rematerializing_a_day_changes_nothing(jobboard_platform) -> None:  # ty
     assert _state(platform.engine) == before
 
 
-def test_suspect_empty_scrape_closes_nothing(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_suspect_empty_scrape_closes_nothing(jobboard_platform: Platform) -> None:
     platform = jobboard_platform
     board = platform.registry[0].slug
     platform.run(START)
@@ -158,7 +164,7 @@ def test_suspect_empty_scrape_closes_nothing(jobboard_platform) -> None:  # type
     assert closed is None
 
 
-def _active_by_board(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _active_by_board(engine: Engine) -> dict[str, int]:
     with session_scope(engine) as session:
         rows = session.execute(select(JobBoard.slug, JobPosting.is_active).join(JobPosting)).all()
     counts: dict[str, int] = {}
@@ -167,7 +173,7 @@ def _active_by_board(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return counts
 
 
-def _snapshot_boards(engine, day: date) -> set[str]:  # type: ignore[no-untyped-def]
+def _snapshot_boards(engine: Engine, day: date) -> set[str]:
     with session_scope(engine) as session:
         return set(
             session.scalars(
@@ -178,7 +184,7 @@ def _snapshot_boards(engine, day: date) -> set[str]:  # type: ignore[no-untyped-
         )
 
 
-def _state(engine):  # type: ignore[no-untyped-def]
+def _state(engine: Engine):
     """Everything a re-run could change, without bookkeeping timestamps."""
     with session_scope(engine) as session:
         postings = sorted(
@@ -219,7 +225,9 @@ def _state(engine):  # type: ignore[no-untyped-def]
     return postings, events, snapshots
 
 
-def test_mirror_groups_one_execution_into_one_row_with_the_seeds_jobs(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_mirror_groups_one_execution_into_one_row_with_the_seeds_jobs(
+    jobboard_platform: Platform,
+) -> None:
     platform = jobboard_platform
     run = platform.run(START)
     boards = len(platform.registry)
@@ -237,7 +245,7 @@ def test_mirror_groups_one_execution_into_one_row_with_the_seeds_jobs(jobboard_p
     assert scrape["result"]["jobsScraped"] > 0 and "newJobs" in scrape["result"]
 
 
-def _history_by_key(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _history_by_key(engine: Engine) -> dict[str, Any]:
     """Postings, events, repost clusters (as sets of external ids) and the latest day's board
     scores, keyed by what does not depend on insertion order."""
     with session_scope(engine) as session:
@@ -274,13 +282,13 @@ def _history_by_key(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
-def _empty_warehouse_history(engine) -> None:  # type: ignore[no-untyped-def]
+def _empty_warehouse_history(engine: Engine) -> None:
     with session_scope(engine) as session:
         for model in (EfficiencyScore, PostingEvent, PostingSpan, JobPosting, RawDataSnapshot):
             session.execute(delete(model))
 
 
-def _materialize_partition_range(platform, first: date, last: date) -> None:  # type: ignore[no-untyped-def]
+def _materialize_partition_range(platform: Platform, first: date, last: date) -> None:
     """What `dagster asset materialize --partition-range` does: the board-day range of every
     board, then the daily assets of the same days only (no later day asked for)."""
     from dagster import execute_job, reconstructable
@@ -299,8 +307,8 @@ def _materialize_partition_range(platform, first: date, last: date) -> None:  # 
 
 @pytest.mark.parametrize("launch", ["jobboard backfill", "partition range"])
 def test_daily_runs_then_a_backfill_of_earlier_days_equal_the_days_in_order(
-    jobboard_platform, launch: str
-) -> None:  # type: ignore[no-untyped-def]
+    jobboard_platform: Platform, launch: str
+) -> None:
     """The most common first week: the schedule runs days 4-6, then a backfill of days 1-3.
     Every lifespan is the truth's, and postings, events, repost clusters and the latest day's
     scores equal one run of days 1-6 in order."""

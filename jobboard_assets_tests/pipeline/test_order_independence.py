@@ -136,7 +136,7 @@ def board_ids(engine: Engine) -> dict[str, int]:
 @given(observed=board_days(), data=st.data())
 def test_any_order_with_repeats_and_gaps_equals_in_order(
     engine: Engine, board_ids: dict[str, int], observed: dict[tuple[str, date], Listing], data
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     days = [(slug, day, listing) for (slug, day), listing in sorted(observed.items())]
     empty_history(engine)
     apply_all(engine, board_ids, days)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from jobboard_assets.cli.progress import eta_seconds, plain_line, progress_display
+from jobboard_assets_tests.platform import Platform
 
 START = date(2026, 3, 2)
 
@@ -45,7 +46,7 @@ def test_eta_is_unknown_before_the_first_unit() -> None:
 
 
 @pytest.mark.slow
-def test_a_backfill_reports_every_board_day_with_its_failures(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_a_backfill_reports_every_board_day_with_its_failures(jobboard_platform: Platform) -> None:
     platform = jobboard_platform
     broken = platform.registry[2].slug
     platform.server.set_fault(broken, "http_500")

@@ -13,7 +13,7 @@ import socket
 import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from jobboard_assets.definitions import scrape_job
 from jobboard_assets.defs.operations.sensors import pipeline_runs_mirror_sensor
-from jobboard_assets.defs.partitions import board_partitions
+from jobboard_assets.defs.partitions import BOARD_PARTITIONS
 from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.runs import mirror
 from jobboard_assets.runs.execute import sync_registry
@@ -54,7 +54,7 @@ from jobboard_assets_tests.reliability.support import (
 
 pytestmark = pytest.mark.slow
 ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
-TODAY = datetime.now(timezone.utc).date()
+TODAY = datetime.now(UTC).date()
 
 LAUNCH = """
 mutation Launch($executionParams: ExecutionParams!) {
@@ -307,7 +307,7 @@ def test_a_day_of_scrape_left_in_the_queue_is_failed_with_the_reason(
     launch_scrape(env, enabled, TODAY, "queued-day")  # a backfill-like run: no chain tag
     tags = _tags("queued-today", enabled, TODAY)
     subprocess.run(
-        [BIN / "dagster", "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
+        [str(BIN / "dagster"), "job", "launch", "-j", "scrape_boards", "-w", "workspace.yaml"]
         + ["--tags", json.dumps(tags)],
         cwd=REPO,
         env=env,
@@ -328,7 +328,8 @@ def test_a_day_of_scrape_left_in_the_queue_is_failed_with_the_reason(
     assert row is not None and row["status"] == "failed" and row["endTime"] is not None
     assert any("in the run queue" in error for error in row["errors"])
     assert {job["status"] for job in row["jobs"]} == {"failed"}
-    assert _execution(platform, "queued-day")["status"] == "running"  # type: ignore[index]
+    queued = _execution(platform, "queued-day")
+    assert queued is not None and queued["status"] == "running"
 
 
 @ON_SQLITE
@@ -338,7 +339,7 @@ def test_a_board_partition_not_in_the_registry_fails_with_a_clear_message(
     """What "Add partition" in the UI's board picker creates: a partition no board backs."""
     platform = jobboard_platform
     enabled = sync_registry(platform.instance, platform.engine, platform.registry)
-    platform.instance.add_dynamic_partitions(board_partitions.name, ["made-up-board"])
+    platform.instance.add_dynamic_partitions(BOARD_PARTITIONS, ["made-up-board"])
     result = execute_job(
         reconstructable(scrape_job),
         instance=platform.instance,

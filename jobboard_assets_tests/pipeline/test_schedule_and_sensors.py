@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from dagster import (
     AddDynamicPartitionsRequest,
     DeleteDynamicPartitionsRequest,
     RunRequest,
+    SkipReason,
     build_schedule_context,
     build_sensor_context,
     execute_job,
     reconstructable,
 )
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from jobboard_assets.definitions import scrape_job
 from jobboard_assets.defs.operations.schedules import daily_pipeline_schedule
@@ -29,12 +31,13 @@ from jobboard_assets.runs.ranges import board_range_tags
 from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, PipelineJob, PipelineRun
+from jobboard_assets_tests.platform import Platform
 
 DAY = date(2026, 2, 2)
 pytestmark = pytest.mark.slow
 
 
-def _evaluate(sensor, platform, resources=None, cursor=None):  # type: ignore[no-untyped-def]
+def _evaluate(sensor, platform: Platform, resources=None, cursor=None):
     """Evaluate a sensor with Dagster's test context on the platform's real instance."""
     with build_sensor_context(
         instance=platform.instance, resources=resources, cursor=cursor
@@ -42,7 +45,7 @@ def _evaluate(sensor, platform, resources=None, cursor=None):  # type: ignore[no
         return sensor(context)
 
 
-def _resources(platform, tmp_path):  # type: ignore[no-untyped-def]
+def _resources(platform: Platform, tmp_path: Path):
     return {
         "warehouse": WarehouseResource(database_url=platform.warehouse_url),
         "sources": BoardSourcesResource(
@@ -51,14 +54,15 @@ def _resources(platform, tmp_path):  # type: ignore[no-untyped-def]
     }
 
 
-def test_schedule_requests_every_enabled_board_once_per_day(jobboard_platform) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_requests_every_enabled_board_once_per_day(jobboard_platform: Platform) -> None:
     platform = jobboard_platform
     context = build_schedule_context(
         instance=platform.instance,
-        scheduled_execution_time=datetime(2026, 2, 2, 2, 0, tzinfo=timezone.utc),
+        scheduled_execution_time=datetime(2026, 2, 2, 2, 0, tzinfo=UTC),
     )
     skipped = daily_pipeline_schedule(context)
-    assert "no enabled boards" in skipped.skip_message
+    assert isinstance(skipped, SkipReason)
+    assert "no enabled boards" in (skipped.skip_message or "")
 
     enabled = sync_registry(platform.instance, platform.engine, platform.registry)
     request = daily_pipeline_schedule(context)
@@ -69,7 +73,9 @@ def test_schedule_requests_every_enabled_board_once_per_day(jobboard_platform) -
     assert request.partition_key_range is not None
 
 
-def test_registry_sensor_syncs_boards_and_partitions(jobboard_platform, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_registry_sensor_syncs_boards_and_partitions(
+    jobboard_platform: Platform, tmp_path: Path
+) -> None:
     platform = jobboard_platform
     resources = _resources(platform, tmp_path)
     result = _evaluate(board_registry_sensor, platform, resources)
@@ -92,8 +98,8 @@ def test_registry_sensor_syncs_boards_and_partitions(jobboard_platform, tmp_path
 
 
 def test_history_sensor_chains_once_after_a_scrape_and_mirror_is_idempotent(
-    jobboard_platform, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    jobboard_platform: Platform, tmp_path
+) -> None:
     platform = jobboard_platform
     enabled = sync_registry(platform.instance, platform.engine, platform.registry)
     platform.server.set_fault(enabled[0], "http_500")
@@ -125,14 +131,14 @@ def test_history_sensor_chains_once_after_a_scrape_and_mirror_is_idempotent(
     _evaluate(pipeline_runs_mirror_sensor, platform, resources)
     assert _job_count(platform.engine) == jobs
     assert _pipeline_run(platform.engine, "exec-1").jobs == row.jobs
-    assert any(enabled[0] in error for error in row.errors)
+    assert row.errors is not None and any(enabled[0] in error for error in row.errors)
 
 
-def _pipeline_run(engine, run_id: str) -> PipelineRun:  # type: ignore[no-untyped-def]
+def _pipeline_run(engine: Engine, run_id: str) -> PipelineRun:
     with session_scope(engine) as session:
         return session.scalars(select(PipelineRun).where(PipelineRun.run_id == run_id)).one()
 
 
-def _job_count(engine) -> int:  # type: ignore[no-untyped-def]
+def _job_count(engine: Engine) -> int:
     with session_scope(engine) as session:
         return session.scalar(select(func.count()).select_from(PipelineJob)) or 0

@@ -60,6 +60,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call":
         for name, value in report.user_properties:
             if name == MATRIX_PROPERTY:
+                assert isinstance(value, (tuple, list)), value  # (backend, row); xdist: a list
                 backend, row = value
                 _MEASURED[backend].append(MatrixRow(*row))
 

@@ -107,7 +107,9 @@ def wait_until_paused(directory: Path, timeout: float = 120) -> int:
     marker = directory / "paused"
     pid = wait_for(
         "a board-day to pause mid-write",
-        lambda: marker.exists() and marker.read_text().strip().isdigit() and marker.read_text(),
+        lambda: (
+            marker.read_text() if marker.exists() and marker.read_text().strip().isdigit() else None
+        ),
         timeout,
         interval=0.05,
     )
@@ -154,7 +156,9 @@ def finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 240) ->
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
-        raise AssertionError(f"{process.args} did not finish:\n{log.read_text()[-3000:]}") from None
+        raise AssertionError(
+            f"{process.args!r} did not finish:\n{log.read_text()[-3000:]}"
+        ) from None
 
 
 @contextmanager

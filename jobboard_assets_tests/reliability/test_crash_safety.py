@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from dagster import DagsterRunStatus, RunsFilter
+from dagster_postgres import PostgresRunStorage
 from sqlalchemy.engine import make_url
 
 from jobboard_assets.runs import mirror
@@ -110,7 +111,8 @@ def test_a_killed_jobboard_run_is_failed_and_released_by_the_next_run(
     assert_all_or_nothing(day_one, reference, victim)
 
     assert_rerun_heals(day_one, reference)
-    assert day_one.instance.get_run_by_id(orphan.run_id).is_failure
+    rerun = day_one.instance.get_run_by_id(orphan.run_id)
+    assert rerun is not None and rerun.is_failure
     with session_scope(day_one.engine) as session:
         crashed = pipeline_queries.get_pipeline_run(session, orphan.tags[EXECUTION_TAG])
     assert crashed is not None and crashed["status"] in ("failed", "partial")
@@ -134,7 +136,7 @@ def test_a_killed_run_worker_is_failed_by_dagster_and_its_slot_freed(
         (run,) = runs_of(day_one, "crash")
         wait_for(
             "Dagster to mark the run failed",
-            lambda: day_one.instance.get_run_by_id(run.run_id).is_failure,
+            lambda: (failed := day_one.instance.get_run_by_id(run.run_id)) and failed.is_failure,
             timeout=60,
         )
         wait_for(
@@ -155,7 +157,10 @@ def test_a_postgres_restart_mid_run_fails_clearly_and_the_next_run_heals(
     day_one: Platform, reference: CleanReference, spawner: Spawner, tmp_path: Path
 ) -> None:
     server_url = normalize_url(os.environ[POSTGRES_URL_ENV]).render_as_string(hide_password=False)
-    dagster_database = make_url(day_one.instance.run_storage.postgres_url).database
+    run_storage = day_one.instance.run_storage
+    assert isinstance(run_storage, PostgresRunStorage)
+    dagster_database = make_url(run_storage.postgres_url).database
+    assert dagster_database is not None
     warehouse_url = (
         make_url(day_one.warehouse_url)
         .update_query_dict({"application_name": RESTARTED_RUN})

@@ -90,7 +90,7 @@ class HostileBoards:
 
     def scrape(self, kind: str, body: bytes, content_type: str) -> ScrapeResult:
         self.body, self.content_type = body, content_type
-        options = {"min_interval_seconds": 0, "max_pages": 5}
+        options: dict[str, Any] = {"min_interval_seconds": 0, "max_pages": 5}
         if kind == "html":
             options.update(formats.HTML_SELECTORS)
         board = BoardConfig(
@@ -227,8 +227,8 @@ def reshaped(draw: st.DrawFn, original: bytes, kind: str) -> bytes:
             element.text = draw(xml_text)
         elif action == "giant":
             element.text = "A" * draw(st.integers(10_000, 300_000))
-        elif action == "drop" and element.getparent() is not None:
-            element.getparent().remove(element)
+        elif action == "drop" and (parent := element.getparent()) is not None:
+            parent.remove(element)
         elif action == "retag":
             element.tag = draw(st.sampled_from(TAGS))
         elif action == "attribute":
@@ -324,7 +324,7 @@ def test_a_lone_surrogate_in_a_title_is_data(hostile: HostileBoards) -> None:
     assert record.title == "Engineer \ufffd"  # replaced: not encodable, but the posting is kept
 
 
-HOSTILE_POSTINGS = [
+HOSTILE_POSTINGS: list[dict[str, Any]] = [
     {"id": "1' OR '1'='1", "title": "Robert'); DROP TABLE job_postings;--"},
     {"id": 2, "title": "<script>alert('owned')</script> Engineer", "company_name": "O'Brien & <Sons>"},
     {"id": 3, "title": "{{7*7}} ${7*7} #{7*7} <%= 7*7 %> %s%n", "location": {"name": "'; DELETE FROM job_boards; --"}},
@@ -366,6 +366,7 @@ def test_board_text_is_stored_verbatim_and_nothing_executes(jobboard_platform: P
         assert stored[external_id].title == posting["title"]
     assert stored["2"].company == "O'Brien & <Sons>"
     assert stored["3"].location == "'; DELETE FROM job_boards; --"
+    assert snapshot.data is not None
     listed = {item["external_id"]: item["title"] for item in snapshot.data["postings"]}
     assert listed == {external_id: p["title"] for external_id, p in expected.items()}
 

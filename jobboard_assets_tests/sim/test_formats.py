@@ -264,10 +264,8 @@ def test_html_pages_of_fifty_linked_by_next(
                 './span[@class="location"]/text()'
             )
         next_href = page.xpath('//a[@class="next"]/@href')
-        assert (
-            not next_href
-            or f"page={len(counts) + 1}" in next_href[0]
-            and f"date={DAY.isoformat()}" in next_href[0]
+        assert not next_href or (
+            f"page={len(counts) + 1}" in next_href[0] and f"date={DAY.isoformat()}" in next_href[0]
         )
         url = server.base_url + next_href[0] if next_href else None
     assert counts == [50] * (pages - 1) + [total - 50 * (pages - 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import subprocess
@@ -143,7 +144,7 @@ def test_reposts_come_later_at_the_same_employer_and_place_with_a_normalizable_n
     assert len(reposted) > 0.05 * len(jobs)
     gaps = []
     for chain in reposted:
-        for previous, repost in zip(chain, chain[1:]):
+        for previous, repost in itertools.pairwise(chain):
             assert repost.first_day > previous.first_day
             assert (repost.company, repost.location, repost.base_title) == (
                 previous.company,
@@ -165,7 +166,7 @@ def test_reposts_come_later_at_the_same_employer_and_place_with_a_normalizable_n
     while_up = sum(
         1
         for chain in reposted
-        for a, b in zip(chain, chain[1:])
+        for a, b in itertools.pairwise(chain)
         if a.last_day is None or b.first_day <= a.last_day
     )
     assert while_up > 0, "some reposts appear while the original is still up"
@@ -191,7 +192,7 @@ def test_distinct_jobs_of_an_employer_and_place_rarely_share_a_title_within_180_
     look_alikes = sum(
         1
         for days in firsts.values()
-        for a, b in zip(sorted(days), sorted(days)[1:])
+        for a, b in itertools.pairwise(sorted(days))
         if (b - a).days <= 180
     )
     assert look_alikes < 0.01 * len(jobs)
@@ -234,6 +235,7 @@ def test_profiles_behave_as_described(market: SimulatedMarket, postings: list[Po
         stale_dates = [p for p in served if p.first_day < day - timedelta(days=30)]
         board_ages = [(day - p.board_date_on(day)).days for p in stale_dates]
         if board.profile == "stale":
+            assert board.restamp_days is not None, board.slug
             assert 0.15 <= evergreen_share <= 0.6, (board.slug, evergreen_share)
             assert max(board_ages) < board.restamp_days, "fake freshness: old postings look recent"
         else:

@@ -33,7 +33,7 @@ TRUTH_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def truth(market: SimulatedMarket) -> dict:  # type: ignore[type-arg]
+def truth(market: SimulatedMarket) -> dict:
     return market.truth(START, END)
 
 
@@ -51,7 +51,7 @@ def observed(
 
 def test_each_day_every_board_serves_exactly_the_truths_postings_of_that_day(
     truth: dict,
-    observed: dict[tuple[str, date], set[str]],  # type: ignore[type-arg]
+    observed: dict[tuple[str, date], set[str]],
 ) -> None:
     expected: dict[tuple[str, date], set[str]] = defaultdict(set)
     for posting in truth["postings"]:
@@ -67,7 +67,7 @@ def test_each_day_every_board_serves_exactly_the_truths_postings_of_that_day(
 
 def test_a_daily_scrape_observes_first_and_last_seen_as_documented(
     truth: dict,
-    observed: dict[tuple[str, date], set[str]],  # type: ignore[type-arg]
+    observed: dict[tuple[str, date], set[str]],
 ) -> None:
     seen: dict[tuple[str, str], list[date]] = defaultdict(list)
     for (board, day), ids in observed.items():
@@ -88,7 +88,7 @@ def test_a_daily_scrape_observes_first_and_last_seen_as_documented(
     assert not seen, "nothing is served that the truth does not list"
 
 
-def test_truth_records_are_json_with_the_documented_fields(truth: dict) -> None:  # type: ignore[type-arg]
+def test_truth_records_are_json_with_the_documented_fields(truth: dict) -> None:
     assert json.loads(json.dumps(truth)) == truth
     assert {truth["start"], truth["end"]} == {START.isoformat(), END.isoformat()}
     assert len(truth["boards"]) == 33
@@ -110,7 +110,7 @@ def test_board_date_is_the_date_the_board_shows_on_the_last_day_in_range(
     market: SimulatedMarket,
     server: SimServer,
     http: requests.Session,
-    truth: dict,  # type: ignore[type-arg]
+    truth: dict,
 ) -> None:
     board = next(b for b in market.boards if b.kind == "workable" and b.restamp_days is not None)
     expected = {

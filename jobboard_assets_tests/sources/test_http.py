@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import threading
 import time
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -30,7 +32,7 @@ from jobboard_assets_tests.http_server import LoopbackServer, Reply
 from jobboard_assets_tests.sources.conftest import FAST_SETTINGS, make_board
 
 
-def client_with(**changes: object) -> PoliteHttpClient:
+def client_with(**changes: Any) -> PoliteHttpClient:
     return PoliteHttpClient(replace(FAST_SETTINGS, **changes))
 
 
@@ -373,7 +375,7 @@ def test_the_interval_holds_across_threads(
 
     times = sorted(request.received_at for request in server.requests_to("/jobs"))
     assert len(times) == 3
-    assert all(later - earlier >= 0.18 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.18 for earlier, later in itertools.pairwise(times))
 
 
 def test_the_interval_is_per_host() -> None:

@@ -28,8 +28,10 @@ def fixture_json(name: str) -> Any:
     return json.loads(fixture_bytes(name))
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_greenhouse(server: LoopbackServer, client: PoliteHttpClient) -> None:
@@ -191,7 +193,7 @@ def test_smartrecruiters_pages_until_total_found(
 
     offsets = [r.query["offset"] for r in server.requests_to("/v1/companies/AcmeGroup/postings")]
     assert offsets == ["0", "2", "4"] and result.pages == 3
-    analyst, sre, counsel, teacher, payroll = result.records
+    analyst, sre, counsel, _teacher, _payroll = result.records
     assert analyst.url == "https://jobs.smartrecruiters.com/AcmeGroup/744000012345671"
     assert counsel.url == "https://careers.acme.example/jobs/744000012345673"  # postingUrl wins
     assert (analyst.title, analyst.company, analyst.department) == (

@@ -6,6 +6,7 @@ import csv
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -161,7 +162,7 @@ def test_the_role_family_doc_shows_the_rule_table_in_order() -> None:
     assert documented == list(ROLE_FAMILY_RULES)
 
 
-CONTENT = {
+CONTENT: dict[str, Any] = {
     "title": "Backend Engineer",
     "company": "Acme",
     "location": "Berlin",
@@ -220,7 +221,7 @@ def test_make_record_derives_the_normalized_fields() -> None:
 
 @pytest.mark.parametrize(("external_id", "title"), [("", "Engineer"), ("1", "  ")])
 def test_make_record_refuses_a_posting_without_id_or_title(external_id: str, title: str) -> None:
-    with pytest.raises(UnusableRecordError, match="no id|no title"):
+    with pytest.raises(UnusableRecordError, match=r"no id|no title"):
         make_record(external_id=external_id, title=title)
 
 
@@ -290,9 +291,11 @@ def test_role_families_on_real_titles() -> None:
     with ROLE_TITLES.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file, delimiter="\t"))
     predicted = [classify_role_family(row["title"]) for row in rows]
-    correct = sum(guess == row["family"] for guess, row in zip(predicted, rows))
+    correct = sum(guess == row["family"] for guess, row in zip(predicted, rows, strict=True))
     other = predicted.count("other")
-    missed = sum(guess == "other" != row["family"] for guess, row in zip(predicted, rows))
+    missed = sum(
+        guess == "other" != row["family"] for guess, row in zip(predicted, rows, strict=True)
+    )
     employers = len({row["company"] for row in rows})
     print(
         f"\nrole families on {len(rows)} real titles from {employers} employers: "

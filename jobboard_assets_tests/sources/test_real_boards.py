@@ -50,8 +50,10 @@ KIND_OF_PREFIX = {"icims": "html", "jobvite": "html"}
 YEAR, HOUR = "year", "hour"
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 # (file, external id) -> (locations, workplace_type, remote, (min, max, currency, period) or None,
@@ -218,7 +220,10 @@ def test_every_real_payload_stores_what_its_board_states(
             row.expires_at,
         )
         assert actual == expected, f"{name} {external_id}"
-        assert row.location == expected[0][0]  # `location` stays the primary
+        locations = expected[0]
+        assert (
+            locations is not None and row.location == locations[0]
+        )  # `location` stays the primary
 
 
 def test_company_falls_back_to_the_board_name_and_stays_the_boards_own(

@@ -198,7 +198,7 @@ boards:
     ],
 )
 def test_file_level_problems(tmp_path: Path, text: str, expected: str) -> None:
-    with pytest.raises(RegistryError, match="boards.yaml") as caught:
+    with pytest.raises(RegistryError, match=r"boards\.yaml") as caught:
         load_registry(write(tmp_path, text))
 
     assert expected in str(caught.value)

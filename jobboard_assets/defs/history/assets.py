@@ -6,12 +6,14 @@ also when some boards failed (`history_after_scrape_sensor`). Phase 5 and the an
 """
 
 from datetime import date
+from typing import TypedDict
 
 from dagster import (
     AssetDep,
     AssetExecutionContext,
     AssetKey,
     BackfillPolicy,
+    DailyPartitionsDefinition,
     MaterializeResult,
     asset,
 )
@@ -27,11 +29,22 @@ POSTING_REPOSTS = AssetKey("posting_reposts")
 HISTORY_POOL = "history_writes"
 """One history step at a time per instance: phases 3-5 and the analytics replace whole days."""
 
+
 # Two history runs at once (two `jobboard run`, a re-run beside the schedule) would both replace
 # a day's rows: their steps take turns in this pool (limit 1 in every instance yaml).
-DAILY = dict(
-    partitions_def=daily_partitions, backfill_policy=BackfillPolicy.single_run(), pool=HISTORY_POOL
-)
+class DailyArgs(TypedDict):
+    """The partitioning, backfill policy and pool every daily asset shares."""
+
+    partitions_def: DailyPartitionsDefinition
+    backfill_policy: BackfillPolicy
+    pool: str
+
+
+DAILY: DailyArgs = {
+    "partitions_def": daily_partitions,
+    "backfill_policy": BackfillPolicy.single_run(),
+    "pool": HISTORY_POOL,
+}
 _AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the_day)
 
 

@@ -66,7 +66,7 @@ def warehouse_consistency(warehouse: WarehouseResource) -> Iterator[AssetCheckRe
         negative = checks.negative_lifespans(session)
         mismatches = checks.snapshot_mismatches(session)
         shrinking = checks.shrinking_boards(session, min_ratio=SuspectRule.min_ratio)
-    outcomes = [
+    outcomes: list[tuple[AssetCheckSpec, bool, dict[str, MetadataValue | int]]] = [
         (NO_DUPLICATE_POSTINGS, not duplicates, {"duplicates": MetadataValue.json(duplicates)}),
         (NO_NEGATIVE_LIFESPANS, negative == 0, {"negative_lifespans": negative}),
         (SNAPSHOTS_MATCH_POSTINGS, not mismatches, {"mismatches": MetadataValue.json(mismatches)}),

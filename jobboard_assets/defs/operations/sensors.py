@@ -1,7 +1,7 @@
 """Sensors: the board registry, the day's history phases after a scrape, the pipeline_runs mirror."""
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from dagster import (
     AddDynamicPartitionsRequest,
@@ -58,11 +58,11 @@ def board_registry_sensor(
         current, [board.slug for board in boards if board.enabled]
     )
     context.log.info(f"registry: {result}; partitions +{len(to_add)} -{len(to_delete)}")
-    requests = []
+    requests: list[AddDynamicPartitionsRequest | DeleteDynamicPartitionsRequest] = []
     if to_add:
-        requests.append(AddDynamicPartitionsRequest(board_partitions.name, to_add))
+        requests.append(board_partitions.build_add_request(to_add))
     if to_delete:
-        requests.append(DeleteDynamicPartitionsRequest(board_partitions.name, to_delete))
+        requests.append(board_partitions.build_delete_request(to_delete))
     return SensorResult(dynamic_partitions_requests=requests)
 
 
@@ -85,7 +85,7 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
             job_name=SCRAPE_JOB,
             statuses=[DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE],
             tags={CHAIN_METRICS_TAG: "true"},
-            updated_after=datetime.fromtimestamp(cursor, tz=timezone.utc) if cursor else None,
+            updated_after=datetime.fromtimestamp(cursor, tz=UTC) if cursor else None,
         ),
         order_by="update_timestamp",
         ascending=True,
@@ -133,9 +133,7 @@ def pipeline_runs_mirror_sensor(
     cursor = float(context.cursor or 0)
     while time.monotonic() < deadline:
         records = context.instance.get_run_records(
-            RunsFilter(
-                updated_after=datetime.fromtimestamp(cursor, tz=timezone.utc) if cursor else None
-            ),
+            RunsFilter(updated_after=datetime.fromtimestamp(cursor, tz=UTC) if cursor else None),
             order_by="update_timestamp",
             ascending=True,
             limit=MIRROR_BATCH,
@@ -161,7 +159,7 @@ def fail_stale_queued_runs(instance: DagsterInstance, timeout_seconds: float) ->
     Dagster has no queue timeout: a run queued while the daemon was down would be launched when
     it comes back and record that later day's listings as the day it was queued for.
     """
-    created_before = datetime.now(timezone.utc) - timedelta(seconds=timeout_seconds)
+    created_before = datetime.now(UTC) - timedelta(seconds=timeout_seconds)
     stale = [
         record.dagster_run
         for record in instance.get_run_records(
@@ -201,7 +199,7 @@ def api_run_requests_sensor(
         return SensorResult(
             skip_reason="no requested executions" if not requested else "no enabled boards"
         )
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     return SensorResult(
         run_requests=[
             RunRequest(

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from dagster import (
     AssetMaterialization,
+    AssetObservation,
     DynamicOut,
     DynamicOutput,
     OpExecutionContext,
@@ -84,7 +85,7 @@ def scrape_shard(
     shard: list[str],
     warehouse: WarehouseResource,
     sources: BoardSourcesResource,
-) -> Iterator[AssetMaterialization]:
+) -> Iterator[AssetMaterialization | AssetObservation]:
     yield from scrape_board_days(context.log, config, warehouse, sources, shard)
 
 

@@ -42,7 +42,7 @@ def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
         return iter(
             crawl.records((f"entry #{i}", _atom_fields(entry)) for i, entry in enumerate(entries))
         )
-    raise response.malformed(_EXPECTED, f"an XML document whose root element is <{root.tag}>")
+    raise response.malformed(_EXPECTED, f"an XML document whose root element is <{kind}>")
 
 
 def _rss_fields(item: etree._Element) -> dict[str, Any]:

@@ -18,10 +18,10 @@ from sqlalchemy import (
     insert,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeEngine
 
 from jobboard_assets.warehouse.models import (
+    Base,
     LifespanDistribution,
     LifespanMetric,
     RawDataSnapshot,
@@ -34,8 +34,8 @@ from jobboard_assets.warehouse.types import utcnow
 def replace_days(
     engine: Engine,
     days: Iterable[date],
-    rows_by_model: Mapping[type[DeclarativeBase], pl.DataFrame],
-) -> dict[type[DeclarativeBase], int]:
+    rows_by_model: Mapping[type[Base], pl.DataFrame],
+) -> dict[type[Base], int]:
     """Replace the days' rows of each table with the frame's rows, all in one transaction.
 
     A frame's columns are its table's, except `id` and `created_at`; rows of other days in the
@@ -60,16 +60,16 @@ def replace_days(
 # --- views ----------------------------------------------------------------------------------
 
 _POLARS_TYPES = {
-    Boolean: pl.Boolean,
-    Integer: pl.Int64,
-    Float: pl.Float64,
-    Date: pl.Date,
-    String: pl.Utf8,
+    Boolean: pl.Boolean(),
+    Integer: pl.Int64(),
+    Float: pl.Float64(),
+    Date: pl.Date(),
+    String: pl.Utf8(),
 }
 
 
 def _columns(
-    model: type[DeclarativeBase] | None = None, **extra: TypeEngine[Any]
+    model: type[Base] | None = None, **extra: TypeEngine[Any]
 ) -> dict[str, TypeEngine[Any]]:
     """A view's column types: its table's and its own (`extra`), of the kinds views return.
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, Select
+from sqlalchemy import Engine, Executable
 
 
 def read_frame(
-    engine: Engine, query: Select[Any], schema: Mapping[str, pl.DataType]
+    engine: Engine, query: Executable, schema: Mapping[str, pl.DataType]
 ) -> pl.DataFrame:
     """The rows of a SELECT as a frame with exactly `schema`.
 

@@ -352,15 +352,15 @@ def postings_frame(engine: Engine, columns: Sequence[str] = POSTING_FRAME_COLUMN
 
 
 _POSTING_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64,
-    "job_board_id": pl.Int64,
-    "first_seen": pl.Date,
-    "last_seen": pl.Date,
-    "disappeared_at": pl.Date,
-    "lifespan_days": pl.Int64,
-    "repost_cluster_id": pl.Int64,
-    "repost_count": pl.Int64,
-    "is_active": pl.Boolean,
+    "id": pl.Int64(),
+    "job_board_id": pl.Int64(),
+    "first_seen": pl.Date(),
+    "last_seen": pl.Date(),
+    "disappeared_at": pl.Date(),
+    "lifespan_days": pl.Int64(),
+    "repost_cluster_id": pl.Int64(),
+    "repost_count": pl.Int64(),
+    "is_active": pl.Boolean(),
     # Typed even when null on every row (no posting has a company yet): polars' Null type would
     # break the string expressions downstream.
     **dict.fromkeys(
@@ -373,10 +373,10 @@ _POSTING_SCHEMA: dict[str, pl.DataType] = {
             "role_family",
             "workplace_type",
         ),
-        pl.Utf8,
+        pl.Utf8(),
     ),
     "posted_at": pl.Datetime("us", "UTC"),
-    "salary_min": pl.Float64,
+    "salary_min": pl.Float64(),
 }
 
 

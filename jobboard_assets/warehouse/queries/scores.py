@@ -25,11 +25,11 @@ def boards_frame(engine: Engine) -> pl.DataFrame:
         engine,
         select(JobBoard.id, JobBoard.slug, JobBoard.name, JobBoard.category, JobBoard.industry),
         {
-            "id": pl.Int64,
-            "slug": pl.Utf8,
-            "name": pl.Utf8,
-            "category": pl.Utf8,
-            "industry": pl.Utf8,
+            "id": pl.Int64(),
+            "slug": pl.Utf8(),
+            "name": pl.Utf8(),
+            "category": pl.Utf8(),
+            "industry": pl.Utf8(),
         },
     )
 
@@ -45,10 +45,10 @@ def employer_surveys_frame(engine: Engine) -> pl.DataFrame:
             EmployerSurvey.submitted_at,
         ),
         {
-            "job_board_id": pl.Int64,
-            "hiring_effectiveness": pl.Int64,
-            "fill_time_days": pl.Int64,
-            "candidate_quality": pl.Utf8,
+            "job_board_id": pl.Int64(),
+            "hiring_effectiveness": pl.Int64(),
+            "fill_time_days": pl.Int64(),
+            "candidate_quality": pl.Utf8(),
             "submitted_at": pl.Datetime("us", "UTC"),
         },
     )
@@ -66,11 +66,11 @@ def candidate_surveys_frame(engine: Engine) -> pl.DataFrame:
             CandidateSurvey.submitted_at,
         ),
         {
-            "job_board_id": pl.Int64,
-            "job_board_experience": pl.Int64,
-            "posting_relevance": pl.Int64,
-            "ease_of_application": pl.Int64,
-            "likelihood_recommend": pl.Int64,
+            "job_board_id": pl.Int64(),
+            "job_board_experience": pl.Int64(),
+            "posting_relevance": pl.Int64(),
+            "ease_of_application": pl.Int64(),
+            "likelihood_recommend": pl.Int64(),
             "submitted_at": pl.Datetime("us", "UTC"),
         },
     )
@@ -87,10 +87,10 @@ def scores_of_day(engine: Engine, day: date) -> pl.DataFrame:
             EfficiencyScore.overall_score,
         ).where(EfficiencyScore.score_date == day),
         {
-            "job_board_id": pl.Int64,
-            "role_family": pl.Utf8,
-            "industry": pl.Utf8,
-            "overall_score": pl.Float64,
+            "job_board_id": pl.Int64(),
+            "role_family": pl.Utf8(),
+            "industry": pl.Utf8(),
+            "overall_score": pl.Float64(),
         },
     )
 

@@ -96,4 +96,4 @@ def latest_observed_day(session: Session) -> date | None:
 def observed_days_frame(engine: Engine) -> pl.DataFrame:
     """Every board's observed days (`job_board_id`, `day`): where each board's tracking starts."""
     query = select(RawDataSnapshot.job_board_id, RawDataSnapshot.snapshot_date.label("day"))
-    return read_frame(engine, query, {"job_board_id": pl.Int64, "day": pl.Date})
+    return read_frame(engine, query, {"job_board_id": pl.Int64(), "day": pl.Date()})

@@ -13,7 +13,10 @@ from jobboard_assets.warehouse.types import utcnow
 
 SurveyKind = Literal["employer", "candidate"]
 
-_MODELS = {"employer": EmployerSurvey, "candidate": CandidateSurvey}
+_MODELS: dict[SurveyKind, type[EmployerSurvey | CandidateSurvey]] = {
+    "employer": EmployerSurvey,
+    "candidate": CandidateSurvey,
+}
 # A survey is the same survey when its board, respondent and moment of submission are.
 _IDENTITY = {
     "employer": ("job_board_id", "company_name", "contact_email", "submitted_at"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 revision = "0002"
 down_revision = "0001"
@@ -29,7 +30,7 @@ LIFESPAN_BUCKETS = (
 TABLES = ("lifespan_metrics", "lifespan_distribution", "repost_frequency")
 
 
-def _scope_columns() -> list[sa.SchemaItem]:
+def _scope_columns() -> list[SchemaItem]:
     """The id, the day and the scope (one board or one role family), first in every table."""
     return [
         sa.Column("id", sa.Integer(), nullable=False),
@@ -39,7 +40,7 @@ def _scope_columns() -> list[sa.SchemaItem]:
     ]
 
 
-def _scope_constraints(table: str) -> list[sa.SchemaItem]:
+def _scope_constraints(table: str) -> list[SchemaItem]:
     """created_at, the one-scope check, the board foreign key and the primary key."""
     return [
         sa.Column("created_at", TIMESTAMPTZ, nullable=False),

@@ -12,6 +12,8 @@ Create Date: 2026-11-29 17:20:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -21,7 +23,7 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-COLUMNS: tuple[tuple[str, sa.types.TypeEngine], ...] = (
+COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("locations", sa.JSON().with_variant(postgresql.JSONB(), "postgresql")),
     ("workplace_type", sa.String(length=10)),
     ("salary_min", sa.Float()),

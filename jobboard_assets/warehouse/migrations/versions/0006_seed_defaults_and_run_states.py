@@ -84,8 +84,8 @@ def upgrade() -> None:
     for table, columns in _defaults(op.get_bind().dialect.name).items():
         with op.batch_alter_table(table) as batch_op:
             for column, default in columns.items():
-                nullable = {"nullable": True} if (table, column) in _NULLABLE else {}
-                batch_op.alter_column(column, server_default=default, **nullable)
+                nullable = True if (table, column) in _NULLABLE else None  # None: unchanged
+                batch_op.alter_column(column, server_default=default, nullable=nullable)
 
 
 def downgrade() -> None:
@@ -98,8 +98,8 @@ def downgrade() -> None:
             )
         with op.batch_alter_table(table) as batch_op:
             for column in columns:
-                nullable = {"nullable": False} if (table, column) in _NULLABLE else {}
-                batch_op.alter_column(column, server_default=None, **nullable)
+                nullable = False if (table, column) in _NULLABLE else None  # None: unchanged
+                batch_op.alter_column(column, server_default=None, nullable=nullable)
 
 
 def _empty_sql() -> str:
