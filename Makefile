@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install setup demo test lint dev bench clean
+.PHONY: install setup demo test test-min lint dev bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ dev: setup
 ## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL)
 test: install
 	$(BIN)/pytest -q -ra -n 2 --dist loadgroup --durations=15
+
+## test-min: the suite once on the lowest versions pyproject.toml allows (constraints-min.txt)
+MIN_VENV ?= .venv-min
+test-min:
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/pip install -q --upgrade pip
+	$(MIN_VENV)/bin/pip install -q -c constraints-min.txt -e '.[dev]'
+	$(MIN_VENV)/bin/pytest -q -ra -n 2 --dist loadgroup -p no:cacheprovider
 
 ## lint: formatting and lint (ruff, settings in pyproject.toml)
 lint: install
