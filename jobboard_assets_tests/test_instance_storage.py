@@ -31,8 +31,10 @@ EXPECTED_PARAMETERS = {
     "on_modified": ["self"],
     "get_db_path": ["self"],
     "dispose": ["self"],
+    "free_concurrency_slots_for_run": ["self", "run_id"],
 }
-"""Methods of the base class we override or call, with the parameters our code passes."""
+"""Methods of the base class we override or call, with the parameters our code passes
+(`free_concurrency_slots_for_run`: defs/orphans.py frees a dead process's pool slots with it)."""
 
 
 def test_the_internals_are_where_we_look_them_up() -> None:
