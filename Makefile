@@ -45,6 +45,7 @@ lint: install
 ## bench: every benchmark against the simulator on loopback; figures in benchmarks/results/*.json
 bench: setup
 	$(BIN)/python benchmarks/bench_floor.py --repeats 3
+	$(BIN)/python benchmarks/bench_instance.py --repeats 3
 	$(BIN)/python benchmarks/bench_history.py --repeats 3
 	$(BIN)/python benchmarks/bench_scale.py --repeats 3
 	$(BIN)/python benchmarks/bench_metrics.py --repeats 3

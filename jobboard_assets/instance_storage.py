@@ -1,18 +1,21 @@
 """The embedded instance's event log: Dagster's consolidated SQLite event log, with pooled connections.
 
 Dagster's SQLite storages open a new engine and connection for every statement (NullPool), so
-every stored event pays a connect, a journal commit and a close: ~19 ms per event here, and a
-day of 33 boards stores ~200 events. This subclass keeps one engine per process with a small
-connection pool and `synchronous=NORMAL` in WAL mode (the storage already uses WAL): ~3 ms per
-event, measured on the same 200-event run (5.0 s -> 0.8 s). The cost of NORMAL is that a power
+every stored event pays a connect, a journal commit and a close, and a day of 33 boards stores
+188 events, nearly all Dagster's own (a materialization and its "planned" event per partition).
+This subclass keeps one engine per process with a small connection pool and `synchronous=NORMAL`
+in WAL mode (the storage already uses WAL). benchmarks/bench_instance.py, medians on the shared
+2-core machine: 83 ms per event for the stock storage, 78 for the stock consolidated one, 4.9
+for this one; the 33-board day 46 s, 61 s and 19 s (on a quiet machine earlier: 19 -> 3 ms per
+event, 5.0 -> 0.8 s for a 200-event run). The cost of NORMAL is that a power
 loss may drop the last few events of this local, embedded instance; production keeps its event
 log on PostgreSQL (`dagster.yaml`).
 
 Pooled connections leave new events in the `-wal` file until a checkpoint, so live views (the
 UI's run log) watch that file too, not only the database file.
 
-This is the one module that relies on Dagster internals (`bench_instance.py` measured the stock
-storages at 3-10x the cost, README "Design choices"): the base class and the busy timeout live
+This is the one module that relies on Dagster internals (nothing public came close, README
+"Design choices"): the base class and the busy timeout live
 under `dagster._core`, so they are looked up by name in `_dagster_internal` rather than imported
 (the project bans `dagster._*` imports, jobboard_assets_tests/test_public_dagster_api.py), and
 jobboard_assets_tests/test_instance_storage.py checks every private member used here, so a
