@@ -55,6 +55,11 @@ SQLITE_BUSY_TIMEOUT_SECONDS: float = _dagster_internal(BUSY_TIMEOUT)
 class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):  # type: ignore[misc]
     """`ConsolidatedSqliteEventLogStorage` reusing pooled connections within a process."""
 
+    # Set by the base class's __init__ (jobboard_assets_tests/test_instance_storage.py checks).
+    _base_dir: str
+    _conn_string: str
+    _obs: Any
+    _watchers: dict[str, dict[Callable[..., Any], str | None]]
     _pooled: db.Engine | None = None
 
     def _engine(self) -> db.Engine:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from dagster import AssetObservation, DagsterInstance, asset, materialize
+from sqlalchemy.pool import QueuePool
 
 from jobboard_assets import instance_storage
 from jobboard_assets.instance import EMBEDDED_DAGSTER_YAML
@@ -77,7 +78,8 @@ def test_the_embedded_instance_stores_events_through_the_pool_and_watchers_see_t
         first = materialize([observed], instance=instance)
         assert first.success
         assert storage._pooled is not None  # the base's connections went through our engine
-        assert storage._pooled.pool.checkedin() >= 1  # and were returned to the pool
+        pool = storage._pooled.pool
+        assert isinstance(pool, QueuePool) and pool.checkedin() >= 1  # and came back to the pool
 
         called = threading.Event()
         storage.watch(first.run_id, None, lambda *_: called.set())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,8 @@ def _is_snapshot_insert_of(state: ORMExecuteState, slug: str) -> bool:
     table = getattr(state.statement, "table", None)
     if not state.is_insert or table is not RawDataSnapshot.__table__:
         return False
-    rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+    params = state.parameters
+    rows = [params] if isinstance(params, Mapping) else list(params or [])
     board_ids = {row.get("job_board_id") for row in rows}
     slugs = state.session.scalars(select(JobBoard.slug).where(JobBoard.id.in_(board_ids)))
     return slug in set(slugs)
