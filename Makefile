@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install setup demo test lint check-defs dev bench clean
+.PHONY: install setup demo test test-min lint check-defs dev bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ dev: setup
 test: install
 	$(BIN)/pytest -q -ra -n 2 --dist loadgroup --durations=15
 
+## test-min: the suite once on the lowest versions pyproject.toml allows (constraints-min.txt)
+MIN_VENV ?= .venv-min
+test-min:
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/pip install -q --upgrade pip
+	$(MIN_VENV)/bin/pip install -q -c constraints-min.txt -e '.[dev]'
+	$(MIN_VENV)/bin/pytest -q -ra -n 2 --dist loadgroup -p no:cacheprovider
+
 ## lint: formatting, lint rules and the type check (ruff and mypy, settings in pyproject.toml),
 ## then check-defs
 lint: install
@@ -46,6 +54,7 @@ check-defs: install
 ## bench: every benchmark against the simulator on loopback; figures in benchmarks/results/*.json
 bench: setup
 	$(BIN)/python benchmarks/bench_floor.py --repeats 3
+	$(BIN)/python benchmarks/bench_instance.py --repeats 3
 	$(BIN)/python benchmarks/bench_history.py --repeats 3
 	$(BIN)/python benchmarks/bench_scale.py --repeats 3
 	$(BIN)/python benchmarks/bench_metrics.py --repeats 3

@@ -1,11 +1,14 @@
 """Where things live: every setting comes from the environment, with embedded defaults.
 
 Nothing here is read at import time, so tests and the CLI can change the environment first.
+The one setting read while the Dagster definitions load (not later, per run) is `start_date`:
+the daily partitions are part of the definitions, built when the code location is imported.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 DATA_DIR_ENV = "JOBBOARD_DATA_DIR"
@@ -33,6 +36,20 @@ def database_url() -> str:
 def boards_file() -> Path:
     """The board registry: JOBBOARD_BOARDS_FILE or ./boards.yaml."""
     return Path(os.environ.get(BOARDS_FILE_ENV) or Path.cwd() / "boards.yaml").resolve()
+
+
+START_DATE_ENV = "JOBBOARD_START_DATE"
+DEFAULT_START_DATE = date(2026, 1, 1)
+
+
+def start_date() -> date:
+    """First day of the daily partitions: JOBBOARD_START_DATE (ISO date) or 2026-01-01.
+
+    Read once, when defs/partitions.py builds the partitions (the code location's import), so it
+    must be set before Dagster, the CLI or a test loads the definitions.
+    """
+    value = os.environ.get(START_DATE_ENV)
+    return date.fromisoformat(value) if value else DEFAULT_START_DATE
 
 
 RUN_REQUEST_TIMEOUT_ENV = "JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS"

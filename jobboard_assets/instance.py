@@ -14,7 +14,8 @@ EMBEDDED_DAGSTER_YAML = """\
 # Written by `jobboard setup`: the embedded (SQLite) Dagster instance.
 # Production uses the PostgreSQL instance in the repository's dagster.yaml.
 # One event-log database in WAL mode with pooled connections instead of one database per run
-# and a new connection per event (jobboard_assets/instance_storage.py): 3 ms per event, not 28.
+# and a new connection per event (jobboard_assets/instance_storage.py): 5 ms per event, not
+# 78-83 (benchmarks/bench_instance.py on a shared 2-core machine).
 event_log_storage:
   module: jobboard_assets.instance_storage
   class: PooledSqliteEventLogStorage

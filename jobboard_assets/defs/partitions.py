@@ -7,7 +7,6 @@ enabled boards of `job_boards` (kept in sync by the `board_registry_sensor`).
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 from dagster import (
@@ -18,14 +17,13 @@ from dagster import (
     MultiToSingleDimensionPartitionMapping,
 )
 
-START_DATE_ENV = "JOBBOARD_START_DATE"
-DEFAULT_START_DATE = "2026-01-01"
+from jobboard_assets import config
 
 BOARD_DIMENSION = "board"
 DATE_DIMENSION = "date"
 
 daily_partitions = DailyPartitionsDefinition(
-    start_date=os.environ.get(START_DATE_ENV) or DEFAULT_START_DATE,
+    start_date=config.start_date().isoformat(),  # read as the definitions load: see config.py
     timezone="UTC",
     end_offset=1,
 )

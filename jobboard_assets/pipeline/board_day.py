@@ -17,7 +17,6 @@ from jobboard_assets.pipeline.merge import (
     derive_state,
     respan,
 )
-from jobboard_assets.pipeline.pause import pause_mid_write
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
@@ -151,7 +150,6 @@ def apply_board_day(
             job_board_id, stored, inserted, set(records), day, around, observed_after
         )
         postings.write_histories(session, changes)
-        pause_mid_write(result.board.slug)  # test-only, inert unless asked for: see pause.py
         counts = postings.day_counts(session, job_board_id, day)
         snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
         for other_day in sorted(changed_days.intersection(observed) - {day}):

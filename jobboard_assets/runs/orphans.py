@@ -39,6 +39,8 @@ def reap_orphaned_runs(instance: DagsterInstance) -> list[DagsterRun]:
             f"the jobboard process {pid} on {host} that executed this run is gone (killed or "
             "crashed); marked failed by the next jobboard run",
         )
+        # No DagsterInstance method frees a run's slots; run monitoring calls this storage method
+        # (part of every event log's interface) but only in a daemon, which `jobboard run` lacks.
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         reaped.append(run)
     return reaped

@@ -24,11 +24,11 @@ from dagster import DagsterRun, RunsFilter
 from sqlalchemy import text
 
 from jobboard_assets.defs.resources import RETRY_BACKOFF_ENV
-from jobboard_assets.pipeline.pause import PAUSE_ENV
 from jobboard_assets.runs.ranges import board_range_tags
 from jobboard_assets.runs.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import make_engine, normalize_url
 from jobboard_assets_tests.platform import Platform
+from jobboard_assets_tests.reliability.mid_write import PAUSE_ENV, STARTUP_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -97,9 +97,11 @@ def process_env(platform: Platform, directory: Path, **extra: str) -> dict[str, 
 
 
 def pause_env(slug: str, directory: Path) -> dict[str, str]:
-    """Make `slug`'s next board-day stop mid-transaction (see jobboard_assets/pipeline/pause.py)."""
+    """Make `slug`'s next board-day stop mid-transaction in the processes started with this
+    environment: their `sitecustomize` installs the pause (see mid_write.py)."""
     directory.mkdir(parents=True, exist_ok=True)
-    return {PAUSE_ENV: f"{slug}={directory}"}
+    path = [str(STARTUP_DIR), str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {PAUSE_ENV: f"{slug}={directory}", "PYTHONPATH": os.pathsep.join(path)}
 
 
 def wait_until_paused(directory: Path, timeout: float = 120) -> int:

@@ -21,7 +21,6 @@ from dagster import (
     DagsterRunStatus,
     RunsFilter,
 )
-from dagster._core.instance.ref import InstanceRef
 from sqlalchemy import Engine, text
 
 from jobboard_assets.defs.partitions import board_day_key
@@ -74,7 +73,7 @@ def test_three_writers_of_the_same_day_apply_it_once(
         name: spawner.jobboard_run(day(2), envs[name], logs[name]) for name in ("same", "other")
     }
 
-    with DagsterInstance.from_ref(InstanceRef.from_dir(str(other_home))) as other:
+    with DagsterInstance.from_config(str(other_home)) as other:
         wait_for("the same-instance run to wait for the pool", lambda: _blocked(day_one), 120)
         wait_for("the other instance's scrape step", lambda: _scrape_started(other), 120)
         if backend_of(day_one.warehouse_url) == "postgres":

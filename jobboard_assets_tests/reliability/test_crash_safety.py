@@ -1,7 +1,8 @@
 """Crashes in the middle of writing a board-day: killed processes, a restarted database.
 
 Each test stops one board's day 2 inside its open transaction (postings merged and events
-written, snapshot not yet) with the test-only pause of jobboard_assets/pipeline/pause.py, then
+written, snapshot not yet) with the test-only pause of mid_write.py (installed at process start,
+not in the production code), then
 strikes. Afterwards every board-day is applied fully or not at all, the failure is visible where
 an operator looks (the Dagster run, pipeline_runs), and running the day again completes it
 exactly as a clean history would have.
