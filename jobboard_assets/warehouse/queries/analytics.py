@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -14,11 +14,14 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    Table,
     delete,
     insert,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
 from jobboard_assets.warehouse.models import (
@@ -42,13 +45,30 @@ def replace_days(
     frame are written too. Re-running a day therefore leaves exactly one copy of its rows.
     """
     days = sorted(set(days))
+    return _replace(engine, rows_by_model, lambda table: table.c.metric_date.in_(days))
+
+
+def replace_tables(
+    engine: Engine, rows_by_model: Mapping[type[DeclarativeBase], pl.DataFrame]
+) -> dict[type[DeclarativeBase], int]:
+    """Replace every row of each table with the frame's rows, all in one transaction (readers
+    see the old rows or the new ones, never a mix)."""
+    return _replace(engine, rows_by_model, lambda table: true())
+
+
+def _replace(
+    engine: Engine,
+    rows_by_model: Mapping[type[DeclarativeBase], pl.DataFrame],
+    replaced: Callable[[Table], ColumnElement[bool]],
+) -> dict[type[DeclarativeBase], int]:
+    """Delete the `replaced` rows of each table and insert the frame's rows in their place."""
     now = utcnow()
     written = {}
     with engine.begin() as connection:
         for model, frame in rows_by_model.items():
             table = model.__table__
             lock_for_replace(connection, table)
-            connection.execute(delete(table).where(table.c.metric_date.in_(days)))
+            connection.execute(delete(table).where(replaced(table)))
             columns = [c.name for c in table.columns if c.name in frame.columns]
             rows = [{**row, "created_at": now} for row in frame.select(columns).to_dicts()]
             if rows:
