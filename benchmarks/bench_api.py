@@ -1,17 +1,18 @@
 """Every GET of the API at 1M postings with 8 concurrent clients, on both backends.
 
 Loads a synthetic history (the generator of `bench_metrics.py` through `bench_scale.load`: 1,000
-boards, reposts, evergreens) plus 100 pipeline runs of 1,000 jobs each into a fresh warehouse,
-serves it with `jobboard api` in its own process, then:
+boards, reposts, evergreens) plus 100 pipeline runs of 1,000 jobs each into a fresh warehouse (or
+reuses the one kept under `--data`), builds the lifespan report as the pipeline's
+`lifespan_metrics` step does (timed), serves it with `jobboard api` in its own process, then:
 
-- the first GET of every query, one at a time (the lifespan ones load the history once);
+- the first GET of every query, one at a time, on the cold server;
 - `--rounds` rounds of every query from `--clients` threads at once: p50 / p95 / max latency
   and the body size per query, and the API process's peak RSS;
 - the same queries with `If-None-Match` (the monitor page's revalidating polls): p50 / p95.
 
 The scores endpoint reads `efficiency_scores`, which this load leaves empty: its figures are of
 empty answers. Run: `.venv/bin/python benchmarks/bench_api.py [--rows 1000000] [--boards 1000]
-[--clients 8] [--rounds 20] [--backend both]`; writes `benchmarks/results/api.json`.
+[--clients 8] [--rounds 20] [--backend both] [--data DIR]`; writes `benchmarks/results/api.json`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,15 +40,18 @@ from benchmarks.common import (  # noqa: E402
     BenchPlatform,
     add_backend_option,
     backend_choices,
+    ensure_database,
     free_port,
+    peak_rss_mb,
     platforms,
     wait_for_port,
     write_results,
 )
 from jobboard_assets.api.app import ENDPOINTS  # noqa: E402
+from jobboard_assets.pipeline.lifespan_report import update_lifespan_report  # noqa: E402
 from jobboard_assets.warehouse import migrate  # noqa: E402
 from jobboard_assets.warehouse.db import make_engine  # noqa: E402
-from jobboard_assets.warehouse.models import PipelineRun  # noqa: E402
+from jobboard_assets.warehouse.models import JobPosting, PipelineRun  # noqa: E402
 
 RUNS = 100
 JOBS_PER_RUN = 1_000
@@ -157,17 +162,43 @@ def peak_rss_of(pid: int) -> float:
     return float("nan")
 
 
+def kept_warehouse(platform: BenchPlatform, args: argparse.Namespace) -> str:
+    """The URL of the warehouse kept under `--data` for this backend and size (created empty
+    the first time), so a re-run skips the load."""
+    name = f"api_{args.rows}_{args.boards}"
+    if platform.backend == "sqlite":
+        args.data.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{args.data / name}.db"
+    return ensure_database(f"bench_{name}")
+
+
+def prepare(engine: Any, backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Load the postings and runs unless the warehouse has them, then build the lifespan report
+    as the pipeline's `lifespan_metrics` step does (timed: its daily cost at this size)."""
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        stored = connection.scalar(select(func.count()).select_from(JobPosting))
+    if stored:
+        print(f"{backend}: reusing {stored} postings")
+    else:
+        started = time.perf_counter()
+        sizes = load(engine, args.rows, args.boards, args.boards * 365)
+        load_runs(engine)
+        print(f"{backend}: loaded {sizes} + {RUNS} runs in {time.perf_counter() - started:.0f}s")
+    started = time.perf_counter()
+    rows = update_lifespan_report(engine)
+    seconds = round(time.perf_counter() - started, 1)
+    print(f"{backend}: lifespan report {rows} built in {seconds}s, peak RSS {peak_rss_mb()} MB")
+    return {"postings": stored or args.rows, "report_rows": rows, "report_seconds": seconds}
+
+
 def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]:
     env = platform.env()
+    if args.data is not None:
+        env["JOBBOARD_DATABASE_URL"] = kept_warehouse(platform, args)
     engine = make_engine(env["JOBBOARD_DATABASE_URL"])
-    migrate.upgrade(engine)
-    started = time.perf_counter()
-    sizes = load(engine, args.rows, args.boards, args.boards * 365)
-    load_runs(engine)
+    sizes = prepare(engine, platform.backend, args)
     engine.dispose()
-    print(
-        f"{platform.backend}: loaded {sizes} + {RUNS} runs in {time.perf_counter() - started:.0f}s"
-    )
 
     port = free_port()
     server = subprocess.Popen(
@@ -229,6 +260,12 @@ def main() -> None:
     parser.add_argument("--boards", type=int, default=1_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="keep the loaded warehouses here (PostgreSQL: a database named after the size) "
+        "and reuse them on the next run instead of loading again",
+    )
     add_backend_option(parser)
     args = parser.parse_args()
 
