@@ -29,6 +29,7 @@ from jobboard_assets.api.params import (
     second_board_id_param,
     window_start,
 )
+from jobboard_assets.api.responses import Encoded
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.pipeline.lifespan_report import ALL
@@ -97,15 +98,15 @@ _ANSWERS: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[Any, ...], Any]] =
 _ANSWERS_LOCK = threading.Lock()
 
 
-def _remembered(engine: Engine, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """`compute()`, or the answer kept for `key` (at most MAX_ANSWERS per engine, least recently
-    used first out). Errors are raised, never kept."""
+def _remembered(engine: Engine, key: tuple[Any, ...], compute: Callable[[], Any]) -> Encoded:
+    """`compute()` encoded, or the answer kept for `key` (at most MAX_ANSWERS per engine, least
+    recently used first out). Errors are raised, never kept."""
     with _ANSWERS_LOCK:
         answers = _ANSWERS.setdefault(engine, OrderedDict())
         if key in answers:
             answers.move_to_end(key)
             return answers[key]
-    result = compute()
+    result = Encoded(compute())
     with _ANSWERS_LOCK:
         answers[key] = result
         while len(answers) > MAX_ANSWERS:

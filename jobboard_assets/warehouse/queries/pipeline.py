@@ -7,8 +7,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Row, bindparam, delete, select, text
+from sqlalchemy.orm import Session
 
 from jobboard_assets.warehouse.models import PipelineJob, PipelineRun
 from jobboard_assets.warehouse.queries.upsert import upsert
@@ -90,7 +90,7 @@ def delete_other_jobs(session: Session, pipeline_run_id: str, keep: list[uuid.UU
         session.execute(delete(PipelineJob).where(PipelineJob.id.in_(batch)))
 
 
-def _run_log(run: PipelineRun, with_jobs: bool = True) -> dict[str, Any]:
+def _run_log(run: PipelineRun | Row[Any], with_jobs: bool = True) -> dict[str, Any]:
     """The seed's PipelineRunLog shape; `with_jobs=False` leaves `jobs` empty and unread."""
     duration = (run.end_time - run.start_time).total_seconds() if run.end_time else None
     return {
@@ -117,6 +117,22 @@ def get_pipeline_run(session: Session, run_id: str) -> dict[str, Any] | None:
     return _run_log(run) if run else None
 
 
+_LISTED = (
+    "id",
+    "run_id",
+    "status",
+    "start_time",
+    "end_time",
+    "total_jobs",
+    "completed_jobs",
+    "failed_jobs",
+    "errors",
+    "trigger",
+    "dagster_run_ids",
+)
+"""The columns of a run log without its job list."""
+
+
 def run_history(
     session: Session, limit: int = 10, job_lists: int | None = None, jobs_per_run: int = 20
 ) -> list[dict[str, Any]]:
@@ -127,13 +143,12 @@ def run_history(
     read at all (a 1,000-board run's list is ~150 KB of JSON, ~5 ms to decode). Without it every
     run carries its whole list.
     """
-    query = select(PipelineRun).order_by(PipelineRun.start_time.desc()).limit(limit)
     if job_lists is None:
+        query = select(PipelineRun).order_by(PipelineRun.start_time.desc()).limit(limit)
         return [_run_log(run) for run in session.scalars(query)]
-    runs = [
-        _run_log(run, with_jobs=False)
-        for run in session.scalars(query.options(defer(PipelineRun.jobs)))
-    ]
+    listed = select(*(getattr(PipelineRun, name) for name in _LISTED))
+    rows = session.execute(listed.order_by(PipelineRun.start_time.desc()).limit(limit))
+    runs = [_run_log(row, with_jobs=False) for row in rows]  # rows, not ORM objects: cheaper
     pages = _job_pages(session, [run["runId"] for run in runs[:job_lists]], jobs_per_run)
     for run in runs:
         run["jobs"], run["jobCount"] = pages.get(run["runId"], ([], 0))
