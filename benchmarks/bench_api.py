@@ -8,6 +8,7 @@ reuses the one kept under `--data`), builds the lifespan report as the pipeline'
 - the first GET of every query, one at a time, on the cold server;
 - `--rounds` rounds of every query from `--clients` threads at once: p50 / p95 / max latency
   and the body size per query, and the API process's peak RSS;
+- every query from one client, 3 times: the service time without our own queueing;
 - the same queries with `If-None-Match` (the monitor page's revalidating polls): p50 / p95.
 
 The scores endpoint reads `efficiency_scores`, which this load leaves empty: its figures are of
@@ -18,6 +19,7 @@ empty answers. Run: `.venv/bin/python benchmarks/bench_api.py [--rows 1000000] [
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -222,7 +224,10 @@ def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]
             sizes_kb[path] = round(len(response.content) / 1024, 1)
             if response.status_code == 200:
                 etags[path] = response.headers["etag"]
+        load_before = os.getloadavg()[0]  # the machine may be shared: say how busy it was
         concurrent = hammer(base_url, paths, args.clients, args.rounds, statuses, None)
+        load_after = os.getloadavg()[0]
+        alone = hammer(base_url, paths, 1, 3, statuses, None)  # service time, no queueing
         revalidated = hammer(
             base_url, paths, args.clients, max(1, args.rounds // 4), statuses, etags
         )
@@ -236,6 +241,7 @@ def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]
             "first_ms": first[path],
             "body_kb": sizes_kb[path],
             **percentiles(concurrent[path]),
+            "one_client": percentiles(alone[path]),
             "revalidated_304": percentiles(revalidated[path]),
         }
         for path in paths
@@ -250,8 +256,21 @@ def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]
             f"{row['p95_ms']:>7} {row['max_ms']:>7} {row['body_kb']:>8}"
         )
     overall = percentiles(everything)
-    print(f"{platform.backend}: all queries: {overall}, API peak RSS {api_rss} MB")
-    return {"sizes": sizes, "queries": per_query, "all": overall, "api_peak_rss_mb": api_rss}
+    one_client = percentiles([latency for values in alone.values() for latency in values])
+    print(f"{platform.backend}: every query from one client at a time: {one_client}")
+    load = [round(load_before, 1), round(load_after, 1)]
+    print(
+        f"{platform.backend}: all queries: {overall}, API peak RSS {api_rss} MB, "
+        f"load average {load[0]} -> {load[1]} on {os.cpu_count()} CPUs"
+    )
+    return {
+        "sizes": sizes,
+        "queries": per_query,
+        "all": overall,
+        "one_client": one_client,
+        "api_peak_rss_mb": api_rss,
+        "load_average": load,
+    }
 
 
 def main() -> None:
