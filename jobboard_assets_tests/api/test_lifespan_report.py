@@ -15,8 +15,10 @@ from typing import Any
 import polars as pl
 import pytest
 import requests
+from click.testing import CliRunner
 from sqlalchemy import Engine
 
+from jobboard_assets.cli import main
 from jobboard_assets.metrics import lifespans
 from jobboard_assets.pipeline.lifespan_report import COLUMNS, update_lifespan_report
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
@@ -198,3 +200,24 @@ def test_a_board_without_postings_has_empty_buckets_and_no_rank(generated: Engin
         assert _get(base_url, "action=trends&boardId=4") == []
         response = requests.get(f"{base_url}/api/lifespan?action=percentile&boardId=4", timeout=30)
         assert response.status_code == 404
+
+
+def test_the_cli_builds_the_report_of_an_upgraded_warehouse(
+    warehouse_url: str, engine: Engine
+) -> None:
+    """Postings stored before the report existed: empty answers until `jobboard db
+    lifespan-report` builds it."""
+    with session_scope(engine) as session:
+        session.add(JobBoard(id=1, slug="b1", name="One", kind="greenhouse", url="https://x.test"))
+        session.flush()
+        session.add_all(posting for posting in _postings(50) if posting.job_board_id == 1)
+    with live_server(engine, api_token=None) as base_url:
+        assert _get(base_url, "action=all") == []
+        result = CliRunner().invoke(
+            main, ["db", "lifespan-report"], env={"JOBBOARD_DATABASE_URL": warehouse_url}
+        )
+        assert result.exit_code == 0, result.output
+        assert "lifespan_report_groups: " in result.output
+        (board,) = _get(base_url, "action=all")
+    stored = postings_frame(engine, COLUMNS)
+    assert board["totalPostings"] == stored.height > 0
