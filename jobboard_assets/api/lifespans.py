@@ -20,9 +20,9 @@ from sqlalchemy import Connection, Engine
 from jobboard_assets.api.endpoints import Action, Endpoint, Handler, Params
 from jobboard_assets.api.params import (
     ChoiceParam,
-    bad_request,
     board_id_param,
     days_param,
+    known_board,
     limit_param,
     not_found,
     offset_param,
@@ -120,9 +120,10 @@ def _records(rows: list[dict[str, Any]], fields: dict[str, str]) -> list[dict[st
 
 
 def _known_board(connection: Connection, board_id: int | None) -> None:
-    """A 400 for a `boardId` that is no board."""
-    if board_id is not None and report.board_name(connection, board_id) is None:
-        raise bad_request(f"boardId {board_id} is not a known board")
+    """A 400 for a `boardId` that is no board (one indexed lookup, not every board's name)."""
+    if board_id is not None:
+        name = report.board_name(connection, board_id)
+        known_board(board_id, {} if name is None else {board_id: name})
 
 
 def all_boards(connection: Connection, cut: str) -> list[dict[str, Any]]:
