@@ -173,7 +173,7 @@ def update_lifespan_metrics(
             "boards_km_median_not_reached": int(
                 latest.filter(pl.col(BOARD).is_not_null(), ~pl.col("km_median_reached")).height
             ),
-            "api_report_rows": sum(report_rows.values()),
+            "api_report_rows_written": sum(report_rows.values()),
             "seconds": round(time.perf_counter() - started, 3),
         },
         preview=table.head(_PREVIEW_ROWS),

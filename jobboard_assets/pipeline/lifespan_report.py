@@ -141,10 +141,13 @@ def lifespan_report(postings: pl.DataFrame) -> dict[type, pl.DataFrame]:
 
 
 def update_lifespan_report(engine: Engine, postings: pl.DataFrame | None = None) -> dict[str, int]:
-    """Compute the report from `postings` (default: read from the warehouse) and replace it.
-
-    Returns the rows written per table.
-    """
+    """Compute the report from `postings` (default: read from the warehouse) and make the
+    tables hold it. Returns the rows written (inserted) per table."""
     frame = postings_frame(engine, COLUMNS) if postings is None else postings.select(COLUMNS)
-    written = analytics_queries.replace_tables(engine, lifespan_report(frame))
+    report = lifespan_report(frame)
+    groups = {LifespanReportGroup: report.pop(LifespanReportGroup)}
+    # The groups change on every run (ages grow) and are few: rewritten, their write time is the
+    # report's version. A day's run changes a few thousand of the 365k trend rows at 1M postings
+    # (the new day, the day leaving the window): only those are written.
+    written = analytics_queries.replace_and_sync(engine, groups, report)
     return {model.__tablename__: rows for model, rows in written.items()}

@@ -16,11 +16,16 @@ import polars as pl
 import pytest
 import requests
 from click.testing import CliRunner
-from sqlalchemy import Engine
+from polars.testing import assert_frame_equal
+from sqlalchemy import Engine, select, update
 
 from jobboard_assets.cli import main
 from jobboard_assets.metrics import lifespans
-from jobboard_assets.pipeline.lifespan_report import COLUMNS, update_lifespan_report
+from jobboard_assets.pipeline.lifespan_report import (
+    COLUMNS,
+    lifespan_report,
+    update_lifespan_report,
+)
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, JobPosting
@@ -221,3 +226,30 @@ def test_the_cli_builds_the_report_of_an_upgraded_warehouse(
         (board,) = _get(base_url, "action=all")
     stored = postings_frame(engine, COLUMNS)
     assert board["totalPostings"] == stored.height > 0
+
+
+def test_a_run_writes_only_the_report_rows_that_changed(generated: Engine) -> None:
+    """Rewritten by difference, the tables hold exactly what a full computation gives."""
+    again = update_lifespan_report(generated)
+    assert again["lifespan_report_trends"] == again["lifespan_report_buckets"] == 0
+    with session_scope(generated) as session:
+        session.execute(
+            update(JobPosting)
+            .where(JobPosting.id <= 40, JobPosting.is_active)
+            .values(is_active=False)
+        )
+        session.add_all(posting for posting in _postings(700) if posting.id > 600)
+    changed = update_lifespan_report(generated)
+    assert 0 < changed["lifespan_report_trends"] < 4 * 365 * 3
+    expected = lifespan_report(postings_frame(generated, COLUMNS))
+    for model, frame in expected.items():
+        names = [c.name for c in model.__table__.columns if c.name not in ("id", "created_at")]
+        with generated.connect() as connection:
+            stored = pl.read_database(select(*(model.__table__.c[n] for n in names)), connection)
+        key = names[:4]
+        assert stored.height == frame.height
+        assert_frame_equal(
+            stored.sort(key, nulls_last=True),
+            frame.select(names).sort(key, nulls_last=True),
+            check_dtypes=False,
+        )
