@@ -306,6 +306,13 @@ def _admin_rows(query: str, **params: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
+def ensure_database(name: str) -> str:
+    """The URL of the PostgreSQL database `name`, created if it does not exist (kept datasets)."""
+    if not _admin_rows("SELECT 1 FROM pg_database WHERE datname = :name", name=name):
+        _admin_sql(f'CREATE DATABASE "{name}"')
+    return _admin_url().set(database=name).render_as_string(hide_password=False)
+
+
 def _admin_sql(statement: str) -> None:
     from sqlalchemy import create_engine, text
 

@@ -55,7 +55,6 @@ def start_date() -> date:
 RUN_REQUEST_TIMEOUT_ENV = "JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS"
 QUEUE_TIMEOUT_ENV = "JOBBOARD_QUEUE_TIMEOUT_SECONDS"
 RUN_NOW_PER_MINUTE_ENV = "JOBBOARD_RUN_NOW_PER_MINUTE"
-API_CACHE_SECONDS_ENV = "JOBBOARD_API_CACHE_SECONDS"
 
 
 def _seconds(name: str, default: float) -> float:
@@ -77,8 +76,3 @@ def queue_timeout() -> float:
 def run_now_per_minute() -> int:
     """Run Now requests one token may make per minute (3)."""
     return int(_seconds(RUN_NOW_PER_MINUTE_ENV, 3))
-
-
-def api_cache_seconds() -> float:
-    """Seconds /api/lifespan trusts its loaded history before it checks the postings changed (2)."""
-    return _seconds(API_CACHE_SECONDS_ENV, 2.0)

@@ -50,11 +50,11 @@ def history(session: Session, limit: int) -> list[dict[str, Any]]:
     """The latest runs; the newest JOB_LISTS carry at most MAX_JOBS_PER_RUN jobs (failed ones
     first), and every run says how many it left out (`jobsOmitted`). A 1,000-board run has
     thousands of jobs: 100 full lists were megabytes a poll, and seconds to read."""
-    runs = pipeline_queries.run_history(session, limit, job_lists=JOB_LISTS)
+    runs = pipeline_queries.run_history(
+        session, limit, job_lists=JOB_LISTS, jobs_per_run=MAX_JOBS_PER_RUN
+    )
     for run in runs:
-        jobs = sorted(run["jobs"], key=lambda job: job.get("status") != "failed")
-        run["jobs"] = jobs[:MAX_JOBS_PER_RUN]
-        run["jobsOmitted"] = max(len(jobs), run["totalJobs"]) - len(run["jobs"])
+        run["jobsOmitted"] = max(run.pop("jobCount"), run["totalJobs"]) - len(run["jobs"])
     return runs
 
 

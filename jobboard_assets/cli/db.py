@@ -65,3 +65,14 @@ def db_current() -> None:
     head = migrate.head_revision(engine)
     hint = "" if current == head else " - run `jobboard db upgrade`"
     click.echo(f"current {current or 'base'} (head {head}){hint}")
+
+
+@db.command("lifespan-report")
+def db_lifespan_report() -> None:
+    """Rebuild the lifespan report /api/lifespan serves from the postings, as the daily
+    `lifespan_metrics` step does (after upgrading to it, or to refresh it between runs)."""
+    from jobboard_assets.pipeline.lifespan_report import update_lifespan_report
+
+    engine = make_engine(config.database_url())
+    rows = update_lifespan_report(engine)
+    click.echo(", ".join(f"{table}: {count} rows" for table, count in rows.items()))

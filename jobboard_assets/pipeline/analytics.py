@@ -17,6 +17,7 @@ import polars as pl
 from jobboard_assets.metrics import lifespans, reposts, survival
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
 from jobboard_assets.pipeline import history as history_phases
+from jobboard_assets.pipeline import lifespan_report
 from jobboard_assets.pipeline.history import PhaseSummary, PostingHistory
 from jobboard_assets.warehouse.models import (
     LifespanDistribution,
@@ -138,7 +139,8 @@ def _board_table(
 def update_lifespan_metrics(
     history: PostingHistory, days: list[date], settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> PhaseSummary:
-    """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows."""
+    """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows, and
+    the lifespan report the API serves (`lifespan_report`: the history as of its newest day)."""
     started = time.perf_counter()
     engine, postings = history.engine, history.frame
     results = [lifespan_metrics_of_day(postings, day, settings=settings) for day in sorted(days)]
@@ -147,6 +149,7 @@ def update_lifespan_metrics(
     written = analytics_queries.replace_days(
         engine, days, {LifespanMetric: stats, LifespanDistribution: buckets}
     )
+    report_rows = lifespan_report.update_lifespan_report(engine, postings)
     latest = stats.filter(pl.col("metric_date") == max(days)) if stats.height else stats
     one_decimal = {
         name: pl.col(f"lifespan_{name}_days").round(1) for name in ("mean", "median", "p90")
@@ -173,6 +176,7 @@ def update_lifespan_metrics(
             "boards_km_median_not_reached": int(
                 latest.filter(pl.col(BOARD).is_not_null(), ~pl.col("km_median_reached")).height
             ),
+            "api_report_rows_written": sum(report_rows.values()),
             "seconds": round(time.perf_counter() - started, 3),
         },
         preview=table.head(_PREVIEW_ROWS),

@@ -455,3 +455,91 @@ class RepostFrequency(AnalyticsScopeMixin, Base):
     median_repost_gap_days: Mapped[float | None] = mapped_column(Float)
     chronic_clusters: Mapped[int] = mapped_column(Integer, nullable=False)
     flagged: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+# --- the lifespan report /api/lifespan serves (the `lifespan_metrics` asset writes it) -------
+# The whole report is replaced on every run: one copy per cut ("all" postings, or one workplace
+# type), as of the history's newest day, with tracking starting on its earliest first_seen.
+
+
+class LifespanReportMixin:
+    """The cut a report row belongs to and when the report was written."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    cut: Mapped[str] = mapped_column(String(10), nullable=False, sort_order=-1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class LifespanReportGroup(LifespanReportMixin, Base):
+    """One board's (ranked) or one role family's lifespan statistics, rounded as served.
+
+    `position` is the row's place in its listing: boards by rank, role families by average
+    lifespan (longest first), computed before rounding so ties order as the metrics do.
+    """
+
+    __tablename__ = "lifespan_report_groups"
+    __table_args__ = (
+        Index(None, "cut", "job_board_id"),
+        Index(None, "cut", "role_family", "position"),
+        CheckConstraint("(job_board_id IS NULL) <> (role_family IS NULL)", name="one_scope"),
+    )
+
+    job_board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE")
+    )
+    role_family: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    active_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    closed_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    left_censored_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    lifespan_mean_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_median_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_p25_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_p75_days: Mapped[float | None] = mapped_column(Float)
+    lifespan_min_days: Mapped[int | None] = mapped_column(Integer)
+    lifespan_max_days: Mapped[int | None] = mapped_column(Integer)
+    active_age_mean_days: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    percentile: Mapped[float | None] = mapped_column(Float)
+    km_median_days: Mapped[int | None] = mapped_column(Integer)
+    km_median_reached: Mapped[bool | None] = mapped_column(Boolean)
+    km_median_floor_days: Mapped[int | None] = mapped_column(Integer)
+    km_p75_days: Mapped[int | None] = mapped_column(Integer)
+    distinct_boards: Mapped[int | None] = mapped_column(Integer)
+    most_common_board_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class LifespanReportBucket(LifespanReportMixin, Base):
+    """Closed postings per lifespan bucket of one board, or of every board (job_board_id NULL)."""
+
+    __tablename__ = "lifespan_report_buckets"
+    __table_args__ = (Index(None, "cut", "job_board_id", "min_days"),)
+
+    job_board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE")
+    )
+    bucket: Mapped[str] = mapped_column(String(20), nullable=False)
+    min_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    max_days: Mapped[int | None] = mapped_column(Integer)
+    postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    percentage: Mapped[float | None] = mapped_column(Float)
+
+
+class LifespanReportTrend(LifespanReportMixin, Base):
+    """One board's active / new / disappeared postings on one day of the newest year."""
+
+    __tablename__ = "lifespan_report_trends"
+    __table_args__ = (
+        Index(None, "cut", "day", "job_board_id", unique=True),
+        Index(None, "cut", "job_board_id", "day"),
+    )
+
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    active_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    new_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    disappeared_postings: Mapped[int] = mapped_column(Integer, nullable=False)
+    active_age_mean_days: Mapped[float | None] = mapped_column(Float)

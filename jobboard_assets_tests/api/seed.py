@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from jobboard_assets.pipeline.lifespan_report import update_lifespan_report
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
     EfficiencyScore,
@@ -177,7 +178,8 @@ AS_OF = TRACKING_START + timedelta(days=120)
 
 
 def seed(engine: Engine) -> None:
-    """Boards, runs, jobs, postings and scores, inserted through the models."""
+    """Boards, runs, jobs, postings and scores, inserted through the models, and the lifespan
+    report computed from the postings by the pipeline's own step."""
     with session_scope(engine) as session:
         session.add_all(
             JobBoard(
@@ -226,3 +228,4 @@ def seed(engine: Engine) -> None:
         )
         session.add_all(_posting(*row) for row in POSTINGS)
         session.add_all(_scores())
+    update_lifespan_report(engine)

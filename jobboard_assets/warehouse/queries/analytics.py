@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 from sqlalchemy import (
     Boolean,
+    Connection,
     Date,
     Engine,
     Float,
     Integer,
     String,
+    Table,
     delete,
     insert,
+    select,
     text,
+    true,
 )
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
 from jobboard_assets.warehouse.models import (
@@ -43,18 +48,82 @@ def replace_days(
     """
     days = sorted(set(days))
     now = utcnow()
-    written = {}
     with engine.begin() as connection:
+        written = {}
         for model, frame in rows_by_model.items():
             table = model.__table__
-            lock_for_replace(connection, table)
-            connection.execute(delete(table).where(table.c.metric_date.in_(days)))
-            columns = [c.name for c in table.columns if c.name in frame.columns]
-            rows = [{**row, "created_at": now} for row in frame.select(columns).to_dicts()]
-            if rows:
-                connection.execute(insert(table), rows)
-            written[model] = len(rows)
+            written[model] = _replace(connection, table, frame, now, table.c.metric_date.in_(days))
+        return written
+
+
+def replace_and_sync(
+    engine: Engine,
+    replaced: Mapping[type[Base], pl.DataFrame],
+    synced: Mapping[type[Base], pl.DataFrame],
+) -> dict[type[Base], int]:
+    """Make each table hold exactly its frame's rows, in one transaction (readers see the old
+    rows or the new ones, never a mix): `replaced` tables are rewritten, `synced` ones get only
+    the difference (rows no longer in the frame deleted, new ones inserted), for big tables of
+    which a run changes little. Returns the rows inserted per table.
+    """
+    now = utcnow()
+    with engine.begin() as connection:
+        written = {
+            model: _replace(connection, model.__table__, frame, now, true())
+            for model, frame in replaced.items()
+        }
+        for model, frame in synced.items():
+            written[model] = _sync(connection, model.__table__, frame, now)
     return written
+
+
+def _insert(connection: Connection, table: Table, frame: pl.DataFrame, now: datetime) -> int:
+    columns = [c.name for c in table.columns if c.name in frame.columns]
+    rows = [{**row, "created_at": now} for row in frame.select(columns).to_dicts()]
+    if rows:
+        connection.execute(insert(table), rows)
+    return len(rows)
+
+
+def _replace(
+    connection: Connection,
+    table: Table,
+    frame: pl.DataFrame,
+    now: datetime,
+    where: ColumnElement[bool],
+) -> int:
+    """Delete the table's rows `where` says and insert the frame's rows."""
+    lock_for_replace(connection, table)
+    connection.execute(delete(table).where(where))
+    return _insert(connection, table, frame, now)
+
+
+_DELETE_BATCH = 500
+
+
+def _sync(connection: Connection, table: Table, frame: pl.DataFrame, now: datetime) -> int:
+    """Delete the table's rows that are not in the frame and insert the frame's that are not in
+    the table, comparing every column but `id` and `created_at` (nulls as values)."""
+    lock_for_replace(connection, table)
+    names = [c.name for c in table.columns if c.name not in ("id", "created_at")]
+    schema = {name: _polars_type(table.c[name].type) for name in names}
+    wanted = (
+        pl.DataFrame(schema=schema)
+        if frame.is_empty()
+        else frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+    )
+    stored = pl.read_database(
+        select(table.c.id, *(table.c[name] for name in names)),
+        connection,
+        schema_overrides={"id": pl.Int64, **schema},
+    )
+    stale = stored.join(wanted, on=names, how="anti", nulls_equal=True)["id"].to_list()
+    for start in range(0, len(stale), _DELETE_BATCH):  # bound the bind parameters per statement
+        connection.execute(
+            delete(table).where(table.c.id.in_(stale[start : start + _DELETE_BATCH]))
+        )
+    fresh = wanted.join(stored.drop("id"), on=names, how="anti", nulls_equal=True)
+    return _insert(connection, table, fresh, now)
 
 
 # --- views ----------------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Row, bindparam, delete, select, text
+from sqlalchemy.orm import Session
 
 from jobboard_assets.warehouse.models import PipelineJob, PipelineRun
 from jobboard_assets.warehouse.queries.upsert import upsert
@@ -89,7 +90,7 @@ def delete_other_jobs(session: Session, pipeline_run_id: str, keep: list[uuid.UU
         session.execute(delete(PipelineJob).where(PipelineJob.id.in_(batch)))
 
 
-def _run_log(run: PipelineRun, with_jobs: bool = True) -> dict[str, Any]:
+def _run_log(run: PipelineRun | Row[Any], with_jobs: bool = True) -> dict[str, Any]:
     """The seed's PipelineRunLog shape; `with_jobs=False` leaves `jobs` empty and unread."""
     duration = (run.end_time - run.start_time).total_seconds() if run.end_time else None
     return {
@@ -116,22 +117,83 @@ def get_pipeline_run(session: Session, run_id: str) -> dict[str, Any] | None:
     return _run_log(run) if run else None
 
 
+_LISTED = (
+    "id",
+    "run_id",
+    "status",
+    "start_time",
+    "end_time",
+    "total_jobs",
+    "completed_jobs",
+    "failed_jobs",
+    "errors",
+    "trigger",
+    "dagster_run_ids",
+)
+"""The columns of a run log without its job list."""
+
+
 def run_history(
-    session: Session, limit: int = 10, job_lists: int | None = None
+    session: Session, limit: int = 10, job_lists: int | None = None, jobs_per_run: int = 20
 ) -> list[dict[str, Any]]:
     """The latest executions, newest first (the seed's getPipelineRunHistory).
 
-    `job_lists`: only the newest that many carry their job list; the others' is not even read
-    (a 1,000-board run's list is ~150 KB of JSON, ~5 ms to decode).
+    `job_lists`: only the newest that many carry jobs, at most `jobs_per_run` each (failed ones
+    first), picked by the database, with `jobCount` (the list's length); the other lists are not
+    read at all (a 1,000-board run's list is ~150 KB of JSON, ~5 ms to decode). Without it every
+    run carries its whole list.
     """
-    query = select(PipelineRun).order_by(PipelineRun.start_time.desc()).limit(limit)
-    if job_lists is not None:
-        query = query.options(defer(PipelineRun.jobs))
-    runs = session.scalars(query)
-    return [
-        _run_log(run, with_jobs=job_lists is None or index < job_lists)
-        for index, run in enumerate(runs)
-    ]
+    if job_lists is None:
+        query = select(PipelineRun).order_by(PipelineRun.start_time.desc()).limit(limit)
+        return [_run_log(run) for run in session.scalars(query)]
+    listed = select(*(getattr(PipelineRun, name) for name in _LISTED))
+    rows = session.execute(listed.order_by(PipelineRun.start_time.desc()).limit(limit))
+    runs = [_run_log(row, with_jobs=False) for row in rows]  # rows, not ORM objects: cheaper
+    pages = _job_pages(session, [run["runId"] for run in runs[:job_lists]], jobs_per_run)
+    for run in runs:
+        run["jobs"], run["jobCount"] = pages.get(run["runId"], ([], 0))
+    return runs
+
+
+# The first `per_run` jobs of each run, failed ones first (then in list order), and the list's
+# length: the database reads the lists (jsonb[] on PostgreSQL, a JSON array on SQLite), only the
+# pages are sent.
+_JOB_PAGES = {
+    "postgresql": """
+        SELECT r.run_id,
+               (SELECT COALESCE(jsonb_agg(page.job ORDER BY page.later, page.n), '[]'::jsonb)
+                FROM (SELECT job, (job->>'status') IS DISTINCT FROM 'failed' AS later, n
+                      FROM unnest(r.jobs) WITH ORDINALITY AS item(job, n)
+                      ORDER BY later, n LIMIT :per_run) AS page) AS jobs,
+               cardinality(r.jobs) AS job_count
+        FROM pipeline_runs AS r
+        WHERE r.run_id IN :run_ids AND r.jobs IS NOT NULL""",
+    "sqlite": """
+        SELECT r.run_id,
+               (SELECT json_group_array(json(page.value))
+                FROM (SELECT value FROM json_each(r.jobs)
+                      ORDER BY json_extract(value, '$.status') IS NOT 'failed', key
+                      LIMIT :per_run) AS page) AS jobs,
+               json_array_length(r.jobs) AS job_count
+        FROM pipeline_runs AS r
+        WHERE r.run_id IN :run_ids AND json_type(r.jobs) = 'array'""",
+}
+
+
+def _job_pages(
+    session: Session, run_ids: list[str], per_run: int
+) -> dict[str, tuple[list[dict[str, Any]], int]]:
+    """run_id -> (its first `per_run` jobs, failed first; its job count), for runs with a list."""
+    if not run_ids:
+        return {}
+    query = text(_JOB_PAGES[session.get_bind().dialect.name]).bindparams(
+        bindparam("run_ids", expanding=True)
+    )
+    rows = session.execute(query, {"run_ids": run_ids, "per_run": per_run})
+    return {
+        run_id: (json.loads(jobs) if isinstance(jobs, str) else jobs, count)
+        for run_id, jobs, count in rows
+    }
 
 
 def pending_jobs(session: Session) -> list[dict[str, Any]]:
@@ -159,10 +221,16 @@ def pending_jobs(session: Session) -> list[dict[str, Any]]:
 def recent_stats(session: Session, days: int = 7) -> dict[str, Any]:
     """The seed's getPipelineStats over the last `days` days of finished executions."""
     since = utcnow() - timedelta(days=days)
-    runs = session.scalars(
-        select(PipelineRun).where(
-            PipelineRun.start_time >= since, PipelineRun.end_time.is_not(None)
-        )
+    columns = (
+        PipelineRun.status,
+        PipelineRun.start_time,
+        PipelineRun.end_time,
+        PipelineRun.total_jobs,
+        PipelineRun.completed_jobs,
+        PipelineRun.failed_jobs,
+    )  # not the job lists (~150 KB of JSON per 1,000-board run)
+    runs = session.execute(
+        select(*columns).where(PipelineRun.start_time >= since, PipelineRun.end_time.is_not(None))
     ).all()
     total_jobs = sum(run.total_jobs for run in runs)
     completed_jobs = sum(run.completed_jobs for run in runs)
