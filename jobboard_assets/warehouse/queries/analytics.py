@@ -15,10 +15,12 @@ from sqlalchemy import (
     Integer,
     String,
     delete,
+    func,
     insert,
+    select,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeEngine
 
 from jobboard_assets.warehouse.models import (
@@ -55,6 +57,12 @@ def replace_days(
                 connection.execute(insert(table), rows)
             written[model] = len(rows)
     return written
+
+
+def latest_metric_day(session: Session) -> date | None:
+    """The latest day the daily analytics were computed for (a run may ask for a day that no
+    board could be observed on: its rows still describe the history as of that day)."""
+    return session.scalar(select(func.max(LifespanMetric.metric_date)))
 
 
 # --- views ----------------------------------------------------------------------------------
