@@ -25,7 +25,9 @@ _WORKPLACES = {"OnSite": "onsite", "Hybrid": "hybrid", "Remote": "remote"}
 def board_postings(market: SimulatedMarket, slug: str, start: date, end: date) -> pl.DataFrame:
     """One row per posting of the board listed on a day of [start, end], as the warehouse keeps
     it after every day was observed (first_seen, last_seen, is_active, disappeared_at)."""
-    rows = [_posting_row(posting, start, end) for posting in market.postings_between(slug, start, end)]
+    rows = [
+        _posting_row(posting, start, end) for posting in market.postings_between(slug, start, end)
+    ]
     return pl.DataFrame(rows, schema=_POSTING_SCHEMA, orient="row")
 
 
