@@ -219,8 +219,10 @@ def prepare(made: Platforms, scratch: Path, years: int, day: date, boards: int) 
     return platform
 
 
-def measure(made: Platforms, base: BenchPlatform, scratch: Path, day: date, repeats: int) -> dict:
-    """Today's run on `repeats` copies of `base`, each in a fresh process."""
+def measure(
+    made: Platforms, base: BenchPlatform, scratch: Path, day: date, repeats: int, boards: int
+) -> dict:
+    """Today's run (`boards` board-days) on `repeats` copies of `base`, each in a fresh process."""
     runs, sessions = [], []
     for attempt in range(repeats):
         platform = made.clone(base, scratch / f"{base.directory.name}-today-{attempt}")
@@ -236,9 +238,10 @@ def measure(made: Platforms, base: BenchPlatform, scratch: Path, day: date, repe
         "scrape_run_seconds": spread([r["runs"]["scrape_boards"]["seconds"] for r in runs]),
         "history_run_seconds": spread([r["runs"]["daily_history"]["seconds"] for r in runs]),
         "peak_rss_mb": max(r["rss_mb"] for r in runs),
-        "board_days": runs[-1]["jobs"],
+        "board_days": boards,
+        "jobs_mirrored": runs[-1]["jobs"],
         "events_per_run": {name: figures["events"] for name, figures in runs[-1]["runs"].items()},
-        "scrape_events_per_board_day": round(scrape.get("events", 0) / max(runs[-1]["jobs"], 1), 2),
+        "scrape_events_per_board_day": round(scrape.get("events", 0) / boards, 2),
         "events_by_type": {name: figures["by_type"] for name, figures in runs[-1]["runs"].items()},
         **({"postgres_sessions_opened": sessions[-1]} if made.backend == "postgres" else {}),
     }
@@ -274,7 +277,7 @@ def main() -> None:
             with platforms(backend, registry) as made:
                 for length in years:
                     base = prepare(made, scratch, length, day, args.boards)
-                    result = measure(made, base, scratch, day, args.repeats)
+                    result = measure(made, base, scratch, day, args.repeats, args.boards)
                     figures[backend][f"{length}y"] = result
                     print(
                         f"{backend} {length}y: today {result['seconds']} s (scrape run "
