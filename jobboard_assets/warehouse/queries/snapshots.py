@@ -80,14 +80,20 @@ def observed_days(session: Session, job_board_id: int) -> list[date]:
 
 
 def listed_ids(session: Session, job_board_id: int) -> dict[date, set[str]]:
-    """The ids each observed day of the board listed, from the listings its snapshots keep."""
+    """The ids each observed day of the board listed, from the listings its snapshots keep.
+
+    Raises ValueError for a snapshot without its listing (rows loaded by other means, such as
+    the benchmarks' bulk history, keep only counts): nothing can be recomputed from it.
+    """
     query = select(RawDataSnapshot.snapshot_date, RawDataSnapshot.data).where(
         RawDataSnapshot.job_board_id == job_board_id
     )
-    return {
-        day: {posting["external_id"] for posting in (data or {}).get("postings", [])}
-        for day, data in session.execute(query)
-    }
+    listed = {}
+    for day, data in session.execute(query):
+        if "postings" not in (data or {}):
+            raise ValueError(f"the snapshot of board {job_board_id} on {day} keeps no listing")
+        listed[day] = {posting["external_id"] for posting in data["postings"]}
+    return listed
 
 
 def set_day_counts(session: Session, job_board_id: int, day: date, counts: dict[str, int]) -> None:
