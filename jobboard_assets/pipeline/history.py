@@ -155,7 +155,7 @@ def snapshot_repost_counts(
     """
     if not days or postings.is_empty():
         return []
-    newest = postings["last_seen"].max()
+    newest: date = postings["last_seen"].max()  # type: ignore[assignment]  # a Date column
     per_day = []
     for day in sorted(days):
         seen = as_of(postings, day)

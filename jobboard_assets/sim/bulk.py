@@ -55,21 +55,21 @@ def _posting_row(posting: Posting, start: date, end: date) -> tuple[object, ...]
     )
 
 
-_POSTING_SCHEMA = {
-    "external_id": pl.Utf8,
-    "title": pl.Utf8,
-    "normalized_title": pl.Utf8,
-    "company": pl.Utf8,
-    "location": pl.Utf8,
-    "department": pl.Utf8,
-    "role_family": pl.Utf8,
-    "workplace_type": pl.Utf8,
+_POSTING_SCHEMA: dict[str, pl.DataType] = {
+    "external_id": pl.Utf8(),
+    "title": pl.Utf8(),
+    "normalized_title": pl.Utf8(),
+    "company": pl.Utf8(),
+    "location": pl.Utf8(),
+    "department": pl.Utf8(),
+    "role_family": pl.Utf8(),
+    "workplace_type": pl.Utf8(),
     "posted_at": pl.Datetime("us", "UTC"),
-    "first_seen": pl.Date,
-    "last_seen": pl.Date,
-    "is_active": pl.Boolean,
-    "disappeared_at": pl.Date,
-    "lifespan_days": pl.Int64,
+    "first_seen": pl.Date(),
+    "last_seen": pl.Date(),
+    "is_active": pl.Boolean(),
+    "disappeared_at": pl.Date(),
+    "lifespan_days": pl.Int64(),
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from jobboard_assets.pipeline import history
 from jobboard_assets.pipeline.board_day import apply_board_day
@@ -156,7 +156,7 @@ def empty(engine: Engine) -> None:
             JobPosting,
             RawDataSnapshot,
         ):
-            session.execute(model.__table__.delete())
+            session.execute(delete(model))
 
 
 @settings(

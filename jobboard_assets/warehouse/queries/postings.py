@@ -374,14 +374,14 @@ def reappeared_spans_frame(engine: Engine) -> pl.DataFrame:
         select(
             PostingSpan.job_posting_id.label("id"), PostingSpan.first_day, PostingSpan.last_day
         ).where(PostingSpan.job_posting_id.in_(several)),
-        {"id": pl.Int64, "first_day": pl.Date, "last_day": pl.Date},
+        {"id": pl.Int64(), "first_day": pl.Date(), "last_day": pl.Date()},
     )
     gone = read_frame(
         engine,
         select(PostingEvent.job_posting_id.label("id"), PostingEvent.event_date).where(
             PostingEvent.job_posting_id.in_(several), PostingEvent.event_type == "disappeared"
         ),
-        {"id": pl.Int64, "event_date": pl.Date},
+        {"id": pl.Int64(), "event_date": pl.Date()},
     )
     return (
         spans.sort("id", "first_day")

@@ -88,7 +88,7 @@ def listed_ids(session: Session, job_board_id: int) -> dict[date, set[str]]:
     query = select(RawDataSnapshot.snapshot_date, RawDataSnapshot.data).where(
         RawDataSnapshot.job_board_id == job_board_id
     )
-    listed = {}
+    listed: dict[date, set[str]] = {}
     for day, data in session.execute(query):
         if "postings" not in (data or {}):
             raise ValueError(f"the snapshot of board {job_board_id} on {day} keeps no listing")
@@ -128,7 +128,8 @@ def earliest_previous_observed_day(session: Session, days: list[date]) -> date |
     previous = select(before.label("previous")).where(
         RawDataSnapshot.snapshot_date.in_(sorted(set(days)))
     )
-    return session.scalar(select(func.min(previous.subquery().c.previous)))
+    earliest: date | None = session.scalar(select(func.min(previous.subquery().c.previous)))
+    return earliest
 
 
 def observed_days_frame(engine: Engine) -> pl.DataFrame:
