@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_floor.py --repeats 3
 	$(BIN)/python benchmarks/bench_instance.py --repeats 3
 	$(BIN)/python benchmarks/bench_history.py --repeats 3
+	$(BIN)/python benchmarks/bench_daily_cost.py --repeats 3 --boards 100
 	$(BIN)/python benchmarks/bench_scale.py --repeats 3
 	$(BIN)/python benchmarks/bench_metrics.py --repeats 3
 	$(BIN)/python benchmarks/bench_breadth.py --boards 1000

@@ -19,6 +19,7 @@ from jobboard_assets.metrics import lifespans, reposts, scores
 from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import analytics as analytics_queries
 from jobboard_assets.warehouse.queries import postings as posting_queries
 from jobboard_assets.warehouse.queries import scores as score_queries
 from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
@@ -38,13 +39,17 @@ class PostingHistory:
 
     @property
     def frame(self) -> pl.DataFrame:
-        """The postings, each with its board's `tracking_start` (see `metrics.observations`)."""
+        """The postings, each with its board's `tracking_start` (see `metrics.observations`),
+        and the spans of reappeared postings (`as_of` cuts them at a day; null otherwise)."""
         if self._frame is None:
             periods = tracking_periods(
                 snapshot_queries.observed_days_frame(self.engine),
                 max_gap_days=DEFAULT_SETTINGS.tracking_gap_days,
             )
-            self._frame = with_tracking_start(posting_queries.postings_frame(self.engine), periods)
+            postings = posting_queries.postings_frame(self.engine).join(
+                posting_queries.reappeared_spans_frame(self.engine), on="id", how="left"
+            )
+            self._frame = with_tracking_start(postings, periods)
         return self._frame
 
     def write(self, changes: pl.DataFrame) -> int:
@@ -103,7 +108,9 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     changed = _changed(frame, computed, ["repost_cluster_id", "repost_count"])
     written = postings.write(changed)
     with session_scope(postings.engine) as session:
-        snapshot_queries.set_repost_counts(session, snapshot_repost_counts(postings.frame, days))
+        snapshot_queries.set_repost_counts(
+            session, snapshot_repost_counts(postings.frame, days, computed)
+        )
     clustered = computed.filter(pl.col("repost_cluster_id").is_not_null())
     preview = (
         frame.join(clustered, on="id", suffix="_new")
@@ -134,39 +141,59 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     )
 
 
-def snapshot_repost_counts(postings: pl.DataFrame, days: list[date]) -> list[dict[str, Any]]:
-    """Per board and day: postings open that day that belong to a repost cluster.
+def snapshot_repost_counts(
+    postings: pl.DataFrame, days: list[date], clusters: pl.DataFrame
+) -> list[dict[str, Any]]:
+    """Per board and day: postings open that day that belonged to a repost cluster that day.
 
     Reposts are detected after the snapshots are taken (phase 4 after phase 2), so phase 4 sets
-    the count of the days it ran for, zero included, computed here in one pass over the frame.
+    the count of the days it ran for, zero included. A day counts the clusters of the history
+    as it stood that day (`as_of`), as the day's repost analytics do: a repost first seen later
+    does not change an earlier day's count, so a run refreshes exactly the days it can change.
+    `clusters` (`detect_reposts` of the whole frame) is the answer on any day after the last
+    sighting, the daily run's case: only earlier days (a backfill) detect again.
     """
     if not days or postings.is_empty():
         return []
-    columns = postings.select(
-        "job_board_id", "first_seen", "last_seen", reposted=pl.col("repost_count") > 0
-    )
-    per_day = [
-        columns.filter(pl.col("first_seen") <= day, pl.col("last_seen") >= day)
-        .group_by("job_board_id")
-        .agg(repost_count=pl.col("reposted").sum())
-        .with_columns(snapshot_date=pl.lit(day))
-        for day in sorted(days)
-    ]
+    newest: date = postings["last_seen"].max()  # type: ignore[assignment]  # a Date column
+    per_day = []
+    for day in sorted(days):
+        seen = as_of(postings, day)
+        reposted = clusters if day >= newest else reposts.detect_reposts(seen)
+        per_day.append(
+            seen.filter(pl.col("last_seen") >= day)
+            .select("id", "job_board_id")
+            .join(reposted.select("id", "repost_count"), on="id")
+            .group_by("job_board_id")
+            .agg(repost_count=(pl.col("repost_count") > 0).sum())
+            .with_columns(snapshot_date=pl.lit(day))
+        )
     return pl.concat(per_day).to_dicts()
 
 
 def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
-    """The days a daily phase must compute: `days`, and every day after them up to the latest
-    observed day. A backfill of earlier days changes the history of the later ones, so their
-    daily rows follow in the same run, however it was launched (`jobboard backfill`, the
-    sensor, or `dagster asset materialize --partition-range` over earlier days)."""
+    """The days a daily phase must compute: `days`, every day after them up to the latest
+    observed or computed day, and the days since the previous observed day of each board
+    observed on them.
+
+    A backfill of earlier days changes the history of the later ones, so their daily rows follow
+    in the same run, however it was launched (`jobboard backfill`, the sensor, or
+    `dagster asset materialize --partition-range` over earlier days). A board-day applied after
+    a gap in its board's observations changes the days of that gap too: the postings its
+    previous observed day listed were still open on them (as of those days they had not been
+    seen since). A daily run after a day observed everywhere adds nothing to `days`.
+    """
     if not days:
         return []
     with session_scope(engine) as session:
-        latest = snapshot_queries.latest_observed_day(session)
-    last = max(days)
-    later = [last + timedelta(days=n) for n in range(1, (latest - last).days + 1)] if latest else []
-    return sorted({*days, *later})
+        latest = [
+            snapshot_queries.latest_observed_day(session),
+            analytics_queries.latest_metric_day(session),
+        ]
+        previous = snapshot_queries.earliest_previous_observed_day(session, days)
+    first = min(days) if previous is None else min(min(days), previous + timedelta(days=1))
+    last = max(day for day in (*days, *latest) if day is not None)
+    return sorted({*days, *(first + timedelta(days=n) for n in range((last - first).days + 1))})
 
 
 def _median(values: pl.Series) -> float | None:
@@ -178,10 +205,25 @@ def as_of(postings_frame: pl.DataFrame, day: date) -> pl.DataFrame:
     """The history as it stood at the end of `day`: what a score computed that day saw.
 
     A backfill scores past days after later days were merged; a posting seen on or after `day`
-    was still active then, and its lifespan so far ends at `day`.
+    was still active then, and its lifespan so far ends at `day`. A reappeared posting (its
+    spans in `span_firsts` / `span_lasts`, its disappearances in `gone_days`) is cut at its
+    last span that started by `day`: if that span ended before `day`, the posting had
+    disappeared on the day after it, whatever later days listed it again. So a day's history
+    depends only on the observations up to the board's next observed day after it, and a run
+    refreshes exactly the days it can change (`days_to_refresh`).
     """
-    last_seen = pl.col("last_seen")
-    return postings_frame.filter(pl.col("first_seen") <= day).with_columns(
+    first_seen, last_seen = pl.col("first_seen"), pl.col("last_seen")
+    seen = postings_frame.filter(first_seen <= day)
+    if "span_firsts" in seen.columns:
+        started = pl.col("span_firsts").list.eval(pl.element() <= day).list.sum() - 1
+        seen = seen.with_columns(
+            last_seen=pl.coalesce(pl.col("span_lasts").list.get(started), last_seen),
+            disappeared_at=pl.coalesce(
+                pl.col("gone_days").list.get(started, null_on_oob=True),
+                pl.col("disappeared_at"),
+            ),
+        )
+    return seen.with_columns(
         is_active=last_seen >= day,
         disappeared_at=pl.when(last_seen >= day).then(None).otherwise(pl.col("disappeared_at")),
         last_seen=pl.min_horizontal(last_seen, pl.lit(day)),

@@ -17,11 +17,13 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    func,
     insert,
     select,
     text,
     true,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
@@ -124,6 +126,12 @@ def _sync(connection: Connection, table: Table, frame: pl.DataFrame, now: dateti
         )
     fresh = wanted.join(stored.drop("id"), on=names, how="anti", nulls_equal=True)
     return _insert(connection, table, fresh, now)
+
+
+def latest_metric_day(session: Session) -> date | None:
+    """The latest day the daily analytics were computed for (a run may ask for a day that no
+    board could be observed on: its rows still describe the history as of that day)."""
+    return session.scalar(select(func.max(LifespanMetric.metric_date)))
 
 
 # --- views ----------------------------------------------------------------------------------

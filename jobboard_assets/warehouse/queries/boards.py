@@ -74,7 +74,7 @@ def list_boards(session: Session, *, enabled_only: bool = False) -> list[BoardCo
 
 def board_ids_by_slug(session: Session) -> dict[str, int]:
     """job_boards.id of every board, disabled ones included, keyed by slug."""
-    return dict(session.execute(select(JobBoard.slug, JobBoard.id)).tuples().all())
+    return dict(session.execute(select(JobBoard.slug, JobBoard.id)).all())
 
 
 def board_config_from_row(row: JobBoard) -> BoardConfig:

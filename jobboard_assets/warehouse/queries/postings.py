@@ -129,6 +129,14 @@ def stored_histories(
     }
 
 
+def posting_ids(session: Session, job_board_id: int) -> dict[str, int]:
+    """Every posting of the board: external id -> id."""
+    query = select(JobPosting.external_id, JobPosting.id).where(
+        JobPosting.job_board_id == job_board_id
+    )
+    return dict(session.execute(query).all())
+
+
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(values), _IN_CHUNK):
         yield values[start : start + _IN_CHUNK]
@@ -349,6 +357,42 @@ def postings_frame(engine: Engine, columns: Sequence[str] = POSTING_FRAME_COLUMN
     """Every posting as a polars frame (one query, no ORM objects), typed per column."""
     query = select(*(getattr(JobPosting, name) for name in columns)).order_by(JobPosting.id)
     return read_frame(engine, query, {name: _POSTING_SCHEMA[name] for name in columns})
+
+
+def reappeared_spans_frame(engine: Engine) -> pl.DataFrame:
+    """`id`, `span_firsts`, `span_lasts`, `gone_days` (sorted lists) of postings with several
+    spans: what `history.as_of` needs to cut a reappeared posting's history at a day. Postings
+    listed in one run (nearly all) are left out; their first and last sighting say it all."""
+    several = (
+        select(PostingSpan.job_posting_id)
+        .group_by(PostingSpan.job_posting_id)
+        .having(func.count() > 1)
+        .scalar_subquery()
+    )
+    spans = read_frame(
+        engine,
+        select(
+            PostingSpan.job_posting_id.label("id"), PostingSpan.first_day, PostingSpan.last_day
+        ).where(PostingSpan.job_posting_id.in_(several)),
+        {"id": pl.Int64(), "first_day": pl.Date(), "last_day": pl.Date()},
+    )
+    gone = read_frame(
+        engine,
+        select(PostingEvent.job_posting_id.label("id"), PostingEvent.event_date).where(
+            PostingEvent.job_posting_id.in_(several), PostingEvent.event_type == "disappeared"
+        ),
+        {"id": pl.Int64(), "event_date": pl.Date()},
+    )
+    return (
+        spans.sort("id", "first_day")
+        .group_by("id", maintain_order=True)
+        .agg(span_firsts=pl.col("first_day"), span_lasts=pl.col("last_day"))
+        .join(
+            gone.sort("id", "event_date").group_by("id").agg(gone_days=pl.col("event_date")),
+            on="id",
+            how="left",
+        )
+    )
 
 
 _POSTING_SCHEMA: dict[str, pl.DataType] = {

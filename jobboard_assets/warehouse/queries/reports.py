@@ -52,7 +52,7 @@ def latest_score_date(session: Session) -> date | None:
 
 def board_names(session: Session) -> dict[int, str]:
     """Every board's name by id, to validate a requested board before reading its scores."""
-    return dict(session.execute(select(JobBoard.id, JobBoard.name)).tuples().all())
+    return dict(session.execute(select(JobBoard.id, JobBoard.name)).all())
 
 
 def score_rows(

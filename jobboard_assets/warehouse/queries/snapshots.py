@@ -79,6 +79,23 @@ def observed_days(session: Session, job_board_id: int) -> list[date]:
     return list(session.scalars(query))
 
 
+def listed_ids(session: Session, job_board_id: int) -> dict[date, set[str]]:
+    """The ids each observed day of the board listed, from the listings its snapshots keep.
+
+    Raises ValueError for a snapshot without its listing (rows loaded by other means, such as
+    the benchmarks' bulk history, keep only counts): nothing can be recomputed from it.
+    """
+    query = select(RawDataSnapshot.snapshot_date, RawDataSnapshot.data).where(
+        RawDataSnapshot.job_board_id == job_board_id
+    )
+    listed: dict[date, set[str]] = {}
+    for day, data in session.execute(query):
+        if "postings" not in (data or {}):
+            raise ValueError(f"the snapshot of board {job_board_id} on {day} keeps no listing")
+        listed[day] = {posting["external_id"] for posting in data["postings"]}
+    return listed
+
+
 def set_day_counts(session: Session, job_board_id: int, day: date, counts: dict[str, int]) -> None:
     """Set the counts of an existing snapshot (a later day whose counts an earlier day changed)."""
     session.execute(
@@ -91,6 +108,28 @@ def set_day_counts(session: Session, job_board_id: int, day: date, counts: dict[
 def latest_observed_day(session: Session) -> date | None:
     """The latest day any board was observed: the history phases must reach it after a backfill."""
     return session.scalar(select(func.max(RawDataSnapshot.snapshot_date)))
+
+
+def earliest_previous_observed_day(session: Session, days: list[date]) -> date | None:
+    """The earliest of the observed days just before `days` of the boards observed on them.
+
+    One indexed lookup per board-day observed on `days` (a correlated subquery on the
+    (job_board_id, snapshot_date) index), whatever the length of the history.
+    """
+    earlier = RawDataSnapshot.__table__.alias("earlier")
+    before = (
+        select(func.max(earlier.c.snapshot_date))
+        .where(
+            earlier.c.job_board_id == RawDataSnapshot.job_board_id,
+            earlier.c.snapshot_date < RawDataSnapshot.snapshot_date,
+        )
+        .scalar_subquery()
+    )
+    previous = select(before.label("previous")).where(
+        RawDataSnapshot.snapshot_date.in_(sorted(set(days)))
+    )
+    earliest: date | None = session.scalar(select(func.min(previous.subquery().c.previous)))
+    return earliest
 
 
 def observed_days_frame(engine: Engine) -> pl.DataFrame:

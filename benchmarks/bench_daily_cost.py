@@ -1,0 +1,317 @@
+"""The daily run on top of 1 year and of 3 years of history of 100 boards, on both backends.
+
+Issue 14's first requirement: a day's cost must not grow with the history behind it. For each
+history length the benchmark
+
+1. builds the history with the simulator's bulk path (`jobboard_assets.sim.bulk`: every board
+   observed on every day up to the day before yesterday, written straight into the warehouse),
+2. runs yesterday through the real pipeline (`jobboard run`: scrape against the simulator on
+   loopback, then the history run), as an operator's last run would have, and
+3. times today's `jobboard run` (scrape + history through the real Dagster jobs, in-process as
+   the CLI does) on `--repeats` copies of that platform, each in a fresh process: seconds, peak
+   RSS of that process, the Dagster events stored per run and per board-day, and on PostgreSQL
+   the sessions opened on the warehouse and on the Dagster instance.
+
+Both histories end on the same day and the simulator serves the same market, so the measured
+day scrapes the same listing; only the history behind it differs. Prints min / median / max, the
+3y / 1y ratio of medians (goal <= 1.2) and writes `benchmarks/results/daily_cost.json`.
+
+Run: `.venv/bin/python benchmarks/bench_daily_cost.py [--repeats 3] [--boards 100]
+[--years 1 3] [--backend both]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import (
+    BenchPlatform,
+    Platforms,
+    add_backend_option,
+    backend_choices,
+    peak_rss_mb,
+    pipeline_execution,
+    platforms,
+    run_child,
+    simulator,
+    spread,
+    write_results,
+)
+from jobboard_assets.sim.market import DEFAULT_EPOCH
+
+SEED = 42  # the simulator's default, which `common.simulator` serves
+YEAR_DAYS = 365
+CHUNK = 20_000
+
+
+def measured_day(longest_years: int) -> date:
+    """Today: the longest history starts on the market's epoch (before it the boards are empty)."""
+    return DEFAULT_EPOCH + timedelta(days=longest_years * YEAR_DAYS)
+
+
+# --- children: each runs in a fresh process on one platform (its environment) ----------------
+
+
+def child_load(first: date, last: date, boards: int) -> None:
+    """Write the bulk history of [first, last] into the platform's warehouse."""
+    from sqlalchemy import insert
+
+    from jobboard_assets import config
+    from jobboard_assets.sim.bulk import observed_history
+    from jobboard_assets.sim.market import SimulatedMarket
+    from jobboard_assets.sources.registry import load_registry
+    from jobboard_assets.warehouse import migrate
+    from jobboard_assets.warehouse.db import make_engine, session_scope
+    from jobboard_assets.warehouse.models import (
+        JobPosting,
+        PostingEvent,
+        PostingSpan,
+        RawDataSnapshot,
+    )
+    from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
+    from jobboard_assets.warehouse.types import utcnow
+
+    started = time.perf_counter()
+    engine = make_engine(config.database_url())
+    migrate.upgrade(engine)
+    registry = load_registry(config.boards_file())
+    names = {board.slug: board.name for board in registry}
+    with session_scope(engine) as session:
+        sync_boards(session, list(registry))
+        ids = board_ids_by_slug(session)
+    now = utcnow()
+    sizes: Counter[str] = Counter()
+    market = SimulatedMarket(seed=SEED, n_boards=boards)
+    for slug, postings, counts in observed_history(market, first, last):
+        board_id = ids[slug]
+        rows = postings.to_dicts()
+        for row in rows:
+            row.update(job_board_id=board_id, repost_count=0, created_at=now, updated_at=now)
+        with engine.begin() as connection:
+            posting_ids: dict[str, int] = {}
+            for start in range(0, len(rows), CHUNK):
+                returned = connection.execute(
+                    insert(JobPosting).returning(JobPosting.external_id, JobPosting.id),
+                    rows[start : start + CHUNK],
+                )
+                posting_ids.update(dict(returned.all()))
+            spans, events = [], []
+            for row in rows:
+                posting_id = posting_ids[row["external_id"]]
+                spans.append(
+                    {
+                        "job_posting_id": posting_id,
+                        "job_board_id": board_id,
+                        "first_day": row["first_seen"],
+                        "last_day": row["last_seen"],
+                    }
+                )
+                events.append(_event(posting_id, "appeared", row["first_seen"], None, now))
+                if row["disappeared_at"] is not None:
+                    events.append(
+                        _event(posting_id, "disappeared", row["disappeared_at"], "not listed", now)
+                    )
+            snapshots = [
+                {
+                    "job_board_id": board_id,
+                    "board_name": names[slug],
+                    "snapshot_date": day["day"],
+                    "posting_count": day["listed"],
+                    "new_postings": day["new"],
+                    "active_postings": day["listed"],
+                    "disappeared_postings": day["disappeared"],
+                    "repost_count": 0,
+                    "data": {"stats": {"posting_count": day["listed"]}},
+                }
+                for day in counts.to_dicts()
+            ]
+            for model, values in (
+                (PostingSpan, spans),
+                (PostingEvent, events),
+                (RawDataSnapshot, snapshots),
+            ):
+                for start in range(0, len(values), CHUNK):
+                    connection.execute(insert(model), values[start : start + CHUNK])
+        sizes.update(postings=len(rows), events=len(events), snapshots=len(snapshots))
+    engine.dispose()
+    print(json.dumps({**sizes, "seconds": time.perf_counter() - started}))
+
+
+def _event(posting_id: int, kind: str, day: date, notes: str | None, now: Any) -> dict[str, Any]:
+    return {
+        "job_posting_id": posting_id,
+        "event_type": kind,
+        "event_date": day,
+        "notes": notes,
+        "created_at": now,
+    }
+
+
+def child_day(day: date) -> None:
+    """`jobboard run` for one day in this process, with the events its Dagster runs stored."""
+    from dagster import DagsterInstance
+
+    run, seconds = pipeline_execution(day, day)
+    rss = peak_rss_mb()
+    with DagsterInstance.get() as instance:
+        runs = {}
+        for run_id in run["dagster_run_ids"]:
+            dagster_run = instance.get_run_by_id(run_id)
+            stats = instance.get_run_stats(run_id)
+            events = Counter(
+                entry.dagster_event_type.value if entry.dagster_event_type else "log"
+                for entry in instance.all_logs(run_id)
+            )
+            runs[dagster_run.job_name if dagster_run else run_id] = {
+                "seconds": round((stats.end_time or 0) - (stats.start_time or 0), 3),
+                "events": sum(events.values()),
+                "by_type": dict(events.most_common()),
+            }
+    figures = {
+        "seconds": seconds,
+        "status": run["status"],
+        "jobs": run["total_jobs"],
+        "failed_jobs": run["failed_jobs"],
+        "rss_mb": rss,
+        "runs": runs,
+    }
+    print(json.dumps(figures))
+
+
+# --- the parent: platforms, repeats, figures ---------------------------------------------------
+
+
+def prepare(made: Platforms, scratch: Path, years: int, day: date, boards: int) -> BenchPlatform:
+    """A platform holding `years` of history up to the day before `day`, its last day run live."""
+    platform = made.fresh(scratch / f"{made.backend}-{years}y")
+    first = day - timedelta(days=years * YEAR_DAYS)
+    yesterday = day - timedelta(days=1)
+    loaded = run_child(
+        [
+            __file__,
+            "--child-load",
+            first.isoformat(),
+            (yesterday - timedelta(days=1)).isoformat(),
+            str(boards),
+        ],
+        platform.env(),
+    )
+    print(
+        f"{made.backend} {years}y: bulk history {first}..{yesterday - timedelta(days=1)}: "
+        f"{loaded['postings']:,} postings, {loaded['events']:,} events, "
+        f"{loaded['snapshots']:,} snapshots in {loaded['seconds']:.0f}s"
+    )
+    live = run_child([__file__, "--child-day", yesterday.isoformat()], platform.env())
+    print(
+        f"{made.backend} {years}y: yesterday ({yesterday}) through the pipeline: "
+        f"{live['seconds']:.1f}s, {live['status']}"
+    )
+    return platform
+
+
+def measure(
+    made: Platforms, base: BenchPlatform, scratch: Path, day: date, repeats: int, boards: int
+) -> dict:
+    """Today's run (`boards` board-days) on `repeats` copies of `base`, each in a fresh process."""
+    runs, sessions = [], []
+    for attempt in range(repeats):
+        platform = made.clone(base, scratch / f"{base.directory.name}-today-{attempt}")
+        result = run_child([__file__, "--child-day", day.isoformat()], platform.env())
+        if result["status"] != "completed":
+            raise RuntimeError(f"{day} ended {result['status']}")
+        runs.append(result)
+        sessions.append(platform.postgres_sessions())
+    scrape = runs[-1]["runs"].get("scrape_boards", {})
+    return {
+        "seconds": spread([r["seconds"] for r in runs]),
+        "process_seconds": spread([r["process_seconds"] for r in runs]),
+        "scrape_run_seconds": spread([r["runs"]["scrape_boards"]["seconds"] for r in runs]),
+        "history_run_seconds": spread([r["runs"]["daily_history"]["seconds"] for r in runs]),
+        "peak_rss_mb": max(r["rss_mb"] for r in runs),
+        "board_days": boards,
+        "jobs_mirrored": runs[-1]["jobs"],
+        "events_per_run": {name: figures["events"] for name, figures in runs[-1]["runs"].items()},
+        "scrape_events_per_board_day": round(scrape.get("events", 0) / boards, 2),
+        "events_by_type": {name: figures["by_type"] for name, figures in runs[-1]["runs"].items()},
+        **({"postgres_sessions_opened": sessions[-1]} if made.backend == "postgres" else {}),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--boards", type=int, default=100)
+    parser.add_argument("--years", type=int, nargs="+", default=[1, 3])
+    parser.add_argument("--child-load", nargs=3, metavar=("FIRST", "LAST", "BOARDS"))
+    parser.add_argument("--child-day", metavar="DAY")
+    add_backend_option(parser)
+    args = parser.parse_args()
+    if args.child_load:
+        first, last, boards = args.child_load
+        child_load(date.fromisoformat(first), date.fromisoformat(last), int(boards))
+        return
+    if args.child_day:
+        child_day(date.fromisoformat(args.child_day))
+        return
+
+    years = sorted(args.years)
+    day = measured_day(years[-1])
+    figures: dict[str, dict[str, Any]] = {}
+    with (
+        tempfile.TemporaryDirectory() as scratch_name,
+        simulator(args.boards, seed=SEED, directory=Path(scratch_name)) as registry,
+    ):
+        scratch = Path(scratch_name)
+        for backend in backend_choices(args.backend):
+            figures[backend] = {}
+            with platforms(backend, registry) as made:
+                for length in years:
+                    base = prepare(made, scratch, length, day, args.boards)
+                    result = measure(made, base, scratch, day, args.repeats, args.boards)
+                    figures[backend][f"{length}y"] = result
+                    print(
+                        f"{backend} {length}y: today {result['seconds']} s (scrape run "
+                        f"{result['scrape_run_seconds']['median']} s, history run "
+                        f"{result['history_run_seconds']['median']} s), peak RSS "
+                        f"{result['peak_rss_mb']} MB, events {result['events_per_run']} "
+                        f"({result['scrape_events_per_board_day']} per board-day in the scrape)"
+                        + (
+                            f", sessions {result['postgres_sessions_opened']}"
+                            if backend == "postgres"
+                            else ""
+                        )
+                    )
+            shortest, longest = f"{years[0]}y", f"{years[-1]}y"
+            ratio = round(
+                figures[backend][longest]["seconds"]["median"]
+                / figures[backend][shortest]["seconds"]["median"],
+                2,
+            )
+            figures[backend]["ratio"] = ratio
+            print(f"{backend}: {longest} / {shortest} (medians): {ratio}  (goal <= 1.2)")
+    if len(figures) == 2:
+        print(
+            "PostgreSQL / SQLite (medians): "
+            + ", ".join(
+                f"{length}y {figures['postgres'][f'{length}y']['seconds']['median'] / figures['sqlite'][f'{length}y']['seconds']['median']:.2f}x"
+                for length in years
+            )
+        )
+    write_results(
+        "daily_cost",
+        {"boards": args.boards, "day": day, "repeats": args.repeats, "backends": figures},
+    )
+
+
+if __name__ == "__main__":
+    main()

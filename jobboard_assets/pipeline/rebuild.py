@@ -1,0 +1,102 @@
+"""A full recompute of everything the pipeline maintains incrementally, from the raw observations.
+
+Board-days are applied one at a time (`board_day.apply_board_day` changes only the postings
+around a day) and the daily phases refresh only the days a run can change. This module is the
+reference they must agree with: it forgets every derived row and recomputes it from what the
+warehouse keeps of each observed board-day, its listing in `raw_data_snapshots.data`:
+
+- each posting's spans (runs of consecutive observed days of its board that listed it), its
+  history columns and events (`merge.derive_state`), postings no observed day lists deleted;
+- each observed day's counts (new, disappeared, active) from those events and spans;
+- the daily phases (lifespans, reposts, scores, lifespan and repost analytics) for the given
+  days, in date order.
+
+`jobboard_assets_tests/pipeline/test_incremental_equals_rebuild.py` checks that any sequence of
+daily runs and backfills leaves what this recompute writes. It reads every listing and every
+posting of the warehouse: a check and a repair, not a daily path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import Engine
+
+from jobboard_assets.pipeline import analytics, history
+from jobboard_assets.pipeline.merge import Span, derive_state
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import postings, snapshots
+from jobboard_assets.warehouse.queries.boards import board_ids_by_slug
+
+
+def spans_of_listings(listings: dict[date, set[str]]) -> dict[str, list[Span]]:
+    """Every listed id's spans: the runs of consecutive observed days (the keys) that list it."""
+    spans: dict[str, list[Span]] = {}
+    observed = sorted(listings)
+    previous: date | None = None
+    for day in observed:
+        for external_id in listings[day]:
+            runs = spans.setdefault(external_id, [])
+            if runs and runs[-1][1] == previous:
+                runs[-1] = (runs[-1][0], day)
+            else:
+                runs.append((day, day))
+        previous = day
+    return spans
+
+
+def rebuild_board(engine: Engine, job_board_id: int) -> int:
+    """Recompute one board's spans, history columns, events and day counts; rows written."""
+    with session_scope(engine) as session:
+        postings.lock_board(session, job_board_id)
+        listings = snapshots.listed_ids(session, job_board_id)
+        observed = sorted(listings)
+        spans = spans_of_listings(listings)
+        stored = postings.posting_ids(session, job_board_id)
+        changes = [
+            postings.HistoryChange(
+                posting_id,
+                job_board_id,
+                tuple(spans.get(external_id, ())),
+                derive_state(spans[external_id], observed) if external_id in spans else None,
+            )
+            for external_id, posting_id in stored.items()
+        ]
+        postings.write_histories(session, changes)
+        for day in observed:
+            counts = postings.day_counts(session, job_board_id, day)
+            snapshots.set_day_counts(
+                session,
+                job_board_id,
+                day,
+                {
+                    "new_postings": counts.new,
+                    "disappeared_postings": counts.disappeared,
+                    "active_postings": counts.active,
+                },
+            )
+    return len(changes)
+
+
+def rebuild(engine: Engine, days: Sequence[date]) -> None:
+    """Recompute the whole history from the stored listings, then the daily phases of `days`."""
+    with session_scope(engine) as session:
+        board_ids = sorted(board_ids_by_slug(session).values())
+    for job_board_id in board_ids:
+        rebuild_board(engine, job_board_id)
+    daily_phases(engine, days)
+
+
+def daily_phases(engine: Engine, days: Sequence[date]) -> None:
+    """Phases 3-5 and the analytics for `days`, as one history run does them (in its order,
+    sharing one postings frame); the Dagster assets call the same functions."""
+    if not days:
+        return
+    days = sorted(set(days))
+    shared = history.PostingHistory(engine)
+    history.update_lifespans(shared)
+    history.update_reposts(shared, days)
+    history.update_scores(shared, days)
+    analytics.update_lifespan_metrics(shared, days)
+    analytics.update_repost_frequency(shared, days)
