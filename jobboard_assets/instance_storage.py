@@ -4,10 +4,10 @@ Dagster's SQLite storages open a new engine and connection for every statement (
 every stored event pays a connect, a journal commit and a close, and a day of 33 boards stores
 188 events, nearly all Dagster's own (a materialization and its "planned" event per partition).
 This subclass keeps one engine per process with a small connection pool and `synchronous=NORMAL`
-in WAL mode (the storage already uses WAL). benchmarks/bench_instance.py, medians on the shared
-2-core machine: 83 ms per event for the stock storage, 78 for the stock consolidated one, 4.9
-for this one; the 33-board day 46 s, 61 s and 19 s (on a quiet machine earlier: 19 -> 3 ms per
-event, 5.0 -> 0.8 s for a 200-event run). The cost of NORMAL is that a power
+in WAL mode (the storage already uses WAL). benchmarks/bench_instance.py, medians on a quiet
+2-core machine: 8.0 ms per event for the stock storage, 7.4 for the stock consolidated one, 2.0
+for this one; the 33-board day 10.6 s, 10.7 s and 9.3 s (shared machine at load ~15: 83, 78 and
+4.9 ms; 46 s, 61 s and 19 s). The cost of NORMAL is that a power
 loss may drop the last few events of this local, embedded instance; production keeps its event
 log on PostgreSQL (`dagster.yaml`).
 
