@@ -35,6 +35,11 @@ def days_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
 TRACKING_START = "tracking_start"
 """The column a postings frame may carry: its board's tracking start for that posting."""
 
+OBSERVED_SINCE = "observed_since"
+"""The column a postings frame may carry: the first day of the window the metrics describe
+(`MetricsSettings.metrics_lookback_days`); a posting open before it enters the survival
+estimate on that day."""
+
 
 def tracking_periods(observed_days: pl.DataFrame, *, max_gap_days: int) -> pl.DataFrame:
     """`job_board_id`, `tracking_start`: each board's first observed day, and the first observed
@@ -96,6 +101,9 @@ def posting_observations(
       dated postings (a board date more than `restamp_margin_days` after our first sighting is
       a re-stamp) and the date is not after the first sighting; its duration is then counted from the board date. Otherwise
       its start is unknown and `entry_days` is null: it is left out of the estimate.
+      With an `observed_since` column (the window's first day), a posting that started before
+      it enters at its age on that day instead (delayed entry: it is counted at risk only at
+      the ages the window saw it); the frame holds no posting that closed before the window.
     """
     lifespan = days_between(pl.col("first_seen"), pl.col("last_seen"))
     age = days_between(pl.col("first_seen"), pl.lit(as_of))
@@ -115,6 +123,10 @@ def posting_observations(
         board_date = pl.lit(None, dtype=pl.Date)
         stock_entry = pl.lit(None, dtype=pl.Int64)
     entry = pl.when(left_censored).then(stock_entry).otherwise(0)
+    if OBSERVED_SINCE in frame.collect_schema():
+        start_day = pl.when(left_censored).then(board_date).otherwise(pl.col("first_seen"))
+        age_on_window_start = days_between(start_day, pl.col(OBSERVED_SINCE))
+        entry = pl.when(entry.is_not_null()).then(pl.max_horizontal(entry, age_on_window_start))
     end = pl.when(closed).then(pl.col("last_seen")).otherwise(pl.lit(as_of))
     duration = (
         pl.when(left_censored)

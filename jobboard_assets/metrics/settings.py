@@ -38,6 +38,15 @@ class MetricsSettings:
     # A board date one day after our first sighting may be a time zone; two days are a re-stamp.
     restamp_margin_days: int = 1
 
+    # --- the window a day's metrics describe -----------------------------------------------
+    # A day's lifespan statistics, scores and repost rates describe the postings open at some
+    # time in its last `metrics_lookback_days` days (a year, as the survey lookback): a board
+    # that changed its ways shows it within a year, and a day's work reads a year of postings
+    # whatever the length of the history. A posting opened before the window enters the
+    # survival estimate at its age on the window's first day (delayed entry), so the long-lived
+    # ones are not over-counted. Reposts are still detected over the whole history.
+    metrics_lookback_days: int = 365
+
     # --- reposts ---------------------------------------------------------------------------
     # Domain notes: "windows of 90-180 days are common"; the wide end, because a role that
     # is reposted after a quarter is still the same unfilled role.

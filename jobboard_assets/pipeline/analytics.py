@@ -89,12 +89,13 @@ def lifespan_metrics_of_day(
     tracking_start: date | None = None,
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(statistics, bucket counts) of boards and role families as the history stood on `day`.
+    """(statistics, bucket counts) of boards and role families as the history stood on `day`,
+    over the postings of its metrics window (`history.in_window`).
 
     Both frames have `metric_date`, `job_board_id`, `role_family` and the columns of
     `lifespan_stats` / `lifespan_distribution`.
     """
-    history = history_phases.as_of(postings, day)
+    history = history_phases.in_window(history_phases.as_of(postings, day), day, settings)
     window: Window = {"as_of": day, "tracking_start": tracking_start}
     stats = _per_scope(
         lambda frame, by: lifespan_stats(frame, by, **window, settings=settings), history
@@ -108,18 +109,24 @@ def lifespan_metrics_of_day(
 
 
 def repost_frequency_of_day(
-    postings: pl.DataFrame, day: date, *, settings: MetricsSettings = DEFAULT_SETTINGS
+    postings: pl.DataFrame,
+    day: date,
+    *,
+    links: pl.DataFrame | None = None,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> pl.DataFrame:
-    """`repost_frequency` of boards and role families as the history stood on `day`.
+    """`repost_frequency` of boards and role families as the history stood on `day`, over the
+    postings of its metrics window (`history.in_window`).
 
-    Clusters are detected on that day's history, not read from job_postings: a repost first
-    seen later must not count on an earlier day. On the newest day the two agree.
+    Clusters are detected on that day's whole history, not read from job_postings: a repost first
+    seen later must not count on an earlier day. On the newest day the two agree. `links` is
+    `repost_links` of that day's history when the caller has it (`PostingHistory.links`).
     """
     history = history_phases.as_of(postings, day)
-    links = reposts.repost_links(history, settings)
+    links = reposts.repost_links(history, settings) if links is None else links
     frequency = _per_scope(
         lambda frame, by: reposts.repost_frequency(frame, by, links=links, settings=settings),
-        history,
+        history_phases.in_window(history, day, settings),
     )
     return frequency.with_columns(pl.lit(day).alias("metric_date"))
 
@@ -136,20 +143,18 @@ def _board_table(
     )
 
 
-def update_lifespan_metrics(
-    history: PostingHistory, days: list[date], settings: MetricsSettings = DEFAULT_SETTINGS
-) -> PhaseSummary:
+def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseSummary:
     """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows, and
     the lifespan report the API serves (`lifespan_report`: the history as of its newest day)."""
     started = time.perf_counter()
-    engine, postings = history.engine, history.frame
+    engine, postings, settings = history.engine, history.frame, history.settings
     results = [lifespan_metrics_of_day(postings, day, settings=settings) for day in sorted(days)]
     stats = pl.concat([stats for stats, _ in results], how="diagonal")
     buckets = pl.concat([buckets for _, buckets in results], how="diagonal")
     written = analytics_queries.replace_days(
         engine, days, {LifespanMetric: stats, LifespanDistribution: buckets}
     )
-    report_rows = lifespan_report.update_lifespan_report(engine, postings)
+    report_rows = lifespan_report.update_lifespan_report(engine, postings, settings)
     latest = stats.filter(pl.col("metric_date") == max(days)) if stats.height else stats
     one_decimal = {
         name: pl.col(f"lifespan_{name}_days").round(1) for name in ("mean", "median", "p90")
@@ -184,14 +189,15 @@ def update_lifespan_metrics(
     )
 
 
-def update_repost_frequency(
-    history: PostingHistory, days: list[date], settings: MetricsSettings = DEFAULT_SETTINGS
-) -> PhaseSummary:
+def update_repost_frequency(history: PostingHistory, days: list[date]) -> PhaseSummary:
     """Compute and replace each day's `repost_frequency` rows; the boards flagged on the last."""
     started = time.perf_counter()
-    engine, postings = history.engine, history.frame
+    engine, postings, settings = history.engine, history.frame, history.settings
     frequency = pl.concat(
-        [repost_frequency_of_day(postings, day, settings=settings) for day in sorted(days)],
+        [
+            repost_frequency_of_day(postings, day, links=history.links(day), settings=settings)
+            for day in sorted(days)
+        ],
         how="diagonal",
     )
     written = analytics_queries.replace_days(engine, days, {RepostFrequency: frequency})

@@ -16,8 +16,12 @@ import polars as pl
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics import lifespans, reposts, scores
-from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
-from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
+from jobboard_assets.metrics.observations import (
+    OBSERVED_SINCE,
+    tracking_periods,
+    with_tracking_start,
+)
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import analytics as analytics_queries
 from jobboard_assets.warehouse.queries import postings as posting_queries
@@ -31,11 +35,15 @@ class PostingHistory:
     Phases 3-5 and the analytics each work on the whole history: reading it once per run
     instead of once per phase was most of their cost at scale (profiled at 200k postings: five
     reads of 2 s each). Writes go to the warehouse and into the frame, so later phases see them.
+    The repost links of a day are computed once per run too (`links`): phase 4, the scores and
+    the repost frequency all need them (3.5 s each at 1M postings).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, settings: MetricsSettings = DEFAULT_SETTINGS) -> None:
         self.engine = engine
+        self.settings = settings
         self._frame: pl.DataFrame | None = None
+        self._links: dict[date | None, pl.DataFrame] = {}
 
     @property
     def frame(self) -> pl.DataFrame:
@@ -44,7 +52,7 @@ class PostingHistory:
         if self._frame is None:
             periods = tracking_periods(
                 snapshot_queries.observed_days_frame(self.engine),
-                max_gap_days=DEFAULT_SETTINGS.tracking_gap_days,
+                max_gap_days=self.settings.tracking_gap_days,
             )
             postings = posting_queries.postings_frame(self.engine).join(
                 posting_queries.reappeared_spans_frame(self.engine), on="id", how="left"
@@ -52,12 +60,43 @@ class PostingHistory:
             self._frame = with_tracking_start(postings, periods)
         return self._frame
 
+    def links(self, day: date | None = None) -> pl.DataFrame:
+        """`repost_links` of the history as of `day` (None: the whole frame, which is the
+        history as of any day from its newest sighting on)."""
+        newest = self.frame["last_seen"].max()
+        if day is not None and isinstance(newest, date) and day >= newest:
+            day = None
+        if day not in self._links:
+            history = self.frame if day is None else as_of(self.frame, day)
+            self._links[day] = reposts.repost_links(history, self.settings)
+        return self._links[day]
+
     def write(self, changes: pl.DataFrame) -> int:
-        """Write changed columns of postings (`id` plus the columns) and keep the frame current."""
+        """Write changed columns of postings (`id` plus the columns) and keep the frame current.
+
+        Lifespans and cluster columns do not change what links postings (their days and
+        keys), so the links computed so far stay."""
         written = posting_queries.write_posting_columns(self.engine, changes)
         if self._frame is not None and changes.height:
             self._frame = self._frame.update(changes, on="id", include_nulls=True)
         return written
+
+
+def window_start(day: date, settings: MetricsSettings = DEFAULT_SETTINGS) -> date:
+    """The first day of the metrics window of `day` (`MetricsSettings.metrics_lookback_days`)."""
+    return day - timedelta(days=settings.metrics_lookback_days - 1)
+
+
+def in_window(
+    history: pl.DataFrame, day: date, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.DataFrame:
+    """The postings of a history as of `day` (`as_of`) that `day`'s metrics describe: those seen
+    in its window, with the window's first day as `observed_since` (delayed entry, see
+    `metrics.observations.posting_observations`)."""
+    since = window_start(day, settings)
+    return history.filter(pl.col("last_seen") >= since).with_columns(
+        pl.lit(since).alias(OBSERVED_SINCE)
+    )
 
 
 @dataclass(frozen=True)
@@ -104,13 +143,11 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     """
     started = time.perf_counter()
     frame = postings.frame
-    computed = reposts.detect_reposts(frame)
+    computed = postings.links().select("id", "repost_cluster_id", "repost_count")
     changed = _changed(frame, computed, ["repost_cluster_id", "repost_count"])
     written = postings.write(changed)
     with session_scope(postings.engine) as session:
-        snapshot_queries.set_repost_counts(
-            session, snapshot_repost_counts(postings.frame, days, computed)
-        )
+        snapshot_queries.set_repost_counts(session, snapshot_repost_counts(postings, days))
     clustered = computed.filter(pl.col("repost_cluster_id").is_not_null())
     preview = (
         frame.join(clustered, on="id", suffix="_new")
@@ -141,29 +178,24 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     )
 
 
-def snapshot_repost_counts(
-    postings: pl.DataFrame, days: list[date], clusters: pl.DataFrame
-) -> list[dict[str, Any]]:
+def snapshot_repost_counts(history: PostingHistory, days: list[date]) -> list[dict[str, Any]]:
     """Per board and day: postings open that day that belonged to a repost cluster that day.
 
     Reposts are detected after the snapshots are taken (phase 4 after phase 2), so phase 4 sets
     the count of the days it ran for, zero included. A day counts the clusters of the history
-    as it stood that day (`as_of`), as the day's repost analytics do: a repost first seen later
-    does not change an earlier day's count, so a run refreshes exactly the days it can change.
-    `clusters` (`detect_reposts` of the whole frame) is the answer on any day after the last
-    sighting, the daily run's case: only earlier days (a backfill) detect again.
+    as it stood that day (`as_of`, `PostingHistory.links`), as the day's repost analytics do: a
+    repost first seen later does not change an earlier day's count, so a run refreshes exactly
+    the days it can change.
     """
-    if not days or postings.is_empty():
+    if not days or history.frame.is_empty():
         return []
-    newest: date = postings["last_seen"].max()  # type: ignore[assignment]  # a Date column
     per_day = []
     for day in sorted(days):
-        seen = as_of(postings, day)
-        reposted = clusters if day >= newest else reposts.detect_reposts(seen)
         per_day.append(
-            seen.filter(pl.col("last_seen") >= day)
+            as_of(history.frame, day)
+            .filter(pl.col("last_seen") >= day)
             .select("id", "job_board_id")
-            .join(reposted.select("id", "repost_count"), on="id")
+            .join(history.links(day).select("id", "repost_count"), on="id")
             .group_by("job_board_id")
             .agg(repost_count=(pl.col("repost_count") > 0).sum())
             .with_columns(snapshot_date=pl.lit(day))
@@ -233,7 +265,7 @@ def as_of(postings_frame: pl.DataFrame, day: date) -> pl.DataFrame:
 def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
     """Phase 5: each day's efficiency scores (board, board x role family, board in industry)."""
     started = time.perf_counter()
-    engine = history.engine
+    engine, settings = history.engine, history.settings
     postings = history.frame
     boards = score_queries.boards_frame(engine)
     employer = score_queries.employer_surveys_frame(engine)
@@ -243,12 +275,14 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
     for day in sorted(days):
         previous = score_queries.scores_of_day(engine, day - timedelta(days=1))
         scored = scores.efficiency_scores(
-            as_of(postings, day),
+            in_window(as_of(postings, day), day, settings),
             boards,
             employer,
             candidate,
             as_of=day,
             previous_scores=previous,
+            links=history.links(day),
+            settings=settings,
         )
         written += score_queries.replace_scores(engine, day, scored)
     ranking = (

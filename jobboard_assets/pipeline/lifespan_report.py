@@ -1,8 +1,8 @@
 """Day 9's lifespan report as `/api/lifespan` serves it, computed once per run, not per request.
 
-The report describes the whole history as of its newest observed day (the latest last_seen), with
-tracking starting on the earliest first_seen (postings seen on that day are left-censored), as
-the API always did; the per-board tracking periods and board dates of `lifespan_metrics` are the
+The report describes the history as of its newest observed day (the latest last_seen): the postings
+of that day's metrics window (seen in its last year, `history.in_window`), with tracking starting
+on the warehouse's earliest first_seen (postings seen on that day are left-censored); the per-board tracking periods and board dates of `lifespan_metrics` are the
 scores' view. It is computed for every posting and for each workplace type alone (a "cut"; the
 window stays the whole history's, so a cut compares with the whole), by the functions of
 `jobboard_assets.metrics`, rounded as the API serves it, and replaces the previous report in one
@@ -18,7 +18,8 @@ import polars.selectors as cs
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics import lifespans
-from jobboard_assets.metrics.settings import Window
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
+from jobboard_assets.pipeline.history import in_window
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
 from jobboard_assets.warehouse.models import (
     Base,
@@ -27,7 +28,7 @@ from jobboard_assets.warehouse.models import (
     LifespanReportTrend,
 )
 from jobboard_assets.warehouse.queries import analytics as analytics_queries
-from jobboard_assets.warehouse.queries.postings import postings_frame
+from jobboard_assets.warehouse.queries.postings import earliest_first_seen, postings_frame
 
 ALL = "all"
 CUTS = (ALL, *WORKPLACE_TYPES)
@@ -115,25 +116,32 @@ def _trends(postings: pl.DataFrame, as_of: date) -> pl.DataFrame:
     return lifespans.daily_trend(postings, BOARD, as_of=as_of, since=since)
 
 
-def report_window(postings: pl.DataFrame) -> Window | None:
-    """The whole history's window: its newest last_seen, tracking from its earliest first_seen
-    (None without postings)."""
-    as_of, start = postings["last_seen"].max(), postings["first_seen"].min()
+def report_window(postings: pl.DataFrame, tracking_start: date | None = None) -> Window | None:
+    """The report's window: the newest last_seen, tracking from `tracking_start` (default: the
+    earliest first_seen of `postings`); None without postings."""
+    as_of = postings["last_seen"].max()
+    start = postings["first_seen"].min() if tracking_start is None else tracking_start
     if not isinstance(as_of, date) or not isinstance(start, date):
         return None
     return {"as_of": as_of, "tracking_start": start}
 
 
-def lifespan_report(postings: pl.DataFrame) -> dict[type[Base], pl.DataFrame]:
-    """The report's rows per table, every cut's stacked with its `cut` column."""
+def lifespan_report(
+    postings: pl.DataFrame,
+    tracking_start: date | None = None,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+) -> dict[type[Base], pl.DataFrame]:
+    """The report's rows per table, every cut's stacked with its `cut` column: the postings of
+    the newest day's metrics window (`history.in_window`), tracking from `tracking_start`."""
     frames: dict[type[Base], list[pl.DataFrame]] = {
         LifespanReportGroup: [],
         LifespanReportBucket: [],
         LifespanReportTrend: [],
     }
-    window = report_window(postings)
+    window = report_window(postings, tracking_start)
     if window is None:
         return {model: pl.DataFrame() for model in frames}
+    postings = in_window(postings, window["as_of"], settings)
     for cut in CUTS:
         of_cut = postings if cut == ALL else postings.filter(pl.col("workplace_type") == cut)
         if of_cut.is_empty():
@@ -153,11 +161,16 @@ def lifespan_report(postings: pl.DataFrame) -> dict[type[Base], pl.DataFrame]:
     }
 
 
-def update_lifespan_report(engine: Engine, postings: pl.DataFrame | None = None) -> dict[str, int]:
-    """Compute the report from `postings` (default: read from the warehouse) and make the
-    tables hold it. Returns the rows written (inserted) per table."""
+def update_lifespan_report(
+    engine: Engine,
+    postings: pl.DataFrame | None = None,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+) -> dict[str, int]:
+    """Compute the report from `postings` (a run's frame, holding its newest day's window;
+    default: every posting in the warehouse) and make the tables hold it. Tracking starts on the
+    warehouse's first day. Returns the rows written (inserted) per table."""
     frame = postings_frame(engine, COLUMNS) if postings is None else postings.select(COLUMNS)
-    report = lifespan_report(frame)
+    report = lifespan_report(frame, earliest_first_seen(engine), settings)
     groups: dict[type[Base], pl.DataFrame] = {LifespanReportGroup: report.pop(LifespanReportGroup)}
     # The groups change on every run (ages grow) and are few: rewritten, their write time is the
     # report's version. A day's run changes a few thousand of the 365k trend rows at 1M postings

@@ -16,7 +16,12 @@ from jobboard_assets.metrics import (
     posting_survival_summary,
     survival_quantiles,
 )
-from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
+from jobboard_assets.metrics.observations import (
+    OBSERVED_SINCE,
+    posting_observations,
+    tracking_periods,
+    with_tracking_start,
+)
 from jobboard_assets_tests.metrics.frames import day, posting, postings_frame
 
 
@@ -245,3 +250,28 @@ def test_tracking_starts_per_board_and_again_after_a_long_gap() -> None:
         (3, day(9)),
         (4, day(30)),  # board 2 was added later: its own start
     ]
+
+
+def test_a_posting_opened_before_the_window_enters_at_its_age_on_its_first_day() -> None:
+    """Delayed entry at `observed_since`: p1 (opened 10 days before the window, closed after 30)
+    is at risk from age 10 on only, so at age 3 the two postings opened in the window decide."""
+    frame = postings_frame(
+        [
+            posting(1, first=90, last=120),  # entry 10, closes at 30
+            posting(2, first=100, last=103),  # entry 0, closes at 3
+            posting(4, first=100, as_of=150),  # entry 0, open at 50
+        ]
+    )
+    windowed = frame.with_columns(pl.lit(day(100)).alias(OBSERVED_SINCE))
+    window = {"as_of": day(150), "tracking_start": day(0)}
+    seen = posting_observations(windowed, **window).collect().sort("id")
+    assert seen["entry_days"].to_list() == [10, 0, 0]
+    assert seen["duration_days"].to_list() == [30, 3, 50]
+    # In the window: at age 3, p2 and p4 are at risk and p2 closes: S = 1/2, the median is 3.
+    assert posting_survival_summary(windowed, "job_board_id", **window)[
+        "km_median_days"
+    ].to_list() == [3]
+    # The whole history: p1 is at risk from 0, S(3) = 2/3, S(30) = 1/3: the median is 30.
+    assert posting_survival_summary(frame, "job_board_id", **window)[
+        "km_median_days"
+    ].to_list() == [30]

@@ -45,6 +45,15 @@ DAILY: DailyArgs = {
     "backfill_policy": BackfillPolicy.single_run(),
     "pool": HISTORY_POOL,
 }
+
+
+def refresh_days(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[date]:
+    """The partition days and, after a backfill of earlier days, the later observed days."""
+    return history.days_to_refresh(
+        warehouse.engine, [date.fromisoformat(key) for key in context.partition_keys]
+    )
+
+
 _AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the_day)
 
 
@@ -74,7 +83,6 @@ def posting_lifespans(
 def posting_reposts(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    days = [date.fromisoformat(key) for key in context.partition_keys]
-    days = history.days_to_refresh(warehouse.engine, days)
+    days = refresh_days(context, warehouse)
     summary = history.update_reposts(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))

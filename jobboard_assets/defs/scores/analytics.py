@@ -6,25 +6,21 @@ like on each partition day, which the views `board_lifespan_stats`,
 `role_family_lifespan_stats` and `board_repost_frequency_stats` read.
 """
 
-from datetime import date
-
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
 
-from jobboard_assets.defs.history.assets import HISTORY_POOL, POSTING_LIFESPANS, POSTING_REPOSTS
+from jobboard_assets.defs.history.assets import (
+    HISTORY_POOL,
+    POSTING_LIFESPANS,
+    POSTING_REPOSTS,
+    refresh_days,
+)
 from jobboard_assets.defs.partitions import daily_partitions
 from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.pipeline import analytics, history
+from jobboard_assets.pipeline import analytics
 from jobboard_assets.runs.metadata import phase_metadata
 
 LIFESPAN_METRICS = AssetKey("lifespan_metrics")
 REPOST_FREQUENCY = AssetKey("repost_frequency")
-
-
-def _days(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[date]:
-    """The partition days and, after a backfill of earlier days, the later observed days."""
-    return history.days_to_refresh(
-        warehouse.engine, [date.fromisoformat(key) for key in context.partition_keys]
-    )
 
 
 @asset(
@@ -41,9 +37,8 @@ def _days(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[
 def lifespan_metrics(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = analytics.update_lifespan_metrics(
-        warehouse.posting_history(), _days(context, warehouse)
-    )
+    days = refresh_days(context, warehouse)
+    summary = analytics.update_lifespan_metrics(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 
 
@@ -61,7 +56,6 @@ def lifespan_metrics(
 def repost_frequency(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = analytics.update_repost_frequency(
-        warehouse.posting_history(), _days(context, warehouse)
-    )
+    days = refresh_days(context, warehouse)
+    summary = analytics.update_repost_frequency(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))

@@ -1,10 +1,13 @@
 """Phase 5: the daily efficiency score, a thin wrapper over `jobboard_assets.pipeline.history`."""
 
-from datetime import date
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from jobboard_assets.defs.history.assets import DAILY, POSTING_LIFESPANS, POSTING_REPOSTS
+from jobboard_assets.defs.history.assets import (
+    DAILY,
+    POSTING_LIFESPANS,
+    POSTING_REPOSTS,
+    refresh_days,
+)
 from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.defs.surveys.assets import CANDIDATE_SURVEYS, EMPLOYER_SURVEYS
 from jobboard_assets.pipeline import history
@@ -24,7 +27,6 @@ EFFICIENCY_SCORES = AssetKey("efficiency_scores")
 def efficiency_scores(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    days = [date.fromisoformat(key) for key in context.partition_keys]
-    days = history.days_to_refresh(warehouse.engine, days)
+    days = refresh_days(context, warehouse)
     summary = history.update_scores(warehouse.posting_history(), days)
     return MaterializeResult(metadata=phase_metadata(summary))

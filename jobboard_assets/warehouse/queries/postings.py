@@ -359,6 +359,12 @@ def postings_frame(engine: Engine, columns: Sequence[str] = POSTING_FRAME_COLUMN
     return read_frame(engine, query, {name: _POSTING_SCHEMA[name] for name in columns})
 
 
+def earliest_first_seen(engine: Engine) -> date | None:
+    """The first day any posting was seen (indexed: no scan)."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.min(JobPosting.first_seen))).scalar_one()
+
+
 def reappeared_spans_frame(engine: Engine) -> pl.DataFrame:
     """`id`, `span_firsts`, `span_lasts`, `gone_days` (sorted lists) of postings with several
     spans: what `history.as_of` needs to cut a reappeared posting's history at a day. Postings
