@@ -22,6 +22,7 @@ from jobboard_assets.metrics.observations import (
     tracking_periods,
     with_tracking_start,
 )
+from jobboard_assets.metrics.settings import Window
 from jobboard_assets_tests.metrics.frames import day, posting, postings_frame
 
 
@@ -263,7 +264,7 @@ def test_a_posting_opened_before_the_window_enters_at_its_age_on_its_first_day()
         ]
     )
     windowed = frame.with_columns(pl.lit(day(100)).alias(OBSERVED_SINCE))
-    window = {"as_of": day(150), "tracking_start": day(0)}
+    window: Window = {"as_of": day(150), "tracking_start": day(0)}
     seen = posting_observations(windowed, **window).collect().sort("id")
     assert seen["entry_days"].to_list() == [10, 0, 0]
     assert seen["duration_days"].to_list() == [30, 3, 50]
