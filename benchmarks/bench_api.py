@@ -14,7 +14,7 @@ little writes), serves it with `jobboard api` in its own process, then:
 
 The scores endpoint reads `efficiency_scores`, which this load leaves empty: its figures are of
 empty answers. Run: `.venv/bin/python benchmarks/bench_api.py [--rows 1000000] [--boards 1000]
-[--clients 8] [--rounds 20] [--backend both] [--data DIR]`; writes `benchmarks/results/api.json`.
+[--clients 8] [--rounds 20] [--backend both] [--data DIR] [--only TEXT]`; writes `benchmarks/results/api.json`.
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]
     try:
         wait_for_port(port)
         base_url = f"http://127.0.0.1:{port}"
-        paths = queries()
+        paths = [path for path in queries() if args.only is None or args.only in path]
         first, sizes_kb, statuses, etags = {}, {}, {}, {}
         for path in paths:
             began = time.perf_counter()
@@ -297,6 +297,9 @@ def main() -> None:
         type=Path,
         help="keep the loaded warehouses here (PostgreSQL: a database named after the size) "
         "and reuse them on the next run instead of loading again",
+    )
+    parser.add_argument(
+        "--only", help="measure only the queries whose path contains this (e.g. action=history)"
     )
     add_backend_option(parser)
     args = parser.parse_args()
