@@ -54,7 +54,7 @@ from jobboard_assets.api.app import ENDPOINTS
 from jobboard_assets.pipeline.lifespan_report import update_lifespan_report
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine
-from jobboard_assets.warehouse.models import JobPosting, PipelineRun
+from jobboard_assets.warehouse.models import JobPosting, PipelineRun, write_job_pages
 
 RUNS = 100
 JOBS_PER_RUN = 1_000
@@ -79,7 +79,8 @@ def queries() -> list[str]:
 
 
 def load_runs(engine: Any) -> None:
-    """RUNS runs of JOBS_PER_RUN jobs each, as a 1,000-board daily run records them."""
+    """RUNS runs of JOBS_PER_RUN jobs each, as a 1,000-board daily run records them (with the
+    job pages the mirror writes beside them)."""
     start = datetime.now(UTC) - timedelta(days=RUNS)
     jobs = [
         {
@@ -110,6 +111,7 @@ def load_runs(engine: Any) -> None:
     ]
     with engine.begin() as connection:
         connection.execute(PipelineRun.__table__.insert(), rows)
+        write_job_pages(connection, {row["run_id"]: row["jobs"] for row in rows})
 
 
 def percentiles(latencies: list[float]) -> dict[str, float]:
