@@ -267,10 +267,6 @@ class PipelineRun(Base):
     total_jobs: Mapped[int] = _seed_count()
     completed_jobs: Mapped[int] = _seed_count()
     failed_jobs: Mapped[int] = _seed_count()
-    # Nullable as in the seed (its clients may write NULL); empty when left out.
-    jobs: Mapped[list[dict[str, Any]] | None] = mapped_column(
-        JsonList, default=list, server_default=empty_list()
-    )
     errors: Mapped[list[str] | None] = mapped_column(
         TextList, default=list, server_default=empty_list()
     )
@@ -281,6 +277,12 @@ class PipelineRun(Base):
         TextList, nullable=False, default=list, server_default=empty_list()
     )
     updated_at: Mapped[datetime] = _seed_timestamp(onupdate=True)
+    # Nullable as in the seed (its clients may write NULL); empty when left out. Last: on SQLite
+    # a long list (~150 KB for 1,000 boards) overflows the row into a chain of pages, which
+    # reading any column stored after it would walk (migration 0008 moved it there).
+    jobs: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JsonList, default=list, server_default=empty_list()
+    )
 
 
 JOB_PAGE_SIZE = 20
