@@ -92,7 +92,7 @@ def load_runs(engine: Any) -> None:
         }
         for n in range(JOBS_PER_RUN)
     ]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": uuid.uuid4(),
             "run_id": f"run-{day}",

@@ -8,8 +8,8 @@ column of the design, plus a few that tie rows to Dagster runs.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (

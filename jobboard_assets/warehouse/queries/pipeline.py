@@ -142,7 +142,10 @@ _LISTED = (
 
 
 def run_history(
-    session: Session, limit: int = 10, job_lists: int | None = None, jobs_per_run: int = JOB_PAGE_SIZE
+    session: Session,
+    limit: int = 10,
+    job_lists: int | None = None,
+    jobs_per_run: int = JOB_PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     """The latest executions, newest first (the seed's getPipelineRunHistory).
 
