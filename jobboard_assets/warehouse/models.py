@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column
 
+from jobboard_assets.warehouse.queries.upsert import upsert
 from jobboard_assets.warehouse.types import (
     JsonDocument,
     JsonList,
@@ -326,8 +327,6 @@ def write_job_pages(
     executor: Session | Connection, jobs_by_run: dict[str, Sequence[Any] | None]
 ) -> None:
     """Store the job page of each run_id's job list (insert or overwrite)."""
-    from jobboard_assets.warehouse.queries.upsert import upsert
-
     rows = []
     for run_id, jobs in jobs_by_run.items():
         page, count = job_page(jobs)
