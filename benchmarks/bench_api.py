@@ -14,7 +14,7 @@ little writes), serves it with `jobboard api` in its own process, then:
 
 The scores endpoint reads `efficiency_scores`, which this load leaves empty: its figures are of
 empty answers. Run: `.venv/bin/python benchmarks/bench_api.py [--rows 1000000] [--boards 1000]
-[--clients 8] [--rounds 20] [--backend both] [--data DIR]`; writes `benchmarks/results/api.json`.
+[--clients 8] [--rounds 20] [--backend both] [--data DIR] [--only TEXT]`; writes `benchmarks/results/api.json`.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from jobboard_assets.api.app import ENDPOINTS
 from jobboard_assets.pipeline.lifespan_report import update_lifespan_report
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine
-from jobboard_assets.warehouse.models import JobPosting, PipelineRun
+from jobboard_assets.warehouse.models import JobPosting, PipelineRun, write_job_pages
 
 RUNS = 100
 JOBS_PER_RUN = 1_000
@@ -79,7 +79,8 @@ def queries() -> list[str]:
 
 
 def load_runs(engine: Any) -> None:
-    """RUNS runs of JOBS_PER_RUN jobs each, as a 1,000-board daily run records them."""
+    """RUNS runs of JOBS_PER_RUN jobs each, as a 1,000-board daily run records them (with the
+    job pages the mirror writes beside them)."""
     start = datetime.now(UTC) - timedelta(days=RUNS)
     jobs = [
         {
@@ -91,7 +92,7 @@ def load_runs(engine: Any) -> None:
         }
         for n in range(JOBS_PER_RUN)
     ]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": uuid.uuid4(),
             "run_id": f"run-{day}",
@@ -110,6 +111,7 @@ def load_runs(engine: Any) -> None:
     ]
     with engine.begin() as connection:
         connection.execute(PipelineRun.__table__.insert(), rows)
+        write_job_pages(connection, {row["run_id"]: row["jobs"] for row in rows})
 
 
 def percentiles(latencies: list[float]) -> dict[str, float]:
@@ -225,7 +227,7 @@ def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]
     try:
         wait_for_port(port)
         base_url = f"http://127.0.0.1:{port}"
-        paths = queries()
+        paths = [path for path in queries() if args.only is None or args.only in path]
         first, sizes_kb, statuses, etags = {}, {}, {}, {}
         for path in paths:
             began = time.perf_counter()
@@ -297,6 +299,9 @@ def main() -> None:
         type=Path,
         help="keep the loaded warehouses here (PostgreSQL: a database named after the size) "
         "and reuse them on the next run instead of loading again",
+    )
+    parser.add_argument(
+        "--only", help="measure only the queries whose path contains this (e.g. action=history)"
     )
     add_backend_option(parser)
     args = parser.parse_args()

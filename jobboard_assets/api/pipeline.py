@@ -25,11 +25,12 @@ from jobboard_assets.api.endpoints import Action, Endpoint, in_session
 from jobboard_assets.api.params import ApiError, days_param, limit_param
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import JOB_PAGE_SIZE
 from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
 
 DEFAULT_HISTORY_LIMIT = 10
 DEFAULT_STATS_DAYS = 7
-MAX_JOBS_PER_RUN = 20
+MAX_JOBS_PER_RUN = JOB_PAGE_SIZE  # the stored job pages' size
 JOB_LISTS = 3
 
 

@@ -8,12 +8,14 @@ column of the design, plus a few that tie rows to Dagster runs.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Connection,
     Date,
     Float,
     ForeignKey,
@@ -26,11 +28,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    event,
     func,
+    inspect,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column
 
+from jobboard_assets.warehouse.queries.upsert import upsert
 from jobboard_assets.warehouse.types import (
     JsonDocument,
     JsonList,
@@ -263,10 +268,6 @@ class PipelineRun(Base):
     total_jobs: Mapped[int] = _seed_count()
     completed_jobs: Mapped[int] = _seed_count()
     failed_jobs: Mapped[int] = _seed_count()
-    # Nullable as in the seed (its clients may write NULL); empty when left out.
-    jobs: Mapped[list[dict[str, Any]] | None] = mapped_column(
-        JsonList, default=list, server_default=empty_list()
-    )
     errors: Mapped[list[str] | None] = mapped_column(
         TextList, default=list, server_default=empty_list()
     )
@@ -277,6 +278,71 @@ class PipelineRun(Base):
         TextList, nullable=False, default=list, server_default=empty_list()
     )
     updated_at: Mapped[datetime] = _seed_timestamp(onupdate=True)
+    # Nullable as in the seed (its clients may write NULL); empty when left out. Last: on SQLite
+    # a long list (~150 KB for 1,000 boards) overflows the row into a chain of pages, which
+    # reading any column stored after it would walk (migration 0008 moved it there).
+    jobs: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JsonList, default=list, server_default=empty_list()
+    )
+
+
+JOB_PAGE_SIZE = 20
+"""How many of a run's jobs its precomputed page holds (the API shows at most this many)."""
+
+
+def job_page(
+    jobs: Sequence[Any] | None, size: int = JOB_PAGE_SIZE
+) -> tuple[list[dict[str, Any]], int]:
+    """The page of a run's job list the API shows, and the list's length.
+
+    The first `size` jobs, failed ones first, then in list order. The only derivation of a page:
+    every writer of `pipeline_runs.jobs` stores its result in `pipeline_run_job_pages`.
+    """
+    jobs = jobs or []
+    failed = [job for job in jobs if isinstance(job, dict) and job.get("status") == "failed"]
+    page = failed[:size]
+    if len(page) < size:
+        page += [
+            job for job in jobs if not (isinstance(job, dict) and job.get("status") == "failed")
+        ][: size - len(page)]
+    return page, len(jobs)
+
+
+class PipelineRunJobPage(Base):
+    """A run's job page (`job_page` of its `pipeline_runs.jobs`), so the run history reads ~20
+    jobs per run instead of decoding a ~150 KB list (a 1,000-board run) on every request."""
+
+    __tablename__ = "pipeline_run_job_pages"
+
+    run_id: Mapped[str] = mapped_column(
+        String(255),
+        ForeignKey("pipeline_runs.run_id", ondelete="CASCADE", onupdate="CASCADE"),
+        primary_key=True,
+    )
+    jobs_page: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, nullable=False)
+    job_count: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+def write_job_pages(
+    executor: Session | Connection, jobs_by_run: dict[str, Sequence[Any] | None]
+) -> None:
+    """Store the job page of each run_id's job list (insert or overwrite)."""
+    rows = []
+    for run_id, jobs in jobs_by_run.items():
+        page, count = job_page(jobs)
+        rows.append({"run_id": run_id, "jobs_page": page, "job_count": count})
+    upsert(executor, PipelineRunJobPage.__table__, rows, ["run_id"])
+
+
+@event.listens_for(PipelineRun, "after_insert")
+def _page_of_inserted_run(mapper: Mapper[Any], connection: Connection, run: PipelineRun) -> None:
+    write_job_pages(connection, {run.run_id: run.jobs})
+
+
+@event.listens_for(PipelineRun, "after_update")
+def _page_of_updated_run(mapper: Mapper[Any], connection: Connection, run: PipelineRun) -> None:
+    if inspect(run).attrs.jobs.history.has_changes():  # a new run_id cascades to its page
+        write_job_pages(connection, {run.run_id: run.jobs})
 
 
 class EfficiencyScore(TimestampMixin, Base):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select, text
+from sqlalchemy import Row, delete, select, text
 from sqlalchemy.orm import Session
 
-from jobboard_assets.warehouse.models import PipelineJob, PipelineRun
+from jobboard_assets.warehouse.models import (
+    JOB_PAGE_SIZE,
+    PipelineJob,
+    PipelineRun,
+    PipelineRunJobPage,
+    job_page,
+    write_job_pages,
+)
 from jobboard_assets.warehouse.queries.upsert import upsert
 from jobboard_assets.warehouse.types import utcnow
 
@@ -61,6 +67,8 @@ def upsert_pipeline_run(session: Session, row: dict[str, Any]) -> None:
         ["run_id"],
         [*[key for key in values if key != "run_id"], "updated_at"],
     )
+    if "jobs" in values:
+        write_job_pages(session, {values["run_id"]: values["jobs"]})
 
 
 def upsert_pipeline_jobs(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -134,66 +142,50 @@ _LISTED = (
 
 
 def run_history(
-    session: Session, limit: int = 10, job_lists: int | None = None, jobs_per_run: int = 20
+    session: Session,
+    limit: int = 10,
+    job_lists: int | None = None,
+    jobs_per_run: int = JOB_PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     """The latest executions, newest first (the seed's getPipelineRunHistory).
 
-    `job_lists`: only the newest that many carry jobs, at most `jobs_per_run` each (failed ones
-    first), picked by the database, with `jobCount` (the list's length); the other lists are not
-    read at all (a 1,000-board run's list is ~150 KB of JSON, ~5 ms to decode). Without it every
-    run carries its whole list.
+    `job_lists`: only the newest that many carry jobs, at most `jobs_per_run` (<= JOB_PAGE_SIZE)
+    each, failed ones first, with `jobCount` (the list's length), read from the runs' stored job
+    pages; no job list is read (a 1,000-board run's is ~150 KB of JSON, ~5 ms to decode, and on
+    SQLite its overflow pages). Without it every run carries its whole list.
     """
     if job_lists is None:
         query = select(PipelineRun).order_by(PipelineRun.start_time.desc()).limit(limit)
         return [_run_log(run) for run in session.scalars(query)]
+    if jobs_per_run > JOB_PAGE_SIZE:
+        raise ValueError(f"jobs_per_run {jobs_per_run}: the stored pages hold {JOB_PAGE_SIZE}")
     listed = select(*(getattr(PipelineRun, name) for name in _LISTED))
     rows = session.execute(listed.order_by(PipelineRun.start_time.desc()).limit(limit))
     runs = [_run_log(row, with_jobs=False) for row in rows]  # rows, not ORM objects: cheaper
-    pages = _job_pages(session, [run["runId"] for run in runs[:job_lists]], jobs_per_run)
+    pages = _job_pages(session, [run["runId"] for run in runs[:job_lists]])
     for run in runs:
-        run["jobs"], run["jobCount"] = pages.get(run["runId"], ([], 0))
+        jobs, run["jobCount"] = pages.get(run["runId"], ([], 0))
+        run["jobs"] = jobs[:jobs_per_run]
     return runs
 
 
-# The first `per_run` jobs of each run, failed ones first (then in list order), and the list's
-# length: the database reads the lists (jsonb[] on PostgreSQL, a JSON array on SQLite), only the
-# pages are sent.
-_JOB_PAGES = {
-    "postgresql": """
-        SELECT r.run_id,
-               (SELECT COALESCE(jsonb_agg(page.job ORDER BY page.later, page.n), '[]'::jsonb)
-                FROM (SELECT job, (job->>'status') IS DISTINCT FROM 'failed' AS later, n
-                      FROM unnest(r.jobs) WITH ORDINALITY AS item(job, n)
-                      ORDER BY later, n LIMIT :per_run) AS page) AS jobs,
-               cardinality(r.jobs) AS job_count
-        FROM pipeline_runs AS r
-        WHERE r.run_id IN :run_ids AND r.jobs IS NOT NULL""",
-    "sqlite": """
-        SELECT r.run_id,
-               (SELECT json_group_array(json(page.value))
-                FROM (SELECT value FROM json_each(r.jobs)
-                      ORDER BY json_extract(value, '$.status') IS NOT 'failed', key
-                      LIMIT :per_run) AS page) AS jobs,
-               json_array_length(r.jobs) AS job_count
-        FROM pipeline_runs AS r
-        WHERE r.run_id IN :run_ids AND json_type(r.jobs) = 'array'""",
-}
+def _job_pages(session: Session, run_ids: list[str]) -> dict[str, tuple[list[dict[str, Any]], int]]:
+    """run_id -> (its job page, its job count).
 
-
-def _job_pages(
-    session: Session, run_ids: list[str], per_run: int
-) -> dict[str, tuple[list[dict[str, Any]], int]]:
-    """run_id -> (its first `per_run` jobs, failed first; its job count), for runs with a list."""
+    A run without a stored page (its row written by another client, e.g. the seed's SQL) gets
+    one derived from its list here, not stored: a GET does not write.
+    """
     if not run_ids:
         return {}
-    query = text(_JOB_PAGES[session.get_bind().dialect.name]).bindparams(
-        bindparam("run_ids", expanding=True)
-    )
-    rows = session.execute(query, {"run_ids": run_ids, "per_run": per_run})
-    return {
-        run_id: (json.loads(jobs) if isinstance(jobs, str) else jobs, count)
-        for run_id, jobs, count in rows
-    }
+    query = select(
+        PipelineRunJobPage.run_id, PipelineRunJobPage.jobs_page, PipelineRunJobPage.job_count
+    ).where(PipelineRunJobPage.run_id.in_(run_ids))
+    pages = {run_id: (page, count) for run_id, page, count in session.execute(query)}
+    missing = [run_id for run_id in run_ids if run_id not in pages]
+    if missing:
+        lists = select(PipelineRun.run_id, PipelineRun.jobs).where(PipelineRun.run_id.in_(missing))
+        pages.update({run_id: job_page(jobs) for run_id, jobs in session.execute(lists)})
+    return pages
 
 
 def pending_jobs(session: Session) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 
 def upsert(
-    session: Session,
+    session: Session | Connection,
     table: Table,
     rows: Sequence[dict[str, Any]],
     conflict_columns: Sequence[str],
@@ -19,11 +19,14 @@ def upsert(
 ) -> None:
     """Insert rows; where `conflict_columns` already exist, overwrite `update_columns`.
 
+    `session` may be a Connection too (a mapper event's, which must not use the Session).
+
     With no `update_columns` every inserted column except the conflict key is overwritten.
     """
     if not rows:
         return
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    dialect = sqlite if bind.dialect.name == "sqlite" else postgresql
     statement = dialect.insert(table)
     columns = update_columns or [c for c in rows[0] if c not in conflict_columns]
     statement = statement.on_conflict_do_update(
