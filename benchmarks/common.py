@@ -259,14 +259,17 @@ class Platforms:
         """A copy of `source`'s whole state (files, and databases through TEMPLATE)."""
         shutil.copytree(source.directory, directory)
         if self.backend == "sqlite":
-            return BenchPlatform(directory, self.registry, "sqlite")
-        return BenchPlatform(
-            directory,
-            self.registry,
-            "postgres",
-            self._create(template=source.warehouse_db),
-            self._create(template=source.dagster_db),
-        )
+            clone = BenchPlatform(directory, self.registry, "sqlite")
+        else:
+            clone = BenchPlatform(
+                directory,
+                self.registry,
+                "postgres",
+                self._create(template=source.warehouse_db),
+                self._create(template=source.dagster_db),
+            )
+        _carry_frame_cache(source, clone)
+        return clone
 
     def _create(self, template: str = "") -> str:
         name = f"bench_{uuid.uuid4().hex[:12]}"
@@ -278,6 +281,23 @@ class Platforms:
         for name in self._made:
             _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self._made.clear()
+
+
+def _carry_frame_cache(source: BenchPlatform, clone: BenchPlatform) -> None:
+    """The clone's warehouse is the source's: its postings copy (`pipeline.frame_cache`, one per
+    warehouse URL) is renamed to the clone's URL, as an operator's copy stays with its warehouse."""
+    from sqlalchemy.engine import make_url
+
+    from jobboard_assets.pipeline.frame_cache import FrameCache
+
+    def copy_of(platform: BenchPlatform, directory: Path) -> Path:
+        return FrameCache(directory / "cache").path(
+            make_url(platform.env()["JOBBOARD_DATABASE_URL"])
+        )
+
+    copied = copy_of(source, clone.directory)
+    if copied.exists():
+        copied.replace(copy_of(clone, clone.directory))
 
 
 @contextmanager

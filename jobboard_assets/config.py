@@ -55,6 +55,7 @@ def start_date() -> date:
 RUN_REQUEST_TIMEOUT_ENV = "JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS"
 QUEUE_TIMEOUT_ENV = "JOBBOARD_QUEUE_TIMEOUT_SECONDS"
 RUN_NOW_PER_MINUTE_ENV = "JOBBOARD_RUN_NOW_PER_MINUTE"
+FRAME_CACHE_RECHECK_ENV = "JOBBOARD_FRAME_CACHE_RECHECK_SECONDS"
 
 
 def _seconds(name: str, default: float) -> float:
@@ -76,3 +77,9 @@ def queue_timeout() -> float:
 def run_now_per_minute() -> int:
     """Run Now requests one token may make per minute (3)."""
     return int(_seconds(RUN_NOW_PER_MINUTE_ENV, 3))
+
+
+def frame_cache_recheck() -> float:
+    """Seconds before the postings copy's newest write whose rows a history run reads again
+    (`pipeline.frame_cache`; 5 min: longer than any transaction that writes postings)."""
+    return _seconds(FRAME_CACHE_RECHECK_ENV, 300.0)

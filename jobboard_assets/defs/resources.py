@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from dagster import ConfigurableResource, Definitions, InitResourceContext, in_process_executor
 from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
 
 from jobboard_assets import config
+from jobboard_assets.pipeline.frame_cache import FrameCache
 from jobboard_assets.pipeline.history import PostingHistory
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig
@@ -43,7 +45,10 @@ class WarehouseResource(ConfigurableResource):
     def posting_history(self) -> PostingHistory:
         """The postings frame shared by the history steps of one run (read once, kept current)."""
         if self._history is None:
-            self._history = PostingHistory(self.engine)
+            cache = FrameCache(
+                config.data_dir() / "cache", timedelta(seconds=config.frame_cache_recheck())
+            )
+            self._history = PostingHistory(self.engine, cache=cache)
         return self._history
 
     @property

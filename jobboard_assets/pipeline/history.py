@@ -22,6 +22,7 @@ from jobboard_assets.metrics.observations import (
     with_tracking_start,
 )
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
+from jobboard_assets.pipeline import frame_cache
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import analytics as analytics_queries
 from jobboard_assets.warehouse.queries import postings as posting_queries
@@ -39,9 +40,17 @@ class PostingHistory:
     the repost frequency all need them (3.5 s each at 1M postings).
     """
 
-    def __init__(self, engine: Engine, settings: MetricsSettings = DEFAULT_SETTINGS) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: MetricsSettings = DEFAULT_SETTINGS,
+        cache: frame_cache.FrameCache | None = None,
+    ) -> None:
+        """`cache`: where the parquet copy of the postings lives (`frame_cache`); None reads
+        every posting from the warehouse."""
         self.engine = engine
         self.settings = settings
+        self.cache = cache
         self._frame: pl.DataFrame | None = None
         self._links: dict[date | None, pl.DataFrame] = {}
 
@@ -54,9 +63,11 @@ class PostingHistory:
                 snapshot_queries.observed_days_frame(self.engine),
                 max_gap_days=self.settings.tracking_gap_days,
             )
-            postings = posting_queries.postings_frame(self.engine).join(
-                posting_queries.reappeared_spans_frame(self.engine), on="id", how="left"
-            )
+            postings = (
+                posting_queries.postings_frame(self.engine)
+                if self.cache is None
+                else frame_cache.cached_postings_frame(self.engine, self.cache)
+            ).join(posting_queries.reappeared_spans_frame(self.engine), on="id", how="left")
             self._frame = with_tracking_start(postings, periods)
         return self._frame
 

@@ -353,10 +353,40 @@ POSTING_FRAME_COLUMNS: Sequence[str] = (
 )
 
 
-def postings_frame(engine: Engine, columns: Sequence[str] = POSTING_FRAME_COLUMNS) -> pl.DataFrame:
-    """Every posting as a polars frame (one query, no ORM objects), typed per column."""
-    query = select(*(getattr(JobPosting, name) for name in columns)).order_by(JobPosting.id)
-    return read_frame(engine, query, {name: _POSTING_SCHEMA[name] for name in columns})
+def postings_frame(
+    engine: Engine,
+    columns: Sequence[str] = POSTING_FRAME_COLUMNS,
+    *,
+    stamped: bool = False,
+    updated_since: datetime | None = None,
+) -> pl.DataFrame:
+    """Every posting (or those updated since `updated_since`) as a polars frame (one query, no
+    ORM objects), typed per column; `stamped` adds `_updated_at` (`pipeline.frame_cache`)."""
+    schema = {name: _POSTING_SCHEMA[name] for name in columns}
+    selected = [getattr(JobPosting, name) for name in columns]
+    if stamped:
+        schema["_updated_at"] = pl.Datetime("us", "UTC")
+        selected.append(JobPosting.updated_at)
+    query = select(*selected).order_by(JobPosting.id)
+    if updated_since is not None:
+        query = query.where(JobPosting.updated_at >= updated_since)
+    return read_frame(engine, query, schema)
+
+
+@dataclass(frozen=True)
+class PostingsState:
+    """How many postings there are and the newest write's stamp: whether a copy can be right."""
+
+    count: int
+    newest_update: datetime | None
+
+
+def postings_state(engine: Engine) -> PostingsState:
+    with engine.connect() as connection:
+        count, newest = connection.execute(
+            select(func.count(), func.max(JobPosting.updated_at))
+        ).one()
+    return PostingsState(int(count), newest)
 
 
 def earliest_first_seen(engine: Engine) -> date | None:

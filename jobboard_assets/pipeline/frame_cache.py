@@ -1,0 +1,73 @@
+"""A parquet copy of the postings frame, brought up to date from the rows changed since it was
+written, so a daily run does not read years of unchanged postings from the warehouse.
+
+Reading every posting through the database driver costs per row (16 s for 1.04M postings on
+SQLite, 3 years of 100 boards); the parquet copy reads in 0.35 s. Each run reads the rows whose
+`updated_at` is at most `FrameCache.recheck` older than the copy's newest one (every write of
+ours stamps it), replaces them in the copy, and falls back to a full read when the copy cannot be right: the
+warehouse's newest stamp is older than the copy's (a restore), or its posting count differs from
+the merged copy's (postings deleted, as a rebuild does). The warehouse stays the only truth: the
+copy can be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import URL, Engine
+
+from jobboard_assets.warehouse.queries import postings as posting_queries
+
+_STAMP = "_updated_at"
+
+
+@dataclass(frozen=True)
+class FrameCache:
+    """Where the copies live, and how far back a run reads rows again: a transaction stamps its
+    rows when it writes them and may commit later (a board-day's takes seconds), so the margin
+    must be longer than any transaction writing postings."""
+
+    directory: Path
+    recheck: timedelta = timedelta(minutes=5)
+
+    def path(self, warehouse: URL) -> Path:
+        """One copy per warehouse (its URL, password hidden, hashed)."""
+        url = warehouse.render_as_string(hide_password=True)
+        return self.directory / f"postings-{hashlib.sha256(url.encode()).hexdigest()[:16]}.parquet"
+
+
+def cached_postings_frame(engine: Engine, cache: FrameCache) -> pl.DataFrame:
+    """`posting_queries.postings_frame(engine)`, read from the copy and the rows changed since,
+    and written back."""
+    path = cache.path(engine.url)
+    state = posting_queries.postings_state(engine)
+    frame = _updated_copy(engine, path, state.newest_update, cache.recheck)
+    if frame is None or frame.height != state.count:
+        frame = posting_queries.postings_frame(engine, stamped=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    frame.write_parquet(partial)
+    partial.replace(path)
+    return frame.drop(_STAMP)
+
+
+def _updated_copy(
+    engine: Engine, path: Path, newest: datetime | None, recheck: timedelta
+) -> pl.DataFrame | None:
+    """The copy with the rows changed since its newest stamp replaced; None when it cannot be."""
+    if not path.exists() or newest is None:
+        return None
+    copy = pl.read_parquet(path)
+    copied: datetime | None = copy[_STAMP].max()  # type: ignore[assignment]  # a Datetime column
+    if copied is None or newest < copied:
+        return None
+    changed = posting_queries.postings_frame(engine, stamped=True, updated_since=copied - recheck)
+    return (
+        copy.join(changed.select("id"), on="id", how="anti")
+        .vstack(changed.select(copy.columns))
+        .sort("id")
+    )
