@@ -121,8 +121,10 @@ class JobPosting(TimestampMixin, Base):
         Index(None, "repost_cluster_id"),
         # Covers the per-board, per-day disappearance averages of `daily_lifespan_trends`.
         Index(None, "job_board_id", "disappeared_at", "lifespan_days"),
-        # The history run reads the postings written since its copy (pipeline/frame_cache.py).
+        # The history run reads the postings written since its copy (pipeline/frame_cache.py),
+        # and its checks look at those writes and at each board's latest day.
         Index(None, "updated_at"),
+        Index(None, "job_board_id", "last_seen"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

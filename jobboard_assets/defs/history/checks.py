@@ -1,14 +1,18 @@
 """Asset checks for what can go wrong in the data.
 
-They are whole-warehouse invariants, evaluated once per day by the history run, and attached to
+They are warehouse invariants, evaluated once per day by the history run, and attached to
 `posting_lifespans`: the first asset that depends on every board of the day. Attaching them to
 the board x day assets would make Dagster enumerate every board x day partition each time a check
 is evaluated (it computes the checked asset's data version over all its partitions): 0.25 s per
 check at 33 boards x 332 days, growing with every board and every day.
-One op evaluates them all in one warehouse session: one step instead of four.
+One op evaluates them all in one warehouse session: one step instead of four. The posting checks
+look at the postings written in the last `RECENT_WRITES` (every run's writes, by the updated_at
+index): over every posting they took 9 s of a day's run on 3 years of 100 boards, and rows
+nobody wrote cannot have broken.
 """
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from dagster import (
     AssetCheckResult,
@@ -23,18 +27,22 @@ from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import checks
+from jobboard_assets.warehouse.types import utcnow
 
 _CHECKED = POSTING_LIFESPANS
+RECENT_WRITES = timedelta(days=2)
 
 NO_DUPLICATE_POSTINGS = AssetCheckSpec(
     "no_duplicate_postings",
     asset=_CHECKED,
-    description="No (board, external_id) is stored twice in job_postings.",
+    description="No (board, external_id) is stored twice among the postings written in the last "
+    "two days (the unique constraint holds it for the others).",
 )
 NO_NEGATIVE_LIFESPANS = AssetCheckSpec(
     "no_negative_lifespans",
     asset=_CHECKED,
-    description="No posting has a negative lifespan (last_seen before first_seen).",
+    description="No posting written in the last two days has a negative lifespan (last_seen "
+    "before first_seen).",
 )
 SNAPSHOTS_MATCH_POSTINGS = AssetCheckSpec(
     "snapshots_match_postings",
@@ -61,9 +69,10 @@ _SEVERITY = {NO_SUSPICIOUSLY_SMALL_SCRAPES.name: AssetCheckSeverity.WARN}
     name="warehouse_consistency",
 )
 def warehouse_consistency(warehouse: WarehouseResource) -> Iterator[AssetCheckResult]:
+    written_since = utcnow() - RECENT_WRITES
     with session_scope(warehouse.engine) as session:
-        duplicates = checks.duplicate_postings(session)
-        negative = checks.negative_lifespans(session)
+        duplicates = checks.duplicate_postings(session, written_since)
+        negative = checks.negative_lifespans(session, written_since)
         mismatches = checks.snapshot_mismatches(session)
         shrinking = checks.shrinking_boards(session, min_ratio=SuspectRule.min_ratio)
     outcomes: list[tuple[AssetCheckSpec, bool, dict[str, MetadataValue | int]]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -10,10 +11,13 @@ from sqlalchemy.orm import Session
 from jobboard_assets.warehouse.models import JobPosting, RawDataSnapshot
 
 
-def duplicate_postings(session: Session) -> list[dict[str, Any]]:
-    """(board, external_id) pairs stored more than once (at most 20)."""
+def duplicate_postings(session: Session, written_since: datetime) -> list[dict[str, Any]]:
+    """(board, external_id) pairs stored more than once among the postings written since
+    `written_since` (at most 20): by the `updated_at` index, so a day's check reads that day's
+    writes, not years of postings (6 s at 1.04M postings on SQLite)."""
     rows = session.execute(
         select(JobPosting.job_board_id, JobPosting.external_id, func.count().label("copies"))
+        .where(JobPosting.updated_at >= written_since)
         .group_by(JobPosting.job_board_id, JobPosting.external_id)
         .having(func.count() > 1)
         .limit(20)
@@ -21,9 +25,16 @@ def duplicate_postings(session: Session) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in rows]
 
 
-def negative_lifespans(session: Session) -> int:
-    """Postings whose lifespan is below zero (last_seen before first_seen)."""
-    return session.scalar(select(func.count()).where(JobPosting.lifespan_days < 0)) or 0
+def negative_lifespans(session: Session, written_since: datetime) -> int:
+    """Postings written since `written_since` whose lifespan is below zero."""
+    return (
+        session.scalar(
+            select(func.count()).where(
+                JobPosting.lifespan_days < 0, JobPosting.updated_at >= written_since
+            )
+        )
+        or 0
+    )
 
 
 def _snapshots_ranked() -> Select[Any]:
