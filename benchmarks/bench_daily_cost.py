@@ -8,8 +8,8 @@ history length the benchmark
 2. runs the two days before today through the real pipeline (`jobboard run`: scrape against
    the simulator on loopback, then the history run), as an operator's last runs would have (the
    first assigns the repost clusters of the whole bulk history and writes the postings copy the
-   history run keeps, `pipeline/frame_cache.py`; the bulk rows are stamped on their last
-   sighting, as daily runs would have left them), and
+   history run keeps, `pipeline/frame_cache.py`; the bulk rows are stamped with the wall-clock
+   time of their last sighting's run, as daily runs would have left them), and
 3. times today's `jobboard run` (scrape + history through the real Dagster jobs, in-process as
    the CLI does) on `--repeats` copies of that platform, each in a fresh process: seconds, peak
    RSS of that process, the Dagster events stored per run and per board-day, and on PostgreSQL
@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ from jobboard_assets.sim.market import DEFAULT_EPOCH
 SEED = 42  # the simulator's default, which `common.simulator` serves
 YEAR_DAYS = 365
 CHUNK = 20_000
+RECHECK_SECONDS = 20
 
 
 def measured_day(longest_years: int) -> date:
@@ -66,8 +67,9 @@ def measured_day(longest_years: int) -> date:
 # --- children: each runs in a fresh process on one platform (its environment) ----------------
 
 
-def child_load(first: date, last: date, boards: int) -> None:
-    """Write the bulk history of [first, last] into the platform's warehouse."""
+def child_load(first: date, last: date, boards: int, today: date) -> None:
+    """Write the bulk history of [first, last] into the platform's warehouse, stamped as daily
+    runs ending on `today` would have left it."""
     from sqlalchemy import insert
 
     from jobboard_assets import config
@@ -94,6 +96,14 @@ def child_load(first: date, last: date, boards: int) -> None:
         sync_boards(session, list(registry))
         ids = board_ids_by_slug(session)
     now = utcnow()
+
+    def stamp(day: date) -> datetime:
+        """The wall-clock time of the run of `day`, `today` being now. The simulated days lie in
+        the future (3 years after the market's epoch): stamped on their own dates, the bulk rows
+        would be newer than every live run's writes, and every day's run would read all postings
+        again (`pipeline.frame_cache`), which no real warehouse does."""
+        return now - timedelta(days=(today - day).days)
+
     sizes: Counter[str] = Counter()
     market = SimulatedMarket(seed=SEED, n_boards=boards)
     for slug, postings, counts in observed_history(market, first, last):
@@ -104,8 +114,8 @@ def child_load(first: date, last: date, boards: int) -> None:
             row.update(
                 job_board_id=board_id,
                 repost_count=0,
-                created_at=_stamp(row["first_seen"]),
-                updated_at=_stamp(row["last_seen"]),
+                created_at=stamp(row["first_seen"]),
+                updated_at=stamp(row["last_seen"]),
             )
         with engine.begin() as connection:
             posting_ids: dict[str, int] = {}
@@ -157,10 +167,6 @@ def child_load(first: date, last: date, boards: int) -> None:
     print(json.dumps({**sizes, "seconds": time.perf_counter() - started}))
 
 
-def _stamp(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), UTC)
-
-
 def _event(posting_id: int, kind: str, day: date, notes: str | None, now: Any) -> dict[str, Any]:
     return {
         "job_posting_id": posting_id,
@@ -173,11 +179,21 @@ def _event(posting_id: int, kind: str, day: date, notes: str | None, now: Any) -
 
 def child_day(day: date) -> None:
     """`jobboard run` for one day in this process, with the events its Dagster runs stored."""
-    from dagster import DagsterInstance
+    from dagster import AssetKey, DagsterInstance
 
     run, seconds = pipeline_execution(day, day)
     rss = peak_rss_mb()
     with DagsterInstance.get() as instance:
+        lifespans = instance.get_latest_materialization_event(AssetKey("posting_lifespans"))
+        read = {
+            key: value.value
+            for key, value in (
+                lifespans.asset_materialization.metadata
+                if lifespans and lifespans.asset_materialization
+                else {}
+            ).items()
+            if key.startswith("postings_")
+        }
         runs = {}
         for run_id in run["dagster_run_ids"]:
             dagster_run = instance.get_run_by_id(run_id)
@@ -198,6 +214,7 @@ def child_day(day: date) -> None:
         "failed_jobs": run["failed_jobs"],
         "rss_mb": rss,
         "runs": runs,
+        "postings_read": read,  # the history run's read: the copy and the rows re-read
     }
     print(json.dumps(figures))
 
@@ -217,6 +234,7 @@ def prepare(made: Platforms, scratch: Path, years: int, day: date, boards: int) 
             first.isoformat(),
             (live_days[0] - timedelta(days=1)).isoformat(),
             str(boards),
+            day.isoformat(),
         ],
         _env(platform),
     )
@@ -225,7 +243,11 @@ def prepare(made: Platforms, scratch: Path, years: int, day: date, boards: int) 
         f"{loaded['postings']:,} postings, {loaded['events']:,} events, "
         f"{loaded['snapshots']:,} snapshots in {loaded['seconds']:.0f}s"
     )
-    for live_day in live_days:
+    for number, live_day in enumerate(live_days):
+        if number:
+            # An operator's days are a day apart, these seconds: without the pause the next run
+            # would re-read the previous run's writes as possibly late commits (`_env`).
+            time.sleep(RECHECK_SECONDS + 1)
         live = run_child([__file__, "--child-day", live_day.isoformat()], _env(platform))
         print(
             f"{made.backend} {years}y: {live_day} through the pipeline: "
@@ -235,10 +257,10 @@ def prepare(made: Platforms, scratch: Path, years: int, day: date, boards: int) 
 
 
 def _env(platform: BenchPlatform) -> dict[str, str]:
-    """The platform's environment, with the postings copy's recheck margin at 20 s: the
-    benchmark runs its days minutes apart (an operator's are a day apart), so the default 5
-    minutes would read the previous days' writes again, which a real day never does."""
-    return {**platform.env(), FRAME_CACHE_RECHECK_ENV: "20"}
+    """The platform's environment, with the postings copy's recheck margin at `RECHECK_SECONDS`:
+    the benchmark runs its days seconds to minutes apart (an operator's are a day apart), so the
+    default 5 minutes would read the previous days' writes again, which a real day never does."""
+    return {**platform.env(), FRAME_CACHE_RECHECK_ENV: str(RECHECK_SECONDS)}
 
 
 def measure(
@@ -265,6 +287,7 @@ def measure(
         "events_per_run": {name: figures["events"] for name, figures in runs[-1]["runs"].items()},
         "scrape_events_per_board_day": round(scrape.get("events", 0) / boards, 2),
         "events_by_type": {name: figures["by_type"] for name, figures in runs[-1]["runs"].items()},
+        "postings_read": runs[-1]["postings_read"],
         **({"postgres_sessions_opened": sessions[-1]} if made.backend == "postgres" else {}),
     }
 
@@ -274,13 +297,18 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--boards", type=int, default=100)
     parser.add_argument("--years", type=int, nargs="+", default=[1, 3])
-    parser.add_argument("--child-load", nargs=3, metavar=("FIRST", "LAST", "BOARDS"))
+    parser.add_argument("--child-load", nargs=4, metavar=("FIRST", "LAST", "BOARDS", "TODAY"))
     parser.add_argument("--child-day", metavar="DAY")
     add_backend_option(parser)
     args = parser.parse_args()
     if args.child_load:
-        first, last, boards = args.child_load
-        child_load(date.fromisoformat(first), date.fromisoformat(last), int(boards))
+        first, last, boards, today = args.child_load
+        child_load(
+            date.fromisoformat(first),
+            date.fromisoformat(last),
+            int(boards),
+            date.fromisoformat(today),
+        )
         return
     if args.child_day:
         child_day(date.fromisoformat(args.child_day))
@@ -306,7 +334,8 @@ def main() -> None:
                         f"{result['scrape_run_seconds']['median']} s, history run "
                         f"{result['history_run_seconds']['median']} s), peak RSS "
                         f"{result['peak_rss_mb']} MB, events {result['events_per_run']} "
-                        f"({result['scrape_events_per_board_day']} per board-day in the scrape)"
+                        f"({result['scrape_events_per_board_day']} per board-day in the scrape), "
+                        f"postings read {result['postings_read']}"
                         + (
                             f", sessions {result['postgres_sessions_opened']}"
                             if backend == "postgres"

@@ -8,6 +8,10 @@ ours stamps it), replaces them in the copy, and falls back to a full read when t
 warehouse's newest stamp is older than the copy's (a restore), or its posting count differs from
 the merged copy's (postings deleted, as a rebuild does). The warehouse stays the only truth: the
 copy can be deleted at any time.
+
+Stamps are the writers' wall clock: rows stamped in the future (a clock set wrong, then fixed)
+make every run read all postings until the clock passes them. That is correct, only slow, and
+`CachedRead` says so in the history run's metadata.
 """
 
 from __future__ import annotations
@@ -40,34 +44,56 @@ class FrameCache:
         return self.directory / f"postings-{hashlib.sha256(url.encode()).hexdigest()[:16]}.parquet"
 
 
-def cached_postings_frame(engine: Engine, cache: FrameCache) -> pl.DataFrame:
+@dataclass(frozen=True)
+class CachedRead:
+    """The postings, and how they were read: what an operator checks when a run reads slowly."""
+
+    frame: pl.DataFrame
+    rows_read: int
+    """Rows read from the warehouse: the changed ones, or every posting on a full read."""
+    full_read: str | None
+    """Why the copy could not serve (None when it did)."""
+
+
+def cached_postings_frame(engine: Engine, cache: FrameCache) -> CachedRead:
     """`posting_queries.postings_frame(engine)`, read from the copy and the rows changed since,
     and written back."""
     path = cache.path(engine.url)
     state = posting_queries.postings_state(engine)
-    frame = _updated_copy(engine, path, state.newest_update, cache.recheck)
-    if frame is None or frame.height != state.count:
+    read = _updated_copy(engine, path, state.newest_update, cache.recheck)
+    if read.full_read is None and read.frame.height != state.count:
+        read = CachedRead(
+            read.frame,
+            read.rows_read,
+            "the copy's posting count differs from the warehouse's (postings deleted, or "
+            "written with stamps older than the copy's)",
+        )
+    frame = read.frame
+    if read.full_read is not None:
         frame = posting_queries.postings_frame(engine, stamped=True)
+        read = CachedRead(frame, frame.height, read.full_read)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     frame.write_parquet(partial)
     partial.replace(path)
-    return frame.drop(_STAMP)
+    return CachedRead(frame.drop(_STAMP), read.rows_read, read.full_read)
 
 
 def _updated_copy(
     engine: Engine, path: Path, newest: datetime | None, recheck: timedelta
-) -> pl.DataFrame | None:
-    """The copy with the rows changed since its newest stamp replaced; None when it cannot be."""
+) -> CachedRead:
+    """The copy with the rows changed since its newest stamp replaced, or (an empty frame and)
+    why it cannot be."""
     if not path.exists() or newest is None:
-        return None
+        return CachedRead(pl.DataFrame(), 0, "no copy yet")
     copy = pl.read_parquet(path)
     copied: datetime | None = copy[_STAMP].max()  # type: ignore[assignment]  # a Datetime column
     if copied is None or newest < copied:
-        return None
+        return CachedRead(pl.DataFrame(), 0, "the warehouse is older than the copy (restored?)")
     changed = posting_queries.postings_frame(engine, stamped=True, updated_since=copied - recheck)
-    return (
+    merged = (
         copy.join(changed.select("id"), on="id", how="anti")
         .vstack(changed.select(copy.columns))
         .sort("id")
     )
+    return CachedRead(merged, changed.height, None)

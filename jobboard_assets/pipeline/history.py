@@ -53,6 +53,8 @@ class PostingHistory:
         self.cache = cache
         self._frame: pl.DataFrame | None = None
         self._links: dict[date | None, pl.DataFrame] = {}
+        self.read: dict[str, int | str] = {}
+        """How the postings were read (`frame_cache.CachedRead`), for the run's metadata."""
 
     @property
     def frame(self) -> pl.DataFrame:
@@ -63,11 +65,19 @@ class PostingHistory:
                 snapshot_queries.observed_days_frame(self.engine),
                 max_gap_days=self.settings.tracking_gap_days,
             )
-            postings = (
-                posting_queries.postings_frame(self.engine)
-                if self.cache is None
-                else frame_cache.cached_postings_frame(self.engine, self.cache)
-            ).join(posting_queries.reappeared_spans_frame(self.engine), on="id", how="left")
+            if self.cache is None:
+                postings = posting_queries.postings_frame(self.engine)
+                self.read = {"postings_read_from_warehouse": postings.height}
+            else:
+                cached = frame_cache.cached_postings_frame(self.engine, self.cache)
+                postings = cached.frame
+                self.read = {
+                    "postings_read_from_warehouse": cached.rows_read,
+                    "postings_copy": cached.full_read or "used",
+                }
+            postings = postings.join(
+                posting_queries.reappeared_spans_frame(self.engine), on="id", how="left"
+            )
             self._frame = with_tracking_start(postings, periods)
         return self._frame
 
@@ -141,6 +151,7 @@ def update_lifespans(postings: PostingHistory) -> PhaseSummary:
             "closed_postings": closed.height,
             "median_closed_lifespan_days": _median(closed["lifespan_days_new"]),
             "negative_lifespans": int((computed["lifespan_days"] < 0).sum()),
+            **postings.read,
             "seconds": round(time.perf_counter() - started, 3),
         },
         preview=changed.head(10),

@@ -15,6 +15,7 @@ from jobboard_assets.warehouse.models import JobBoard, JobPosting
 from jobboard_assets.warehouse.queries.postings import postings_frame
 
 D0 = date(2025, 3, 1)
+STAMPED = datetime(2025, 3, 1, tzinfo=UTC)
 
 
 def _posting(posting_id: int) -> JobPosting:
@@ -29,6 +30,7 @@ def _posting(posting_id: int) -> JobPosting:
         last_seen=D0 + timedelta(days=posting_id % 5),
         is_active=True,
         repost_count=0,
+        updated_at=STAMPED + timedelta(hours=posting_id),  # an hour apart: beyond the margin
     )
 
 
@@ -40,17 +42,24 @@ def test_the_copy_follows_every_change_of_the_warehouse(engine: Engine, tmp_path
         session.flush()
         session.add_all(_posting(n) for n in range(1, 51))
 
-    def assert_current() -> pl.DataFrame:
+    def assert_current(rows_read: int, full_read: str | None = None) -> pl.DataFrame:
+        """The copy equals a full read, and was served as expected: from the copy with
+        `rows_read` re-read, or from a full read whose reason starts with `full_read`."""
         cached = cached_postings_frame(engine, cache)
-        assert cached.equals(postings_frame(engine))
-        return cached
+        assert cached.frame.equals(postings_frame(engine))
+        assert cached.rows_read == rows_read
+        assert (cached.full_read or "").startswith(full_read or "") and bool(
+            cached.full_read
+        ) == bool(full_read)
+        return cached.frame
 
-    assert_current()  # written from a full read
+    assert_current(50, full_read="no copy yet")
     assert path.exists()
+    assert_current(1)  # nothing written since: only the newest row, within the margin
     with session_scope(engine) as session:  # new postings and a changed one
         session.add_all(_posting(n) for n in range(51, 61))
         session.execute(update(JobPosting).where(JobPosting.id == 3).values(title="Renamed"))
-    assert "Renamed" in assert_current()["title"].to_list()
+    assert "Renamed" in assert_current(12)["title"].to_list()
     newest = _newest_stamp(engine)
     with session_scope(engine) as session:  # stamped before the copy's newest, committed after
         session.execute(
@@ -58,14 +67,15 @@ def test_the_copy_follows_every_change_of_the_warehouse(engine: Engine, tmp_path
             .where(JobPosting.id == 4)
             .values(title="Late commit", updated_at=newest - timedelta(minutes=1))
         )
-    assert "Late commit" in assert_current()["title"].to_list()
+    assert "Late commit" in assert_current(2)["title"].to_list()  # the rename's and its own
     with session_scope(engine) as session:  # a deletion (a rebuild drops unlisted postings)
         session.execute(delete(JobPosting).where(JobPosting.id == 7))
-    assert 7 not in assert_current()["id"].to_list()
+    assert 7 not in assert_current(59, full_read="the copy's posting count differs")["id"].to_list()
     with session_scope(engine) as session:  # a restore: older stamps, other contents
         session.execute(update(JobPosting).where(JobPosting.id == 9).values(title="From backup"))
         session.execute(update(JobPosting).values(updated_at=datetime(2020, 1, 1, tzinfo=UTC)))
-    assert "From backup" in assert_current()["title"].to_list()
+    restored = assert_current(59, full_read="the warehouse is older than the copy")
+    assert "From backup" in restored["title"].to_list()
 
 
 def _newest_stamp(engine: Engine) -> datetime:
