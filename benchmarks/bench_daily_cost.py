@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -53,6 +53,9 @@ from benchmarks.common import (
 from jobboard_assets.config import FRAME_CACHE_RECHECK_ENV
 from jobboard_assets.sim.market import DEFAULT_EPOCH
 
+if TYPE_CHECKING:
+    import polars as pl
+
 SEED = 42  # the simulator's default, which `common.simulator` serves
 YEAR_DAYS = 365
 CHUNK = 20_000
@@ -68,9 +71,12 @@ def measured_day(longest_years: int) -> date:
 
 
 def child_load(first: date, last: date, boards: int, today: date) -> None:
-    """Write the bulk history of [first, last] into the platform's warehouse, stamped as daily
-    runs ending on `today` would have left it."""
-    from sqlalchemy import insert
+    """Write the bulk history of [first, last] into the platform's warehouse, with the repost
+    clusters and the stamps that daily runs ending on `today` would have left: without them the
+    first live day would write every clustered posting at once (118k rows at 3 years), and the
+    measured day would read and check those writes as its own."""
+    import polars as pl
+    from sqlalchemy import bindparam, insert
 
     from jobboard_assets import config
     from jobboard_assets.sim.bulk import observed_history
@@ -125,6 +131,23 @@ def child_load(first: date, last: date, boards: int, today: date) -> None:
                     rows[start : start + CHUNK],
                 )
                 posting_ids.update(dict(returned.all()))
+            clusters = _clusters(
+                postings.with_columns(
+                    id=postings["external_id"].replace_strict(posting_ids, return_dtype=pl.Int64),
+                    job_board_id=pl.lit(board_id),
+                )
+            )
+            if clusters.height:
+                connection.execute(
+                    JobPosting.__table__.update()
+                    .where(JobPosting.id == bindparam("posting_id"))
+                    .values(
+                        repost_cluster_id=bindparam("cluster_id"),
+                        repost_count=bindparam("count"),
+                        updated_at=bindparam("stamp"),
+                    ),
+                    [{**row, "stamp": stamp(row.pop("stamp_day"))} for row in clusters.to_dicts()],
+                )
             spans, events = [], []
             for row in rows:
                 posting_id = posting_ids[row["external_id"]]
@@ -165,6 +188,27 @@ def child_load(first: date, last: date, boards: int, today: date) -> None:
         sizes.update(postings=len(rows), events=len(events), snapshots=len(snapshots))
     engine.dispose()
     print(json.dumps({**sizes, "seconds": time.perf_counter() - started}))
+
+
+def _clusters(postings: pl.DataFrame) -> pl.DataFrame:
+    """`posting_id`, `cluster_id`, `count` and `stamp_day` of every clustered posting, as phase 4
+    assigns them; a member was last written on its last sighting or when its cluster last grew."""
+    import polars as pl
+
+    from jobboard_assets.metrics.reposts import repost_links
+
+    return (
+        repost_links(postings)
+        .filter(pl.col("repost_cluster_id").is_not_null())
+        .join(postings.select("id", "first_seen", "last_seen"), on="id")
+        .with_columns(grown=pl.col("first_seen").max().over("repost_cluster_id"))
+        .select(
+            posting_id="id",
+            cluster_id="repost_cluster_id",
+            count="repost_count",
+            stamp_day=pl.max_horizontal("last_seen", "grown"),
+        )
+    )
 
 
 def _event(posting_id: int, kind: str, day: date, notes: str | None, now: Any) -> dict[str, Any]:

@@ -140,17 +140,23 @@ def update_lifespans(postings: PostingHistory) -> PhaseSummary:
     """Phase 3: lifespan_days = last_seen - first_seen for every posting, written in bulk."""
     started = time.perf_counter()
     frame = postings.frame
-    computed = lifespans.lifespan_days(frame)
-    changed = _changed(frame, computed, ["lifespan_days"])
+    # `lifespan_days` keeps the frame's rows in order: compared column by column, no joins
+    # (two joins of every posting were 0.5 s of this phase at 1.04M postings).
+    computed = frame.select("id", "is_active", "lifespan_days").with_columns(
+        lifespans.lifespan_days(frame)["lifespan_days"].alias("computed")
+    )
+    changed = computed.filter(pl.col("lifespan_days").ne_missing(pl.col("computed"))).select(
+        "id", lifespan_days="computed"
+    )
     written = postings.write(changed)
-    closed = frame.join(computed, on="id", suffix="_new").filter(~pl.col("is_active"))
+    closed = computed.filter(~pl.col("is_active"))["computed"]
     return PhaseSummary(
         counts={
             "postings": frame.height,
             "updated": written,
-            "closed_postings": closed.height,
-            "median_closed_lifespan_days": _median(closed["lifespan_days_new"]),
-            "negative_lifespans": int((computed["lifespan_days"] < 0).sum()),
+            "closed_postings": closed.len(),
+            "median_closed_lifespan_days": _median(closed),
+            "negative_lifespans": int((computed["computed"] < 0).sum()),
             **postings.read,
             "seconds": round(time.perf_counter() - started, 3),
         },

@@ -360,15 +360,20 @@ def postings_frame(
     stamped: bool = False,
     updated_since: datetime | None = None,
 ) -> pl.DataFrame:
-    """Every posting (or those updated since `updated_since`) as a polars frame (one query, no
-    ORM objects), typed per column; `stamped` adds `_updated_at` (`pipeline.frame_cache`)."""
+    """Every posting ordered by id (or, unordered, those updated since `updated_since`) as a
+    polars frame (one query, no ORM objects), typed per column; `stamped` adds `_updated_at`
+    (`pipeline.frame_cache`)."""
     schema = {name: _POSTING_SCHEMA[name] for name in columns}
     selected = [getattr(JobPosting, name) for name in columns]
     if stamped:
         schema["_updated_at"] = pl.Datetime("us", "UTC")
         selected.append(JobPosting.updated_at)
-    query = select(*selected).order_by(JobPosting.id)
-    if updated_since is not None:
+    query = select(*selected)
+    if updated_since is None:
+        query = query.order_by(JobPosting.id)
+    else:
+        # No ORDER BY: with it SQLite walks the whole table in id order instead of the
+        # updated_at index (0.36 s at 1.04M postings for a day's 34k rows); callers sort.
         query = query.where(JobPosting.updated_at >= updated_since)
     return read_frame(engine, query, schema)
 
