@@ -58,13 +58,13 @@ def with_tracking_start(postings: pl.DataFrame, periods: pl.DataFrame) -> pl.Dat
     """The postings (in their order) with `tracking_start`: the start of their board's tracking
     period in which they were first seen; for a board without observed days, its first
     first_seen."""
-    frame = (
-        postings.drop(TRACKING_START, strict=False)
-        .with_columns(pl.col("job_board_id").cast(pl.Int64))
-        .with_row_index("_order")
-        .sort("first_seen")
+    frame = postings.drop(TRACKING_START, strict=False).with_columns(
+        pl.col("job_board_id").cast(pl.Int64)
     )
-    joined = frame.join_asof(
+    # Sorted and joined on the two columns it needs, then attached in the postings' order: the
+    # whole frame sorted twice was three copies of every posting (0.3 s at 1.04M).
+    keys = frame.select("job_board_id", "first_seen").with_row_index("_order").sort("first_seen")
+    joined = keys.join_asof(
         periods.sort("tracking_start"),
         left_on="first_seen",
         right_on="tracking_start",
@@ -73,11 +73,10 @@ def with_tracking_start(postings: pl.DataFrame, periods: pl.DataFrame) -> pl.Dat
         check_sortedness=False,  # sorted above; polars cannot check it within groups
     )
     board_start = pl.col("first_seen").min().over("job_board_id")
-    return (
-        joined.with_columns(pl.coalesce(TRACKING_START, board_start).alias(TRACKING_START))
-        .sort("_order")
-        .drop("_order")
-    )
+    starts = joined.select(
+        "_order", pl.coalesce(TRACKING_START, board_start).alias(TRACKING_START)
+    ).sort("_order")
+    return frame.with_columns(starts[TRACKING_START])
 
 
 def posting_observations(
