@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dagster import ConfigurableResource, Definitions, InitResourceContext, in_process_executor
 from pydantic import Field, PrivateAttr
@@ -42,13 +42,15 @@ class WarehouseResource(ConfigurableResource):
             self._engine = None
         self._history = None
 
-    def posting_history(self) -> PostingHistory:
-        """The postings frame shared by the history steps of one run (read once, kept current)."""
-        if self._history is None:
+    def posting_history(self, days: list[date]) -> PostingHistory:
+        """The postings shared by the history steps of one run (read once, kept current), for
+        its refresh days (`history.days_to_refresh`)."""
+        since = min(days, default=None)
+        if self._history is None or self._history.since != since:
             cache = FrameCache(
                 config.data_dir() / "cache", timedelta(seconds=config.frame_cache_recheck())
             )
-            self._history = PostingHistory(self.engine, cache=cache)
+            self._history = PostingHistory(self.engine, cache=cache, since=since)
         return self._history
 
     @property

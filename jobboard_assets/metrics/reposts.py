@@ -61,10 +61,15 @@ def _with_key(frame: pl.LazyFrame, column: str, key: pl.Expr, name: str) -> pl.L
 
 
 def repost_keys(
-    postings: pl.DataFrame | pl.LazyFrame, settings: MetricsSettings = DEFAULT_SETTINGS
+    postings: pl.DataFrame | pl.LazyFrame,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+    *,
+    key_texts: bool = True,
 ) -> pl.LazyFrame:
     """`id`, `job_board_id`, `first_seen`, `last_seen`, the three identity keys
     (`company_key`, `location_key`, `title_key`) and their integer codes (`..._id`).
+    `key_texts=False` leaves the keys' texts out unless the fuzzy fallback needs them: the codes
+    are all the chains need, at a fraction of the memory.
 
     `title_key` falls back to the raw title's words when `normalized_title` is missing; postings
     whose title has no word get no key and are never clustered.
@@ -85,7 +90,17 @@ def repost_keys(
     keyed = _with_key(keyed, "location", _sorted_word_set(location_words), "location_key")
     title_key = _sorted_word_set(_words(pl.col("raw_title")))
     keyed = _with_key(keyed, "raw_title", title_key, "title_key")
-    return keyed.filter(pl.col("title_key") != "").drop("company", "location", "raw_title")
+    keyed = keyed.filter(pl.col("title_key") != "").drop("company", "location", "raw_title")
+    if key_texts or settings.fuzzy_title_min_ratio is not None:
+        return keyed
+    return keyed.drop("company_key", "location_key", "title_key")
+
+
+def linked_within(settings: MetricsSettings = DEFAULT_SETTINGS) -> list[str]:
+    """The `repost_keys` codes two linked postings share: the job key, or with the fuzzy
+    fallback its block (board, employer, place), as similar titles merge across the block. A
+    posting's links depend on the postings sharing these codes alone."""
+    return _JOB_CODES if settings.fuzzy_title_min_ratio is None else _JOB_CODES[:3]
 
 
 def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl.LazyFrame:
@@ -176,7 +191,10 @@ def _run_starts(columns: list[str]) -> pl.Expr:
 
 
 def repost_links(
-    postings: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
+    postings: pl.DataFrame,
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+    *,
+    keys: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per posting: `id`, `repost_cluster_id` (smallest posting id of the cluster, null
     outside any), `repost_count` (members - 1 for every member, 0 outside), and for reposts
@@ -186,11 +204,22 @@ def repost_links(
     Runs on two sorts instead of ordered windows: postings sorted by job key and day give each
     posting its slot within its day; sorted by job, slot and day, each chain is a run of rows
     and a posting continues the run when it is within the window of the row before.
+
+    `keys`: `repost_keys` computed earlier (by `id`; days ignored), so that the links of a
+    history cut at several days (`history.as_of`) normalise the text once. A posting without a
+    row is in no chain: leave out only postings no other shares their `linked_within` codes.
     """
-    keys = repost_keys(postings, settings)
+    if keys is None:
+        keyed = repost_keys(postings, settings)
+    else:
+        keyed = (
+            postings.lazy()
+            .select("id", "first_seen", "last_seen")
+            .join(keys.lazy().drop("first_seen", "last_seen", strict=False), on="id")
+        )
     if settings.fuzzy_title_min_ratio is not None:
-        keys = (
-            keys.join(_fuzzy_title_canonicals(keys, settings), on=_JOB_KEY, how="left")
+        keyed = (
+            keyed.join(_fuzzy_title_canonicals(keyed, settings), on=_JOB_KEY, how="left")
             .with_columns(
                 title_key=pl.coalesce("canonical_title_key", "title_key"),
                 title_key_id=pl.coalesce("canonical_title_key_id", "title_key_id"),
@@ -201,7 +230,7 @@ def repost_links(
     gap = days_between(pl.col("last_seen").shift(), pl.col("first_seen"))
     continues_chain = ~_run_starts(["job", "slot"]) & (gap <= settings.repost_window_days)
     clusters = (
-        keys.select("id", *_JOB_CODES, "first_seen", "last_seen")
+        keyed.select("id", *_JOB_CODES, "first_seen", "last_seen")
         .sort(*_JOB_CODES, "first_seen", "last_seen", "id")
         .with_columns(
             job=_run_starts(_JOB_CODES).cum_sum(),

@@ -147,7 +147,8 @@ def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseS
     """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows, and
     the lifespan report the API serves (`lifespan_report`: the history as of its newest day)."""
     started = time.perf_counter()
-    engine, postings, settings = history.engine, history.frame, history.settings
+    engine, settings = history.engine, history.settings
+    postings = history.window
     results = [lifespan_metrics_of_day(postings, day, settings=settings) for day in sorted(days)]
     stats = pl.concat([stats for stats, _ in results], how="diagonal")
     buckets = pl.concat([buckets for _, buckets in results], how="diagonal")
@@ -192,7 +193,8 @@ def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseS
 def update_repost_frequency(history: PostingHistory, days: list[date]) -> PhaseSummary:
     """Compute and replace each day's `repost_frequency` rows; the boards flagged on the last."""
     started = time.perf_counter()
-    engine, postings, settings = history.engine, history.frame, history.settings
+    engine, settings = history.engine, history.settings
+    postings = history.window
     frequency = pl.concat(
         [
             repost_frequency_of_day(postings, day, links=history.links(day), settings=settings)

@@ -48,59 +48,65 @@ class FrameCache:
 class CachedRead:
     """The postings, and how they were read: what an operator checks when a run reads slowly."""
 
-    frame: pl.DataFrame
+    frame: pl.LazyFrame
+    """A scan of the copy just written (unordered): each reader collects the columns and rows it
+    needs, so no run holds every column of every posting at once."""
     rows_read: int
     """Rows read from the warehouse: the changed ones, or every posting on a full read."""
     full_read: str | None
     """Why the copy could not serve (None when it did)."""
 
 
-def cached_postings_frame(engine: Engine, cache: FrameCache) -> CachedRead:
-    """`posting_queries.postings_frame(engine)`, read from the copy and the rows changed since,
-    and written back."""
+def cached_postings(engine: Engine, cache: FrameCache) -> CachedRead:
+    """`posting_queries.postings_frame(engine)` (unordered), from the copy and the rows changed
+    since, written back.
+
+    The merge streams from the old copy into the new one: a run's memory holds the changed rows,
+    not the copy (1.04M postings, 254 MB in memory, at 3 years of 100 boards). A full read
+    holds every posting once, as it always did.
+    """
     path = cache.path(engine.url)
-    state = posting_queries.postings_state(engine)
-    read = _updated_copy(engine, path, state.newest_update, cache.recheck)
-    if read.full_read is None and read.frame.height != state.count:
-        read = CachedRead(
-            read.frame,
-            read.rows_read,
-            "the copy's posting count differs from the warehouse's (postings deleted, or "
-            "written with stamps older than the copy's)",
-        )
-    frame = read.frame
-    if read.full_read is not None:
-        frame = posting_queries.postings_frame(engine, stamped=True)
-        read = CachedRead(frame, frame.height, read.full_read)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    frame.write_parquet(partial)
+    state = posting_queries.postings_state(engine)
+    rows_read, full_read = _merge_changes(engine, path, partial, state.newest_update, cache.recheck)
+    if full_read is None and _rows(partial) != state.count:
+        full_read = (
+            "the copy's posting count differs from the warehouse's (postings deleted, or "
+            "written with stamps older than the copy's)"
+        )
+    if full_read is not None:
+        frame = posting_queries.postings_frame(engine, stamped=True)
+        rows_read = frame.height
+        frame.write_parquet(partial)
+        del frame
     partial.replace(path)
-    return CachedRead(frame.drop(_STAMP), read.rows_read, read.full_read)
+    return CachedRead(pl.scan_parquet(path).drop(_STAMP), rows_read, full_read)
 
 
-def _updated_copy(
-    engine: Engine, path: Path, newest: datetime | None, recheck: timedelta
-) -> CachedRead:
-    """The copy with the rows changed since its newest stamp replaced, or (an empty frame and)
-    why it cannot be."""
+def _rows(path: Path) -> int:
+    rows: int = pl.scan_parquet(path).select(pl.len()).collect().item()
+    return rows
+
+
+def _merge_changes(
+    engine: Engine, path: Path, partial: Path, newest: datetime | None, recheck: timedelta
+) -> tuple[int, str | None]:
+    """Write the copy with the rows changed since its newest stamp replaced to `partial`: the
+    rows read, or (0 and) why the copy cannot serve."""
     if not path.exists() or newest is None:
-        return CachedRead(pl.DataFrame(), 0, "no copy yet")
+        return 0, "no copy yet"
     copy = pl.scan_parquet(path)
     copied: datetime | None = copy.select(pl.col(_STAMP).max()).collect().item()
     if copied is None or newest < copied:
-        return CachedRead(pl.DataFrame(), 0, "the warehouse is older than the copy (restored?)")
+        return 0, "the warehouse is older than the copy (restored?)"
     changed = posting_queries.postings_frame(engine, stamped=True, updated_since=copied - recheck)
-    # Lazy: the copy is scanned into the result instead of read and then copied by the join and
-    # the sort (peak 0.61 GB instead of 1.03 GB for 1.04M postings).
-    merged = (
-        pl.concat(
-            [
-                copy.join(changed.lazy().select("id"), on="id", how="anti"),
-                changed.lazy().select(copy.collect_schema().names()),
-            ]
-        )
-        .sort("id")
-        .collect()
-    )
-    return CachedRead(merged, changed.height, None)
+    # A filter, not an anti join: the join's hash table made the merge hold 140 MB more.
+    replaced = changed["id"].implode()
+    pl.concat(
+        [
+            copy.filter(~pl.col("id").is_in(replaced)),
+            changed.lazy().select(copy.collect_schema().names()),
+        ]
+    ).sink_parquet(partial)
+    return changed.height, None

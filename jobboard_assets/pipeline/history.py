@@ -29,15 +29,57 @@ from jobboard_assets.warehouse.queries import postings as posting_queries
 from jobboard_assets.warehouse.queries import scores as score_queries
 from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 
+LEDGER_COLUMNS = (
+    "id",
+    "job_board_id",
+    "first_seen",
+    "last_seen",
+    "is_active",
+    "disappeared_at",
+    "lifespan_days",
+    "repost_cluster_id",
+    "repost_count",
+)
+"""What the history run keeps of each posting it maintains: its days and what phases 3-4 write."""
+
+_REPOST_KEY_SOURCE = (
+    "id",
+    "job_board_id",
+    "first_seen",
+    "last_seen",
+    "company",
+    "location",
+    "normalized_title",
+    "title",
+)
+
 
 class PostingHistory:
-    """Every posting as one polars frame, read once per run and kept current as phases write.
+    """The postings a history run works on, read once per run and kept current as phases write.
 
-    Phases 3-5 and the analytics each work on the whole history: reading it once per run
-    instead of once per phase was most of their cost at scale (profiled at 200k postings: five
-    reads of 2 s each). Writes go to the warehouse and into the frame, so later phases see them.
-    The repost links of a day are computed once per run too (`links`): phase 4, the scores and
-    the repost frequency all need them (3.5 s each at 1M postings).
+    A run describes the days from `since` on, so its memory follows their metrics window, not
+    the years behind it. It maintains the postings a run can change:
+
+    - those seen in the window of `since` or later (`window_start`), which the metrics of its
+      days describe and which every board-day the run applied touched (a posting an applied
+      day lists, or whose disappearance it records, was seen since the previous observed day,
+      which `days_to_refresh` puts among the days);
+    - every posting of a job key one of those has (`reposts.linked_within`): a repost chain
+      reaches back years, and a new member changes the count of all of them.
+
+    Any other posting has not changed since a run last maintained it, and nothing it is linked
+    to has: its lifespan and cluster columns stay as written. `since=None` maintains every
+    posting (`pipeline.rebuild`: a full recompute, and what repairs the columns after a change of
+    the repost settings).
+
+    - `ledger`: the maintained postings, narrow (`LEDGER_COLUMNS`, the spans of reappeared
+      postings and each board's `tracking_start`): phases 3-4 compare and write it, and the
+      repost chains run over it;
+    - `window`: every column of the postings of the window, what the metrics read.
+
+    The repost links of a day are computed once per run (`links`). Their job keys (text
+    normalised per employer, place and title) are computed once, as integer codes, from a
+    streamed scan of the postings: no frame holds the text of every posting.
     """
 
     def __init__(
@@ -45,40 +87,96 @@ class PostingHistory:
         engine: Engine,
         settings: MetricsSettings = DEFAULT_SETTINGS,
         cache: frame_cache.FrameCache | None = None,
+        since: date | None = None,
     ) -> None:
         """`cache`: where the parquet copy of the postings lives (`frame_cache`); None reads
-        every posting from the warehouse."""
+        every posting from the warehouse. `since`: the run's first day (None: every posting)."""
         self.engine = engine
         self.settings = settings
         self.cache = cache
-        self._frame: pl.DataFrame | None = None
+        self.since = since
+        self._source: pl.LazyFrame | None = None
+        self._horizon: tuple[date | None] | None = None
+        self._keys: pl.DataFrame | None = None
+        self._ledger: pl.DataFrame | None = None
+        self._window: pl.DataFrame | None = None
         self._links: dict[date | None, pl.DataFrame] = {}
         self.read: dict[str, int | str] = {}
         """How the postings were read (`frame_cache.CachedRead`), for the run's metadata."""
 
     @property
-    def frame(self) -> pl.DataFrame:
-        """The postings, each with its board's `tracking_start` (see `metrics.observations`),
-        and the spans of reappeared postings (`as_of` cuts them at a day; null otherwise)."""
-        if self._frame is None:
-            periods = tracking_periods(
-                snapshot_queries.observed_days_frame(self.engine),
-                max_gap_days=self.settings.tracking_gap_days,
-            )
+    def source(self) -> pl.LazyFrame:
+        """Every posting with every column, unordered and not yet read: the copy's scan."""
+        if self._source is None:
             if self.cache is None:
                 postings = posting_queries.postings_frame(self.engine)
                 self.read = {"postings_read_from_warehouse": postings.height}
+                self._source = postings.lazy()
             else:
-                cached = frame_cache.cached_postings_frame(self.engine, self.cache)
-                postings = cached.frame
+                cached = frame_cache.cached_postings(self.engine, self.cache)
                 self.read = {
                     "postings_read_from_warehouse": cached.rows_read,
                     "postings_copy": cached.full_read or "used",
                 }
-            # Joined on `id` alone and attached in order: a join of the whole frame copies
-            # every posting (254 MB at 1.04M).
+                self._source = cached.frame
+        return self._source
+
+    @property
+    def horizon(self) -> date | None:
+        """The first day of the window the run's metrics read (None: the whole history): that of
+        `since`, or of the newest sighting when it is older (a run whose days saw nothing still
+        reports the history as of its newest day, `lifespan_report`)."""
+        if self._horizon is None:
+            newest = self.source.select(pl.col("last_seen").max()).collect().item()
+            if self.since is None:
+                self._horizon = (None,)
+            else:
+                first = self.since if newest is None else min(self.since, newest)
+                # The day before: the postings whose disappearance the first day records.
+                start = min(window_start(first, self.settings), first - timedelta(days=1))
+                self._horizon = (start,)
+        return self._horizon[0]
+
+    def _in_horizon(self) -> pl.Expr:
+        return pl.lit(True) if self.horizon is None else pl.col("last_seen") >= self.horizon
+
+    @property
+    def job_keys(self) -> pl.DataFrame:
+        """`reposts.repost_keys` (codes only) of the maintained postings whose job key has other
+        postings: the only ones a chain can link."""
+        if self._keys is None:
+            keys = reposts.repost_keys(
+                self.source.select(_REPOST_KEY_SOURCE), self.settings, key_texts=False
+            )
+            within = reposts.linked_within(self.settings)
+            live = keys.filter(self._in_horizon()).select(within).unique()
+            self._keys = (
+                keys.join(live, on=within, how="semi")
+                .filter(pl.len().over(within) > 1)
+                .drop("first_seen", "last_seen")
+                .collect(engine="streaming")
+            )
+        return self._keys
+
+    @property
+    def ledger(self) -> pl.DataFrame:
+        """The maintained postings' `LEDGER_COLUMNS` by id, with the spans of reappeared postings
+        (`as_of` cuts them at a day; null otherwise) and their board's `tracking_start` (see
+        `metrics.observations`)."""
+        if self._ledger is None:
+            periods = tracking_periods(
+                snapshot_queries.observed_days_frame(self.engine),
+                max_gap_days=self.settings.tracking_gap_days,
+            )
+            linked = self.job_keys["id"].implode()
+            ledger = (
+                self.source.filter(self._in_horizon() | pl.col("id").is_in(linked))
+                .select(LEDGER_COLUMNS)
+                .sort("id")
+                .collect()
+            )
             spans = (
-                postings.select("id")
+                ledger.select("id")
                 .join(
                     posting_queries.reappeared_spans_frame(self.engine),
                     on="id",
@@ -87,29 +185,49 @@ class PostingHistory:
                 )
                 .drop("id")
             )
-            postings = postings.with_columns(spans.get_columns())
-            self._frame = with_tracking_start(postings, periods)
-        return self._frame
+            self._ledger = with_tracking_start(ledger.with_columns(spans.get_columns()), periods)
+        return self._ledger
+
+    def newest_day(self) -> date | None:
+        """The newest sighting of any posting: the day the history stands at."""
+        newest = self.ledger["last_seen"].max()
+        return newest if isinstance(newest, date) else None
+
+    @property
+    def window(self) -> pl.DataFrame:
+        """Every column of the postings of the run's window (`horizon`) by id, with the ledger's
+        spans and tracking start: what the metrics of its days read (`in_window` of `as_of`)."""
+        if self._window is None:
+            extra = [c for c in self.ledger.columns if c not in LEDGER_COLUMNS]
+            wide = self.source.filter(self._in_horizon()).sort("id").collect()
+            attached = wide.select("id").join(
+                self.ledger.select("id", *extra), on="id", how="left", maintain_order="left"
+            )
+            self._window = wide.with_columns(attached.drop("id").get_columns())
+        return self._window
 
     def links(self, day: date | None = None) -> pl.DataFrame:
-        """`repost_links` of the history as of `day` (None: the whole frame, which is the
-        history as of any day from its newest sighting on)."""
-        newest = self.frame["last_seen"].max()
-        if day is not None and isinstance(newest, date) and day >= newest:
+        """`repost_links` of the maintained postings as of `day` (None: as of the newest
+        sighting, or any later day)."""
+        newest = self.newest_day()
+        if day is not None and newest is not None and day >= newest:
             day = None
         if day not in self._links:
-            history = self.frame if day is None else as_of(self.frame, day)
-            self._links[day] = reposts.repost_links(history, self.settings)
+            history = self.ledger if day is None else as_of(self.ledger, day)
+            self._links[day] = reposts.repost_links(history, self.settings, keys=self.job_keys)
         return self._links[day]
 
     def write(self, changes: pl.DataFrame) -> int:
-        """Write changed columns of postings (`id` plus the columns) and keep the frame current.
+        """Write changed columns of postings (`id` plus the columns) and keep the frames current.
 
         Lifespans and cluster columns do not change what links postings (their days and
         keys), so the links computed so far stay."""
         written = posting_queries.write_posting_columns(self.engine, changes)
-        if self._frame is not None and changes.height:
-            self._frame = self._frame.update(changes, on="id", include_nulls=True)
+        if changes.height:
+            if self._ledger is not None:
+                self._ledger = self._ledger.update(changes, on="id", include_nulls=True)
+            if self._window is not None:
+                self._window = self._window.update(changes, on="id", include_nulls=True)
         return written
 
 
@@ -149,7 +267,7 @@ def _changed(current: pl.DataFrame, computed: pl.DataFrame, columns: list[str]) 
 def update_lifespans(postings: PostingHistory) -> PhaseSummary:
     """Phase 3: lifespan_days = last_seen - first_seen for every posting, written in bulk."""
     started = time.perf_counter()
-    frame = postings.frame
+    frame = postings.ledger
     # `lifespan_days` keeps the frame's rows in order: compared column by column, no joins
     # (two joins of every posting were 0.5 s of this phase at 1.04M postings).
     computed = frame.select("id", "is_active", "lifespan_days").with_columns(
@@ -180,16 +298,20 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     The days' snapshots get their repost_count refreshed from the new clusters.
     """
     started = time.perf_counter()
-    frame = postings.frame
+    frame = postings.ledger
     computed = postings.links().select("id", "repost_cluster_id", "repost_count")
     changed = _changed(frame, computed, ["repost_cluster_id", "repost_count"])
     written = postings.write(changed)
     with session_scope(postings.engine) as session:
         snapshot_queries.set_repost_counts(session, snapshot_repost_counts(postings, days))
     clustered = computed.filter(pl.col("repost_cluster_id").is_not_null())
+    # The biggest clusters' members, their text read from the scan for these rows alone.
+    biggest = clustered.sort(
+        "repost_count", "repost_cluster_id", "id", descending=[True, False, False]
+    ).head(10)
     preview = (
-        frame.join(clustered, on="id", suffix="_new")
-        .sort("repost_count_new", "repost_cluster_id_new", descending=[True, False])
+        postings.source.join(biggest.lazy(), on="id", suffix="_new")
+        .sort("repost_count_new", "repost_cluster_id_new", "id", descending=[True, False, False])
         .select(
             "job_board_id",
             "company",
@@ -200,7 +322,7 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
             pl.col("repost_cluster_id_new").alias("cluster"),
             pl.col("repost_count_new").alias("reposts"),
         )
-        .head(10)
+        .collect()
     )
     return PhaseSummary(
         counts={
@@ -225,12 +347,12 @@ def snapshot_repost_counts(history: PostingHistory, days: list[date]) -> list[di
     repost first seen later does not change an earlier day's count, so a run refreshes exactly
     the days it can change.
     """
-    if not days or history.frame.is_empty():
+    if not days or history.ledger.is_empty():
         return []
     per_day = []
     for day in sorted(days):
         per_day.append(
-            as_of(history.frame, day)
+            as_of(history.ledger, day)
             .filter(pl.col("last_seen") >= day)
             .select("id", "job_board_id")
             .join(history.links(day).select("id", "repost_count"), on="id")
@@ -304,7 +426,6 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
     """Phase 5: each day's efficiency scores (board, board x role family, board in industry)."""
     started = time.perf_counter()
     engine, settings = history.engine, history.settings
-    postings = history.frame
     boards = score_queries.boards_frame(engine)
     employer = score_queries.employer_surveys_frame(engine)
     candidate = score_queries.candidate_surveys_frame(engine)
@@ -313,7 +434,7 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
     for day in sorted(days):
         previous = score_queries.scores_of_day(engine, day - timedelta(days=1))
         scored = scores.efficiency_scores(
-            in_window(as_of(postings, day), day, settings),
+            in_window(as_of(history.window, day), day, settings),
             boards,
             employer,
             candidate,

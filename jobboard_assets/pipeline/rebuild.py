@@ -23,6 +23,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.pipeline import analytics, history
 from jobboard_assets.pipeline.merge import Span, derive_state
 from jobboard_assets.warehouse.db import session_scope
@@ -79,22 +80,32 @@ def rebuild_board(engine: Engine, job_board_id: int) -> int:
     return len(changes)
 
 
-def rebuild(engine: Engine, days: Sequence[date]) -> None:
-    """Recompute the whole history from the stored listings, then the daily phases of `days`."""
+def rebuild(
+    engine: Engine, days: Sequence[date], settings: MetricsSettings = DEFAULT_SETTINGS
+) -> None:
+    """Recompute the whole history from the stored listings, then the daily phases of `days`
+    over every posting."""
     with session_scope(engine) as session:
         board_ids = sorted(board_ids_by_slug(session).values())
     for job_board_id in board_ids:
         rebuild_board(engine, job_board_id)
-    daily_phases(engine, days)
+    daily_phases(engine, days, settings, every_posting=True)
 
 
-def daily_phases(engine: Engine, days: Sequence[date]) -> None:
+def daily_phases(
+    engine: Engine,
+    days: Sequence[date],
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+    *,
+    every_posting: bool = False,
+) -> None:
     """Phases 3-5 and the analytics for `days`, as one history run does them (in its order,
-    sharing one postings frame); the Dagster assets call the same functions."""
+    sharing one `PostingHistory`, which maintains the postings `days` can change unless
+    `every_posting`); the Dagster assets call the same functions."""
     if not days:
         return
     days = sorted(set(days))
-    shared = history.PostingHistory(engine)
+    shared = history.PostingHistory(engine, settings, since=None if every_posting else days[0])
     history.update_lifespans(shared)
     history.update_reposts(shared, days)
     history.update_scores(shared, days)

@@ -347,7 +347,7 @@ def test_an_empty_warehouse_writes_nothing_and_fails_nothing(engine: Engine) -> 
 def test_stored_metrics_are_the_metrics_functions_output(lifespan_warehouse: Engine) -> None:
     """The asset stores exactly what `metrics.lifespans` computes (no second implementation)."""
     analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [AS_OF])
-    postings = PostingHistory(lifespan_warehouse).frame  # with each board's tracking start
+    postings = PostingHistory(lifespan_warehouse).window  # with boards' tracking starts
     expected = lifespans.lifespan_summary(postings, "role_family", as_of=AS_OF).filter(
         pl.col("role_family").is_not_null()
     )

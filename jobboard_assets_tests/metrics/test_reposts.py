@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import polars as pl
@@ -19,6 +20,7 @@ from jobboard_assets.metrics import (
     repost_keys,
     repost_links,
 )
+from jobboard_assets.metrics.reposts import linked_within
 from jobboard_assets_tests.metrics.frames import posting, postings_frame
 
 
@@ -277,6 +279,36 @@ def test_every_cluster_is_one_chain_with_one_original(
     assert (previous["first_seen"] > previous["previous_first"]).all()
     assert (previous["repost_gap_days"] <= DEFAULT_SETTINGS.repost_window_days).all()
     assert links.filter(pl.col("repost_cluster_id").is_null())["repost_count"].eq(0).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=histories, cut=st.integers(0, 460), fuzzy=st.booleans())
+def test_links_from_keys_computed_once_equal_links_from_the_text(
+    rows: list[tuple[int, str, str, str, int, int | None]], cut: int, fuzzy: bool
+) -> None:
+    """What a history run does (`PostingHistory.links`): the keys of the whole history, kept
+    for keys that others share, serve the links of the history cut at any day."""
+    metrics_settings = replace(DEFAULT_SETTINGS, fuzzy_title_min_ratio=90.0 if fuzzy else None)
+    # Two titles the fuzzy fallback merges (ratio 96): single postings of each link only then.
+    frame = history_frame(
+        [
+            (board, company, title.replace("Nurse", "Data Engineers"), place, first, life)
+            for board, company, title, place, first, life in rows
+        ]
+    )
+    within = linked_within(metrics_settings)
+    keys = (
+        repost_keys(frame, metrics_settings, key_texts=False)
+        .filter(pl.len().over(within) > 1)
+        .collect()
+    )
+    cut_day = frame["first_seen"].min() + timedelta(days=cut)  # type: ignore[operator]
+    history = frame.filter(pl.col("first_seen") <= cut_day).with_columns(
+        last_seen=pl.min_horizontal("last_seen", pl.lit(cut_day))
+    )
+    assert repost_links(history, metrics_settings, keys=keys).equals(
+        repost_links(history, metrics_settings)
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, delete, func, select, update
 
-from jobboard_assets.pipeline.frame_cache import FrameCache, cached_postings_frame
+from jobboard_assets.pipeline.frame_cache import FrameCache, cached_postings
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, JobPosting
 from jobboard_assets.warehouse.queries.postings import postings_frame
@@ -45,13 +45,14 @@ def test_the_copy_follows_every_change_of_the_warehouse(engine: Engine, tmp_path
     def assert_current(rows_read: int, full_read: str | None = None) -> pl.DataFrame:
         """The copy equals a full read, and was served as expected: from the copy with
         `rows_read` re-read, or from a full read whose reason starts with `full_read`."""
-        cached = cached_postings_frame(engine, cache)
-        assert cached.frame.equals(postings_frame(engine))
+        cached = cached_postings(engine, cache)
+        frame = cached.frame.sort("id").collect()
+        assert frame.equals(postings_frame(engine))
         assert cached.rows_read == rows_read
         assert (cached.full_read or "").startswith(full_read or "") and bool(
             cached.full_read
         ) == bool(full_read)
-        return cached.frame
+        return frame
 
     assert_current(50, full_read="no copy yet")
     assert path.exists()

@@ -68,7 +68,7 @@ _AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the
 def posting_lifespans(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    summary = history.update_lifespans(warehouse.posting_history())
+    summary = history.update_lifespans(warehouse.posting_history(refresh_days(context, warehouse)))
     return MaterializeResult(metadata=phase_metadata(summary))
 
 
@@ -84,5 +84,5 @@ def posting_reposts(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = refresh_days(context, warehouse)
-    summary = history.update_reposts(warehouse.posting_history(), days)
+    summary = history.update_reposts(warehouse.posting_history(days), days)
     return MaterializeResult(metadata=phase_metadata(summary))

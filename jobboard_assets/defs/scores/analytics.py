@@ -38,7 +38,7 @@ def lifespan_metrics(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = refresh_days(context, warehouse)
-    summary = analytics.update_lifespan_metrics(warehouse.posting_history(), days)
+    summary = analytics.update_lifespan_metrics(warehouse.posting_history(days), days)
     return MaterializeResult(metadata=phase_metadata(summary))
 
 
@@ -57,5 +57,5 @@ def repost_frequency(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = refresh_days(context, warehouse)
-    summary = analytics.update_repost_frequency(warehouse.posting_history(), days)
+    summary = analytics.update_repost_frequency(warehouse.posting_history(days), days)
     return MaterializeResult(metadata=phase_metadata(summary))

@@ -28,5 +28,5 @@ def efficiency_scores(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     days = refresh_days(context, warehouse)
-    summary = history.update_scores(warehouse.posting_history(), days)
+    summary = history.update_scores(warehouse.posting_history(days), days)
     return MaterializeResult(metadata=phase_metadata(summary))
