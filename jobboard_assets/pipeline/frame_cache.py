@@ -4,10 +4,10 @@ written, so a daily run does not read years of unchanged postings from the wareh
 Reading every posting through the database driver costs per row (16 s for 1.04M postings on
 SQLite, 3 years of 100 boards); the parquet copy reads in 0.35 s. Each run reads the rows whose
 `updated_at` is at most `FrameCache.recheck` older than the copy's newest one (every write of
-ours stamps it), replaces them in the copy, and falls back to a full read when the copy cannot be right: the
-warehouse's newest stamp is older than the copy's (a restore), or its posting count differs from
-the merged copy's (postings deleted, as a rebuild does). The warehouse stays the only truth: the
-copy can be deleted at any time.
+ours stamps it), streams the copy with them replaced into a new one, and falls back to a full
+read when the copy cannot be right: the warehouse's newest stamp is older than the copy's (a
+restore), or its posting count differs from the merged copy's (postings deleted, as a rebuild
+does). The warehouse stays the only truth: the copy can be deleted at any time.
 
 Stamps are the writers' wall clock: rows stamped in the future (a clock set wrong, then fixed)
 make every run read all postings until the clock passes them. That is correct, only slow, and

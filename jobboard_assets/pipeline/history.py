@@ -265,7 +265,8 @@ def _changed(current: pl.DataFrame, computed: pl.DataFrame, columns: list[str]) 
 
 
 def update_lifespans(postings: PostingHistory) -> PhaseSummary:
-    """Phase 3: lifespan_days = last_seen - first_seen for every posting, written in bulk."""
+    """Phase 3: lifespan_days = last_seen - first_seen for every maintained posting (see
+    `PostingHistory`), written in bulk where it changed."""
     started = time.perf_counter()
     frame = postings.ledger
     # `lifespan_days` keeps the frame's rows in order: compared column by column, no joins
@@ -280,7 +281,7 @@ def update_lifespans(postings: PostingHistory) -> PhaseSummary:
     closed = computed.filter(~pl.col("is_active"))["computed"]
     return PhaseSummary(
         counts={
-            "postings": frame.height,
+            "postings_maintained": frame.height,
             "updated": written,
             "closed_postings": closed.len(),
             "median_closed_lifespan_days": _median(closed),
@@ -295,7 +296,8 @@ def update_lifespans(postings: PostingHistory) -> PhaseSummary:
 def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     """Phase 4: repost clusters within each board, written as repost_cluster_id/repost_count.
 
-    The days' snapshots get their repost_count refreshed from the new clusters.
+    The maintained postings' clusters (`PostingHistory`) are compared and written where they
+    changed; the days' snapshots get their repost_count refreshed from the new clusters.
     """
     started = time.perf_counter()
     frame = postings.ledger
@@ -326,7 +328,7 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     )
     return PhaseSummary(
         counts={
-            "postings": frame.height,
+            "postings_maintained": frame.height,
             "updated": written,
             "repost_clusters": clustered["repost_cluster_id"].n_unique(),
             "reposted_postings": int(

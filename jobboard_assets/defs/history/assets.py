@@ -62,7 +62,7 @@ _AFTER_ALL_BOARDS = AssetDep(BOARD_POSTINGS, partition_mapping=all_boards_of_the
     deps=[_AFTER_ALL_BOARDS],
     group_name="history",
     kinds={"polars", "sql"},
-    description="Phase 3: lifespan_days = last_seen - first_seen for every posting.",
+    description="Phase 3: lifespan_days = last_seen - first_seen where the days changed it.",
     **DAILY,
 )
 def posting_lifespans(
