@@ -111,7 +111,8 @@ class PostingHistory:
             if self.cache is None:
                 postings = posting_queries.postings_frame(self.engine)
                 self.read = {"postings_read_from_warehouse": postings.height}
-                self._source = postings.lazy()
+                # Read in id order: the frames cut from it need not sort again.
+                self._source = postings.lazy().with_columns(pl.col("id").set_sorted())
             else:
                 cached = frame_cache.cached_postings(self.engine, self.cache)
                 self.read = {
@@ -137,8 +138,13 @@ class PostingHistory:
                 self._horizon = (start,)
         return self._horizon[0]
 
-    def _in_horizon(self) -> pl.Expr:
-        return pl.lit(True) if self.horizon is None else pl.col("last_seen") >= self.horizon
+    def _in_horizon(self, postings: pl.LazyFrame) -> pl.LazyFrame:
+        """The postings seen in the run's window."""
+        return (
+            postings
+            if self.horizon is None
+            else postings.filter(pl.col("last_seen") >= self.horizon)
+        )
 
     @property
     def job_keys(self) -> pl.DataFrame:
@@ -149,10 +155,12 @@ class PostingHistory:
                 self.source.select(_REPOST_KEY_SOURCE), self.settings, key_texts=False
             )
             within = reposts.linked_within(self.settings)
-            live = keys.filter(self._in_horizon()).select(within).unique()
+            if self.horizon is not None:
+                keys = keys.join(
+                    self._in_horizon(keys).select(within).unique(), on=within, how="semi"
+                )
             self._keys = (
-                keys.join(live, on=within, how="semi")
-                .filter(pl.len().over(within) > 1)
+                keys.filter(pl.len().over(within) > 1)
                 .drop("first_seen", "last_seen")
                 .collect(engine="streaming")
             )
@@ -168,13 +176,13 @@ class PostingHistory:
                 snapshot_queries.observed_days_frame(self.engine),
                 max_gap_days=self.settings.tracking_gap_days,
             )
-            linked = self.job_keys["id"].implode()
-            ledger = (
-                self.source.filter(self._in_horizon() | pl.col("id").is_in(linked))
-                .select(LEDGER_COLUMNS)
-                .sort("id")
-                .collect()
-            )
+            postings = self.source
+            if self.horizon is not None:
+                linked = self.job_keys["id"].implode()
+                postings = postings.filter(
+                    (pl.col("last_seen") >= self.horizon) | pl.col("id").is_in(linked)
+                )
+            ledger = postings.select(LEDGER_COLUMNS).sort("id").collect()
             spans = (
                 ledger.select("id")
                 .join(
@@ -199,7 +207,7 @@ class PostingHistory:
         spans and tracking start: what the metrics of its days read (`in_window` of `as_of`)."""
         if self._window is None:
             extra = [c for c in self.ledger.columns if c not in LEDGER_COLUMNS]
-            wide = self.source.filter(self._in_horizon()).sort("id").collect()
+            wide = self._in_horizon(self.source).sort("id").collect()
             attached = wide.select("id").join(
                 self.ledger.select("id", *extra), on="id", how="left", maintain_order="left"
             )
