@@ -200,7 +200,7 @@ def _clusters(postings: pl.DataFrame) -> pl.DataFrame:
     assigns them; a member was last written on its last sighting or when its cluster last grew."""
     import polars as pl
 
-    from jobboard_assets.metrics.reposts import repost_links
+    from jobboard_assets.metrics.repost_chains import repost_links
 
     return (
         repost_links(postings)

@@ -5,7 +5,7 @@
 (b) `jobboard run`: one pipeline execution through Dagster on the embedded instance (two runs
     executed in-process, events stored, mirrored into pipeline_runs);
 (c) the schedule's path: the same two runs, each in a fresh run-worker process as the daemon
-    launches them (`dagster job execute`), plus the mirror.
+    launches them (`dagster job execute`), plus the run_mirror.
 
 Each measurement runs in a fresh process on a fresh warehouse and Dagster home; the simulator
 runs in its own process and is warmed up first (its first request for a day generates it).
@@ -49,9 +49,9 @@ def bare(registry: Path) -> dict[str, float]:
     from concurrent.futures import ThreadPoolExecutor
 
     from jobboard_assets import config
-    from jobboard_assets.pipeline import history
+    from jobboard_assets.metrics.spans import SuspectRule
+    from jobboard_assets.pipeline import lifespans, posting_history, reposts, scores
     from jobboard_assets.pipeline.board_day import PARALLEL_BOARDS, process_board_days
-    from jobboard_assets.pipeline.merge import SuspectRule
     from jobboard_assets.sources.http import PoliteHttpClient
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse import migrate
@@ -79,10 +79,10 @@ def bare(registry: Path) -> dict[str, float]:
     if failures:
         raise RuntimeError(f"bare run failed: {failures[:3]}")
     scraped = time.perf_counter()
-    postings = history.PostingHistory(engine)
-    history.update_lifespans(postings)
-    history.update_reposts(postings, [DAY])
-    history.update_scores(postings, [DAY])
+    postings = posting_history.PostingHistory(engine)
+    lifespans.update_lifespans(postings, [DAY])
+    reposts.update_reposts(postings, [DAY])
+    scores.update_scores(postings, [DAY])
     done = time.perf_counter()
     return {
         "seconds": done - started,
@@ -108,10 +108,10 @@ def schedule_path(registry: Path) -> dict[str, float]:
 
     from jobboard_assets import config
     from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.runs import mirror
-    from jobboard_assets.runs.execute import sync_registry
-    from jobboard_assets.runs.ranges import board_range_tags, day_range_tags
-    from jobboard_assets.runs.tags import EXECUTION_TAG
+    from jobboard_assets.launch.execute import sync_registry
+    from jobboard_assets.lib import run_mirror
+    from jobboard_assets.lib.ranges import board_range_tags, day_range_tags
+    from jobboard_assets.lib.tags import EXECUTION_TAG
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse.db import make_engine
 
@@ -140,7 +140,7 @@ def schedule_path(registry: Path) -> dict[str, float]:
                 capture_output=True,
                 env=os.environ,
             )
-        (run,) = mirror.mirror_executions(instance, engine, ["bench"])
+        (run,) = run_mirror.mirror_executions(instance, engine, ["bench"])
     if run["status"] != "completed":
         raise RuntimeError(f"schedule path ended {run['status']}: {run['errors'][:3]}")
     return {"seconds": time.perf_counter() - started}

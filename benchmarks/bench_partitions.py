@@ -125,10 +125,10 @@ def child_setup(history_days: int) -> None:
     from dagster import AssetKey, AssetMaterialization, DagsterInstance
 
     from jobboard_assets import config
-    from jobboard_assets.defs.partitions import board_day_key
     from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
     from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.runs.execute import sync_registry
+    from jobboard_assets.launch.execute import sync_registry
+    from jobboard_assets.lib.partitions import board_day_key
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse.db import make_engine
 

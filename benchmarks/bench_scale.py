@@ -5,7 +5,7 @@ evergreens) into a fresh SQLite warehouse, plus one snapshot row per board-day w
 counts add up to 10M posting-days, then times:
 
 - the floor: reading the rows the phases read (`postings_frame`, the snapshot counts);
-- the phases as the daily history run does them (`pipeline/history.py`, `pipeline/analytics.py`):
+- the phases as the daily history run does them (`pipeline/posting_history.py`, `pipeline/analytics.py`):
   lifespans, reposts, scores, lifespan and repost analytics, and the daily trend view;
   once right after the load (every row is new: everything is written) and then again on an
   unchanged history (the steady state: nothing to write back).
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_metrics import AS_OF, synthetic_boards, synthetic_postings
 from benchmarks.common import peak_rss_mb, spread, write_results
-from jobboard_assets.pipeline import analytics, history
+from jobboard_assets.pipeline import analytics, lifespans, posting_history, reposts, scores
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine
 from jobboard_assets.warehouse.models import JobBoard, JobPosting, RawDataSnapshot
@@ -128,10 +128,10 @@ def main() -> None:
                 )
 
         def recompute() -> None:
-            postings = history.PostingHistory(engine)  # what one history run shares
-            history.update_lifespans(postings)
-            history.update_reposts(postings, days)
-            history.update_scores(postings, days)
+            postings = posting_history.PostingHistory(engine)  # what one history run shares
+            lifespans.update_lifespans(postings, days)
+            reposts.update_reposts(postings, days)
+            scores.update_scores(postings, days)
             analytics.update_lifespan_metrics(postings, days)
             analytics.update_repost_frequency(postings, days)
             with engine.connect() as connection:

@@ -396,7 +396,7 @@ def pipeline_execution(
 
     from jobboard_assets import config
     from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.runs.execute import ExecutionRequest, run_execution
+    from jobboard_assets.launch.execute import ExecutionRequest, run_execution
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse.db import make_engine
 

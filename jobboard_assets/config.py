@@ -45,7 +45,7 @@ DEFAULT_START_DATE = date(2026, 1, 1)
 def start_date() -> date:
     """First day of the daily partitions: JOBBOARD_START_DATE (ISO date) or 2026-01-01.
 
-    Read once, when defs/partitions.py builds the partitions (the code location's import), so it
+    Read once, when lib/partitions.py builds the partitions (the code location's import), so it
     must be set before Dagster, the CLI or a test loads the definitions.
     """
     value = os.environ.get(START_DATE_ENV)

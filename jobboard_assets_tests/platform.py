@@ -21,9 +21,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from jobboard_assets.instance import EMBEDDED_DAGSTER_YAML
-from jobboard_assets.runs.execute import ExecutionRequest, ScrapeProgress, run_execution
+from jobboard_assets.launch.execute import ExecutionRequest, ScrapeProgress, run_execution
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sim.registry import registry_yaml
+from jobboard_assets.sim.registry_file import registry_yaml
 from jobboard_assets.sim.server import SimServer
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate

@@ -25,7 +25,7 @@ def test_the_daily_partitions_start_on_the_day_set_before_the_definitions_load()
         [
             sys.executable,
             "-c",
-            "from jobboard_assets.defs.partitions import daily_partitions as d; "
+            "from jobboard_assets.lib.partitions import daily_partitions as d; "
             "print(d.get_first_partition_key())",
         ],
         env={**os.environ, config.START_DATE_ENV: "2025-06-01"},

@@ -35,7 +35,7 @@ EXPECTED_PARAMETERS = {
     "free_concurrency_slots_for_run": ["self", "run_id"],
 }
 """Methods of the base class we override or call, with the parameters our code passes
-(`free_concurrency_slots_for_run`: runs/orphans.py frees a dead process's pool slots with it)."""
+(`free_concurrency_slots_for_run`: launch/orphans.py frees a dead process's pool slots with it)."""
 
 
 def test_the_internals_are_where_we_look_them_up() -> None:

@@ -22,12 +22,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobboard_assets import config
 from jobboard_assets.api.endpoints import Endpoint
-from jobboard_assets.api.lifespans import LIFESPAN
+from jobboard_assets.api.lifespan_routes import LIFESPAN
 from jobboard_assets.api.openapi import openapi_document
 from jobboard_assets.api.params import ApiError, bad_request
-from jobboard_assets.api.pipeline import PIPELINE, RateLimit, request_run
 from jobboard_assets.api.responses import ApiJSONResponse, failure, respond
-from jobboard_assets.api.scores import SCORES
+from jobboard_assets.api.run_routes import PIPELINE, RateLimit, request_run
+from jobboard_assets.api.score_routes import SCORES
 
 STATIC_DIR = Path(__file__).parent / "static"
 ENDPOINTS = (PIPELINE, SCORES, LIFESPAN)

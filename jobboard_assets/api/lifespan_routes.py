@@ -34,7 +34,7 @@ from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.pipeline.lifespan_report import ALL
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
-from jobboard_assets.warehouse.queries import lifespan_report as report
+from jobboard_assets.warehouse.queries import lifespan_report_tables
 
 DEFAULT_TREND_DAYS = 30
 DEFAULT_ROLE_LIMIT = 20
@@ -122,18 +122,21 @@ def _records(rows: list[dict[str, Any]], fields: dict[str, str]) -> list[dict[st
 def _known_board(connection: Connection, board_id: int | None) -> None:
     """A 400 for a `boardId` that is no board (one indexed lookup, not every board's name)."""
     if board_id is not None:
-        name = report.board_name(connection, board_id)
+        name = lifespan_report_tables.board_name(connection, board_id)
         known_board(board_id, {} if name is None else {board_id: name})
 
 
 def all_boards(connection: Connection, cut: str) -> list[dict[str, Any]]:
     """Lifespan statistics per board (closed postings seen from their first day)."""
-    return _records(report.boards(connection, cut), _METRIC_FIELDS)
+    return _records(lifespan_report_tables.boards(connection, cut), _METRIC_FIELDS)
 
 
 def ranked(connection: Connection, cut: str) -> list[dict[str, Any]]:
     """Boards by Kaplan-Meier median lifespan, shortest first, with their statistics."""
-    return _records(report.boards(connection, cut, ranked=True), {**_RANK_FIELDS, **_METRIC_FIELDS})
+    return _records(
+        lifespan_report_tables.boards(connection, cut, ranked=True),
+        {**_RANK_FIELDS, **_METRIC_FIELDS},
+    )
 
 
 def _ranked_row(
@@ -176,7 +179,7 @@ def distribution(connection: Connection, cut: str, board_id: int | None) -> list
     """Closed postings per day-9 bucket (0-7 ... 90+ days), of one board or of all; every
     bucket empty for a board without postings."""
     _known_board(connection, board_id)
-    rows = report.buckets(connection, cut, board_id) or [
+    rows = lifespan_report_tables.buckets(connection, cut, board_id) or [
         {"bucket": label, "min_days": first, "max_days": last, "postings": 0, "percentage": None}
         for label, first, last in DEFAULT_SETTINGS.lifespan_buckets
     ]
@@ -185,7 +188,7 @@ def distribution(connection: Connection, cut: str, board_id: int | None) -> list
 
 def by_role(connection: Connection, cut: str, limit: int) -> list[dict[str, Any]]:
     """Role families by average closed lifespan, longest first, with their most common board."""
-    return _records(report.role_families(connection, cut, limit), _ROLE_FIELDS)
+    return _records(lifespan_report_tables.role_families(connection, cut, limit), _ROLE_FIELDS)
 
 
 def trends(
@@ -197,11 +200,11 @@ def trends(
     page shorter than that is the last. One board's year fits one page.
     """
     _known_board(connection, board_id)
-    as_of = report.trend_end(connection, cut)
+    as_of = lifespan_report_tables.trend_end(connection, cut)
     if as_of is None:
         return []
     since = window_start(as_of, days)
-    rows = report.trends(connection, cut, board_id, since, offset, MAX_TREND_ROWS)
+    rows = lifespan_report_tables.trends(connection, cut, board_id, since, offset, MAX_TREND_ROWS)
     return _records(rows, _TREND_FIELDS)
 
 
@@ -211,7 +214,7 @@ def _on_report(compute: Callable[[Connection, str, Params], Any]) -> Handler:
 
     def handler(engine: Engine, params: Params) -> Any:
         with engine.connect() as connection:
-            key = (id(compute), report.version(connection), *sorted(params.items()))
+            key = (id(compute), lifespan_report_tables.version(connection), *sorted(params.items()))
             cut = params.get("workplaceType", ALL)
             return _remembered(engine, key, lambda: compute(connection, cut, params))
 

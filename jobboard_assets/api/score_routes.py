@@ -24,8 +24,8 @@ from jobboard_assets.api.params import (
 )
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
-from jobboard_assets.warehouse.queries import reports as report_queries
-from jobboard_assets.warehouse.queries.reports import ScoreScope
+from jobboard_assets.warehouse.queries import score_report as report_queries
+from jobboard_assets.warehouse.queries.score_report import ScoreScope
 
 DEFAULT_TREND_DAYS = 30
 EXTREMES = 5  # boards in the top and bottom lists

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from jobboard_assets.cli import api, db, demo, pipeline, scores, sim, surveys
+from jobboard_assets.cli import (
+    demo,
+    run_commands,
+    score_command,
+    serve_api,
+    setup_commands,
+    sim_command,
+    survey_command,
+)
 
 
 @click.group()
@@ -12,14 +20,14 @@ def main() -> None:
     """jobboard-assets: scrape job boards daily, measure lifespans and reposts, score boards."""
 
 
-main.add_command(db.setup)
-main.add_command(db.db)
-main.add_command(sim.sim)
-main.add_command(pipeline.run_command)
-main.add_command(pipeline.backfill_command)
-main.add_command(pipeline.pipeline)
+main.add_command(setup_commands.setup)
+main.add_command(setup_commands.db)
+main.add_command(sim_command.sim)
+main.add_command(run_commands.run_command)
+main.add_command(run_commands.backfill_command)
+main.add_command(run_commands.pipeline)
 main.add_command(demo.demo)
 main.add_command(demo.dev)
-main.add_command(api.api)
-main.add_command(scores.scores)
-main.add_command(surveys.surveys)
+main.add_command(serve_api.api)
+main.add_command(score_command.scores)
+main.add_command(survey_command.surveys)

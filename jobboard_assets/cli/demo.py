@@ -18,7 +18,7 @@ from jobboard_assets import config
 from jobboard_assets.cli.progress import Update, progress_display
 
 if TYPE_CHECKING:
-    from jobboard_assets.runs.execute import ScrapeProgress
+    from jobboard_assets.launch.execute import ScrapeProgress
 
 SIM_PORT = 8765
 SIM_SEED = 42
@@ -34,7 +34,7 @@ def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
     8765, seed 42, 33 boards), else a generated file in the data directory.
     """
     from jobboard_assets.sim.market import SimulatedMarket
-    from jobboard_assets.sim.registry import registry_yaml
+    from jobboard_assets.sim.registry_file import registry_yaml
     from jobboard_assets.sim.server import SimServer
 
     market = SimulatedMarket(seed=seed, n_boards=boards)
@@ -68,9 +68,9 @@ def demo(days: int, end_day: datetime | None, port: int) -> None:
     """Run DAYS simulated days for the 33 simulated boards through Dagster, one execution a day."""
     from dagster import DagsterInstance
 
-    from jobboard_assets.cli.pipeline import RULE, print_summary
+    from jobboard_assets.cli.run_commands import RULE, print_summary
     from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.runs.execute import ExecutionRequest, run_execution
+    from jobboard_assets.launch.execute import ExecutionRequest, run_execution
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse.db import make_engine
 
@@ -137,7 +137,7 @@ class _AcrossDays:
 
 def print_board_table(engine: Any) -> None:
     """Board, active postings, median lifespan, reposts and score of the latest score day."""
-    from jobboard_assets.warehouse.queries.scores import latest_board_scores
+    from jobboard_assets.warehouse.queries.efficiency_scores import latest_board_scores
 
     day, rows = latest_board_scores(engine)
     click.echo(

@@ -12,7 +12,7 @@ import click
 from jobboard_assets import config
 from jobboard_assets.cli.progress import progress_display
 from jobboard_assets.warehouse.db import make_engine, session_scope
-from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 
 RULE = "═" * 80
 THIN = "─" * 80
@@ -38,7 +38,7 @@ def _execute(
 
     from jobboard_assets.celery_workers import read_config
     from jobboard_assets.instance import ensure_dagster_home
-    from jobboard_assets.runs.execute import (
+    from jobboard_assets.launch.execute import (
         ExecutionRequest,
         SelectionError,
         run_execution,

@@ -123,7 +123,7 @@ def render(report: dict[str, Any]) -> str:
 def scores(as_json: bool, day: datetime | None) -> None:
     """Board efficiency scores: statistics, ranking, top/bottom 5, histogram, role families."""
     # Imported here so the other commands do not load the API's web and polars stack.
-    from jobboard_assets.api import scores as score_reports
+    from jobboard_assets.api import score_routes as score_reports
     from jobboard_assets.api.responses import to_json
 
     engine = make_engine(config.database_url())

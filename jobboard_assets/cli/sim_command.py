@@ -11,7 +11,7 @@ import click
 
 from jobboard_assets.sim.faults import parse_fault_option
 from jobboard_assets.sim.market import DEFAULT_EPOCH, SimulatedMarket
-from jobboard_assets.sim.registry import registry_yaml
+from jobboard_assets.sim.registry_file import registry_yaml
 from jobboard_assets.sim.server import SimServer
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])

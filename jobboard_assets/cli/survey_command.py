@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from jobboard_assets import config
-from jobboard_assets.pipeline.surveys import SurveyFileError, parse_surveys
+from jobboard_assets.pipeline.survey_import import SurveyFileError, parse_surveys
 from jobboard_assets.warehouse.db import make_engine, session_scope
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug
-from jobboard_assets.warehouse.queries.surveys import SurveyKind, insert_surveys
+from jobboard_assets.warehouse.queries.survey_tables import SurveyKind, insert_surveys
 
 
 @click.group()
@@ -68,8 +68,8 @@ def _report_import(kind: SurveyKind, file: Path, rows: list[dict[str, Any]]) -> 
     marks the scores computed before it as older than their input."""
     from dagster import AssetMaterialization, DagsterInstance, MetadataValue
 
-    from jobboard_assets.defs.surveys.assets import CANDIDATE_SURVEYS, EMPLOYER_SURVEYS
     from jobboard_assets.instance import ensure_dagster_home
+    from jobboard_assets.lib.names import CANDIDATE_SURVEYS, EMPLOYER_SURVEYS
 
     submitted = sorted(row["submitted_at"] for row in rows)
     ensure_dagster_home()

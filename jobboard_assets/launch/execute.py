@@ -26,13 +26,20 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from jobboard_assets.defs.partitions import BOARD_PARTITIONS, board_partitions
-from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, FAILURE_ERROR
-from jobboard_assets.defs.scrape.shards import SHARD_OP
-from jobboard_assets.runs import mirror, orphans
-from jobboard_assets.runs.ranges import board_range_tags, contiguous_runs, day_range_tags
-from jobboard_assets.runs.registry import partition_changes
-from jobboard_assets.runs.tags import EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.definitions import history_job, scrape_job, sharded_scrape_job
+from jobboard_assets.launch import orphans
+from jobboard_assets.lib import run_mirror
+from jobboard_assets.lib.board_partitions import partition_changes
+from jobboard_assets.lib.names import (
+    BOARD_PARTITIONS,
+    BOARD_POSTINGS,
+    FAILURE_ERROR,
+    SCRAPE_STEP,
+    SHARD_OP,
+)
+from jobboard_assets.lib.partitions import board_partitions
+from jobboard_assets.lib.ranges import board_range_tags, contiguous_runs, day_range_tags
+from jobboard_assets.lib.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import session_scope
@@ -92,8 +99,6 @@ def run_execution(
     scrape_progress: ScrapeProgress | None = None,
 ) -> dict[str, Any]:
     """Run phases 1-5 for the request and return its pipeline_runs row (the seed's run log)."""
-    from jobboard_assets.definitions import history_job, scrape_job, sharded_scrape_job
-
     enabled = sync_registry(instance, engine, registry)
     wanted = list(request.boards) or enabled
     unknown = sorted(set(wanted) - set(enabled))
@@ -102,7 +107,9 @@ def run_execution(
     reaped = orphans.reap_orphaned_runs(instance)
     if reaped:
         progress(f"Marked failed {len(reaped)} run(s) of a jobboard process that died")
-        mirror.mirror_executions(instance, engine, {mirror.execution_id_of(r) for r in reaped})
+        run_mirror.mirror_executions(
+            instance, engine, {run_mirror.execution_id_of(r) for r in reaped}
+        )
     execution_id = request.execution_id or f"run-{int(time.time() * 1000)}"
     tags = {EXECUTION_TAG: execution_id, TRIGGER_TAG: request.trigger, **orphans.process_tag()}
     order = board_partitions.get_partition_keys(dynamic_partitions_store=instance)
@@ -150,7 +157,7 @@ def run_execution(
         progress(f"           {step:<20} {'ok' if ok else 'FAILED'} {seconds:.1f}s")
     progress(f"           done in {time.perf_counter() - started:.1f}s")
 
-    (row,) = mirror.mirror_executions(instance, engine, [execution_id])
+    (row,) = run_mirror.mirror_executions(instance, engine, [execution_id])
     return row
 
 
@@ -159,7 +166,7 @@ def history_through(engine: Engine, last_day: date) -> date:
 
     A backfill of earlier days changes the history of every later observed day (a posting first
     seen earlier, a disappearance moved). The daily assets recompute those days anyway
-    (`history.days_to_refresh`); asking for them here also records them as materialized, and
+    (`timeline.days_to_refresh`); asking for them here also records them as materialized, and
     `jobboard scores` shows the backfill when the execution ends.
     """
     with session_scope(engine) as session:
@@ -172,7 +179,7 @@ def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:
     if request.celery is not None:
         run_config["execution"] = {"config": dict(request.celery)}
     if request.parallel_boards is not None:
-        step = "scrape_and_snapshot" if request.celery is None else SHARD_OP
+        step = SCRAPE_STEP if request.celery is None else SHARD_OP
         run_config["ops"] = {step: {"config": {"parallel_boards": request.parallel_boards}}}
     return run_config
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
 
-from jobboard_assets.runs.tags import PROCESS_TAG
+from jobboard_assets.lib.tags import PROCESS_TAG
 
 _UNFINISHED = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
 

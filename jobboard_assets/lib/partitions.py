@@ -18,6 +18,7 @@ from dagster import (
 )
 
 from jobboard_assets import config
+from jobboard_assets.lib.names import BOARD_PARTITIONS
 
 BOARD_DIMENSION = "board"
 DATE_DIMENSION = "date"
@@ -27,7 +28,6 @@ daily_partitions = DailyPartitionsDefinition(
     timezone="UTC",
     end_offset=1,
 )
-BOARD_PARTITIONS = "boards"  # the dynamic partitions' name, one per enabled board's slug
 board_partitions = DynamicPartitionsDefinition(name=BOARD_PARTITIONS)
 board_day_partitions = MultiPartitionsDefinition(
     {DATE_DIMENSION: daily_partitions, BOARD_DIMENSION: board_partitions}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from jobboard_assets.defs.partitions import board_day_key
-from jobboard_assets.runs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
+from jobboard_assets.lib.partitions import board_day_key
+from jobboard_assets.lib.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
 
 
 def board_range_tags(boards: Sequence[str], first_day: date, last_day: date) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 from dagster import MetadataValue
 
-from jobboard_assets.pipeline.history import PhaseSummary
+from jobboard_assets.pipeline.phase_summary import PhaseSummary
 
 
 def markdown_table(frame: pl.DataFrame) -> str:

@@ -34,13 +34,18 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from jobboard_assets.defs.history.jobs import HISTORY_JOB
-from jobboard_assets.defs.partitions import board_day_partitions, split_board_day_key
-from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
-from jobboard_assets.defs.scrape.jobs import SCRAPE_JOB
-from jobboard_assets.defs.scrape.shards import SHARD_OP, SHARDED_SCRAPE_JOB
-from jobboard_assets.pipeline.redact import mask_credentials
-from jobboard_assets.runs.tags import (
+from jobboard_assets.lib.names import (
+    BOARD_POSTINGS,
+    HISTORY_JOB,
+    RAW_DATA_SNAPSHOTS,
+    SCRAPE_JOB,
+    SCRAPE_STEP,
+    SHARD_OP,
+    SHARDED_SCRAPE_JOB,
+)
+from jobboard_assets.lib.partitions import board_day_partitions, split_board_day_key
+from jobboard_assets.lib.redact import mask_credentials
+from jobboard_assets.lib.tags import (
     BACKFILL_TAG,
     CHAIN_METRICS_TAG,
     EXECUTION_TAG,
@@ -51,10 +56,9 @@ from jobboard_assets.runs.tags import (
     TRIGGER_TAG,
 )
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
 
-SCRAPE_STEP = "scrape_and_snapshot"
 _SCRAPE_JOBS = (SCRAPE_JOB, SHARDED_SCRAPE_JOB)
 _JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")
 # History steps as the seed's job types: the day 9/10 analytics are lifespan and repost work.

@@ -13,7 +13,7 @@ CHAIN_METRICS_TAG = "jobboard/chain_metrics"
 whatever the scrape's outcome (failed boards must not stop the others)."""
 
 PROCESS_TAG = "jobboard/process"
-"""host:pid of the `jobboard run` process that executes a run itself (see runs/orphans.py)."""
+"""host:pid of the `jobboard run` process that executes a run itself (see launch/orphans.py)."""
 
 BACKFILL_TAG = "dagster/backfill"
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"

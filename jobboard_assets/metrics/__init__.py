@@ -10,11 +10,17 @@ from jobboard_assets.metrics.accuracy import (
     lifespan_accuracy,
     repost_accuracy,
 )
+from jobboard_assets.metrics.efficiency import (
+    efficiency_scores,
+    letter_grade,
+    quality_adjustment,
+    survey_scores,
+)
 from jobboard_assets.metrics.freshness import (
     fake_freshness_flags,
     fake_freshness_summary,
 )
-from jobboard_assets.metrics.lifespans import (
+from jobboard_assets.metrics.lifespan_stats import (
     daily_trend,
     lifespan_days,
     lifespan_distribution,
@@ -22,18 +28,12 @@ from jobboard_assets.metrics.lifespans import (
     lifespan_summary,
 )
 from jobboard_assets.metrics.observations import posting_observations
-from jobboard_assets.metrics.reposts import (
+from jobboard_assets.metrics.repost_chains import (
     chronic_reposters,
     detect_reposts,
     repost_frequency,
     repost_keys,
     repost_links,
-)
-from jobboard_assets.metrics.scores import (
-    efficiency_scores,
-    letter_grade,
-    quality_adjustment,
-    survey_scores,
 )
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.metrics.survival import (

@@ -46,9 +46,9 @@ from datetime import date, timedelta
 import polars as pl
 
 from jobboard_assets.metrics.freshness import fake_freshness_summary
-from jobboard_assets.metrics.lifespans import lifespan_summary
+from jobboard_assets.metrics.lifespan_stats import lifespan_summary
 from jobboard_assets.metrics.ranking import rank_and_percentile
-from jobboard_assets.metrics.reposts import repost_frequency, repost_links
+from jobboard_assets.metrics.repost_chains import repost_frequency, repost_links
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
 from jobboard_assets.metrics.survival import posting_survival_summary
 

@@ -1,7 +1,7 @@
 """Day 9's lifespan and day 10's repost analytics, as of each day, per board and per role family.
 
 The numbers come from the pure functions of `jobboard_assets.metrics`; this module cuts the
-history at each day (`history.as_of`, what a run on that day saw), runs them once per scope
+history at each day (`timeline.as_of`, what a run on that day saw), runs them once per scope
 through their `by=` argument, and replaces the days' rows in the warehouse, so a re-run or a
 backfill of a day writes the same rows again.
 """
@@ -14,18 +14,19 @@ from datetime import date
 
 import polars as pl
 
-from jobboard_assets.metrics import lifespans, reposts, survival
+from jobboard_assets.metrics import repost_chains, survival
+from jobboard_assets.metrics.lifespan_stats import lifespan_distribution, lifespan_summary
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
-from jobboard_assets.pipeline import history as history_phases
-from jobboard_assets.pipeline import lifespan_report
-from jobboard_assets.pipeline.history import PhaseSummary, PostingHistory
+from jobboard_assets.pipeline import lifespan_report, timeline
+from jobboard_assets.pipeline.phase_summary import PhaseSummary
+from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.warehouse.models import (
     LifespanDistribution,
     LifespanMetric,
     RepostFrequency,
 )
-from jobboard_assets.warehouse.queries import analytics as analytics_queries
-from jobboard_assets.warehouse.queries import scores as score_queries
+from jobboard_assets.warehouse.queries import analytics_tables as analytics_queries
+from jobboard_assets.warehouse.queries import efficiency_scores as score_queries
 
 BOARD = "job_board_id"
 ROLE_FAMILY = "role_family"
@@ -71,7 +72,7 @@ def lifespan_stats(
     The closed-posting statistics are descriptions; the KM median counts open postings too and
     is what rankings and scores use (docs/metrics.md).
     """
-    summary = lifespans.lifespan_summary(
+    summary = lifespan_summary(
         postings, by, as_of=as_of, tracking_start=tracking_start, settings=settings
     )
     km = survival.posting_survival_summary(
@@ -90,18 +91,18 @@ def lifespan_metrics_of_day(
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(statistics, bucket counts) of boards and role families as the history stood on `day`,
-    over the postings of its metrics window (`history.in_window`).
+    over the postings of its metrics window (`timeline.in_window`).
 
     Both frames have `metric_date`, `job_board_id`, `role_family` and the columns of
     `lifespan_stats` / `lifespan_distribution`.
     """
-    history = history_phases.in_window(history_phases.as_of(postings, day), day, settings)
+    history = timeline.in_window(timeline.as_of(postings, day), day, settings)
     window: Window = {"as_of": day, "tracking_start": tracking_start}
     stats = _per_scope(
         lambda frame, by: lifespan_stats(frame, by, **window, settings=settings), history
     )
     buckets = _per_scope(
-        lambda frame, by: lifespans.lifespan_distribution(frame, by, **window, settings=settings),
+        lambda frame, by: lifespan_distribution(frame, by, **window, settings=settings),
         history,
     )
     dated = pl.lit(day).alias("metric_date")
@@ -116,17 +117,17 @@ def repost_frequency_of_day(
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> pl.DataFrame:
     """`repost_frequency` of boards and role families as the history stood on `day`, over the
-    postings of its metrics window (`history.in_window`).
+    postings of its metrics window (`timeline.in_window`).
 
     Clusters are detected on that day's whole history, not read from job_postings: a repost first
     seen later must not count on an earlier day. On the newest day the two agree. `links` is
     `repost_links` of that day's history when the caller has it (`PostingHistory.links`).
     """
-    history = history_phases.as_of(postings, day)
-    links = reposts.repost_links(history, settings) if links is None else links
+    history = timeline.as_of(postings, day)
+    links = repost_chains.repost_links(history, settings) if links is None else links
     frequency = _per_scope(
-        lambda frame, by: reposts.repost_frequency(frame, by, links=links, settings=settings),
-        history_phases.in_window(history, day, settings),
+        lambda frame, by: repost_chains.repost_frequency(frame, by, links=links, settings=settings),
+        timeline.in_window(history, day, settings),
     )
     return frequency.with_columns(pl.lit(day).alias("metric_date"))
 

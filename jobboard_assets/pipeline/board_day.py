@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from jobboard_assets.pipeline.merge import (
+from jobboard_assets.metrics.spans import (
     Neighbours,
     PostingState,
     SuspectRule,

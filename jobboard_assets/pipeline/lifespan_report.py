@@ -1,7 +1,7 @@
 """Day 9's lifespan report as `/api/lifespan` serves it, computed once per run, not per request.
 
 The report describes the history as of its newest observed day (the latest last_seen): the postings
-of that day's metrics window (seen in its last year, `history.in_window`), with tracking starting
+of that day's metrics window (seen in its last year, `timeline.in_window`), with tracking starting
 on the warehouse's earliest first_seen (postings seen on that day are left-censored); the per-board tracking periods and board dates of `lifespan_metrics` are the
 scores' view. It is computed for every posting and for each workplace type alone (a "cut"; the
 window stays the whole history's, so a cut compares with the whole), by the functions of
@@ -17,9 +17,9 @@ import polars as pl
 import polars.selectors as cs
 from sqlalchemy import Engine
 
-from jobboard_assets.metrics import lifespans
+from jobboard_assets.metrics import lifespan_stats
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
-from jobboard_assets.pipeline.history import in_window
+from jobboard_assets.pipeline.timeline import in_window
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
 from jobboard_assets.warehouse.models import (
     Base,
@@ -27,7 +27,7 @@ from jobboard_assets.warehouse.models import (
     LifespanReportGroup,
     LifespanReportTrend,
 )
-from jobboard_assets.warehouse.queries import analytics as analytics_queries
+from jobboard_assets.warehouse.queries import analytics_tables as analytics_queries
 from jobboard_assets.warehouse.queries.postings import earliest_first_seen, postings_frame
 
 ALL = "all"
@@ -67,8 +67,10 @@ def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _boards(postings: pl.DataFrame, window: Window) -> pl.DataFrame:
     """Every board's statistics with its place in the Kaplan-Meier ranking (null: unranked)."""
-    summary = lifespans.lifespan_summary(postings, BOARD, **window)
-    ranking = lifespans.lifespan_ranking(postings, BOARD, **window).select(BOARD, *_RANK_COLUMNS)
+    summary = lifespan_stats.lifespan_summary(postings, BOARD, **window)
+    ranking = lifespan_stats.lifespan_ranking(postings, BOARD, **window).select(
+        BOARD, *_RANK_COLUMNS
+    )
     return (
         summary.join(ranking, on=BOARD, how="left")
         .sort(pl.col("rank"), BOARD, nulls_last=True)
@@ -82,7 +84,7 @@ def _role_families(postings: pl.DataFrame, window: Window) -> pl.DataFrame:
     classified = postings.filter(pl.col(ROLE_FAMILY).is_not_null())
     if classified.is_empty():
         return pl.DataFrame()  # no rows (and no columns) to stack
-    summary = lifespans.lifespan_summary(classified, ROLE_FAMILY, **window)
+    summary = lifespan_stats.lifespan_summary(classified, ROLE_FAMILY, **window)
     boards = (
         classified.group_by(ROLE_FAMILY, BOARD)
         .agg(count=pl.len())
@@ -103,8 +105,8 @@ def _role_families(postings: pl.DataFrame, window: Window) -> pl.DataFrame:
 
 def _buckets(postings: pl.DataFrame, window: Window) -> pl.DataFrame:
     """Each board's bucket counts and every board's together (job_board_id null)."""
-    of_boards = lifespans.lifespan_distribution(postings, BOARD, **window)
-    together = lifespans.lifespan_distribution(
+    of_boards = lifespan_stats.lifespan_distribution(postings, BOARD, **window)
+    together = lifespan_stats.lifespan_distribution(
         postings.with_columns(pl.lit(None, pl.Int64).alias(BOARD)), BOARD, **window
     )
     return pl.concat([together, of_boards])
@@ -113,7 +115,7 @@ def _buckets(postings: pl.DataFrame, window: Window) -> pl.DataFrame:
 def _trends(postings: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Each board's daily trend over the newest TREND_DAYS days."""
     since = as_of - timedelta(days=TREND_DAYS - 1)
-    return lifespans.daily_trend(postings, BOARD, as_of=as_of, since=since)
+    return lifespan_stats.daily_trend(postings, BOARD, as_of=as_of, since=since)
 
 
 def report_window(postings: pl.DataFrame, tracking_start: date | None = None) -> Window | None:
@@ -132,7 +134,7 @@ def lifespan_report(
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> dict[type[Base], pl.DataFrame]:
     """The report's rows per table, every cut's stacked with its `cut` column: the postings of
-    the newest day's metrics window (`history.in_window`), tracking from `tracking_start`."""
+    the newest day's metrics window (`timeline.in_window`), tracking from `tracking_start`."""
     frames: dict[type[Base], list[pl.DataFrame]] = {
         LifespanReportGroup: [],
         LifespanReportBucket: [],

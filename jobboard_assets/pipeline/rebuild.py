@@ -24,8 +24,8 @@ from datetime import date
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
-from jobboard_assets.pipeline import analytics, history
-from jobboard_assets.pipeline.merge import Span, derive_state
+from jobboard_assets.metrics.spans import Span, derive_state
+from jobboard_assets.pipeline import analytics, lifespans, posting_history, reposts, scores
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import postings, snapshots
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug
@@ -105,9 +105,11 @@ def daily_phases(
     if not days:
         return
     days = sorted(set(days))
-    shared = history.PostingHistory(engine, settings, since=None if every_posting else days[0])
-    history.update_lifespans(shared)
-    history.update_reposts(shared, days)
-    history.update_scores(shared, days)
+    shared = posting_history.PostingHistory(
+        engine, settings, since=None if every_posting else days[0]
+    )
+    lifespans.update_lifespans(shared, days)
+    reposts.update_reposts(shared, days)
+    scores.update_scores(shared, days)
     analytics.update_lifespan_metrics(shared, days)
     analytics.update_repost_frequency(shared, days)

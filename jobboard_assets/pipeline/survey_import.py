@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
-from jobboard_assets.warehouse.queries.surveys import SurveyKind
+from jobboard_assets.warehouse.queries.survey_tables import SurveyKind
 
 RATING_MIN = DEFAULT_SETTINGS.survey_rating_min
 RATING_MAX = DEFAULT_SETTINGS.survey_rating_max

@@ -8,14 +8,12 @@ column of the design, plus a few that tie rows to Dagster runs.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Connection,
     Date,
     Float,
     ForeignKey,
@@ -28,14 +26,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    event,
     func,
-    inspect,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from jobboard_assets.warehouse.queries.upsert import upsert
 from jobboard_assets.warehouse.types import (
     JsonDocument,
     JsonList,
@@ -290,30 +285,8 @@ class PipelineRun(Base):
     )
 
 
-JOB_PAGE_SIZE = 20
-"""How many of a run's jobs its precomputed page holds (the API shows at most this many)."""
-
-
-def job_page(
-    jobs: Sequence[Any] | None, size: int = JOB_PAGE_SIZE
-) -> tuple[list[dict[str, Any]], int]:
-    """The page of a run's job list the API shows, and the list's length.
-
-    The first `size` jobs, failed ones first, then in list order. The only derivation of a page:
-    every writer of `pipeline_runs.jobs` stores its result in `pipeline_run_job_pages`.
-    """
-    jobs = jobs or []
-    failed = [job for job in jobs if isinstance(job, dict) and job.get("status") == "failed"]
-    page = failed[:size]
-    if len(page) < size:
-        page += [
-            job for job in jobs if not (isinstance(job, dict) and job.get("status") == "failed")
-        ][: size - len(page)]
-    return page, len(jobs)
-
-
 class PipelineRunJobPage(Base):
-    """A run's job page (`job_page` of its `pipeline_runs.jobs`), so the run history reads ~20
+    """A run's job page (`job_pages.job_page` of its `pipeline_runs.jobs`), so the run history reads ~20
     jobs per run instead of decoding a ~150 KB list (a 1,000-board run) on every request."""
 
     __tablename__ = "pipeline_run_job_pages"
@@ -325,28 +298,6 @@ class PipelineRunJobPage(Base):
     )
     jobs_page: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, nullable=False)
     job_count: Mapped[int] = mapped_column(Integer, nullable=False)
-
-
-def write_job_pages(
-    executor: Session | Connection, jobs_by_run: dict[str, Sequence[Any] | None]
-) -> None:
-    """Store the job page of each run_id's job list (insert or overwrite)."""
-    rows = []
-    for run_id, jobs in jobs_by_run.items():
-        page, count = job_page(jobs)
-        rows.append({"run_id": run_id, "jobs_page": page, "job_count": count})
-    upsert(executor, PipelineRunJobPage.__table__, rows, ["run_id"])
-
-
-@event.listens_for(PipelineRun, "after_insert")
-def _page_of_inserted_run(mapper: Mapper[Any], connection: Connection, run: PipelineRun) -> None:
-    write_job_pages(connection, {run.run_id: run.jobs})
-
-
-@event.listens_for(PipelineRun, "after_update")
-def _page_of_updated_run(mapper: Mapper[Any], connection: Connection, run: PipelineRun) -> None:
-    if inspect(run).attrs.jobs.history.has_changes():  # a new run_id cascades to its page
-        write_job_pages(connection, {run.run_id: run.jobs})
 
 
 class EfficiencyScore(TimestampMixin, Base):

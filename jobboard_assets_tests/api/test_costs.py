@@ -12,7 +12,7 @@ import pytest
 import requests
 from sqlalchemy import Engine, update
 
-from jobboard_assets.api import lifespans, pipeline
+from jobboard_assets.api import lifespan_routes, run_routes
 from jobboard_assets.pipeline.lifespan_report import update_lifespan_report
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, JobPosting, PipelineRun
@@ -66,7 +66,7 @@ def test_a_renamed_board_is_answered_under_its_new_name(seeded: Engine, base_url
 
 
 def test_trends_are_paged(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lifespans, "MAX_TREND_ROWS", 2)
+    monkeypatch.setattr(lifespan_routes, "MAX_TREND_ROWS", 2)
     whole = requests.get(base_url + "/api/lifespan?action=trends&days=2", timeout=30).json()["data"]
     second = requests.get(
         base_url + "/api/lifespan?action=trends&days=2&offset=2", timeout=30
@@ -86,7 +86,7 @@ def test_the_run_history_keeps_failed_jobs_and_counts_the_rest(
             "board": f"board-{n}",
             "status": "failed" if n % 10 == 9 else "completed",
         }
-        for n in range(pipeline.MAX_JOBS_PER_RUN + 5)
+        for n in range(run_routes.MAX_JOBS_PER_RUN + 5)
     ]
     with session_scope(seeded) as session:
         session.add(
@@ -106,13 +106,13 @@ def test_the_run_history_keeps_failed_jobs_and_counts_the_rest(
     (run,) = requests.get(base_url + "/api/pipeline?action=history&limit=1", timeout=30).json()[
         "data"
     ]
-    assert len(run["jobs"]) == pipeline.MAX_JOBS_PER_RUN and run["jobsOmitted"] == 5
+    assert len(run["jobs"]) == run_routes.MAX_JOBS_PER_RUN and run["jobsOmitted"] == 5
     assert [job["status"] for job in run["jobs"][:2]] == ["failed", "failed"]
     assert run["totalJobs"] == len(jobs)
 
 
 def test_older_runs_carry_no_job_list(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "JOB_LISTS", 1)
+    monkeypatch.setattr(run_routes, "JOB_LISTS", 1)
     runs = requests.get(base_url + "/api/pipeline?action=history&limit=3", timeout=30).json()[
         "data"
     ]

@@ -20,7 +20,7 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, select, update
 
 from jobboard_assets.cli import main
-from jobboard_assets.metrics import lifespans
+from jobboard_assets.metrics import lifespan_stats
 from jobboard_assets.pipeline.lifespan_report import (
     COLUMNS,
     lifespan_report,
@@ -87,25 +87,25 @@ def _expected(postings: pl.DataFrame) -> dict[str, Any]:
     """Every action's numbers, straight from the metrics functions."""
     window = report_window(postings)
     assert window is not None
-    summary = lifespans.lifespan_summary(postings, "job_board_id", **window)
-    ranking = lifespans.lifespan_ranking(postings, "job_board_id", **window)
+    summary = lifespan_stats.lifespan_summary(postings, "job_board_id", **window)
+    ranking = lifespan_stats.lifespan_ranking(postings, "job_board_id", **window)
     classified = postings.filter(pl.col("role_family").is_not_null())
-    roles = lifespans.lifespan_summary(classified, "role_family", **window).sort(
+    roles = lifespan_stats.lifespan_summary(classified, "role_family", **window).sort(
         ["lifespan_mean_days", "role_family"], descending=[True, False], nulls_last=True
     )
     scope = postings.with_columns(scope=pl.lit(1))
     return {
         "all": _rounded(summary),
         "ranked": _rounded(ranking.join(summary, on="job_board_id").sort("rank", "job_board_id")),
-        "distribution": _rounded(lifespans.lifespan_distribution(scope, "scope", **window)),
+        "distribution": _rounded(lifespan_stats.lifespan_distribution(scope, "scope", **window)),
         "distribution_1": _rounded(
-            lifespans.lifespan_distribution(
+            lifespan_stats.lifespan_distribution(
                 scope.filter(pl.col("job_board_id") == 1), "scope", **window
             )
         ),
         "by-role": _rounded(roles),
         "trends": _rounded(
-            lifespans.daily_trend(
+            lifespan_stats.daily_trend(
                 postings.filter(pl.col("job_board_id") == 2),
                 "job_board_id",
                 as_of=window["as_of"],

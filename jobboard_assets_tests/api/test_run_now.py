@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import Engine
 
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets_tests.api.conftest import TOKEN, Serve
 
 RUN = {"action": "run"}

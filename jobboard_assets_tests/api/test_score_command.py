@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, update
 
 from jobboard_assets.cli import main
-from jobboard_assets.cli.scores import MISSING
+from jobboard_assets.cli.score_command import MISSING
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard
 from jobboard_assets_tests.api.seed import BETA, seed

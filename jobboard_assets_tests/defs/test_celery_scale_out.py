@@ -25,7 +25,7 @@ from sqlalchemy import Engine, select
 
 from jobboard_assets.celery_workers import celery_workers, executor_config
 from jobboard_assets.defs.scrape.shards import shard_name
-from jobboard_assets.runs.execute import ExecutionRequest, run_execution
+from jobboard_assets.launch.execute import ExecutionRequest, run_execution
 from jobboard_assets.sim.server import SimServer
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, session_scope

@@ -21,7 +21,7 @@ from dagster import (
 from sqlalchemy import select, update
 
 from jobboard_assets.definitions import history_job
-from jobboard_assets.runs.ranges import day_range_tags
+from jobboard_assets.lib.ranges import day_range_tags
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, JobPosting, RawDataSnapshot
 from jobboard_assets_tests.platform import Platform

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from jobboard_assets.runs.execute import sync_registry
-from jobboard_assets.runs.ranges import board_range_tags
-from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.launch.execute import sync_registry
+from jobboard_assets.lib.ranges import board_range_tags
+from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineRun
 from jobboard_assets_tests.platform import Platform

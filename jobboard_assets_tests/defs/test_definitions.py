@@ -22,7 +22,7 @@ from dagster import (
 
 import jobboard_assets.defs
 from jobboard_assets import definitions
-from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.lib.resources import BoardSourcesResource, WarehouseResource
 
 SCRAPE_ASSETS = {"board_postings", "raw_data_snapshots"}
 DAILY_ASSETS = {
@@ -42,7 +42,7 @@ CHECKS = {
 
 
 def test_the_location_holds_every_asset_check_job_schedule_and_sensor_by_name() -> None:
-    defs = definitions.defs
+    defs = definitions.defs()
     graph = defs.resolve_asset_graph()
     assert {key.to_user_string() for key in graph.get_all_asset_keys()} == (
         SCRAPE_ASSETS | DAILY_ASSETS | SURVEYS
@@ -86,7 +86,7 @@ def test_the_location_holds_every_asset_check_job_schedule_and_sensor_by_name() 
 
 
 def test_resources_and_the_in_process_executor_are_set_once_for_the_location() -> None:
-    defs = definitions.defs
+    defs = definitions.defs()
     assert defs.executor is in_process_executor
     assert {key: type(value) for key, value in (defs.resources or {}).items()} == {
         "warehouse": WarehouseResource,
@@ -147,9 +147,9 @@ def test_each_definition_is_collected_from_one_module_of_defs() -> None:
             where = name.removeprefix(f"{package.__name__}.")
             if where not in modules[_label(definition)]:  # the loader lists each AssetSpec twice
                 modules[_label(definition)].append(where)
-        # The only Definitions object under defs/: the resources and the default executor.
+        # The only Definitions object under defs/: the deployment's resources and executor.
         has_definitions = any(isinstance(value, Definitions) for value in vars(module).values())
-        assert has_definitions == (name == f"{package.__name__}.resources"), name
+        assert has_definitions == (name == f"{package.__name__}.deployment"), name
 
     assert modules == {
         "scrape_and_snapshot": ["scrape.assets"],
@@ -160,13 +160,13 @@ def test_each_definition_is_collected_from_one_module_of_defs() -> None:
         "warehouse_consistency": ["history.checks"],
         "daily_history": ["history.jobs"],
         "efficiency_scores": ["scores.assets"],
-        "lifespan_metrics": ["scores.analytics"],
-        "repost_frequency": ["scores.analytics"],
+        "lifespan_metrics": ["analytics.assets"],
+        "repost_frequency": ["analytics.assets"],
         "employer_surveys": ["surveys.assets"],
         "candidate_surveys": ["surveys.assets"],
-        "daily_pipeline_schedule": ["operations.schedules"],
-        "board_registry_sensor": ["operations.sensors"],
-        "history_after_scrape_sensor": ["operations.sensors"],
-        "pipeline_runs_mirror_sensor": ["operations.sensors"],
-        "api_run_requests_sensor": ["operations.sensors"],
+        "daily_pipeline_schedule": ["scrape.schedules"],
+        "board_registry_sensor": ["scrape.sensors"],
+        "history_after_scrape_sensor": ["history.sensors"],
+        "pipeline_runs_mirror_sensor": ["run_records.sensors"],
+        "api_run_requests_sensor": ["run_records.sensors"],
     }

@@ -19,16 +19,14 @@ from dagster import (
 from sqlalchemy import Engine, func, select
 
 from jobboard_assets.definitions import scrape_job
-from jobboard_assets.defs.operations.schedules import daily_pipeline_schedule
-from jobboard_assets.defs.operations.sensors import (
-    board_registry_sensor,
-    history_after_scrape_sensor,
-    pipeline_runs_mirror_sensor,
-)
-from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
-from jobboard_assets.runs.execute import sync_registry
-from jobboard_assets.runs.ranges import board_range_tags
-from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.defs.history.sensors import history_after_scrape_sensor
+from jobboard_assets.defs.run_records.sensors import pipeline_runs_mirror_sensor
+from jobboard_assets.defs.scrape.schedules import daily_pipeline_schedule
+from jobboard_assets.defs.scrape.sensors import board_registry_sensor
+from jobboard_assets.launch.execute import sync_registry
+from jobboard_assets.lib.ranges import board_range_tags
+from jobboard_assets.lib.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, PipelineJob, PipelineRun
 from jobboard_assets_tests.platform import Platform

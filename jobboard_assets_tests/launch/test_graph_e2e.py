@@ -294,7 +294,7 @@ def _materialize_partition_range(platform: Platform, first: date, last: date) ->
     from dagster import execute_job, reconstructable
 
     from jobboard_assets.definitions import history_job, scrape_job
-    from jobboard_assets.runs.ranges import board_range_tags, day_range_tags
+    from jobboard_assets.lib.ranges import board_range_tags, day_range_tags
 
     slugs = [board.slug for board in platform.registry]
     for job, tags in (

@@ -29,16 +29,16 @@ from dagster import (
 from sqlalchemy import select
 
 from jobboard_assets.definitions import scrape_job
-from jobboard_assets.defs.operations.sensors import pipeline_runs_mirror_sensor
-from jobboard_assets.defs.partitions import BOARD_PARTITIONS
-from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.runs import mirror
-from jobboard_assets.runs.execute import sync_registry
-from jobboard_assets.runs.ranges import board_range_tags
-from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, PARENT_RUN_TAG, TRIGGER_TAG
+from jobboard_assets.defs.run_records.sensors import pipeline_runs_mirror_sensor
+from jobboard_assets.launch.execute import sync_registry
+from jobboard_assets.lib import run_mirror
+from jobboard_assets.lib.partitions import BOARD_PARTITIONS
+from jobboard_assets.lib.ranges import board_range_tags
+from jobboard_assets.lib.resources import WarehouseResource
+from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, PARENT_RUN_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob
-from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.support import (
     BIN,
@@ -360,7 +360,7 @@ def test_a_board_partition_not_in_the_registry_fails_with_a_clear_message(
         raise_on_error=False,
     )
     assert not result.success
-    (row,) = mirror.mirror_executions(platform.instance, platform.engine, ["ghost"])
+    (row,) = run_mirror.mirror_executions(platform.instance, platform.engine, ["ghost"])
     (ghost,) = [job for job in row["jobs"] if job["board"] == "made-up-board"]
     assert ghost["status"] == "failed"
     assert "no such board in the registry" in ghost["error"]

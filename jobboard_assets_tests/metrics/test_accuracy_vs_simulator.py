@@ -3,7 +3,7 @@
 One backfill execution through Dagster, as `jobboard backfill` does it: the scrape run for every
 board-day of the range over HTTP, then one history run (lifespans, reposts, scores, analytics),
 then the stored postings are compared with `market.truth`. SQLite only: the pipeline's
-equivalence on PostgreSQL is tested in `pipeline/test_graph_e2e.py`. The figures are printed.
+equivalence on PostgreSQL is tested in `launch/test_graph_e2e.py`. The figures are printed.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics import lifespan_accuracy, repost_accuracy
-from jobboard_assets.warehouse.queries.analytics import view_frame
+from jobboard_assets.warehouse.queries.analytics_tables import view_frame
+from jobboard_assets.warehouse.queries.efficiency_scores import boards_frame
 from jobboard_assets.warehouse.queries.postings import postings_frame
-from jobboard_assets.warehouse.queries.scores import boards_frame
 from jobboard_assets_tests.platform import SIM_BOARDS, SIM_SEED, Platform
 
 pytestmark = pytest.mark.slow

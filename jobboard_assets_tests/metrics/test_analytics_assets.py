@@ -14,12 +14,12 @@ import pytest
 from dagster import materialize
 from sqlalchemy import Engine, func, select
 
-from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.defs.scores.analytics import lifespan_metrics, repost_frequency
-from jobboard_assets.metrics import lifespans
+from jobboard_assets.defs.analytics.assets import lifespan_metrics, repost_frequency
+from jobboard_assets.lib.resources import WarehouseResource
+from jobboard_assets.lib.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
+from jobboard_assets.metrics import lifespan_stats
 from jobboard_assets.pipeline import analytics
-from jobboard_assets.pipeline.history import PostingHistory
-from jobboard_assets.runs.tags import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
+from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
     JobBoard,
@@ -29,7 +29,7 @@ from jobboard_assets.warehouse.models import (
     RawDataSnapshot,
     RepostFrequency,
 )
-from jobboard_assets.warehouse.queries.analytics import view_frame
+from jobboard_assets.warehouse.queries.analytics_tables import view_frame
 
 D0 = date(2026, 3, 1)  # the first tracking day: postings first seen then are left-censored
 AS_OF = D0 + timedelta(days=40)
@@ -348,7 +348,7 @@ def test_stored_metrics_are_the_metrics_functions_output(lifespan_warehouse: Eng
     """The asset stores exactly what `metrics.lifespans` computes (no second implementation)."""
     analytics.update_lifespan_metrics(PostingHistory(lifespan_warehouse), [AS_OF])
     postings = PostingHistory(lifespan_warehouse).window  # with boards' tracking starts
-    expected = lifespans.lifespan_summary(postings, "role_family", as_of=AS_OF).filter(
+    expected = lifespan_stats.lifespan_summary(postings, "role_family", as_of=AS_OF).filter(
         pl.col("role_family").is_not_null()
     )
     stored = (

@@ -20,7 +20,7 @@ from jobboard_assets.metrics import (
     repost_keys,
     repost_links,
 )
-from jobboard_assets.metrics.reposts import linked_within
+from jobboard_assets.metrics.repost_chains import linked_within
 from jobboard_assets_tests.metrics.frames import posting, postings_frame
 
 

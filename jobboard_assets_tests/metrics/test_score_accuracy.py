@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 
 from jobboard_assets.metrics import efficiency_scores
+from jobboard_assets.metrics.efficiency import INSUFFICIENT_GRADE
 from jobboard_assets.metrics.observations import with_tracking_start
-from jobboard_assets.metrics.scores import INSUFFICIENT_GRADE
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets_tests.metrics.frames import candidate_surveys, employer_surveys
 from jobboard_assets_tests.metrics.sim_history import UNDATED_KINDS, boards_of, observed_history

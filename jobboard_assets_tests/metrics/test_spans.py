@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from jobboard_assets.pipeline.merge import (
+from jobboard_assets.metrics.spans import (
     Neighbours,
     SuspectRule,
     SuspectScrapeError,

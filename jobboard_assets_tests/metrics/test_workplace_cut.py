@@ -6,7 +6,7 @@ import polars as pl
 from pytest import approx
 
 from jobboard_assets.metrics import repost_frequency
-from jobboard_assets.metrics.lifespans import lifespan_summary
+from jobboard_assets.metrics.lifespan_stats import lifespan_summary
 from jobboard_assets_tests.metrics.frames import day, posting, postings_frame
 
 ROWS = [

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, select
 
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
-from jobboard_assets.pipeline import history
+from jobboard_assets.metrics.spans import SuspectRule, SuspectScrapeError
 from jobboard_assets.pipeline.board_day import apply_board_day
-from jobboard_assets.pipeline.merge import SuspectRule, SuspectScrapeError
 from jobboard_assets.pipeline.rebuild import daily_phases, rebuild
+from jobboard_assets.pipeline.timeline import days_to_refresh
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
@@ -118,7 +118,7 @@ def execute(
             )
             with suppress(SuspectScrapeError):  # a gap: the board's next observed day decides
                 apply_board_day(engine, ids[board], scraped, RULE)
-    refreshed = history.days_to_refresh(engine, days)
+    refreshed = days_to_refresh(engine, days)
     daily_phases(engine, refreshed, metrics)
     return refreshed
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, select
 
+from jobboard_assets.metrics.spans import SuspectRule
 from jobboard_assets.pipeline.board_day import apply_board_day
-from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (

@@ -11,8 +11,8 @@ from dagster import AssetKey, DagsterInstance
 from sqlalchemy import Engine, func, select
 
 from jobboard_assets.cli import main
-from jobboard_assets.pipeline import history
-from jobboard_assets.pipeline.surveys import SurveyFileError, parse_surveys
+from jobboard_assets.pipeline import posting_history, scores
+from jobboard_assets.pipeline.survey_import import SurveyFileError, parse_surveys
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
     CandidateSurvey,
@@ -267,13 +267,13 @@ def test_the_next_scores_use_the_imported_surveys(
     warehouse: Engine, dagster_home: Path, tmp_path: Path
 ) -> None:
     day = date(2026, 3, 5)
-    history.update_scores(history.PostingHistory(warehouse), [day])
+    scores.update_scores(posting_history.PostingHistory(warehouse), [day])
     assert _board_score(warehouse, day).candidate_survey_score is None
 
     path = tmp_path / "candidates.csv"
     path.write_text(CANDIDATE_FILE)
     assert import_file(warehouse, dagster_home, path).exit_code == 0
-    history.update_scores(history.PostingHistory(warehouse), [day])
+    scores.update_scores(posting_history.PostingHistory(warehouse), [day])
     # All four items at 10 (100 each) and all at 1 (0 each): a mean of 50.
     assert _board_score(warehouse, day).candidate_survey_score == pytest.approx(50.0)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from jobboard_assets.defs.resources import RETRY_BACKOFF_ENV
+from jobboard_assets.lib.resources import RETRY_BACKOFF_ENV
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.matrix import (
     CASES,

@@ -23,9 +23,9 @@ from typing import TypeVar
 from dagster import DagsterRun, RunsFilter
 from sqlalchemy import text
 
-from jobboard_assets.defs.resources import RETRY_BACKOFF_ENV
-from jobboard_assets.runs.ranges import board_range_tags
-from jobboard_assets.runs.tags import EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.lib.ranges import board_range_tags
+from jobboard_assets.lib.resources import RETRY_BACKOFF_ENV
+from jobboard_assets.lib.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import make_engine, normalize_url
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.mid_write import PAUSE_ENV, STARTUP_DIR

@@ -23,12 +23,12 @@ from dagster import (
 )
 from sqlalchemy import Engine, text
 
-from jobboard_assets.defs.partitions import board_day_key
 from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS
-from jobboard_assets.runs import mirror
-from jobboard_assets.runs.execute import sync_registry
-from jobboard_assets.runs.mirror import SCRAPE_STEP
-from jobboard_assets.runs.tags import BACKFILL_TAG, PARTITION_TAG
+from jobboard_assets.launch.execute import sync_registry
+from jobboard_assets.lib import run_mirror
+from jobboard_assets.lib.partitions import board_day_key
+from jobboard_assets.lib.run_mirror import SCRAPE_STEP
+from jobboard_assets.lib.tags import BACKFILL_TAG, PARTITION_TAG
 from jobboard_assets_tests.platform import Platform, backend_of
 from jobboard_assets_tests.reliability.state import CleanReference, board_states, day
 from jobboard_assets_tests.reliability.support import (
@@ -185,8 +185,8 @@ def test_a_backfill_of_single_board_runs_completes_one_scrape_at_a_time(
     assert {run.status for run in runs} == {DagsterRunStatus.SUCCESS}
     assert sorted(run.tags[PARTITION_TAG] for run in runs) == partitions
     assert_one_at_a_time(scrape_windows(platform.instance, [run.run_id for run in runs]))
-    (row,) = mirror.mirror_executions(
-        platform.instance, platform.engine, [mirror.execution_id_of(runs[0])]
+    (row,) = run_mirror.mirror_executions(
+        platform.instance, platform.engine, [run_mirror.execution_id_of(runs[0])]
     )
     assert row["status"] == "completed", row["errors"]
     assert [job["jobType"] for job in row["jobs"]].count("scrape") == len(partitions)

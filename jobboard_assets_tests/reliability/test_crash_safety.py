@@ -21,11 +21,11 @@ from dagster import DagsterRunStatus, RunsFilter
 from dagster_postgres import PostgresRunStorage
 from sqlalchemy.engine import make_url
 
-from jobboard_assets.runs import mirror
-from jobboard_assets.runs.execute import sync_registry
-from jobboard_assets.runs.tags import EXECUTION_TAG, PROCESS_TAG
+from jobboard_assets.launch.execute import sync_registry
+from jobboard_assets.lib import run_mirror
+from jobboard_assets.lib.tags import EXECUTION_TAG, PROCESS_TAG
 from jobboard_assets.warehouse.db import normalize_url, session_scope
-from jobboard_assets.warehouse.queries import pipeline as pipeline_queries
+from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets_tests.conftest import POSTGRES_URL_ENV
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.state import (
@@ -147,7 +147,7 @@ def test_a_killed_run_worker_is_failed_by_dagster_and_its_slot_freed(
         )
 
     assert_all_or_nothing(day_one, reference, victim)
-    (row,) = mirror.mirror_executions(day_one.instance, day_one.engine, ["crash"])
+    (row,) = run_mirror.mirror_executions(day_one.instance, day_one.engine, ["crash"])
     assert row["status"] in ("failed", "partial")
     assert "terminated by signal 9 (SIGKILL)" in scrape_error(row, victim)
     assert_rerun_heals(day_one, reference)

@@ -18,8 +18,8 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from jobboard_assets.pipeline.redact import mask_credentials
-from jobboard_assets.runs.tags import EXECUTION_TAG
+from jobboard_assets.lib.redact import mask_credentials
+from jobboard_assets.lib.tags import EXECUTION_TAG
 from jobboard_assets.warehouse.db import make_engine
 from jobboard_assets.warehouse.models import Base
 from jobboard_assets_tests.api.conftest import live_server

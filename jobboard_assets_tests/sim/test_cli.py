@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 from click.testing import CliRunner
 
-from jobboard_assets.cli.sim import sim
+from jobboard_assets.cli.sim_command import sim
 from jobboard_assets.sim import vocab
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sources.registry import load_registry
@@ -93,7 +93,7 @@ def test_serve_answers_with_its_faults_until_interrupted() -> None:
     command = [
         sys.executable,
         "-c",
-        "from jobboard_assets.cli.sim import sim; sim()",
+        "from jobboard_assets.cli.sim_command import sim; sim()",
         "serve",
         "--port",
         "0",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sim.registry import registry_yaml
+from jobboard_assets.sim.registry_file import registry_yaml
 from jobboard_assets.sim.server import SimServer
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient

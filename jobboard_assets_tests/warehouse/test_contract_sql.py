@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select, text
 
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard, PipelineJob, PipelineRun, RawDataSnapshot
-from jobboard_assets.warehouse.queries import pipeline
+from jobboard_assets.warehouse.queries import run_records
 
 CREATE_RUN = "INSERT INTO pipeline_runs (run_id, start_time) VALUES (:run_id, CURRENT_TIMESTAMP)"
 FINISH_RUN = (
@@ -65,11 +65,11 @@ def test_seed_inserts_get_the_seeds_defaults_and_the_views_count_them(engine: En
         runs = {run.run_id: run for run in session.scalars(select(PipelineRun))}
         jobs = session.scalars(select(PipelineJob)).all()
         snapshot = session.scalars(select(RawDataSnapshot)).one()
-        history = {run["runId"]: run for run in pipeline.run_history(session, 10)}
-        stats = pipeline.pipeline_stats(session)
-        schedule = pipeline.pipeline_schedule(session)
-        job_stats = {row["job_type"]: row for row in pipeline.pipeline_job_stats(session)}
-        pending = pipeline.pending_jobs(session)
+        history = {run["runId"]: run for run in run_records.run_history(session, 10)}
+        stats = run_records.pipeline_stats(session)
+        schedule = run_records.pipeline_schedule(session)
+        job_stats = {row["job_type"]: row for row in run_records.pipeline_job_stats(session)}
+        pending = run_records.pending_jobs(session)
 
     now = datetime.now(UTC)
     running = runs["run-3"]
@@ -108,6 +108,6 @@ def test_a_client_may_write_null_jobs_and_errors(engine: Engine) -> None:
         "VALUES ('run-null', CURRENT_TIMESTAMP, NULL, NULL)",
     )
     with session_scope(engine) as session:
-        run = pipeline.get_pipeline_run(session, "run-null")
+        run = run_records.get_pipeline_run(session, "run-null")
     assert run is not None
     assert (run["jobs"], run["errors"], run["dagsterRunIds"]) == ([], [], [])

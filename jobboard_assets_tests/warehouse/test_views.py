@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob, PipelineRun
-from jobboard_assets.warehouse.queries import pipeline
+from jobboard_assets.warehouse.queries import run_records
 
 DAY1 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 DAY2 = DAY1 + timedelta(days=1)
@@ -45,7 +45,7 @@ def test_pipeline_stats_counts_and_rates(engine: Engine) -> None:
             ]
         )
     with session_scope(engine) as session:
-        stats = pipeline.pipeline_stats(session)
+        stats = run_records.pipeline_stats(session)
     assert stats["total_runs"] == 5
     assert stats["successful_runs"] == 3
     assert stats["partial_runs"] == 1
@@ -68,7 +68,7 @@ def test_pipeline_schedule_groups_by_utc_day(engine: Engine) -> None:
             ]
         )
     with session_scope(engine) as session:
-        schedule = pipeline.pipeline_schedule(session)
+        schedule = run_records.pipeline_schedule(session)
     assert schedule == [
         {
             "run_date": "2026-03-02",
@@ -107,7 +107,7 @@ def test_pipeline_job_stats_by_type(engine: Engine) -> None:
             ]
         )
     with session_scope(engine) as session:
-        stats = {row["job_type"]: row for row in pipeline.pipeline_job_stats(session)}
+        stats = {row["job_type"]: row for row in run_records.pipeline_job_stats(session)}
     assert stats["scrape"]["total_jobs"] == 3
     assert stats["scrape"]["completed"] == 2
     assert stats["scrape"]["failed"] == 1

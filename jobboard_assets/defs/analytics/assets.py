@@ -1,61 +1,34 @@
-"""Day 9 and day 10's analytics as daily assets: thin wrappers over `pipeline.analytics`.
+"""Lifespan and repost analytics per board and role family, as of each day.
 
-They sit beside the phases they describe (lifespans after phase 3, repost frequency after phase
-4) in the daily history run, and store per board and per role family what the history looked
-like on each partition day, which the views `board_lifespan_stats`,
-`role_family_lifespan_stats` and `board_repost_frequency_stats` read.
+They sit beside the phases they describe (lifespan metrics after lifespans, repost frequency
+after reposts) in the daily history run, and store what the history looked like on each
+partition day, which the views `board_lifespan_stats`, `role_family_lifespan_stats` and
+`board_repost_frequency_stats` read.
 """
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
-
-from jobboard_assets.defs.history.assets import (
-    HISTORY_POOL,
+from jobboard_assets.lib.daily_asset import daily_asset
+from jobboard_assets.lib.names import (
+    LIFESPAN_METRICS,
     POSTING_LIFESPANS,
     POSTING_REPOSTS,
-    refresh_days,
+    REPOST_FREQUENCY,
 )
-from jobboard_assets.defs.partitions import daily_partitions
-from jobboard_assets.defs.resources import WarehouseResource
 from jobboard_assets.pipeline import analytics
-from jobboard_assets.runs.metadata import phase_metadata
 
-LIFESPAN_METRICS = AssetKey("lifespan_metrics")
-REPOST_FREQUENCY = AssetKey("repost_frequency")
-
-
-@asset(
+lifespan_metrics = daily_asset(
     key=LIFESPAN_METRICS,
     deps=[POSTING_LIFESPANS],
-    group_name="analytics",
-    kinds={"polars", "sql"},
-    description="Day 9: lifespan statistics (closed postings, Kaplan-Meier median, ages of open "
+    group="analytics",
+    description="Lifespan statistics (closed postings, Kaplan-Meier median, ages of open "
     "postings) and the lifespan buckets, per board and per role family, as of each day.",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    pool=HISTORY_POOL,
+    phase=analytics.update_lifespan_metrics,
 )
-def lifespan_metrics(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> MaterializeResult:
-    days = refresh_days(context, warehouse)
-    summary = analytics.update_lifespan_metrics(warehouse.posting_history(days), days)
-    return MaterializeResult(metadata=phase_metadata(summary))
 
-
-@asset(
+repost_frequency = daily_asset(
     key=REPOST_FREQUENCY,
     deps=[POSTING_REPOSTS],
-    group_name="analytics",
-    kinds={"polars", "sql"},
-    description="Day 10: repost frequency (reposts, clusters, rate, median gap, chronic clusters, "
+    group="analytics",
+    description="Repost frequency (reposts, clusters, rate, median gap, chronic clusters, "
     "flagged) per board and per role family, as of each day.",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    pool=HISTORY_POOL,
+    phase=analytics.update_repost_frequency,
 )
-def repost_frequency(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> MaterializeResult:
-    days = refresh_days(context, warehouse)
-    summary = analytics.update_repost_frequency(warehouse.posting_history(days), days)
-    return MaterializeResult(metadata=phase_metadata(summary))

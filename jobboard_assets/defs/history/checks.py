@@ -22,9 +22,9 @@ from dagster import (
     multi_asset_check,
 )
 
-from jobboard_assets.defs.history.assets import POSTING_LIFESPANS
-from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.pipeline.merge import SuspectRule
+from jobboard_assets.lib.names import POSTING_LIFESPANS
+from jobboard_assets.lib.resources import WarehouseResource
+from jobboard_assets.metrics.spans import SuspectRule
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import checks
 from jobboard_assets.warehouse.types import utcnow

@@ -15,7 +15,6 @@ from datetime import date
 
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
     AssetMaterialization,
     AssetObservation,
     AssetSpec,
@@ -27,28 +26,27 @@ from dagster import (
     multi_asset,
 )
 
-from jobboard_assets.defs.partitions import (
+from jobboard_assets.lib.names import (
+    BOARD_POSTINGS,
+    FAILURE_ERROR,
+    RAW_DATA_SNAPSHOTS,
+    SCRAPE_POOL,
+)
+from jobboard_assets.lib.partitions import (
     board_day_key,
     board_day_partitions,
     split_board_day_key,
 )
-from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.lib.redact import mask_credentials
+from jobboard_assets.lib.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.metrics.spans import SuspectRule
 from jobboard_assets.pipeline.board_day import (
     PARALLEL_BOARDS,
     BoardDayOutcome,
     process_board_days,
 )
-from jobboard_assets.pipeline.merge import SuspectRule
-from jobboard_assets.pipeline.redact import mask_credentials
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
-
-BOARD_POSTINGS = AssetKey("board_postings")
-RAW_DATA_SNAPSHOTS = AssetKey("raw_data_snapshots")
-SCRAPE_POOL = "board_writes"
-"""One scrape step at a time per instance (limit 1 in every instance yaml): see dagster.yaml."""
-FAILURE_ERROR = "error"
-"""Metadata of the observation a failed board-day gets: its error (progress counts these)."""
 
 
 class ScrapeConfig(Config):

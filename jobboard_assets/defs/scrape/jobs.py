@@ -2,9 +2,7 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from jobboard_assets.defs.scrape.assets import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS
-
-SCRAPE_JOB = "scrape_boards"
+from jobboard_assets.lib.names import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS, SCRAPE_JOB
 
 scrape_boards_job = define_asset_job(
     SCRAPE_JOB,

@@ -8,10 +8,10 @@ from dagster import (
     schedule,
 )
 
-from jobboard_assets.defs.partitions import board_partitions
-from jobboard_assets.defs.scrape.jobs import SCRAPE_JOB
-from jobboard_assets.runs.ranges import board_range_tags
-from jobboard_assets.runs.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.lib.names import SCRAPE_JOB
+from jobboard_assets.lib.partitions import board_partitions
+from jobboard_assets.lib.ranges import board_range_tags
+from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
 
 
 @schedule(

@@ -24,15 +24,14 @@ from dagster import (
 )
 from dagster_celery import celery_executor
 
-from jobboard_assets.defs.partitions import board_day_partitions, split_board_day_key
-from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.defs.scrape.assets import ScrapeConfig, scrape_board_days
+from jobboard_assets.lib.names import SHARDED_SCRAPE_JOB
+from jobboard_assets.lib.partitions import board_day_partitions, split_board_day_key
+from jobboard_assets.lib.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import list_boards
 
-SHARDED_SCRAPE_JOB = "scrape_boards_sharded"
-SHARD_OP = "scrape_shard"
 UNKNOWN_HOST = "unknown"
 """The shard of board slugs missing from job_boards (each fails alone with a clear message)."""
 

@@ -1,9 +1,8 @@
 """The surveys phase 5 reads: external assets, imported with `jobboard surveys import`."""
 
-from dagster import AssetKey, AssetSpec
+from dagster import AssetSpec
 
-EMPLOYER_SURVEYS = AssetKey("employer_surveys")
-CANDIDATE_SURVEYS = AssetKey("candidate_surveys")
+from jobboard_assets.lib.names import CANDIDATE_SURVEYS, EMPLOYER_SURVEYS
 
 employer_surveys = AssetSpec(
     EMPLOYER_SURVEYS,

@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy import Engine, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from jobboard_assets.pipeline.merge import Event, PostingState, Span
+from jobboard_assets.metrics.spans import Event, PostingState, Span
 from jobboard_assets.sources.records import PostingRecord
 from jobboard_assets.warehouse.models import JobBoard, JobPosting, PostingEvent, PostingSpan
 from jobboard_assets.warehouse.queries.frames import read_frame
@@ -402,7 +402,7 @@ def earliest_first_seen(engine: Engine) -> date | None:
 
 def reappeared_spans_frame(engine: Engine) -> pl.DataFrame:
     """`id`, `span_firsts`, `span_lasts`, `gone_days` (sorted lists) of postings with several
-    spans: what `history.as_of` needs to cut a reappeared posting's history at a day. Postings
+    spans: what `timeline.as_of` needs to cut a reappeared posting's history at a day. Postings
     listed in one run (nearly all) are left out; their first and last sighting say it all."""
     several = (
         select(PostingSpan.job_posting_id)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from jobboard_assets.warehouse.models import job_page
+from jobboard_assets.warehouse.job_pages import job_page
 
 revision = "0008"
 down_revision = "0007"
@@ -26,7 +26,7 @@ branch_labels = None
 depends_on = None
 
 # Frozen copies of the model's types and page size, so this file never changes when they do;
-# the page itself is the model's `job_page`, the one derivation every writer uses.
+# the page itself is `job_pages.job_page`, the one derivation every writer uses.
 # pipeline_runs' columns with `jobs` last (SQLite only): see `_sqlite_moves_jobs_last`.
 RUN_COLUMNS = (
     "id",

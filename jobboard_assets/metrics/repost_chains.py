@@ -60,6 +60,19 @@ def _with_key(frame: pl.LazyFrame, column: str, key: pl.Expr, name: str) -> pl.L
     return frame.join(distinct, on=column, how="left", nulls_equal=True)
 
 
+REPOST_KEY_SOURCE = (
+    "id",
+    "job_board_id",
+    "first_seen",
+    "last_seen",
+    "company",
+    "location",
+    "normalized_title",
+    "title",
+)
+"""The posting columns `repost_keys` reads: what a caller selects before handing postings over."""
+
+
 def repost_keys(
     postings: pl.DataFrame | pl.LazyFrame,
     settings: MetricsSettings = DEFAULT_SETTINGS,
@@ -78,12 +91,7 @@ def repost_keys(
     location_words = _words(pl.col("location")).list.filter(~pl.element().is_in(noise))
     company_key = pl.col("company").str.to_lowercase().str.replace_all(r"\s+", "").fill_null("")
     keyed = postings.lazy().select(
-        "id",
-        "job_board_id",
-        "first_seen",
-        "last_seen",
-        "company",
-        "location",
+        *(c for c in REPOST_KEY_SOURCE if c not in ("normalized_title", "title")),
         raw_title=pl.coalesce("normalized_title", "title"),
     )
     keyed = _with_key(keyed, "company", company_key, "company_key")
@@ -206,7 +214,7 @@ def repost_links(
     and a posting continues the run when it is within the window of the row before.
 
     `keys`: `repost_keys` computed earlier (by `id`; days ignored), so that the links of a
-    history cut at several days (`history.as_of`) normalise the text once. A posting without a
+    history cut at several days (`timeline.as_of`) normalise the text once. A posting without a
     row is in no chain: leave out only postings no other shares their `linked_within` codes.
     """
     if keys is None:

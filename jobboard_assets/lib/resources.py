@@ -1,17 +1,21 @@
-"""Dagster resources: thin handles on the warehouse and the board sources; the default executor."""
+"""Dagster resources: thin handles on the warehouse and the board sources.
+
+The definitions bind them (defs/deployment.py); the daily asset factory and the assets take them
+as parameters.
+"""
 
 from __future__ import annotations
 
 import os
 from datetime import date, timedelta
 
-from dagster import ConfigurableResource, Definitions, InitResourceContext, in_process_executor
+from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
 
 from jobboard_assets import config
 from jobboard_assets.pipeline.frame_cache import FrameCache
-from jobboard_assets.pipeline.history import PostingHistory
+from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.sources.registry import load_registry
@@ -44,7 +48,7 @@ class WarehouseResource(ConfigurableResource):
 
     def posting_history(self, days: list[date]) -> PostingHistory:
         """The postings shared by the history steps of one run (read once, kept current), for
-        its refresh days (`history.days_to_refresh`)."""
+        its refresh days (`timeline.days_to_refresh`)."""
         since = min(days, default=None)
         if self._history is None or self._history.since != since:
             cache = FrameCache(
@@ -99,10 +103,3 @@ class BoardSourcesResource(ConfigurableResource):
                 max_bytes=self.max_response_bytes,
             )
         )
-
-
-defs = Definitions(
-    resources={"warehouse": WarehouseResource(), "sources": BoardSourcesResource()},
-    # One process per run, steps in it: a process per step doubles run time for these small steps.
-    executor=in_process_executor,
-)

@@ -1,0 +1,65 @@
+"""The shape every daily history asset shares, written once.
+
+Phases 3-5 and the analytics are daily assets over the whole history: partitioned by day, one
+run for a range of days (`BackfillPolicy.single_run`), one history step at a time per instance
+(`HISTORY_POOL`), and a body that runs one pipeline phase on the run's refresh days.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from dagster import (
+    AssetDep,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    BackfillPolicy,
+    MaterializeResult,
+    asset,
+)
+
+from jobboard_assets.lib.names import HISTORY_POOL
+from jobboard_assets.lib.partitions import daily_partitions
+from jobboard_assets.lib.resources import WarehouseResource
+from jobboard_assets.lib.run_metadata import phase_metadata
+from jobboard_assets.pipeline.phase_summary import PhaseSummary
+from jobboard_assets.pipeline.posting_history import PostingHistory
+from jobboard_assets.pipeline.timeline import days_to_refresh
+
+Phase = Callable[[PostingHistory, list[date]], PhaseSummary]
+"""A pipeline phase: the run's shared postings and its refresh days in, what it did out."""
+
+
+def refresh_days(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[date]:
+    """The partition days and, after a backfill of earlier days, the later observed days."""
+    return days_to_refresh(
+        warehouse.engine, [date.fromisoformat(key) for key in context.partition_keys]
+    )
+
+
+def daily_asset(
+    *,
+    key: AssetKey,
+    deps: Sequence[AssetKey | AssetDep],
+    group: str,
+    description: str,
+    phase: Phase,
+) -> AssetsDefinition:
+    """A daily asset whose materialization runs `phase` over the run's refresh days."""
+
+    @asset(
+        key=key,
+        deps=deps,
+        group_name=group,
+        kinds={"polars", "sql"},
+        description=description,
+        partitions_def=daily_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        pool=HISTORY_POOL,
+    )
+    def daily(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        days = refresh_days(context, warehouse)
+        summary = phase(warehouse.posting_history(days), days)
+        return MaterializeResult(metadata=phase_metadata(summary))
+
+    return daily

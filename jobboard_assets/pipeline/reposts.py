@@ -1,0 +1,87 @@
+"""Phase 4: repost clusters within each board, and the days' snapshot repost counts."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from jobboard_assets.pipeline.phase_summary import PhaseSummary, changed_rows
+from jobboard_assets.pipeline.posting_history import PostingHistory
+from jobboard_assets.pipeline.timeline import as_of
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
+
+
+def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
+    """Phase 4: repost clusters within each board, written as repost_cluster_id/repost_count.
+
+    The maintained postings' clusters (`PostingHistory`) are compared and written where they
+    changed; the days' snapshots get their repost_count refreshed from the new clusters.
+    """
+    started = time.perf_counter()
+    frame = postings.ledger
+    computed = postings.links().select("id", "repost_cluster_id", "repost_count")
+    changed = changed_rows(frame, computed, ["repost_cluster_id", "repost_count"])
+    written = postings.write(changed)
+    with session_scope(postings.engine) as session:
+        snapshot_queries.set_repost_counts(session, snapshot_repost_counts(postings, days))
+    clustered = computed.filter(pl.col("repost_cluster_id").is_not_null())
+    # The biggest clusters' members, their text read from the scan for these rows alone.
+    biggest = clustered.sort(
+        "repost_count", "repost_cluster_id", "id", descending=[True, False, False]
+    ).head(10)
+    preview = (
+        postings.source.join(biggest.lazy(), on="id", suffix="_new")
+        .sort("repost_count_new", "repost_cluster_id_new", "id", descending=[True, False, False])
+        .select(
+            "job_board_id",
+            "company",
+            "title",
+            "location",
+            "first_seen",
+            "last_seen",
+            pl.col("repost_cluster_id_new").alias("cluster"),
+            pl.col("repost_count_new").alias("reposts"),
+        )
+        .collect()
+    )
+    return PhaseSummary(
+        counts={
+            "postings_maintained": frame.height,
+            "updated": written,
+            "repost_clusters": clustered["repost_cluster_id"].n_unique(),
+            "reposted_postings": int(
+                (computed["repost_count"] > 0).sum() - clustered["repost_cluster_id"].n_unique()
+            ),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        preview=preview,
+    )
+
+
+def snapshot_repost_counts(history: PostingHistory, days: list[date]) -> list[dict[str, Any]]:
+    """Per board and day: postings open that day that belonged to a repost cluster that day.
+
+    Reposts are detected after the snapshots are taken (phase 4 after phase 2), so phase 4 sets
+    the count of the days it ran for, zero included. A day counts the clusters of the history
+    as it stood that day (`as_of`, `PostingHistory.links`), as the day's repost analytics do: a
+    repost first seen later does not change an earlier day's count, so a run refreshes exactly
+    the days it can change.
+    """
+    if not days or history.ledger.is_empty():
+        return []
+    per_day = []
+    for day in sorted(days):
+        per_day.append(
+            as_of(history.ledger, day)
+            .filter(pl.col("last_seen") >= day)
+            .select("id", "job_board_id")
+            .join(history.links(day).select("id", "repost_count"), on="id")
+            .group_by("job_board_id")
+            .agg(repost_count=(pl.col("repost_count") > 0).sum())
+            .with_columns(snapshot_date=pl.lit(day))
+        )
+    return pl.concat(per_day).to_dicts()
