@@ -32,8 +32,7 @@ from jobboard_assets.api.params import (
 from jobboard_assets.api.responses import Encoded
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
-from jobboard_assets.pipeline.lifespan_report import ALL
-from jobboard_assets.sources.terms import WORKPLACE_TYPES
+from jobboard_assets.pipeline.lifespan_report import ALL, WORKPLACE_CUTS
 from jobboard_assets.warehouse.queries import lifespan_report_tables
 
 DEFAULT_TREND_DAYS = 30
@@ -296,7 +295,7 @@ LIFESPAN = Endpoint(
             "workplaceType",
             "every action: only the postings of this workplace type (the window stays the "
             "whole history's).",
-            WORKPLACE_TYPES,
+            WORKPLACE_CUTS,
         ),
     ),
 )

@@ -122,11 +122,11 @@ def render(report: dict[str, Any]) -> str:
 )
 def scores(as_json: bool, day: datetime | None) -> None:
     """Board efficiency scores: statistics, ranking, top/bottom 5, histogram, role families."""
-    # Imported here so the other commands do not load the API's web and polars stack.
-    from jobboard_assets.api import score_routes as score_reports
+    # Imported here so the other commands do not load polars.
     from jobboard_assets.api.responses import to_json
+    from jobboard_assets.warehouse.queries import score_report
 
     engine = make_engine(config.database_url())
     with session_scope(engine) as session:
-        report = score_reports.report(session, day.date() if day else None)
+        report = score_report.report(session, day.date() if day else None)
     click.echo(to_json({"success": True, "data": report}, indent=2) if as_json else render(report))

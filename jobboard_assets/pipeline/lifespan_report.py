@@ -31,7 +31,9 @@ from jobboard_assets.warehouse.queries import analytics_tables as analytics_quer
 from jobboard_assets.warehouse.queries.postings import earliest_first_seen, postings_frame
 
 ALL = "all"
-CUTS = (ALL, *WORKPLACE_TYPES)
+WORKPLACE_CUTS = WORKPLACE_TYPES
+"""The workplace types the report is cut by (besides `ALL`): what `/api/lifespan` accepts."""
+CUTS = (ALL, *WORKPLACE_CUTS)
 """Every posting, then each workplace type alone."""
 
 TREND_DAYS = 365

@@ -5,7 +5,8 @@ tests and the benchmarks. `SimulatedMarket` is the deterministic model (catalog,
 histories, ground truth), `SimServer` serves it over HTTP with switchable faults.
 """
 
-from jobboard_assets.sim.market import Posting, SimulatedMarket
+from jobboard_assets.sim.market import SimulatedMarket
+from jobboard_assets.sim.postings import Posting
 from jobboard_assets.sim.server import SimServer
 
 __all__ = ["Posting", "SimServer", "SimulatedMarket"]

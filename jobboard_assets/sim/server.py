@@ -28,7 +28,8 @@ from jobboard_assets.sim import formats
 from jobboard_assets.sim.catalog import BoardSpec
 from jobboard_assets.sim.faults import Fault, make_fault
 from jobboard_assets.sim.formats import Rendered
-from jobboard_assets.sim.market import Posting, SimulatedMarket
+from jobboard_assets.sim.market import SimulatedMarket
+from jobboard_assets.sim.postings import Posting
 
 FAULTS_PATH = "/_sim/faults"
 ROBOTS_TXT = b"User-agent: *\nAllow: /\n"

@@ -31,14 +31,30 @@ so tests can compare its output with this document exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from jobboard_assets.sim.market import Posting, SimulatedMarket
+from jobboard_assets.sim.catalog import BoardSpec
+from jobboard_assets.sim.postings import Posting
 
 
-def build_truth(market: SimulatedMarket, start: date, end: date) -> dict[str, object]:
+class Market(Protocol):
+    """What the truth reads of a market (`SimulatedMarket` is one): no import of the market."""
+
+    @property
+    def seed(self) -> int: ...
+    @property
+    def n_boards(self) -> int: ...
+    @property
+    def epoch(self) -> date: ...
+    @property
+    def boards(self) -> Sequence[BoardSpec]: ...
+
+    def postings_between(self, slug: str, start: date, end: date) -> list[Posting]: ...
+
+
+def build_truth(market: Market, start: date, end: date) -> dict[str, object]:
     """A JSON-serializable document: the market's identity, its boards, and every served posting."""
     if end < start:
         raise ValueError("the truth range ends before it starts")

@@ -1,4 +1,4 @@
-"""Reads of efficiency_scores for the score reports (API and `jobboard scores`).
+"""The score report over efficiency_scores, read by /api/scores and `jobboard scores` alike.
 
 The reports aggregate in polars (a median is not portable SQL), so these functions only select
 rows and hand them back as plain dicts with the board's name beside each.
@@ -7,8 +7,10 @@ rows and hand them back as plain dicts with the board's name beside each.
 from __future__ import annotations
 
 from datetime import date
+from statistics import fmean, median
 from typing import Any, Literal
 
+import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -96,3 +98,138 @@ def score_rows(
         values["estimate_postings"] = details.get("estimate_postings")
         rows.append(values)
     return rows
+
+
+EXTREMES = 5  # boards in the top and bottom lists
+HISTOGRAM = ((0.0, 20.0), (20.0, 40.0), (40.0, 60.0), (60.0, 80.0), (80.0, 100.0))
+
+# efficiency_scores column -> field of a ranked row
+_RANKED_FIELDS = {
+    "rank": "rank",
+    "job_board_id": "boardId",
+    "board_name": "boardName",
+    "score_date": "scoreDate",
+    "overall_score": "overallScore",
+    "grade": "grade",
+    "lifespan_score": "lifespanScore",
+    "repost_score": "repostScore",
+    "employer_survey_score": "employerSurveyScore",
+    "candidate_survey_score": "candidateSurveyScore",
+    "quality_adjustment": "qualityAdjustment",
+    "data_completeness": "dataCompleteness",
+    "percentile": "percentile",
+    "trend": "trend",
+    "postings": "postings",
+    "pay_stated_pct": "payStatedPct",
+    "insufficient_data": "insufficientData",
+    "fake_fresh_share": "fakeFreshShare",
+    "median_lifespan_days": "medianLifespanDays",
+    "median_lifespan_ci": "medianLifespanCi",
+    "estimate_postings": "estimatePostings",
+}
+_SCOPE_ROW_SCHEMA = {
+    "job_board_id": pl.Int64,
+    "board_name": pl.Utf8,
+    "role_family": pl.Utf8,
+    "industry": pl.Utf8,
+    "overall_score": pl.Float64,
+    "postings": pl.Int64,
+}
+
+
+def scoring_day(session: Session, requested: date | None) -> date | None:
+    """The day asked for, or the newest day anything was scored."""
+    return requested or latest_score_date(session)
+
+
+def rows_of_day(
+    session: Session, scope: ScoreScope, day: date | None, job_board_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The score rows of one scope on one day (none without a day)."""
+    if day is None:
+        return []
+    return score_rows(session, scope, first_day=day, last_day=day, job_board_id=job_board_id)
+
+
+def ranked(session: Session, day: date | None = None) -> list[dict[str, Any]]:
+    """Every board's score of the day, best first, with rank and grade."""
+    rows = rows_of_day(session, "board", scoring_day(session, day))
+    return [{field: row[column] for column, field in _RANKED_FIELDS.items()} for row in rows]
+
+
+def by_scope(session: Session, scope: ScoreScope, day: date | None = None) -> list[dict[str, Any]]:
+    """Per role family (or industry): average and median score, boards, postings, best board."""
+    rows = rows_of_day(session, scope, scoring_day(session, day))
+    frame = pl.DataFrame(
+        [{key: row[key] for key in _SCOPE_ROW_SCHEMA} for row in rows], schema=_SCOPE_ROW_SCHEMA
+    )
+
+    def best(column: str) -> pl.Expr:
+        return (
+            pl.col(column)
+            .sort_by(["overall_score", "job_board_id"], descending=[True, False])
+            .first()
+        )
+
+    summary = (
+        frame.filter(pl.col("overall_score").is_not_null())
+        .group_by(scope)
+        .agg(
+            averageScore=pl.col("overall_score").mean().round(2),
+            medianScore=pl.col("overall_score").median().round(2),
+            boards=pl.col("job_board_id").n_unique().cast(pl.Int64),
+            postings=pl.col("postings").sum().cast(pl.Int64),
+            bestBoardId=best("job_board_id"),
+            bestBoard=best("board_name"),
+            bestScore=best("overall_score"),
+        )
+        .sort(["averageScore", scope], descending=[True, False])
+    )
+    key = "roleFamily" if scope == "role_family" else "industry"
+    return summary.rename({scope: key}).to_dicts()
+
+
+def distribution(boards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Boards per 20-point score band (the last band includes 100), from `ranked` rows."""
+    scores = [row["overallScore"] for row in boards if row["overallScore"] is not None]
+    bands = []
+    for low, high in HISTOGRAM:
+        last = high == HISTOGRAM[-1][1]
+        count = sum(low <= score < high or (last and score == high) for score in scores)
+        bands.append(
+            {
+                "range": f"{low:.0f}-{high:.0f}",
+                "min": low,
+                "max": high,
+                "count": count,
+                "percentage": round(100.0 * count / len(scores), 1) if scores else None,
+            }
+        )
+    return bands
+
+
+def statistics(boards: list[dict[str, Any]]) -> dict[str, Any]:
+    """Boards scored, with insufficient data, average and median overall score (`ranked` rows)."""
+    scores = [row["overallScore"] for row in boards if row["overallScore"] is not None]
+    return {
+        "boardsScored": len(boards),
+        "boardsInsufficientData": sum(1 for row in boards if row["insufficientData"]),
+        "averageScore": round(fmean(scores), 2) if scores else None,
+        "medianScore": round(median(scores), 2) if scores else None,
+    }
+
+
+def report(session: Session, day: date | None = None) -> dict[str, Any]:
+    """The whole score report: statistics, ranking, top and bottom boards, histogram, role families."""
+    scored_on = scoring_day(session, day)
+    boards = ranked(session, scored_on)
+    graded = [board for board in boards if board["overallScore"] is not None]
+    return {
+        "scoreDate": scored_on,
+        "statistics": statistics(boards),
+        "ranked": boards,
+        "top": graded[:EXTREMES],
+        "bottom": graded[-EXTREMES:][::-1],
+        "distribution": distribution(boards),
+        "byRole": by_scope(session, "role_family", scored_on),
+    }
