@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from jobboard_assets.sources.kinds.base import Crawl, Kind
+from jobboard_assets.sources.kinds.base import Crawl, Kind, whole_board_records
 from jobboard_assets.sources.kinds.fields import (
     JsonObject,
     flag,
-    json_object_with_list,
     nested,
     objects,
     text,
@@ -27,15 +26,13 @@ from jobboard_assets.sources.terms import (
 
 
 def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
-    response = crawl.fetch(url)
-    _, jobs = json_object_with_list(response, "jobs")
-    items = (
-        (f"job #{index}", None if job is None else _fields(crawl.board, job))
-        for index, job in enumerate(jobs)
+    return whole_board_records(
+        crawl,
+        url,
+        _fields,
         # unlisted postings are reachable by link only
-        if not (isinstance(job, dict) and job.get("isListed") is False)
+        listed=lambda job: not (isinstance(job, dict) and job.get("isListed") is False),
     )
-    return iter(crawl.records(items))
 
 
 def _fields(board: BoardConfig, job: JsonObject) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from jobboard_assets.sources.errors import TooManyPagesError
 from jobboard_assets.sources.http import PoliteHttpClient, Response
+from jobboard_assets.sources.kinds.fields import JsonObject, json_object_with_list
 from jobboard_assets.sources.normalize import UnusableRecordError, make_record
 from jobboard_assets.sources.options import OptionSpec, max_pages
 from jobboard_assets.sources.records import BoardConfig, PostingRecord
@@ -98,3 +99,20 @@ class Kind:
     options: Mapping[str, OptionSpec] = field(default_factory=dict)
     obeys_robots_txt: bool = False
     """Web pages and feeds follow robots.txt; ATS APIs are published for programs to call."""
+
+
+def whole_board_records(
+    crawl: Crawl,
+    url: str,
+    fields: Callable[[BoardConfig, JsonObject], dict[str, Any]],
+    listed: Callable[[Any], bool] = lambda _job: True,
+) -> Iterator[PostingRecord]:
+    """The records of an API that answers `{"jobs": [...]}` with the whole board at once
+    (Greenhouse, Ashby): each listed job's `fields`, a null entry counted as unusable."""
+    _, jobs = json_object_with_list(crawl.fetch(url), "jobs")
+    items = (
+        (f"job #{index}", None if job is None else fields(crawl.board, job))
+        for index, job in enumerate(jobs)
+        if listed(job)
+    )
+    return iter(crawl.records(items))

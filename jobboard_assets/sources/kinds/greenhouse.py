@@ -6,10 +6,9 @@ import html
 from collections.abc import Iterator
 from typing import Any
 
-from jobboard_assets.sources.kinds.base import Crawl, Kind
+from jobboard_assets.sources.kinds.base import Crawl, Kind, whole_board_records
 from jobboard_assets.sources.kinds.fields import (
     JsonObject,
-    json_object_with_list,
     nested,
     objects,
     text,
@@ -27,13 +26,7 @@ from jobboard_assets.sources.text import fold
 
 
 def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
-    response = crawl.fetch(url)
-    _, jobs = json_object_with_list(response, "jobs")
-    items = (
-        (f"job #{index}", None if job is None else _fields(crawl.board, job))
-        for index, job in enumerate(jobs)
-    )
-    return iter(crawl.records(items))
+    return whole_board_records(crawl, url, _fields)
 
 
 def _fields(board: BoardConfig, job: JsonObject) -> dict[str, Any]:
