@@ -37,12 +37,14 @@ test-min:
 	$(MIN_VENV)/bin/pip install -q -c constraints-min.txt -e '.[dev]'
 	$(MIN_VENV)/bin/pytest -q -ra -n 2 --dist loadgroup -p no:cacheprovider
 
-## lint: formatting, lint rules and the type check (ruff and mypy, settings in pyproject.toml),
+## lint: formatting, lint rules, the type check and the import floors (ruff, mypy, import-linter;
+## settings in pyproject.toml),
 ## then check-defs
 lint: install
 	$(BIN)/ruff format --check jobboard_assets jobboard_assets_tests benchmarks
 	$(BIN)/ruff check jobboard_assets jobboard_assets_tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory check-defs
 
 ## check-defs: `dg check defs`: the code location loads from defs/ (on a throw-away Dagster home)

@@ -54,8 +54,8 @@ from jobboard_assets.api.app import ENDPOINTS
 from jobboard_assets.pipeline.lifespan_report import update_lifespan_report
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine
-from jobboard_assets.warehouse.job_pages import write_job_pages
 from jobboard_assets.warehouse.models import JobPosting, PipelineRun
+from jobboard_assets.warehouse.queries.job_pages import write_job_pages
 
 RUNS = 100
 JOBS_PER_RUN = 1_000

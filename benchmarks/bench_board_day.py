@@ -25,7 +25,7 @@ from benchmarks.common import peak_rss_mb, write_results
 from jobboard_assets.metrics.spans import SuspectRule
 from jobboard_assets.pipeline.board_day import apply_board_day
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sim.postings import Posting
+from jobboard_assets.sim.served_posting import Posting
 from jobboard_assets.sources.normalize import make_record
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.warehouse import migrate

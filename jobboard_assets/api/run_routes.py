@@ -25,8 +25,8 @@ from jobboard_assets.api.endpoints import Action, Endpoint, in_session
 from jobboard_assets.api.params import ApiError, days_param, limit_param
 from jobboard_assets.api.schemas import array_of, ref
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.job_pages import JOB_PAGE_SIZE
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
+from jobboard_assets.warehouse.queries.job_pages import JOB_PAGE_SIZE
 
 DEFAULT_HISTORY_LIMIT = 10
 DEFAULT_STATS_DAYS = 7

@@ -1,4 +1,5 @@
-"""The `jobboard` command line: one module per command group, registered here."""
+"""The `jobboard` command line: one module per command group (named for its commands:
+`run_commands`, `score_command`, `serve_api`, ...), registered here."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""The Dagster definitions, one folder per question, loaded by `load_from_defs_folder`.
+"""The Dagster definitions, one folder per domain, loaded by `load_from_defs_folder`.
 
-scrape/ (phases 1-2), history/ (phases 3-4, the checks, the daily history job), scores/
-(phase 5, analytics), surveys/, operations/ (schedule, sensors); partitions.py and resources.py
-(the resources and the default executor) are shared. Every module here is imported by the loader
-and every definition found at its top level is collected: helpers live in `jobboard_assets.runs`.
+Each domain owns its assets, jobs, checks, schedules and sensors: scrape/ (scrape and snapshot,
+the Celery shards, the daily schedule, the board registry sensor), history/ (lifespans, reposts,
+the data checks, the history run and the sensor that starts it after a scrape), scores/,
+analytics/, surveys/, run_records/ (the pipeline_runs mirror and Run Now). deployment.py binds
+the resources and the executor. The loader imports every module here and collects every
+definition at its top level, so shared code lives in `jobboard_assets.lib`.
 """
 
 import warnings

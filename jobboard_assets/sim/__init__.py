@@ -6,7 +6,7 @@ histories, ground truth), `SimServer` serves it over HTTP with switchable faults
 """
 
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sim.postings import Posting
+from jobboard_assets.sim.served_posting import Posting
 from jobboard_assets.sim.server import SimServer
 
 __all__ = ["Posting", "SimServer", "SimulatedMarket"]

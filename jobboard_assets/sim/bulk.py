@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sim.postings import Posting
+from jobboard_assets.sim.served_posting import Posting
 from jobboard_assets.sources.normalize import classify_role_family, normalize_title
 
 _WORKPLACES = {"OnSite": "onsite", "Hybrid": "hybrid", "Remote": "remote"}

@@ -22,7 +22,7 @@ from jobboard_assets.sim import vocab
 
 if TYPE_CHECKING:
     from jobboard_assets.sim.catalog import BoardSpec
-    from jobboard_assets.sim.postings import Posting
+    from jobboard_assets.sim.served_posting import Posting
 
 JSON_TYPE = "application/json; charset=utf-8"
 RSS_TYPE = "application/rss+xml; charset=utf-8"

@@ -34,7 +34,7 @@ from jobboard_assets.sim.catalog import (
     build_catalog,
     pick,
 )
-from jobboard_assets.sim.postings import Posting
+from jobboard_assets.sim.served_posting import Posting
 from jobboard_assets.sim.titles import (
     BaseTitle,
     TitleStyle,

@@ -29,7 +29,7 @@ from jobboard_assets.sim.catalog import BoardSpec
 from jobboard_assets.sim.faults import Fault, make_fault
 from jobboard_assets.sim.formats import Rendered
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sim.postings import Posting
+from jobboard_assets.sim.served_posting import Posting
 
 FAULTS_PATH = "/_sim/faults"
 ROBOTS_TXT = b"User-agent: *\nAllow: /\n"

@@ -36,7 +36,7 @@ from datetime import date
 from typing import Protocol
 
 from jobboard_assets.sim.catalog import BoardSpec
-from jobboard_assets.sim.postings import Posting
+from jobboard_assets.sim.served_posting import Posting
 
 
 class Market(Protocol):

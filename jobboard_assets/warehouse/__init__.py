@@ -4,4 +4,4 @@ Importing the package registers the writers of each run's job page (`job_pages`)
 write of `pipeline_runs.jobs` keeps its page, whoever imports the models.
 """
 
-from jobboard_assets.warehouse import job_pages as job_pages
+from jobboard_assets.warehouse.queries import job_pages as job_pages

@@ -15,7 +15,7 @@ import pytest
 from jobboard_assets.sim import vocab
 from jobboard_assets.sim.catalog import build_catalog
 from jobboard_assets.sim.market import SimulatedMarket
-from jobboard_assets.sim.postings import Posting
+from jobboard_assets.sim.served_posting import Posting
 from jobboard_assets_tests.sim.conftest import SEED
 
 START = date(2025, 9, 1)

@@ -9,9 +9,9 @@ from sqlalchemy import Engine, select
 
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, session_scope
-from jobboard_assets.warehouse.job_pages import JOB_PAGE_SIZE, job_page
 from jobboard_assets.warehouse.models import PipelineRun, PipelineRunJobPage
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
+from jobboard_assets.warehouse.queries.job_pages import JOB_PAGE_SIZE, job_page
 
 START = datetime(2026, 3, 1, 6, tzinfo=UTC)
 

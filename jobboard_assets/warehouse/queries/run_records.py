@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Row, delete, select, text
 from sqlalchemy.orm import Session
 
-from jobboard_assets.warehouse.job_pages import JOB_PAGE_SIZE, job_page, write_job_pages
 from jobboard_assets.warehouse.models import PipelineJob, PipelineRun, PipelineRunJobPage
+from jobboard_assets.warehouse.queries.job_pages import JOB_PAGE_SIZE, job_page, write_job_pages
 from jobboard_assets.warehouse.queries.upsert import upsert
 from jobboard_assets.warehouse.types import utcnow
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from jobboard_assets.warehouse.job_pages import job_page
+from jobboard_assets.warehouse.queries.job_pages import job_page
 
 revision = "0008"
 down_revision = "0007"
