@@ -1,6 +1,6 @@
 """What applying one board-day costs as the history grows, and a backfill day behind it.
 
-The warehouse write of phases 1-2 alone (`apply_board_day`: spans around the day, derived
+The warehouse write of scrape and snapshot alone (`apply_board_day`: spans around the day, derived
 history, snapshot), on SQLite, with the simulated market's listings built in process (no HTTP,
 no parsing): days B+1..N applied in order as daily runs, then days 1..B as a backfill behind
 them, then one day re-applied. Prints the median seconds per board-day on the first daily days

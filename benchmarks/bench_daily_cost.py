@@ -196,7 +196,7 @@ def child_load(first: date, last: date, boards: int, today: date) -> None:
 
 
 def _clusters(postings: pl.DataFrame) -> pl.DataFrame:
-    """`posting_id`, `cluster_id`, `count` and `stamp_day` of every clustered posting, as phase 4
+    """`posting_id`, `cluster_id`, `count` and `stamp_day` of every clustered posting, as the reposts phase
     assigns them; a member was last written on its last sighting or when its cluster last grew."""
     import polars as pl
 

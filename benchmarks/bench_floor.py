@@ -45,7 +45,7 @@ VARIANTS = ("bare", "jobboard_run", "schedule_path")
 
 
 def bare(registry: Path) -> dict[str, float]:
-    """Phases 1-5 with no orchestrator: the work itself."""
+    """All five phases with no orchestrator: the work itself."""
     from concurrent.futures import ThreadPoolExecutor
 
     from jobboard_assets import config

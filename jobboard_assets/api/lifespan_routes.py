@@ -1,4 +1,4 @@
-"""/api/lifespan: day 9's lifespan report, read from the tables the pipeline writes it into.
+"""/api/lifespan: the lifespan report, read from the tables the pipeline writes it into.
 
 The `lifespan_metrics` asset computes the report once per run (`pipeline.lifespan_report`: the
 metrics functions over every posting, per workplace cut) and replaces it whole; a GET reads a page
@@ -39,7 +39,7 @@ DEFAULT_TREND_DAYS = 30
 DEFAULT_ROLE_LIMIT = 20
 MAX_TREND_ROWS = 1000
 
-# lifespan_summary column -> field of a board's metrics (day 9's LifespanMetrics)
+# lifespan_summary column -> field of a board's metrics (the LifespanMetrics shape)
 _METRIC_FIELDS = {
     "job_board_id": "boardId",
     "board_name": "boardName",
@@ -166,7 +166,7 @@ def percentile(connection: Connection, cut: str, board_id: int) -> dict[str, Any
 
 
 def compare(connection: Connection, cut: str, board_id: int, other: int) -> dict[str, Any]:
-    """Two boards side by side: their statistics and places in the ranking (day 9's compare)."""
+    """Two boards side by side: their statistics and places in the ranking (the specified compare)."""
     rows = ranked(connection, cut)
     return {
         "board1": _ranked_row(connection, rows, board_id),
@@ -222,7 +222,7 @@ def _on_report(compute: Callable[[Connection, str, Params], Any]) -> Handler:
 
 LIFESPAN = Endpoint(
     path="/api/lifespan",
-    summary="Posting lifespan metrics (day 9), from the report the pipeline precomputes",
+    summary="Posting lifespan metrics , from the report the pipeline precomputes",
     actions={
         "all": Action(
             _on_report(lambda connection, cut, _: all_boards(connection, cut)),

@@ -1,4 +1,4 @@
-"""/api/pipeline: the seed's pending / history / stats reads and the Run Now request.
+"""/api/pipeline: the contract's pending / history / stats reads and the Run Now request.
 
 Run Now only records the request (`request_execution`); the `api_run_requests_sensor` launches
 it through the Dagster run queue, so the API never talks to Dagster. Each request is a full
@@ -40,7 +40,7 @@ def _camel(name: str) -> str:
 
 
 def stats(session: Session, days: int) -> dict[str, Any]:
-    """The seed's last-N-days statistics, with the all-time view beside them."""
+    """The contract's last-N-days statistics, with the all-time view beside them."""
     all_time = {
         _camel(key): value for key, value in pipeline_queries.pipeline_stats(session).items()
     }
@@ -111,7 +111,7 @@ class RateLimit:
 
 PIPELINE = Endpoint(
     path="/api/pipeline",
-    summary="Pipeline runs and jobs (the seed's getPendingJobs, getPipelineRunHistory, getPipelineStats)",
+    summary="Pipeline runs and jobs (the contract's getPendingJobs, getPipelineRunHistory, getPipelineStats)",
     actions={
         "pending": Action(
             in_session(lambda session, _: pipeline_queries.pending_jobs(session)),

@@ -85,7 +85,7 @@ _COMPONENT = _object(
         "score": _nullable(NUMBER),
         "contribution": _nullable(NUMBER),
     },
-    "weight: day 11's nominal weight; effectiveWeight: after a component without data gave its "
+    "weight: the specified nominal weight; effectiveWeight: after a component without data gave its "
     "weight to the others; contribution = score x effectiveWeight.",
 )
 

@@ -1,4 +1,4 @@
-"""Day 11's score reports over efficiency_scores, shared by /api/scores and `jobboard scores`.
+"""The score reports over efficiency_scores, shared by /api/scores and `jobboard scores`.
 
 Every report reads one scoring day: the one asked for, or the newest day anything was scored.
 """
@@ -77,7 +77,7 @@ def breakdown(session: Session, board_id: int, day: date | None = None) -> dict[
 def compare(
     session: Session, board_id: int, other_board_id: int, day: date | None = None
 ) -> dict[str, Any]:
-    """Two boards' breakdowns of the same scoring day side by side (day 11's compare)."""
+    """Two boards' breakdowns of the same scoring day side by side (the specified compare)."""
     scoring_day = score_report.scoring_day(session, day)
     return {
         "board1": breakdown(session, board_id, scoring_day),
@@ -118,7 +118,7 @@ _DAY = DateParam(
 
 SCORES = Endpoint(
     path="/api/scores",
-    summary="Board efficiency scores (day 11), read from efficiency_scores",
+    summary="Board efficiency scores , read from efficiency_scores",
     actions={
         "ranked": Action(
             in_session(lambda session, params: score_report.ranked(session, params.get("date"))),

@@ -1,4 +1,4 @@
-"""`jobboard run`, `jobboard backfill` and `jobboard pipeline ...`: the seed's runner and its reads."""
+"""`jobboard run`, `jobboard backfill` and `jobboard pipeline ...`: the contract's runner and its reads."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def _execute(
 
 
 def print_summary(run: dict[str, Any]) -> None:
-    """The seed's PIPELINE RESULT block."""
+    """The contract's PIPELINE RESULT block."""
     total, completed, failed = run["total_jobs"], run["completed_jobs"], run["failed_jobs"]
     duration = (run["end_time"] - run["start_time"]).total_seconds() if run["end_time"] else 0.0
     click.echo(THIN)
@@ -141,7 +141,7 @@ def backfill_command(
 
 @click.group()
 def pipeline() -> None:
-    """What the seed's /api/pipeline returns: history, stats, pending."""
+    """What the contract's /api/pipeline returns: history, stats, pending."""
 
 
 def _emit(data: Any, as_json: bool, render: Any) -> None:

@@ -1,4 +1,4 @@
-"""`jobboard scores`: day 11's score report in the terminal, or as the API's JSON."""
+"""`jobboard scores`: the score report in the terminal, or as the API's JSON."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _board_line(board: dict[str, Any], *, medals: bool) -> str:
 
 
 def render(report: dict[str, Any]) -> str:
-    """The report as day 11's text: statistics, ranking, extremes, histogram, role families."""
+    """The report as the score report's text: statistics, ranking, extremes, histogram, role families."""
     statistics = report["statistics"]
     lines = [RULE, f"EFFICIENCY SCORES - {report['scoreDate'] or 'no scores yet'}", RULE]
     lines += _heading("📊 OVERALL STATISTICS")

@@ -98,7 +98,7 @@ def run_execution(
     progress: Progress = lambda _message: None,
     scrape_progress: ScrapeProgress | None = None,
 ) -> dict[str, Any]:
-    """Run phases 1-5 for the request and return its pipeline_runs row (the seed's run log)."""
+    """Run all five phases for the request and return its pipeline_runs row (the contract's run log)."""
     enabled = sync_registry(instance, engine, registry)
     wanted = list(request.boards) or enabled
     unknown = sorted(set(wanted) - set(enabled))
@@ -117,7 +117,7 @@ def run_execution(
         f"..{request.last_day}" if request.last_day != request.first_day else ""
     )
 
-    progress(f"Phase 1-2  scrape + snapshot  {len(wanted)} boards x {days}")
+    progress(f"The scrape-2  scrape + snapshot  {len(wanted)} boards x {days}")
     for stretch in contiguous_runs(wanted, order):
         started = time.perf_counter()
         run_tags = {**tags, **board_range_tags(stretch, request.first_day, request.last_day)}
@@ -138,7 +138,7 @@ def run_execution(
 
     history_last_day = history_through(engine, request.last_day)
     progress(
-        "Phase 3-5  lifespans, reposts, scores"
+        "The lifespans phase-5  lifespans, reposts, scores"
         + (
             f" (through {history_last_day}: later days changed)"
             if history_last_day != request.last_day

@@ -1,6 +1,6 @@
 """The shape every daily history asset shares, written once.
 
-Phases 3-5 and the analytics are daily assets over the whole history: partitioned by day, one
+Lifespans, reposts and scores and the analytics are daily assets over the whole history: partitioned by day, one
 run for a range of days (`BackfillPolicy.single_run`), one history step at a time per instance
 (`HISTORY_POOL`), and a body that runs one pipeline phase on the run's refresh days.
 """

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dagster import AssetKey
 
-# Phases 1-2: board x day.
+# Scrape and snapshot: board x day.
 BOARD_POSTINGS = AssetKey("board_postings")
 RAW_DATA_SNAPSHOTS = AssetKey("raw_data_snapshots")
-# Phases 3-4 and the data checks: daily.
+# Lifespans and reposts and the data checks: daily.
 POSTING_LIFESPANS = AssetKey("posting_lifespans")
 POSTING_REPOSTS = AssetKey("posting_reposts")
-# Phase 5 and the analytics: daily.
+# The scores phase and the analytics: daily.
 EFFICIENCY_SCORES = AssetKey("efficiency_scores")
 LIFESPAN_METRICS = AssetKey("lifespan_metrics")
 REPOST_FREQUENCY = AssetKey("repost_frequency")
@@ -24,7 +24,7 @@ EMPLOYER_SURVEYS = AssetKey("employer_surveys")
 CANDIDATE_SURVEYS = AssetKey("candidate_surveys")
 
 SCRAPE_JOB = "scrape_boards"
-"""Phases 1-2 for a range of board-days, in one step."""
+"""Scrape and snapshot for a range of board-days, in one step."""
 SCRAPE_STEP = "scrape_and_snapshot"
 """The scrape job's one step (the multi-asset's op)."""
 SHARDED_SCRAPE_JOB = "scrape_boards_sharded"
@@ -32,12 +32,12 @@ SHARDED_SCRAPE_JOB = "scrape_boards_sharded"
 SHARD_OP = "scrape_shard"
 """The sharded job's per-host op; its steps are `scrape_shard[<host>]`."""
 HISTORY_JOB = "daily_history"
-"""The history run: phases 3-5, the analytics and the data checks for a range of days."""
+"""The history run: lifespans, reposts and scores, the analytics and the data checks for a range of days."""
 
 SCRAPE_POOL = "board_writes"
 """One scrape step at a time per instance (limit 1 in every instance yaml): see dagster.yaml."""
 HISTORY_POOL = "history_writes"
-"""One history step at a time per instance: phases 3-5 and the analytics replace whole days."""
+"""One history step at a time per instance: lifespans, reposts and scores and the analytics replace whole days."""
 
 BOARD_PARTITIONS = "boards"
 """The dynamic partitions' name: one partition per enabled board's slug."""

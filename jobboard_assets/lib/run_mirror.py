@@ -1,9 +1,9 @@
-"""Mirror Dagster runs into the seed's `pipeline_runs` / `pipeline_jobs`.
+"""Mirror Dagster runs into the contract's `pipeline_runs` / `pipeline_jobs`.
 
 One pipeline execution (one `pipeline_runs` row) is every run sharing the `jobboard/execution`
 tag (a schedule tick, a `jobboard run`, an API call), every run of one Dagster backfill, or else a
 lone run (a manual materialization from the UI or `dagster asset materialize`). Its jobs are the
-seed's: one `scrape` and one `normalize` job per board-day, one `lifespan`, `repost` and `score`
+contract's: one `scrape` and one `normalize` job per board-day, one `lifespan`, `repost` and `score`
 job per history step. Everything is derived from the runs' event logs and written with upserts
 keyed on deterministic ids, so mirroring the same runs twice writes nothing twice.
 
@@ -11,7 +11,7 @@ A re-execution from the UI and a run retried by Dagster copy their parent's tags
 the parent's execution: there a later attempt at the same job (same type, board-day or day range,
 step) replaces the earlier one, in `jobs` and in the same `pipeline_jobs` row, and the error of
 a run whose work was all redone is dropped. A cancelled run ends its execution as `failed` with
-"canceled" in its errors (the seed's four statuses, so the seed's views stay right; see
+"canceled" in its errors (the contract's four statuses, so the contract's views stay right; see
 docs/run-records.md).
 """
 
@@ -61,7 +61,7 @@ from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boa
 
 _SCRAPE_JOBS = (SCRAPE_JOB, SHARDED_SCRAPE_JOB)
 _JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")
-# History steps as the seed's job types: the day 9/10 analytics are lifespan and repost work.
+# History steps as the contract's job types: the lifespan and repost analytics are lifespan and repost work.
 _HISTORY_JOB_TYPES = {
     "posting_lifespans": "lifespan",
     "posting_reposts": "repost",
@@ -283,10 +283,10 @@ def _awaiting_history(
 def _jobs_of_run(
     instance: DagsterInstance, run: DagsterRun, boards: _BoardNames, ended: float
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The seed's jobs of one Dagster run, and the run's own error when it failed outside a job.
+    """The contract's jobs of one Dagster run, and the run's own error when it failed outside a job.
 
     A job failed because its run ended (cancelled, killed, never started) completes when the run
-    ended, so the seed's views count it."""
+    ended, so the contract's views count it."""
     events = instance.all_logs(run.run_id, of_type=_EVENTS)
     step_starts = {
         e.step_key: e.timestamp
@@ -524,8 +524,8 @@ def _job(
     error: str | None,
     partition: str | None,
     step: str,
-    boardId: int | None = None,  # noqa: N803 - the seed's JSON field name
-    boardName: str | None = None,  # noqa: N803 - the seed's JSON field name
+    boardId: int | None = None,  # noqa: N803 - the contract's JSON field name
+    boardName: str | None = None,  # noqa: N803 - the contract's JSON field name
     board: str | None = None,
 ) -> dict[str, Any]:
     return {

@@ -1,28 +1,28 @@
-"""Board efficiency scores (day 11): 0-100, graded A+ to F, ranked, with the baseline fixed.
+"""Board efficiency scores : 0-100, graded A+ to F, ranked, with the baseline fixed.
 
 overall = base x quality_adjustment, base = the weighted mean of four 0-100 components
 (lifespan 40%, reposts 30%, employer surveys 20%, candidate surveys 10%).
 
-Fixes to day 11's baseline:
+Fixes to the specified baseline:
 
 (a) Lifespan uses the Kaplan-Meier median of the postings seen to open (open ones censored at
     their age; the standing stock of each board's tracking start left out, see `survival`),
     not the mean of closed postings. The mean of closed postings ignores exactly the postings
     that matter: a board whose postings never close (ghost jobs) has few, short, closed ones
-    and looked efficient. Day 11's scale is kept (7 days -> 100, 60 -> 0, linear, clipped).
+    and looked efficient. The specified scale is kept (7 days -> 100, 60 -> 0, linear, clipped).
     When the data cannot say yet (fewer than `min_estimate_postings` postings seen to open, or
     the median not reached while the longest follow-up is shorter than `lifespan_worst_days`), the row has *insufficient data*: grade `INSUFFICIENT_GRADE`, no
     lifespan component, no overall score and no rank, rather than an F. A median not reached
     after a follow-up of `lifespan_worst_days` or more is worse than the scale's worst: 0.
 (b) Survey ratings in the warehouse are 1-10, mapped (r - 1) / 9 x 100 (1 -> 0, 10 -> 100);
-    day 11's (r / 5) x 100 assumed 1-5 and gives 20 for the worst rating and 200 for the best.
+    the specified (r / 5) x 100 assumed 1-5 and gives 20 for the worst rating and 200 for the best.
     Employer `candidate_quality` words are spaced evenly on the same scale (poor 0 ... excellent
     100); the component is the mean over all valid item responses of the last
     `survey_lookback_days`.
-(c) A component without data gets no neutral 50 (day 11's default, which pulls every board
+(c) A component without data gets no neutral 50 (the specified default, which pulls every board
     without surveys towards the middle): its weight is spread over the components with data in
     proportion to their weights, and `data_completeness` (share of the four with data) says so.
-(d) Day 11's quality adjustment (repost rate < 5% 1.0, < 15% 0.95, < 30% 0.85, < 50% 0.70) is
+(d) The specified quality adjustment (repost rate < 5% 1.0, < 15% 0.95, < 30% 0.85, < 50% 0.70) is
     kept; its last step (0.0 at 50%+, "data unusable") is softened to
     `quality_adjustment_floor` (0.5): the repost component is already 0 there, so such a board
     is an F anyway, while a zero would tie all of them at 0 and erase the other components.
@@ -186,7 +186,7 @@ def _score_inputs(
 def quality_adjustment(
     repost_rate_pct: pl.Expr, settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> pl.Expr:
-    """Day 11's multiplier for a repost rate (%), with the softened last step (module doc, d)."""
+    """The specified multiplier for a repost rate (%), with the softened last step (module doc, d)."""
     adjustment = pl.lit(settings.quality_adjustment_floor)
     for upper_bound, multiplier in reversed(settings.quality_adjustment_steps):
         adjustment = pl.when(repost_rate_pct < upper_bound).then(multiplier).otherwise(adjustment)
@@ -194,7 +194,7 @@ def quality_adjustment(
 
 
 def letter_grade(score: pl.Expr, settings: MetricsSettings = DEFAULT_SETTINGS) -> pl.Expr:
-    """Day 11's letter for a 0-100 score: the best grade whose floor the score reaches, so a
+    """The specified letter for a 0-100 score: the best grade whose floor the score reaches, so a
     score between two integer ranges (89.5) takes the lower grade (A, not A+)."""
     grade = pl.lit(None, dtype=pl.Utf8)
     for floor, letter in reversed(settings.grade_floors):

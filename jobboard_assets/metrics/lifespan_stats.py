@@ -1,4 +1,4 @@
-"""Posting lifespan metrics (day 9), per board or per role family through one `by` argument.
+"""Posting lifespan metrics , per board or per role family through one `by` argument.
 
 Descriptive statistics (mean, median, percentiles, buckets) describe CLOSED postings whose first
 day we saw: left-censored postings (open when tracking began) are counted but left out, since

@@ -1,4 +1,4 @@
-"""Repost detection (day 7) and repost frequency (day 10), within one board.
+"""Repost detection and repost frequency , within one board.
 
 Two postings are the same job when they share the board, the employer (company, case- and
 space-insensitive), the title key (the sorted set of words of `normalized_title`) and the

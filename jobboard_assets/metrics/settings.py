@@ -14,11 +14,11 @@ from typing import TypedDict
 @dataclass(frozen=True)
 class MetricsSettings:
     # --- lifespans -------------------------------------------------------------------------
-    # Day 9's health bands: "older than 30/60/90 days" are the ages at which an open posting
+    # The specified health bands: "older than 30/60/90 days" are the ages at which an open posting
     # stops being a normal hiring cycle (30), becomes concerning (60) and a ghost-job signal
     # (domain notes: age >= 60-90 days since first seen).
     active_age_thresholds_days: tuple[int, ...] = (30, 60, 90)
-    # Day 9's six histogram buckets: (label, first day, last day inclusive; None = open-ended).
+    # The specified six histogram buckets: (label, first day, last day inclusive; None = open-ended).
     lifespan_buckets: tuple[tuple[str, int, int | None], ...] = (
         ("0-7", 0, 7),
         ("8-14", 8, 14),
@@ -83,35 +83,35 @@ class MetricsSettings:
             "director",
         }
     )
-    # Day 10's severity table: above 30% a board is "Concerning", so it is flagged.
+    # The specified severity table: above 30% a board is "Concerning", so it is flagged.
     flagged_repost_rate_pct: float = 30.0
     # Domain notes: serial reposting (3+ times) is one of the strongest ghost-job signals.
     chronic_repost_count: int = 3
 
     # --- scores ----------------------------------------------------------------------------
-    # Day 11's weights: lifespan 40%, reposts 30%, employer surveys 20%, candidate surveys 10%.
+    # The specified weights: lifespan 40%, reposts 30%, employer surveys 20%, candidate surveys 10%.
     lifespan_weight: float = 0.40
     repost_weight: float = 0.30
     employer_survey_weight: float = 0.20
     candidate_survey_weight: float = 0.10
-    # Day 11's lifespan scale, applied to the Kaplan-Meier median: 7 days -> 100, 60 -> 0.
+    # The specified lifespan scale, applied to the Kaplan-Meier median: 7 days -> 100, 60 -> 0.
     lifespan_best_days: float = 7.0
     lifespan_worst_days: float = 60.0
-    # Day 11's repost score: 100 - 2 x repost rate (%), so 50% reposts -> 0.
+    # The specified repost score: 100 - 2 x repost rate (%), so 50% reposts -> 0.
     repost_score_per_pct: float = 2.0
-    # Day 11's quality adjustment: (repost rate upper bound %, exclusive; multiplier).
+    # The specified quality adjustment: (repost rate upper bound %, exclusive; multiplier).
     quality_adjustment_steps: tuple[tuple[float, float], ...] = (
         (5.0, 1.0),
         (15.0, 0.95),
         (30.0, 0.85),
         (50.0, 0.70),
     )
-    # Day 11 uses 0.0 at 50%+ ("data unusable"). Softened to 0.5: the repost component is
+    # The specified table uses 0.0 at 50%+ ("data unusable"). Softened to 0.5: the repost component is
     # already 0 there, so the board is an F anyway (base <= 70 -> <= 35), but zero would make
     # every such board tie at 0 and hide what the other components say; "unusable" is shown by
     # the repost frequency `flagged` column instead of by erasing the score.
     quality_adjustment_floor: float = 0.5
-    # Day 11's grade table: lower bound (inclusive) -> grade, best first.
+    # The specified grade table: lower bound (inclusive) -> grade, best first.
     grade_floors: tuple[tuple[float, str], ...] = (
         (90.0, "A+"),
         (85.0, "A"),
@@ -144,7 +144,7 @@ class MetricsSettings:
     # --- fake freshness --------------------------------------------------------------------
     # A board date within a week reads as "new" to a candidate ...
     fresh_posted_within_days: int = 7
-    # ... while a month of our own history says it is not (day 9: 30+ days = difficulty filling).
+    # ... while a month of our own history says it is not (the lifespan report: 30+ days = difficulty filling).
     fake_fresh_min_observed_days: int = 30
     # The lifespan component is multiplied by 1 - penalty x the board's fake-fresh share: a
     # board that makes its old postings look new hides how long they stay open, so the share

@@ -1,4 +1,4 @@
-"""Phase 1 as pure functions: a posting's history derived from what the board listed on its days.
+"""The scrape as pure functions: a posting's history derived from what the board listed on its days.
 
 A posting's history is a function of the board's observed days and of the days that listed it,
 never of the order days were applied in. It is kept as spans: runs of consecutive observed

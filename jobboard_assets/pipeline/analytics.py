@@ -1,4 +1,4 @@
-"""Day 9's lifespan and day 10's repost analytics, as of each day, per board and per role family.
+"""The lifespan and repost analytics, as of each day, per board and per role family.
 
 The numbers come from the pure functions of `jobboard_assets.metrics`; this module cuts the
 history at each day (`timeline.as_of`, what a run on that day saw), runs them once per scope

@@ -1,4 +1,4 @@
-"""Phases 1 and 2 for one board-day: scrape, merge into the history, snapshot, atomically."""
+"""Scrape and snapshot for one board-day: scrape, merge into the history, snapshot, atomically."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class BoardDayOutcome:
     """Which ones and why (the first `SKIPPED_NAMED`)."""
 
     def as_result(self) -> dict[str, Any]:
-        """The seed's job result shape (jobsScraped, newJobs) plus our counts."""
+        """The contract's job result shape (jobsScraped, newJobs) plus our counts."""
         values = asdict(self)
         values["day"] = self.day.isoformat()
         return {"jobsScraped": self.scraped, "newJobs": self.new, **values}
@@ -262,7 +262,7 @@ def process_board_days(
 
 
 def snapshot_row(job_board_id: int, result: ScrapeResult, counts: DayCounts) -> dict[str, Any]:
-    """Phase 2: the seed's snapshot of a board-day, with the full listing in `data`."""
+    """Snapshot: the contract's snapshot of a board-day, with the full listing in `data`."""
     stats = {
         "posting_count": len(result.records),
         "new_postings": counts.new,

@@ -1,4 +1,4 @@
-"""Day 9's lifespan report as `/api/lifespan` serves it, computed once per run, not per request.
+"""The lifespan report as `/api/lifespan` serves it, computed once per run, not per request.
 
 The report describes the history as of its newest observed day (the latest last_seen): the postings
 of that day's metrics window (seen in its last year, `timeline.in_window`), with tracking starting

@@ -1,4 +1,4 @@
-"""Phase 3: lifespans, written where the days changed them."""
+"""Lifespans: lifespans, written where the days changed them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from jobboard_assets.pipeline.posting_history import PostingHistory
 
 
 def update_lifespans(postings: PostingHistory, days: list[date]) -> PhaseSummary:
-    """Phase 3: lifespan_days = last_seen - first_seen for every maintained posting (see
+    """Lifespans: lifespan_days = last_seen - first_seen for every maintained posting (see
     `PostingHistory`), written in bulk where it changed. `days` are the run's refresh days (the
     maintained postings already follow them)."""
     started = time.perf_counter()

@@ -31,7 +31,7 @@ LEDGER_COLUMNS = (
     "repost_cluster_id",
     "repost_count",
 )
-"""What the history run keeps of each posting it maintains: its days and what phases 3-4 write."""
+"""What the history run keeps of each posting it maintains: its days and what lifespans and reposts write."""
 
 
 class PostingHistory:
@@ -53,7 +53,7 @@ class PostingHistory:
     the repost settings).
 
     - `ledger`: the maintained postings, narrow (`LEDGER_COLUMNS`, the spans of reappeared
-      postings and each board's `tracking_start`): phases 3-4 compare and write it, and the
+      postings and each board's `tracking_start`): lifespans and reposts compare and write it, and the
       repost chains run over it;
     - `window`: every column of the postings of the window, what the metrics read.
 

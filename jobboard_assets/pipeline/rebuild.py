@@ -99,7 +99,7 @@ def daily_phases(
     *,
     every_posting: bool = False,
 ) -> None:
-    """Phases 3-5 and the analytics for `days`, as one history run does them (in its order,
+    """Lifespans, reposts and scores and the analytics for `days`, as one history run does them (in its order,
     sharing one `PostingHistory`, which maintains the postings `days` can change unless
     `every_posting`); the Dagster assets call the same functions."""
     if not days:

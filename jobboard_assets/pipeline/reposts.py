@@ -1,4 +1,4 @@
-"""Phase 4: repost clusters within each board, and the days' snapshot repost counts."""
+"""Reposts: repost clusters within each board, and the days' snapshot repost counts."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 
 
 def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
-    """Phase 4: repost clusters within each board, written as repost_cluster_id/repost_count.
+    """Reposts: repost clusters within each board, written as repost_cluster_id/repost_count.
 
     The maintained postings' clusters (`PostingHistory`) are compared and written where they
     changed; the days' snapshots get their repost_count refreshed from the new clusters.
@@ -65,7 +65,7 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
 def snapshot_repost_counts(history: PostingHistory, days: list[date]) -> list[dict[str, Any]]:
     """Per board and day: postings open that day that belonged to a repost cluster that day.
 
-    Reposts are detected after the snapshots are taken (phase 4 after phase 2), so phase 4 sets
+    Reposts are detected after the snapshots are taken (the reposts phase after the snapshot), so the reposts phase sets
     the count of the days it ran for, zero included. A day counts the clusters of the history
     as it stood that day (`as_of`, `PostingHistory.links`), as the day's repost analytics do: a
     repost first seen later does not change an earlier day's count, so a run refreshes exactly

@@ -1,4 +1,4 @@
-"""Phase 5: each day's efficiency scores, and the ranking table the UI shows."""
+"""Scores: each day's efficiency scores, and the ranking table the UI shows."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from jobboard_assets.warehouse.queries import efficiency_scores as score_queries
 
 
 def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
-    """Phase 5: each day's efficiency scores (board, board x role family, board in industry)."""
+    """Scores: each day's efficiency scores (board, board x role family, board in industry)."""
     started = time.perf_counter()
     engine, settings = history.engine, history.settings
     boards = score_queries.boards_frame(engine)

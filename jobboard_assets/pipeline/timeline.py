@@ -2,7 +2,7 @@
 
 A day's metrics describe the postings seen in its window (`in_window`), as the history stood at
 the end of that day (`as_of`); a run computes its partition days and every later day they change
-(`days_to_refresh`). Phases 3-5, the analytics and the lifespan report all read these.
+(`days_to_refresh`). Lifespans, reposts and scores, the analytics and the lifespan report all read these.
 """
 
 from __future__ import annotations

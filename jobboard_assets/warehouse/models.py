@@ -1,7 +1,7 @@
 """The warehouse schema as SQLAlchemy 2.0 models; the Alembic migrations create exactly this.
 
 Days are `Date` (a posting is observed once per board-day partition), moments are timezone-aware
-UTC timestamps. Seed tables (`pipeline_jobs`, `raw_data_snapshots`, `pipeline_runs`) keep every
+UTC timestamps. Contract tables (`pipeline_jobs`, `raw_data_snapshots`, `pipeline_runs`) keep every
 column of the design, plus a few that tie rows to Dagster runs.
 """
 
@@ -64,8 +64,8 @@ class TimestampMixin:
     )
 
 
-# The seed's own tables (pipeline_jobs, raw_data_snapshots, pipeline_runs) carry the seed's
-# server-side defaults too, so the seed's SQL and any other client can insert a row with only the
+# The contract's own tables (pipeline_jobs, raw_data_snapshots, pipeline_runs) carry the contract's
+# server-side defaults too, so the contract's SQL and any other client can insert a row with only the
 # required columns; every column we added to them is nullable or has a server default.
 
 
@@ -252,7 +252,7 @@ class RawDataSnapshot(Base):
 
 
 class PipelineRun(Base):
-    """One pipeline execution in the seed's sense (one tick, one backfill, one `jobboard run`)."""
+    """One pipeline execution in the contract's sense (one tick, one backfill, one `jobboard run`)."""
 
     __tablename__ = "pipeline_runs"
     __table_args__ = (Index(None, "status"), Index(None, "start_time"), Index(None, "run_id"))
@@ -277,7 +277,7 @@ class PipelineRun(Base):
         TextList, nullable=False, default=list, server_default=empty_list()
     )
     updated_at: Mapped[datetime] = _seed_timestamp(onupdate=True)
-    # Nullable as in the seed (its clients may write NULL); empty when left out. Last: on SQLite
+    # Nullable as in the contract (its clients may write NULL); empty when left out. Last: on SQLite
     # a long list (~150 KB for 1,000 boards) overflows the row into a chain of pages, which
     # reading any column stored after it would walk (migration 0008 moved it there).
     jobs: Mapped[list[dict[str, Any]] | None] = mapped_column(
@@ -422,7 +422,7 @@ class AnalyticsScopeMixin:
 
 
 class LifespanMetric(AnalyticsScopeMixin, Base):
-    """Day 9's lifespan statistics of closed postings, the Kaplan-Meier median and open ages."""
+    """The specified lifespan statistics of closed postings, the Kaplan-Meier median and open ages."""
 
     __tablename__ = "lifespan_metrics"
     __table_args__ = _analytics_table_args(__tablename__)
@@ -463,7 +463,7 @@ class LifespanDistribution(AnalyticsScopeMixin, Base):
 
 
 class RepostFrequency(AnalyticsScopeMixin, Base):
-    """Day 10's repost frequency: reposts of an earlier posting, clusters, rate, gap, flag."""
+    """The specified repost frequency: reposts of an earlier posting, clusters, rate, gap, flag."""
 
     __tablename__ = "repost_frequency"
     __table_args__ = _analytics_table_args(__tablename__)

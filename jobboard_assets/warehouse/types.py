@@ -62,7 +62,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# --- server-side defaults, so that rows written by other clients (the seed's SQL, a dashboard,
+# --- server-side defaults, so that rows written by other clients (the contract's SQL, a dashboard,
 # a notebook) with only the required columns get the same values the ORM would give them.
 
 

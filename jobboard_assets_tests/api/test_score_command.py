@@ -48,7 +48,7 @@ def test_scores_prints_day_11s_report(warehouse_url: str, seeded: Engine) -> Non
         "80.0",
         "70.0",
         MISSING,
-        MISSING,  # no median lifespan in this seed's details
+        MISSING,  # no median lifespan in this contract's details
         MISSING,  # nor a fake-fresh share
     ]
     assert any(

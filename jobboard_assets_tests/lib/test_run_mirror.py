@@ -3,7 +3,7 @@
 The webserver and `dagster-daemon` run on the platform's instance (embedded SQLite, or
 PostgreSQL); the test drives them the way the UI does (launchPipelineExecution, terminateRun,
 launchPipelineReexecution with the parent's tags) and reads what the mirror sensor wrote into
-pipeline_runs, pipeline_jobs and the seed's views.
+pipeline_runs, pipeline_jobs and the contract's views.
 """
 
 from __future__ import annotations

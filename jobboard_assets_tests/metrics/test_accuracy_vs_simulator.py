@@ -77,7 +77,7 @@ def test_lifespans_exact_and_reposts_found_over_60_days(
 
 def _analytics_cover_the_backfill(engine: Engine, postings: pl.DataFrame) -> None:
     """The same history run stored the analytics of every day, and on the last day its repost
-    frequency agrees with the clusters phase 4 stored."""
+    frequency agrees with the clusters the reposts phase stored."""
     latest = view_frame(engine, "board_repost_frequency_stats")
     assert set(latest["metric_date"]) == {LAST_DAY}
     # Every cluster has one original; its other members are the reposts.

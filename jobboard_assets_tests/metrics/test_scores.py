@@ -60,7 +60,7 @@ def board_rows(result: pl.DataFrame) -> pl.DataFrame:
 
 def test_a_ghost_board_scores_lower_than_a_fast_board() -> None:
     fast = closing(1, range(1, 21), life=5)
-    # Ghost: 18 of 20 never close; the 2 that do close within 3 days, so day 11's mean of closed
+    # Ghost: 18 of 20 never close; the 2 that do close within 3 days, so the specified mean of closed
     # postings (3 days) would have rated it faster than the fast board (5 days).
     ghost = closing(2, range(21, 23), life=3) + staying_open(2, range(23, 41))
     result = board_rows(scores(fast + ghost))
@@ -214,8 +214,8 @@ def test_quality_adjustment_table_and_its_softened_last_step() -> None:
     rates = pl.Series("rate", [0.0, 4.99, 5.0, 14.99, 15.0, 29.99, 30.0, 49.99, 50.0, 100.0])
     softened = pl.select(quality_adjustment(pl.lit(rates))).to_series().to_list()
     assert softened == [1.0, 1.0, 0.95, 0.95, 0.85, 0.85, 0.70, 0.70, 0.5, 0.5]
-    day11 = replace(DEFAULT_SETTINGS, quality_adjustment_floor=0.0)
-    assert pl.select(quality_adjustment(pl.lit(rates), day11)).to_series().to_list()[-2:] == [
+    specified = replace(DEFAULT_SETTINGS, quality_adjustment_floor=0.0)
+    assert pl.select(quality_adjustment(pl.lit(rates), specified)).to_series().to_list()[-2:] == [
         0.0,
         0.0,
     ]

@@ -63,7 +63,7 @@ def day(number: int) -> date:
 class Snapshot:
     """A raw_data_snapshots row without ids and the repost count.
 
-    The repost count is left out because phase 4 recomputes it over the whole history after the
+    The repost count is left out because the reposts phase recomputes it over the whole history after the
     snapshot was taken; it is not part of what a board-day writes.
     """
 

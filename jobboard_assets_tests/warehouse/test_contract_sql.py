@@ -1,8 +1,8 @@
-"""Other clients write the seed's tables with the seed's SQL: only its required columns.
+"""Other clients write the contract's tables with the contract's SQL: only its required columns.
 
-The seed's migration gives every column it does not require a server-side default, and the
-seed's clients (its Next.js app, a dashboard, a notebook) rely on that. These statements are the
-seed's `createPipelineRunLog` / `updatePipelineRunStatus` and job bookkeeping in plain SQL, the
+The contract's migration gives every column it does not require a server-side default, and the
+contract's clients (its Next.js app, a dashboard, a notebook) rely on that. These statements are the
+contract's `createPipelineRunLog` / `updatePipelineRunStatus` and job bookkeeping in plain SQL, the
 same text on SQLite and PostgreSQL; the views and our own reads must take the rows as they are.
 """
 
@@ -101,7 +101,7 @@ def test_seed_inserts_get_the_seeds_defaults_and_the_views_count_them(engine: En
 
 
 def test_a_client_may_write_null_jobs_and_errors(engine: Engine) -> None:
-    """The seed's `jobs` and `errors` are nullable; our reads show NULL as an empty list."""
+    """The contract's `jobs` and `errors` are nullable; our reads show NULL as an empty list."""
     _execute(
         engine,
         "INSERT INTO pipeline_runs (run_id, start_time, jobs, errors) "

@@ -103,7 +103,7 @@ def test_the_page_follows_the_mirrors_writes_and_updates(engine: Engine) -> None
 
 
 def test_a_run_written_by_another_client_is_paged_from_its_list(engine: Engine) -> None:
-    """A Core write (the seed's SQL, a notebook) stores no page: the history derives it."""
+    """A Core write (the contract's SQL, a notebook) stores no page: the history derives it."""
     jobs = _jobs(50, failed_every=2)
     with engine.begin() as connection:
         connection.execute(

@@ -1,4 +1,4 @@
-"""raw_data_snapshots: the seed's unique (board, day) constraint, and the explicit upsert."""
+"""raw_data_snapshots: the contract's unique (board, day) constraint, and the explicit upsert."""
 
 from __future__ import annotations
 

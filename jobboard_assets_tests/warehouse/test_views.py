@@ -1,4 +1,4 @@
-"""The seed's pipeline views give the same numbers on both backends."""
+"""The contract's pipeline views give the same numbers on both backends."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""What the history says: phases 3-4 (lifespans, reposts), the daily history job, the checks."""
+"""What the history says: lifespans and reposts (lifespans, reposts), the daily history job, the checks."""

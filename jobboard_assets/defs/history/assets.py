@@ -1,4 +1,4 @@
-"""Phases 3-4: lifespans and repost clusters, daily, over the whole history.
+"""Lifespans and reposts: lifespans and repost clusters, daily, over the whole history.
 
 Each day's partition depends on that day's partition of every board, and its run is launched
 also when some boards failed (`history_after_scrape_sensor`).

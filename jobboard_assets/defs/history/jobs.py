@@ -1,4 +1,4 @@
-"""The history run: phases 3-5, the analytics and the data checks for a range of days."""
+"""The history run: lifespans, reposts and scores, the analytics and the data checks for a range of days."""
 
 from dagster import AssetSelection, define_asset_job
 

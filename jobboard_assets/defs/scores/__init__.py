@@ -1,1 +1,1 @@
-"""How the boards score: phase 5 and the day 9/10 analytics (lifespan, repost frequency)."""
+"""How the boards score: the scores phase and the lifespan and repost analytics (lifespan, repost frequency)."""

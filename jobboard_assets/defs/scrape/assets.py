@@ -1,9 +1,9 @@
-"""Phases 1-2 of the seed's five, the board-day scrape: thin wrappers over `pipeline`.
+"""Scrape and snapshot of the contract's five, the board-day scrape: thin wrappers over `pipeline`.
 
-Phases 1-2 (`board_postings`, `raw_data_snapshots`) are partitioned by board x day and computed
+Scrape and snapshot (`board_postings`, `raw_data_snapshots`) are partitioned by board x day and computed
 in one step per run, so a day of 33 boards is one run, not 33. Each board-day is its own
 transaction and its own materialization: a failing board fails only its own partitions (the step
-fails at the end, listing them), and the others are materialized. Phases 3-5 (`defs/history/`,
+fails at the end, listing them), and the others are materialized. Lifespans, reposts and scores (`defs/history/`,
 `defs/scores/`) are daily and run over the whole history, in a separate run that is launched
 also when some boards failed.
 """
@@ -50,7 +50,7 @@ from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boa
 
 
 class ScrapeConfig(Config):
-    """Knobs of phase 1 a person may change for one run in the launchpad."""
+    """Knobs of the scrape a person may change for one run in the launchpad."""
 
     suspect_min_ratio: float = SuspectRule.min_ratio
     """A listing smaller than this share of a neighbour observed day's listing is not believed."""
@@ -64,7 +64,7 @@ class ScrapeConfig(Config):
     specs=[
         AssetSpec(
             BOARD_POSTINGS,
-            description="Phase 1: every posting a board lists on a day, merged into job_postings "
+            description="Scrape: every posting a board lists on a day, merged into job_postings "
             "(first_seen, last_seen, disappearances, reappearances).",
             skippable=True,
             group_name="scrape",
@@ -72,7 +72,7 @@ class ScrapeConfig(Config):
         ),
         AssetSpec(
             RAW_DATA_SNAPSHOTS,
-            description="Phase 2: one row per board per day in raw_data_snapshots, with the "
+            description="Snapshot: one row per board per day in raw_data_snapshots, with the "
             "day's counts and the full listing.",
             deps=[BOARD_POSTINGS],
             skippable=True,
@@ -101,7 +101,7 @@ def scrape_board_days(
     sources: BoardSourcesResource,
     partition_keys: Sequence[str],
 ) -> Iterator[AssetMaterialization | AssetObservation]:
-    """Phases 1-2 for these board-day keys: the body of a scrape step, in-process or a shard.
+    """Scrape and snapshot for these board-day keys: the body of a scrape step, in-process or a shard.
 
     Yields one materialization per board-day and asset and one observation per failed board-day
     (its error: what `jobboard run`'s progress counts); raises `Failure` at the end naming the

@@ -1,4 +1,4 @@
-"""The scrape job: phases 1-2 for a range of board-days (the daily history job follows it)."""
+"""The scrape job: scrape and snapshot for a range of board-days (the daily history job follows it)."""
 
 from dagster import AssetSelection, define_asset_job
 
@@ -7,5 +7,5 @@ from jobboard_assets.lib.names import BOARD_POSTINGS, RAW_DATA_SNAPSHOTS, SCRAPE
 scrape_boards_job = define_asset_job(
     SCRAPE_JOB,
     selection=AssetSelection.assets(BOARD_POSTINGS, RAW_DATA_SNAPSHOTS),
-    description="Phases 1-2 for a range of board-days: scrape, merge, snapshot.",
+    description="Scrape and snapshot for a range of board-days: scrape, merge, snapshot.",
 )

@@ -1,6 +1,6 @@
 """Scale-out: a day's scrape split into one shard per ATS host, each shard a step of its own.
 
-`scrape_boards` runs phases 1-2 in one step, which one process executes. `scrape_boards_sharded`
+`scrape_boards` runs scrape and snapshot in one step, which one process executes. `scrape_boards_sharded`
 does the same work for the same board-day partitions (same tags, same materializations, same
 `jobboard run` around it) as one step per host, so an executor that runs steps on other
 processes or machines - dagster-celery here, celery-k8s or the k8s job executor elsewhere - can
@@ -75,7 +75,7 @@ def plan_scrape_shards(
 
 @op(
     out={},
-    description="Phases 1-2 for one host's board-days: scrape, merge, snapshot, each board-day "
+    description="Scrape and snapshot for one host's board-days: scrape, merge, snapshot, each board-day "
     "on its own; fails at the end naming the failed board-days.",
 )
 def scrape_shard(
@@ -92,7 +92,7 @@ def scrape_shard(
     name=SHARDED_SCRAPE_JOB,
     partitions_def=board_day_partitions,
     executor_def=celery_executor,
-    description="Phases 1-2 like scrape_boards, one step per ATS host, on Celery workers "
+    description="Scrape and snapshot like scrape_boards, one step per ATS host, on Celery workers "
     "(execution config: the broker and backend the workers use).",
 )
 def scrape_boards_sharded() -> None:

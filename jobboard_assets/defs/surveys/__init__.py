@@ -1,1 +1,1 @@
-"""The surveys phase 5 reads: external assets that `jobboard surveys import` fills."""
+"""The surveys the scores phase reads: external assets that `jobboard surveys import` fills."""

@@ -1,4 +1,4 @@
-"""The surveys phase 5 reads: external assets, imported with `jobboard surveys import`."""
+"""The surveys the scores phase reads: external assets, imported with `jobboard surveys import`."""
 
 from dagster import AssetSpec
 

@@ -1,4 +1,4 @@
-"""The analytics tables' daily writes and the reads of day 9 and day 10's views."""
+"""The analytics tables' daily writes and the reads of the lifespan and repost frequency views."""
 
 from __future__ import annotations
 

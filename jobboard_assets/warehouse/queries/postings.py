@@ -1,4 +1,4 @@
-"""job_postings and posting_events: the board-day merge and the bulk reads/writes of phases 3-4."""
+"""job_postings and posting_events: the board-day merge and the bulk reads/writes of lifespans and reposts."""
 
 from __future__ import annotations
 
@@ -329,7 +329,7 @@ def day_counts(session: Session, job_board_id: int, day: date) -> DayCounts:
     )
 
 
-# --- phases 3 and 4: whole-history frames and bulk write-back -------------------------------
+# --- lifespans and reposts: whole-history frames and bulk write-back -------------------------------
 
 POSTING_FRAME_COLUMNS: Sequence[str] = (
     "id",

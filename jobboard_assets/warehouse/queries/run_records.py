@@ -1,4 +1,4 @@
-"""pipeline_runs and pipeline_jobs: the seed's views, the mirror's upserts and the API's reads."""
+"""pipeline_runs and pipeline_jobs: the contract's views, the mirror's upserts and the API's reads."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def pipeline_job_stats(session: Session) -> list[dict[str, Any]]:
     return _rows(session, "SELECT * FROM pipeline_job_stats ORDER BY job_type")
 
 
-# --- the mirror's writes and the seed's API reads ------------------------------------------
+# --- the mirror's writes and the contract's API reads ------------------------------------------
 
 
 def upsert_pipeline_run(session: Session, row: dict[str, Any]) -> None:
@@ -93,7 +93,7 @@ def delete_other_jobs(session: Session, pipeline_run_id: str, keep: list[uuid.UU
 
 
 def _run_log(run: PipelineRun | Row[Any], with_jobs: bool = True) -> dict[str, Any]:
-    """The seed's PipelineRunLog shape; `with_jobs=False` leaves `jobs` empty and unread."""
+    """The contract's PipelineRunLog shape; `with_jobs=False` leaves `jobs` empty and unread."""
     duration = (run.end_time - run.start_time).total_seconds() if run.end_time else None
     return {
         "id": str(run.id),
@@ -105,7 +105,7 @@ def _run_log(run: PipelineRun | Row[Any], with_jobs: bool = True) -> dict[str, A
         "totalJobs": run.total_jobs,
         "completedJobs": run.completed_jobs,
         "failedJobs": run.failed_jobs,
-        # NULL when another client wrote the row (the seed allows it)
+        # NULL when another client wrote the row (the contract allows it)
         "jobs": (run.jobs or []) if with_jobs else [],
         "errors": run.errors or [],
         "trigger": run.trigger,
@@ -114,7 +114,7 @@ def _run_log(run: PipelineRun | Row[Any], with_jobs: bool = True) -> dict[str, A
 
 
 def get_pipeline_run(session: Session, run_id: str) -> dict[str, Any] | None:
-    """One execution as the seed's PipelineRunLog."""
+    """One execution as the contract's PipelineRunLog."""
     run = session.scalars(select(PipelineRun).where(PipelineRun.run_id == run_id)).one_or_none()
     return _run_log(run) if run else None
 
@@ -141,7 +141,7 @@ def run_history(
     job_lists: int | None = None,
     jobs_per_run: int = JOB_PAGE_SIZE,
 ) -> list[dict[str, Any]]:
-    """The latest executions, newest first (the seed's getPipelineRunHistory).
+    """The latest executions, newest first (the contract's getPipelineRunHistory).
 
     `job_lists`: only the newest that many carry jobs, at most `jobs_per_run` (<= JOB_PAGE_SIZE)
     each, failed ones first, with `jobCount` (the list's length), read from the runs' stored job
@@ -166,7 +166,7 @@ def run_history(
 def _job_pages(session: Session, run_ids: list[str]) -> dict[str, tuple[list[dict[str, Any]], int]]:
     """run_id -> (its job page, its job count).
 
-    A run without a stored page (its row written by another client, e.g. the seed's SQL) gets
+    A run without a stored page (its row written by another client, e.g. the contract's SQL) gets
     one derived from its list here, not stored: a GET does not write.
     """
     if not run_ids:
@@ -183,7 +183,7 @@ def _job_pages(session: Session, run_ids: list[str]) -> dict[str, tuple[list[dic
 
 
 def pending_jobs(session: Session) -> list[dict[str, Any]]:
-    """Jobs waiting to run (the seed's getPendingJobs), oldest first."""
+    """Jobs waiting to run (the contract's getPendingJobs), oldest first."""
     jobs = session.scalars(
         select(PipelineJob).where(PipelineJob.status == "pending").order_by(PipelineJob.created_at)
     )
@@ -205,7 +205,7 @@ def pending_jobs(session: Session) -> list[dict[str, Any]]:
 
 
 def recent_stats(session: Session, days: int = 7) -> dict[str, Any]:
-    """The seed's getPipelineStats over the last `days` days of finished executions."""
+    """The contract's getPipelineStats over the last `days` days of finished executions."""
     since = utcnow() - timedelta(days=days)
     columns = (
         PipelineRun.status,
