@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import peak_rss_mb, write_results
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import apply_board_day
-from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.sim.market import Posting, SimulatedMarket
 from jobboard_assets.sources.normalize import make_record
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult

@@ -49,9 +49,9 @@ def bare(registry: Path) -> dict[str, float]:
     from concurrent.futures import ThreadPoolExecutor
 
     from jobboard_assets import config
+    from jobboard_assets.metrics.belief import SuspectRule
     from jobboard_assets.pipeline import history
     from jobboard_assets.pipeline.board_day import PARALLEL_BOARDS, process_board_days
-    from jobboard_assets.pipeline.merge import SuspectRule
     from jobboard_assets.sources.http import PoliteHttpClient
     from jobboard_assets.sources.registry import load_registry
     from jobboard_assets.warehouse import migrate

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import process_board_day
-from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sim.server import SimServer
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient

@@ -24,7 +24,7 @@ from dagster import (
 
 from jobboard_assets.defs.history.assets import POSTING_LIFESPANS
 from jobboard_assets.defs.resources import WarehouseResource
-from jobboard_assets.pipeline.merge import SuspectRule
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import checks
 from jobboard_assets.warehouse.types import utcnow

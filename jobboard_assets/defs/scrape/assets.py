@@ -33,12 +33,12 @@ from jobboard_assets.defs.partitions import (
     split_board_day_key,
 )
 from jobboard_assets.defs.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import (
     PARALLEL_BOARDS,
     BoardDayOutcome,
     process_board_days,
 )
-from jobboard_assets.pipeline.merge import SuspectRule
 from jobboard_assets.pipeline.redact import mask_credentials
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
