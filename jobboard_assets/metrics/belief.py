@@ -84,13 +84,14 @@ def decide(
 ) -> Verdict:
     """Believe `day` when its previous fetched day vouches for it (it is not short of it), or,
     failing that, when its next fetched day confirms it (a shrinkage that lasts, a first day
-    that the board's next day agrees with). A first observation listing at least
-    `min_active` postings is believed on its own; an empty or smaller one waits. `fetched`:
+    that the board's next day agrees with). A first observation (nothing listed before it
+    within the gap) of at least `min_active` postings is believed on its own; an empty or
+    smaller one waits. `fetched`:
     the sorted days of `listings`, when the caller has them."""
     listed = listings[day]
     days = sorted(listings) if fetched is None else fetched
     before, after = neighbours(days, day, rule.max_gap_days)
-    if before is not None:
+    if before is not None and listings[before]:
         short = falls_short(listed, listings[before], rule)
         if short is None:
             return BELIEVED

@@ -102,6 +102,8 @@ def test_a_tiny_or_empty_first_observation_waits_for_a_confirming_day() -> None:
     assert decide({D[0]: ids(2), D[1]: ids(3)}, D[0], RULE).believed
     assert not decide({D[0]: frozenset(), D[1]: frozenset()}, D[0], RULE).believed
     assert decide({D[0]: ids(40)}, D[0], RULE).believed
+    empties = {D[0]: frozenset(), D[1]: frozenset(), D[2]: ids(40)}
+    assert [decide(empties, day, RULE).believed for day in D[:3]] == [False, False, True]
 
 
 def test_small_boards_may_shrink_but_not_to_zero() -> None:

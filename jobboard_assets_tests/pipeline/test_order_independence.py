@@ -94,8 +94,9 @@ def board_days(draw: st.DrawFn) -> dict[tuple[str, date], Listing]:
 
 def reference_beliefs(listings: dict[date, frozenset[int]]) -> set[date]:
     """The rule of docs/history.md written again, independently: a day is believed when its
-    nearest fetched day before (within the gap) does not show it short, or when its nearest
-    fetched day after does; a first observation of fewer than ten postings needs the latter."""
+    nearest fetched day before (within the gap) lists something and does not show it short, or
+    when its nearest fetched day after does not; a first observation (nothing listed before)
+    of fewer than ten postings needs the latter."""
 
     def short(day: date, other: date) -> bool:
         mine, theirs = listings[day], listings[other]
@@ -110,8 +111,9 @@ def reference_beliefs(listings: dict[date, frozenset[int]]) -> set[date]:
         near = [d for d in listings if d != day and abs((d - day).days) <= RULE.max_gap_days]
         before = max((d for d in near if d < day), default=None)
         after = min((d for d in near if d > day), default=None)
-        vouched = before is not None and not short(day, before)
-        alone = before is None and len(listings[day]) >= RULE.min_active
+        first = before is None or not listings[before]
+        vouched = not first and before is not None and not short(day, before)
+        alone = first and len(listings[day]) >= RULE.min_active
         confirmed = after is not None and bool(listings[day] or before) and not short(day, after)
         if vouched or alone or confirmed:
             believed.add(day)
