@@ -113,6 +113,7 @@ def test_readme_dagster_cli_commands_work_verbatim_in_a_fresh_clone(tmp_path: Pa
     assert date(2026, 3, 3) in metric_days and date(2026, 3, 3) in repost_days
 
 
+@pytest.mark.timeout(1500)  # the 30-day demo alone takes minutes on a shared 2-core machine
 def test_readme_backfill_works_verbatim_after_the_quick_start_demo(tmp_path: Path) -> None:
     """The Quick start's `jobboard demo` (the last 30 days), then the README's backfill of three
     days eight months earlier: every board-day is compared with its own neighbours, none with
