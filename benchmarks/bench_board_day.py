@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import peak_rss_mb, write_results
-from jobboard_assets.metrics.spans import SuspectRule
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import apply_board_day
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sim.served_posting import Posting

@@ -49,7 +49,7 @@ def bare(registry: Path) -> dict[str, float]:
     from concurrent.futures import ThreadPoolExecutor
 
     from jobboard_assets import config
-    from jobboard_assets.metrics.spans import SuspectRule
+    from jobboard_assets.metrics.belief import SuspectRule
     from jobboard_assets.pipeline import lifespans, posting_history, reposts, scores
     from jobboard_assets.pipeline.board_day import PARALLEL_BOARDS, process_board_days
     from jobboard_assets.sources.http import PoliteHttpClient

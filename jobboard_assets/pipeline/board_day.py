@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from jobboard_assets.metrics.spans import (
-    Neighbours,
-    PostingState,
-    SuspectRule,
-    check_suspect,
-    derive_state,
-    respan,
-)
+from jobboard_assets.metrics.belief import SuspectRule, decide, redecided, withdrawn
+from jobboard_assets.metrics.spans import Neighbours, PostingState, Span, derive_state, respan
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries import postings, snapshots
+from jobboard_assets.warehouse.queries import listings, postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
 
 SKIPPED_NAMED = 50
@@ -54,6 +50,11 @@ class BoardDayOutcome:
     """Listed records that could not be used (no id, no title), left out of the history."""
     skipped_records: list[str] = field(default_factory=list)
     """Which ones and why (the first `SKIPPED_NAMED`)."""
+    held: str | None = None
+    """Why the listing is kept but not believed (yet); None when the day is applied."""
+    redecided: list[str] = field(default_factory=list)
+    """Other days of the board this one confirmed ("2026-03-05 applied") or showed to be a dip
+    ("... withdrawn")."""
 
     def as_result(self) -> dict[str, Any]:
         """The contract's job result shape (jobsScraped, newJobs) plus our counts."""
@@ -77,7 +78,8 @@ def process_board_day(
     started = time.perf_counter()
     result = scrape_board(board, day, client)
     fetched = time.perf_counter()
-    counts, changed = apply_board_day(engine, job_board_id, result, rule)
+    applied = apply_board_day(engine, job_board_id, result, rule)
+    counts = applied.counts or DayCounts(0, 0, 0, 0, 0)
     return BoardDayOutcome(
         board=board.slug,
         day=day,
@@ -86,101 +88,200 @@ def process_board_day(
         disappeared=counts.disappeared,
         reappeared=counts.reappeared,
         active=counts.active,
-        changed=changed,
+        changed=applied.changed,
         pages=result.pages,
         bytes_read=result.bytes_read,
         fetch_seconds=round(fetched - started, 4),
         write_seconds=round(time.perf_counter() - fetched, 4),
         skipped=len(result.skipped),
         skipped_records=list(result.skipped[:SKIPPED_NAMED]),
+        held=applied.held,
+        redecided=[
+            f"{other.isoformat()} {'applied' if believed else 'withdrawn'}"
+            for other, believed in sorted(applied.redecided.items())
+        ],
     )
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a fetched board-day did to the history."""
+
+    counts: DayCounts | None
+    """The day's counts when it is believed; None while it is held."""
+    changed: int
+    """Stored postings inserted or updated, the re-decided neighbours' included."""
+    held: str | None
+    """Why the day is not believed (kept, not applied), None when it is."""
+    redecided: dict[date, bool]
+    """Other fetched days of the board this one's arrival applied (True) or withdrew (False)."""
 
 
 def apply_board_day(
     engine: Engine, job_board_id: int, result: ScrapeResult, rule: SuspectRule
-) -> tuple[DayCounts, int]:
-    """Apply one board-day's listing in one transaction; returns its counts and rows changed.
+) -> Applied:
+    """Keep one board-day's listing and re-decide it and its neighbours, in one transaction.
 
-    The board's row lock serializes concurrent writers of the same board. Only the postings
-    around the day are read and rewritten: those listed that day and those listed on the board's
-    nearest observed day before or after it (`merge` derives their history from their spans).
-    Any error (suspect scrape, database) rolls back everything of this board-day. Applying any
-    set of board-days in any order, repeats included, leaves the same warehouse.
+    The board's row lock serializes concurrent writers of the same board. Whether a fetched day
+    is believed depends on the board's listings around it (`belief.decide`), so the day and its
+    nearest fetched day on each side are decided again: each one that becomes believed is
+    applied (`_apply`), each one that no longer is withdrawn (`_withdraw`). Any error rolls back
+    everything of this board-day. Applying any set of board-days in any order, repeats
+    included, leaves the same warehouse.
+    """
+    day, reach = result.day, timedelta(days=2 * rule.max_gap_days)
+    with session_scope(engine) as session:
+        postings.lock_board(session, job_board_id)
+        observed = set(snapshots.observed_days(session, job_board_id))
+        listings.keep(session, job_board_id, result)
+        nearby = listings.listed_ids(session, job_board_id, day - reach, day + reach)
+        fetched = sorted(nearby)
+        verdicts = {
+            other: decide(nearby, other, rule, fetched)
+            for other in redecided(fetched, day, rule.max_gap_days)
+        }
+        turned = {
+            other: verdict.believed
+            for other, verdict in verdicts.items()
+            if other != day and verdict.believed != (other in observed)
+        }
+        changed = 0
+        for other, believed in sorted({**turned, day: verdicts[day].believed}.items()):
+            if believed:
+                kept = (
+                    result if other == day else listings.scrape_result(session, job_board_id, other)
+                )
+                changed += _apply(session, job_board_id, kept)
+            elif other in observed:
+                changed += _withdraw(session, job_board_id, other)
+        listings.set_verdicts(session, job_board_id, verdicts)
+        listings.mark_decided(session, job_board_id, [*turned, day], day)
+        held = verdicts[day].reason
+        counts = None if held else postings.day_counts(session, job_board_id, day)
+    return Applied(counts, changed, held, turned)
+
+
+def _apply(session: Session, job_board_id: int, result: ScrapeResult) -> int:
+    """Make a believed day an observed day of the history; returns the postings written.
+
+    Only the postings around the day are read and rewritten: those listed that day and those
+    listed on the board's nearest observed day before or after it (`merge` derives their history
+    from their spans).
     """
     day = result.day
     records = {record.external_id: record for record in result.records}
-    with session_scope(engine) as session:
-        postings.lock_board(session, job_board_id)
-        observed = snapshots.observed_days(session, job_board_id)
-        around = Neighbours.of(observed, day)
-        nearby = postings.spans_between(
-            session, job_board_id, around.before or day, around.after or day
-        )
-        check_suspect(
-            set(records),
-            {
-                neighbour: {s.external_id for s in nearby if s.first_day <= neighbour <= s.last_day}
-                for neighbour in (around.before, around.after)
-                if neighbour is not None
-            },
-            day,
-            rule,
-        )
-        touched = {
-            s.job_posting_id
-            for s in nearby
-            if s.first_day <= day <= s.last_day or s.last_day == around.before
-        }
-        stored = postings.stored_histories(session, job_board_id, touched, records)
-        inserted = postings.insert_postings(
-            session, job_board_id, [r for r in records.values() if r.external_id not in stored], day
-        )
+    observed = snapshots.observed_days(session, job_board_id)
+    around = Neighbours.of(observed, day)
+    nearby = postings.spans_between(
+        session, job_board_id, around.before or day, around.after or day
+    )
+    touched = {
+        s.job_posting_id
+        for s in nearby
+        if s.first_day <= day <= s.last_day or s.last_day == around.before
+    }
+    stored = postings.stored_histories(session, job_board_id, touched, records)
+    inserted = postings.insert_postings(
+        session, job_board_id, [r for r in records.values() if r.external_id not in stored], day
+    )
+    postings.update_record_columns(
+        session,
+        {
+            history.id: records[external_id]
+            for external_id, history in stored.items()
+            if external_id in records
+            and day >= history.last_seen
+            and _listing_changed(history, records[external_id])
+        },
+    )
+    observed_after = sorted({*observed, day})
+    changes, changed_days = _history_changes(
+        job_board_id,
+        stored,
+        lambda external_id, spans: respan(spans, day, around, external_id in records),
+        inserted,
+        day,
+        observed_after,
+    )
+    postings.write_histories(session, changes)
+    counts = postings.day_counts(session, job_board_id, day)
+    snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
+    _refresh_counts(session, job_board_id, changed_days.intersection(observed) - {day})
+    return len(inserted) + len(changes)
+
+
+def _withdraw(session: Session, job_board_id: int, day: date) -> int:
+    """Make an observed day a gap again (its listing stays kept); returns the postings written.
+
+    The postings it touches are those with a span overlapping its neighbours: it joins or cuts
+    their spans. A posting last seen on it takes the listing columns of its sighting before.
+    """
+    remaining = [other for other in snapshots.observed_days(session, job_board_id) if other != day]
+    around = Neighbours.of(remaining, day)
+    nearby = postings.spans_between(
+        session, job_board_id, around.before or day, around.after or day
+    )
+    stored = postings.stored_histories(
+        session, job_board_id, {s.job_posting_id for s in nearby}, ()
+    )
+    changes, changed_days = _history_changes(
+        job_board_id,
+        stored,
+        lambda _, spans: withdrawn(spans, day, around.before, around.after),
+        {},
+        day,
+        remaining,
+    )
+    postings.write_histories(session, changes)
+    last_seen_here = {h.external_id: h.id for h in stored.values() if h.last_seen == day}
+    if last_seen_here and around.before is not None:
+        before = listings.scrape_result(session, job_board_id, around.before).records
         postings.update_record_columns(
             session,
             {
-                history.id: records[external_id]
-                for external_id, history in stored.items()
-                if external_id in records
-                and day >= history.last_seen
-                and _listing_changed(history, records[external_id])
+                last_seen_here[record.external_id]: record
+                for record in before
+                if record.external_id in last_seen_here
             },
         )
-        observed_after = sorted({*observed, day})
-        changes, changed_days = _history_changes(
-            job_board_id, stored, inserted, set(records), day, around, observed_after
+    snapshots.delete_snapshot(session, job_board_id, day)
+    _refresh_counts(session, job_board_id, changed_days.intersection(remaining))
+    return len(changes)
+
+
+def _refresh_counts(session: Session, job_board_id: int, days: set[date]) -> None:
+    """Set the counts of other observed days whose events a day changed."""
+    for other_day in sorted(days):
+        other = postings.day_counts(session, job_board_id, other_day)
+        snapshots.set_day_counts(
+            session,
+            job_board_id,
+            other_day,
+            {
+                "new_postings": other.new,
+                "disappeared_postings": other.disappeared,
+                "active_postings": other.active,
+            },
         )
-        postings.write_histories(session, changes)
-        counts = postings.day_counts(session, job_board_id, day)
-        snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
-        for other_day in sorted(changed_days.intersection(observed) - {day}):
-            other = postings.day_counts(session, job_board_id, other_day)
-            snapshots.set_day_counts(
-                session,
-                job_board_id,
-                other_day,
-                {
-                    "new_postings": other.new,
-                    "disappeared_postings": other.disappeared,
-                    "active_postings": other.active,
-                },
-            )
-    return counts, len(inserted) + len(changes)
 
 
 def _history_changes(
     job_board_id: int,
     stored: dict[str, postings.StoredHistory],
+    respanned: Callable[[str, tuple[Span, ...]], list[Span]],
     inserted: dict[str, int],
-    listed: set[str],
     day: date,
-    around: Neighbours,
     observed_days: list[date],
 ) -> tuple[list[postings.HistoryChange], set[date]]:
-    """The postings whose history the day changes, and the days whose counts change with them."""
+    """The postings whose history the day changes, and the days whose counts change with them.
+
+    `respanned`: a stored posting's spans (by external id) after the change; `inserted`: new
+    postings, listed on `day` alone.
+    """
     changes = []
     changed_days: set[date] = set()
     for external_id, history in stored.items():
-        spans = tuple(respan(history.spans, day, around, external_id in listed))
+        spans = tuple(respanned(external_id, history.spans))
         state = derive_state(spans, observed_days) if spans else None
         new_events = set(state.events) if state else set()
         events_changed = new_events != set(history.events)
@@ -258,7 +359,42 @@ def process_board_days(
             outcomes.append(process_board_day(engine, job_board_id, board, day, client, rule))
         except Exception as error:  # noqa: BLE001 - whatever it is, it is this board's alone
             failures.append(BoardDayFailure(slug, day, str(error)))
-    return outcomes, failures
+    return _settled(engine, job_board_id, outcomes, failures)
+
+
+def _settled(
+    engine: Engine,
+    job_board_id: int,
+    outcomes: list[BoardDayOutcome],
+    failures: list[BoardDayFailure],
+) -> tuple[list[BoardDayOutcome], list[BoardDayFailure]]:
+    """A day held when it arrived but confirmed by a later day of the same run is applied: its
+    counts are read back. One still held fails, saying why (it stays kept: a later day may yet
+    confirm it)."""
+    held = [outcome for outcome in outcomes if outcome.held]
+    if not held:
+        return outcomes, failures
+    with session_scope(engine) as session:
+        now = listings.believed(session, job_board_id, [outcome.day for outcome in held])
+        counts = {day: postings.day_counts(session, job_board_id, day) for day in now}
+    settled = [
+        replace(
+            outcome,
+            held=None,
+            new=counts[outcome.day].new,
+            disappeared=counts[outcome.day].disappeared,
+            reappeared=counts[outcome.day].reappeared,
+            active=counts[outcome.day].active,
+        )
+        if outcome.day in counts
+        else outcome
+        for outcome in outcomes
+    ]
+    return [outcome for outcome in settled if not outcome.held], failures + [
+        BoardDayFailure(outcome.board, outcome.day, outcome.held)
+        for outcome in settled
+        if outcome.held
+    ]
 
 
 def snapshot_row(job_board_id: int, result: ScrapeResult, counts: DayCounts) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 Board-days are applied one at a time (`board_day.apply_board_day` changes only the postings
 around a day) and the daily phases refresh only the days a run can change. This module is the
 reference they must agree with: it forgets every derived row and recomputes it from what the
-warehouse keeps of each observed board-day, its listing in `raw_data_snapshots.data`:
+warehouse keeps of each fetched board-day, its listing in `board_day_listings`:
 
+- which days are believed (`metrics.belief`, from the whole record), their snapshots;
 - each posting's spans (runs of consecutive observed days of its board that listed it), its
   history columns and events (`merge.derive_state`), postings no observed day lists deleted;
 - each observed day's counts (new, disappeared, active) from those events and spans;
@@ -23,11 +24,13 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from jobboard_assets.metrics.belief import DEFAULT_RULE, SuspectRule, believed_days
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.metrics.spans import Span, derive_state
 from jobboard_assets.pipeline import analytics, lifespans, posting_history, reposts, scores
+from jobboard_assets.pipeline.board_day import snapshot_row
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries import postings, snapshots
+from jobboard_assets.warehouse.queries import listings, postings, snapshots
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug
 
 
@@ -47,14 +50,33 @@ def spans_of_listings(listings: dict[date, set[str]]) -> dict[str, list[Span]]:
     return spans
 
 
-def rebuild_board(engine: Engine, job_board_id: int) -> int:
-    """Recompute one board's spans, history columns, events and day counts; rows written."""
+def rebuild_board(engine: Engine, job_board_id: int, rule: SuspectRule = DEFAULT_RULE) -> int:
+    """Decide every fetched day of one board from its whole record (`belief.believed_days`),
+    then recompute its snapshots, postings, spans, history columns, events and day counts from
+    the believed listings; rows written."""
     with session_scope(engine) as session:
         postings.lock_board(session, job_board_id)
-        listings = snapshots.listed_ids(session, job_board_id)
-        observed = sorted(listings)
-        spans = spans_of_listings(listings)
+        verdicts = believed_days(listings.listed_ids(session, job_board_id), rule)
+        listings.set_verdicts(session, job_board_id, verdicts)
+        believed = {
+            day: listings.scrape_result(session, job_board_id, day)
+            for day, verdict in sorted(verdicts.items())
+            if verdict.believed
+        }
+        for day in set(snapshots.observed_days(session, job_board_id)) - set(believed):
+            snapshots.delete_snapshot(session, job_board_id, day)
+        observed = sorted(believed)
+        spans = spans_of_listings(
+            {day: {r.external_id for r in result.records} for day, result in believed.items()}
+        )
+        latest = {
+            record.external_id: record for result in believed.values() for record in result.records
+        }
         stored = postings.posting_ids(session, job_board_id)
+        unseen = [record for i, record in latest.items() if i not in stored]
+        if unseen:
+            stored |= postings.insert_postings(session, job_board_id, unseen, observed[0])
+        postings.update_record_columns(session, {stored[i]: record for i, record in latest.items()})
         changes = [
             postings.HistoryChange(
                 posting_id,
@@ -65,8 +87,11 @@ def rebuild_board(engine: Engine, job_board_id: int) -> int:
             for external_id, posting_id in stored.items()
         ]
         postings.write_histories(session, changes)
-        for day in observed:
+        kept = set(snapshots.observed_days(session, job_board_id))
+        for day, result in believed.items():
             counts = postings.day_counts(session, job_board_id, day)
+            if day not in kept:
+                snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
             snapshots.set_day_counts(
                 session,
                 job_board_id,
@@ -81,14 +106,17 @@ def rebuild_board(engine: Engine, job_board_id: int) -> int:
 
 
 def rebuild(
-    engine: Engine, days: Sequence[date], settings: MetricsSettings = DEFAULT_SETTINGS
+    engine: Engine,
+    days: Sequence[date],
+    settings: MetricsSettings = DEFAULT_SETTINGS,
+    rule: SuspectRule = DEFAULT_RULE,
 ) -> None:
-    """Recompute the whole history from the stored listings, then the daily phases of `days`
+    """Recompute the whole history from the kept listings, then the daily phases of `days`
     over every posting."""
     with session_scope(engine) as session:
         board_ids = sorted(board_ids_by_slug(session).values())
     for job_board_id in board_ids:
-        rebuild_board(engine, job_board_id)
+        rebuild_board(engine, job_board_id, rule)
     daily_phases(engine, days, settings, every_posting=True)
 
 

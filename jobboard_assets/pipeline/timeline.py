@@ -16,6 +16,7 @@ from jobboard_assets.metrics.observations import OBSERVED_SINCE
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import analytics_tables as analytics_queries
+from jobboard_assets.warehouse.queries import listings as listing_queries
 from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 
 
@@ -75,7 +76,8 @@ def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
     `dagster asset materialize --partition-range` over earlier days). A board-day applied after
     a gap in its board's observations changes the days of that gap too: the postings its
     previous observed day listed were still open on them (as of those days they had not been
-    seen since). A daily run after a day observed everywhere adds nothing to `days`.
+    seen since). So does an earlier day that the arrival of `days` applied or withdrew
+    (`metrics.belief`). A daily run after a day observed everywhere adds nothing to `days`.
     """
     if not days:
         return []
@@ -85,6 +87,8 @@ def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
             analytics_queries.latest_metric_day(session),
         ]
         previous = snapshot_queries.earliest_previous_observed_day(session, days)
+        redecided = listing_queries.earliest_redecided_change(session, days)
     first = min(days) if previous is None else min(min(days), previous + timedelta(days=1))
+    first = first if redecided is None else min(first, redecided)
     last = max(day for day in (*days, *latest) if day is not None)
     return sorted({*days, *(first + timedelta(days=n) for n in range((last - first).days + 1))})

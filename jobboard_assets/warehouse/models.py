@@ -251,6 +251,33 @@ class RawDataSnapshot(Base):
     created_at: Mapped[datetime] = _seed_timestamp()
 
 
+class BoardDayListing(Base):
+    """Every fetched listing of a board-day, believed or not (`metrics.belief`).
+
+    A believed day is also an observed day (it has a `raw_data_snapshots` row); a held one is a
+    gap that later neighbours may vouch for. `data` keeps every record whole, so a day can be
+    applied or withdrawn again when a neighbour arrives.
+    """
+
+    __tablename__ = "board_day_listings"
+    __table_args__ = (UniqueConstraint("job_board_id", "listing_date"), Index(None, "decided_on"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    listing_date: Mapped[date] = mapped_column(Date, nullable=False)
+    board_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    posting_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    believed: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    held_reason: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date, nullable=False)
+    """The fetched day whose arrival last decided this day: a history run of that day refreshes
+    this one's days too (`history.days_to_refresh`)."""
+    data: Mapped[dict[str, Any]] = mapped_column(JsonDocument, nullable=False)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
 class PipelineRun(Base):
     """One pipeline execution in the contract's sense (one tick, one backfill, one `jobboard run`)."""
 

@@ -1,4 +1,4 @@
-"""The history rules as pure functions: spans around a day, derived state, the suspect rule."""
+"""The history rules as pure functions: spans around a day, derived state, which days are believed."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from jobboard_assets.metrics.spans import (
-    Neighbours,
-    SuspectRule,
-    SuspectScrapeError,
-    check_suspect,
-    derive_state,
-    respan,
-)
+from jobboard_assets.metrics.belief import SuspectRule, decide, redecided, withdrawn
+from jobboard_assets.metrics.spans import Neighbours, derive_state, respan
 
 D = [date(2026, 3, 1) + timedelta(days=n) for n in range(10)]
 RULE = SuspectRule(min_ratio=0.5, min_active=10)
@@ -63,43 +57,69 @@ def test_state_closes_on_the_next_observed_day_and_reopens_on_a_later_span() -> 
     assert (closed.is_active, closed.disappeared_at) == (False, D[4])
 
 
+def ids(count: int, prefix: str = "s") -> frozenset[str]:
+    return frozenset(f"{prefix}{i}" for i in range(count))
+
+
 @pytest.mark.parametrize(
     "listed,neighbour,message",
     [
-        (0, 3, "listed 0 postings on 2026-03-05 but 3 on 2026-03-04"),
-        (4, 20, "listed 4 postings on 2026-03-05 but 20 on 2026-03-04"),
+        (0, 3, "listed 0 postings but 3 on 2026-03-04"),
+        (4, 20, "listed 4 postings but 20 (below 50%) on 2026-03-04"),
     ],
 )
-def test_suspect_scrapes_are_refused(listed: int, neighbour: int, message: str) -> None:
-    with pytest.raises(SuspectScrapeError, match=message):
-        check_suspect(
-            {f"s{i}" for i in range(listed)},
-            {D[3]: {f"s{i}" for i in range(neighbour)}},
-            D[4],
-            RULE,
-        )
+def test_a_dip_with_nothing_after_it_is_held(listed: int, neighbour: int, message: str) -> None:
+    verdict = decide({D[3]: ids(neighbour), D[4]: ids(listed)}, D[4], RULE)
+    assert not verdict.believed and verdict.reason and message in verdict.reason
+
+
+def test_a_dip_is_held_and_a_shrinkage_the_next_day_confirms_is_believed() -> None:
+    dip = {D[4]: ids(100), D[5]: ids(10), D[6]: ids(100)}
+    assert not decide(dip, D[5], RULE).believed
+    shrink = {D[4]: ids(100), D[5]: ids(10), D[6]: ids(11)}
+    assert decide(shrink, D[5], RULE).believed and decide(shrink, D[6], RULE).believed
 
 
 def test_a_backfilled_day_is_compared_with_its_neighbours_not_with_the_present() -> None:
-    # 13 listed on day 4; the board lists 63 today, but days 3 and 5 listed 14 and 12.
-    listing = {f"s{i}" for i in range(13)}
-    check_suspect(
-        listing,
-        {D[3]: {f"s{i}" for i in range(14)}, D[5]: {f"s{i}" for i in range(12)}},
-        D[4],
-        RULE,
+    # 13 listed on day 4; the board lists 130 eight months later, beyond the tracking gap.
+    far = D[4] + timedelta(days=250)
+    assert decide({D[4]: ids(13), far: ids(130)}, D[4], RULE).believed
+    assert decide({D[3]: ids(14), D[4]: ids(13), D[5]: ids(12)}, D[4], RULE).believed
+
+
+def test_no_known_id_listed_is_held_until_the_next_day_agrees() -> None:
+    changed = {D[3]: ids(12, "old"), D[4]: ids(12, "new")}
+    verdict = decide(changed, D[4], RULE)
+    assert (
+        not verdict.believed and verdict.reason and "none of the 12 posting ids" in verdict.reason
     )
-    with pytest.raises(SuspectScrapeError, match="on 2026-03-06"):
-        check_suspect(listing, {D[5]: {f"s{i}" for i in range(40)}}, D[4], RULE)
+    assert decide({**changed, D[5]: ids(12, "new")}, D[4], RULE).believed
 
 
-def test_no_known_id_listed_is_suspect() -> None:
-    with pytest.raises(SuspectScrapeError, match="none of the 12 posting ids"):
-        check_suspect(
-            {f"new{i}" for i in range(12)}, {D[3]: {f"old{i}" for i in range(12)}}, D[4], RULE
-        )
+def test_a_tiny_or_empty_first_observation_waits_for_a_confirming_day() -> None:
+    assert not decide({D[0]: ids(2)}, D[0], RULE).believed
+    assert not decide({D[0]: ids(2), D[1]: ids(130)}, D[0], RULE).believed
+    assert decide({D[0]: ids(2), D[1]: ids(3)}, D[0], RULE).believed
+    assert not decide({D[0]: frozenset(), D[1]: frozenset()}, D[0], RULE).believed
+    assert decide({D[0]: ids(40)}, D[0], RULE).believed
+    empties = {D[0]: frozenset(), D[1]: frozenset(), D[2]: ids(40)}
+    assert [decide(empties, day, RULE).believed for day in D[:3]] == [False, False, True]
 
 
-def test_small_boards_may_shrink_but_not_to_zero_and_first_days_are_believed() -> None:
-    check_suspect({"s0"}, {D[3]: {"s0", "s1", "s2", "s3"}}, D[4], RULE)
-    check_suspect(set(), {}, D[4], RULE)
+def test_small_boards_may_shrink_but_not_to_zero() -> None:
+    assert decide({D[3]: ids(4), D[4]: ids(1)}, D[4], RULE).believed
+    assert not decide({D[3]: ids(4), D[4]: frozenset()}, D[4], RULE).believed
+
+
+def test_a_day_redecides_only_its_nearest_fetched_days_within_the_gap() -> None:
+    fetched = [D[0], D[2], D[3], D[5], D[5] + timedelta(days=30)]
+    assert redecided(fetched, D[3], RULE.max_gap_days) == [D[2], D[3], D[5]]
+    assert redecided(fetched, D[4], RULE.max_gap_days) == [D[3], D[4], D[5]]
+
+
+def test_a_withdrawn_day_joins_or_cuts_spans() -> None:
+    assert withdrawn([(D[1], D[2]), (D[4], D[5])], D[3], D[2], D[4]) == [(D[1], D[5])]
+    assert withdrawn([(D[1], D[3])], D[3], D[2], D[4]) == [(D[1], D[2])]
+    assert withdrawn([(D[3], D[5])], D[3], D[2], D[4]) == [(D[4], D[5])]
+    assert withdrawn([(D[3], D[3])], D[3], D[2], D[4]) == []
+    assert withdrawn([(D[1], D[5])], D[3], D[2], D[4]) == [(D[1], D[5])]

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from jobboard_assets.metrics.spans import SuspectRule
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import process_board_day
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sim.server import SimServer

@@ -24,7 +24,7 @@ from dagster import (
 
 from jobboard_assets.lib.names import POSTING_LIFESPANS
 from jobboard_assets.lib.resources import WarehouseResource
-from jobboard_assets.metrics.spans import SuspectRule
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import checks
 from jobboard_assets.warehouse.types import utcnow

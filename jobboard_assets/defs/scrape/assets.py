@@ -39,7 +39,7 @@ from jobboard_assets.lib.partitions import (
 )
 from jobboard_assets.lib.redact import mask_credentials
 from jobboard_assets.lib.resources import BoardSourcesResource, WarehouseResource
-from jobboard_assets.metrics.spans import SuspectRule
+from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import (
     PARALLEL_BOARDS,
     BoardDayOutcome,

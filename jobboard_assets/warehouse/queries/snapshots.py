@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from jobboard_assets.warehouse.models import RawDataSnapshot
@@ -94,6 +94,15 @@ def listed_ids(session: Session, job_board_id: int) -> dict[date, set[str]]:
             raise ValueError(f"the snapshot of board {job_board_id} on {day} keeps no listing")
         listed[day] = {posting["external_id"] for posting in data["postings"]}
     return listed
+
+
+def delete_snapshot(session: Session, job_board_id: int, day: date) -> None:
+    """Forget a day withdrawn from the history: it is a gap again (its listing stays kept)."""
+    session.execute(
+        delete(RawDataSnapshot).where(
+            RawDataSnapshot.job_board_id == job_board_id, RawDataSnapshot.snapshot_date == day
+        )
+    )
 
 
 def set_day_counts(session: Session, job_board_id: int, day: date, counts: dict[str, int]) -> None:
