@@ -39,6 +39,7 @@ boards:
     enabled: false
     category: remote
     industry: software
+    options: {remote_only: true}
 """,
     )
 
@@ -55,7 +56,7 @@ boards:
     )
     assert isinstance(acme.options["min_interval_seconds"], float)
     assert (wwr.enabled, wwr.category, wwr.industry) == (False, "remote", "software")
-    assert wwr.options == {"min_interval_seconds": 2.0, "max_pages": 10}
+    assert wwr.options == {"min_interval_seconds": 2.0, "max_pages": 10, "remote_only": True}
 
 
 def test_the_example_registry_is_valid_and_disabled() -> None:
@@ -123,6 +124,14 @@ HTML_BOARD = """
         (
             "  - {slug: a, name: A, kind: lever, url: 'https://x.example', options: {min_interval_seconds: true}}",
             "field 'options.min_interval_seconds': expected a number, got bool",
+        ),
+        (
+            "  - {slug: a, name: A, kind: rss, url: 'https://x.example', options: {remote_only: 'yes'}}",
+            "field 'options.remote_only': expected true or false, got str 'yes'",
+        ),
+        (
+            "  - {slug: a, name: A, kind: rss, url: 'https://x.example', options: {remote_only: 1}}",
+            "field 'options.remote_only': expected true or false, got int 1",
         ),
         (
             "  - {slug: a, name: A, kind: smartrecruiters, url: 'https://x.example', options: {page_size: 500}}",

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from jobboard_assets.sources.errors import TooManyPagesError
 from jobboard_assets.sources.http import PoliteHttpClient, Response
 from jobboard_assets.sources.normalize import UnusableRecordError, make_record
-from jobboard_assets.sources.options import OptionSpec, max_pages
+from jobboard_assets.sources.options import OptionSpec, default_workplace, max_pages
 from jobboard_assets.sources.records import BoardConfig, PostingRecord
 
 
@@ -57,7 +57,7 @@ class Crawl:
         too many are odd (see `max_unusable_share`).
         """
         try:
-            return make_record(**fields)
+            return make_record(default_workplace=default_workplace(self.board), **fields)
         except UnusableRecordError as error:
             self.skipped.append(f"{where}: {error}")
             return None
