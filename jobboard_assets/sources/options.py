@@ -66,6 +66,13 @@ def between(low: int, high: int) -> Check:
     return lambda value: None if low <= value <= high else f"must be {low} to {high}, got {value}"
 
 
+def one_of(*allowed: str) -> Check:
+    """A rule: the value is one of `allowed`."""
+    return lambda value: (
+        None if value in allowed else f"must be one of {', '.join(allowed)}, got {value!r}"
+    )
+
+
 def non_empty(value: str) -> str | None:
     """A rule: the string has more than whitespace."""
     return None if value.strip() else "must not be empty"
