@@ -62,7 +62,7 @@ boards:
 def test_the_example_registry_is_valid_and_disabled() -> None:
     boards = load_registry(REPO_ROOT / "boards.yaml")
 
-    assert 5 <= len(boards) <= 8
+    assert 5 <= len(boards) <= 10
     assert not any(board.enabled for board in boards)
     assert len({board.kind for board in boards}) >= 5
 
@@ -124,6 +124,22 @@ HTML_BOARD = """
         (
             "  - {slug: a, name: A, kind: lever, url: 'https://x.example', options: {min_interval_seconds: true}}",
             "field 'options.min_interval_seconds': expected a number, got bool",
+        ),
+        (
+            "  - {slug: a, name: A, kind: workday, url: 'https://acme.wd5.myworkdayjobs.com/en-US/External'}",
+            "field 'url': must be the Workday CXS jobs endpoint",
+        ),
+        (
+            "  - {slug: a, name: A, kind: workday, url: 'https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs', options: {page_size: 50}}",
+            "field 'options.page_size': must be 1 to 20, got 50",
+        ),
+        (
+            "  - {slug: a, name: A, kind: workday, url: 'https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs', options: {details: sometimes}}",
+            "field 'options.details': must be one of needed, always, never, got 'sometimes'",
+        ),
+        (
+            "  - {slug: a, name: A, kind: personio, url: 'https://acme.jobs.personio.de/'}",
+            "field 'url': must be the Personio XML feed",
         ),
         (
             "  - {slug: a, name: A, kind: rss, url: 'https://x.example', options: {remote_only: 'yes'}}",
