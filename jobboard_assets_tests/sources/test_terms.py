@@ -177,7 +177,7 @@ def test_a_remote_only_board_makes_postings_remote_unless_one_says_otherwise() -
             title="Engineer",
             location=location,
             default_workplace="remote",
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
         return record.workplace_type, record.remote
 
