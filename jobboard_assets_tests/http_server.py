@@ -57,6 +57,12 @@ class Request:
     headers: Mapping[str, str]
     received_at: float
     """time.monotonic() when the request line arrived."""
+    method: str = "GET"
+    body: bytes = b""
+    """What a POST sent (Workday's search reads with POST)."""
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 Handler = Callable[[Request], Reply]
@@ -122,12 +128,21 @@ class _Server(ThreadingHTTPServer):
 def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            self._answer("GET", b"")
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self._answer("POST", self.rfile.read(length))
+
+        def _answer(self, method: str, sent: bytes) -> None:
             parts = urlsplit(self.path)
             request = Request(
                 path=parts.path,
                 query=dict(parse_qsl(parts.query, keep_blank_values=True)),
                 headers=dict(self.headers.items()),
                 received_at=time.monotonic(),
+                method=method,
+                body=sent,
             )
             reply = server._reply_to(request)
             if reply.delay:

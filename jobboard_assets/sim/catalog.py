@@ -111,8 +111,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
 
-def build_catalog(seed: int, n_boards: int) -> tuple[BoardSpec, ...]:
-    """The boards of a market: kinds cycle so every kind is present (>= 3 each from N = 21)."""
+def build_catalog(
+    seed: int, n_boards: int, kinds: tuple[str, ...] = vocab.KINDS
+) -> tuple[BoardSpec, ...]:
+    """The boards of a market: `kinds` cycle so every kind is present (>= 3 each from N = 21
+    with the default kinds)."""
     if not 1 <= n_boards <= MAX_BOARDS:
         raise ValueError(f"a market has 1 to {MAX_BOARDS} boards")
     rng = random.Random(f"catalog:{seed}")
@@ -121,7 +124,7 @@ def build_catalog(seed: int, n_boards: int) -> tuple[BoardSpec, ...]:
     industries = _spread(rng, vocab.INDUSTRIES, n_boards)
     boards: list[BoardSpec] = []
     for index in range(n_boards):
-        kind = vocab.KINDS[index % len(vocab.KINDS)]
+        kind = kinds[index % len(kinds)]
         profile = PROFILES[PROFILE_ORDER[index % len(PROFILE_ORDER)]]
         industry = industries[index]
         companies: tuple[Company, ...]

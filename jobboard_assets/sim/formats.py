@@ -26,10 +26,13 @@ if TYPE_CHECKING:
 
 JSON_TYPE = "application/json; charset=utf-8"
 RSS_TYPE = "application/rss+xml; charset=utf-8"
+XML_TYPE = "application/xml; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 HTML_PAGE_SIZE = 50
 SMARTRECRUITERS_DEFAULT_LIMIT = 10
 SMARTRECRUITERS_MAX_LIMIT = 100
+WORKDAY_MAX_LIMIT = 20  # Workday serves at most 20 jobs a page, whatever `limit` asks
+WORKDAY_SITE = "External"
 
 # The list endpoint of each kind, as the registry stores it: `{date}` makes boards backfillable.
 PATH_TEMPLATES: dict[str, str] = {
@@ -38,6 +41,8 @@ PATH_TEMPLATES: dict[str, str] = {
     "ashby": "/ashby/posting-api/job-board/{slug}?date={date}",
     "smartrecruiters": "/smartrecruiters/v1/companies/{slug}/postings?limit=100&offset=0&date={date}",
     "workable": "/workable/api/v1/widget/accounts/{slug}?date={date}",
+    "workday": f"/wday/cxs/{{slug}}/{WORKDAY_SITE}/jobs?date={{date}}",
+    "personio": "/personio/{slug}/xml?date={date}",
     "rss": "/rss/{slug}.rss?date={date}",
     "html": "/html/{slug}/jobs?date={date}",
 }
@@ -45,10 +50,13 @@ _ROUTES: dict[str, re.Pattern[str]] = {
     kind: re.compile(re.escape(template.split("?")[0]).replace(re.escape("{slug}"), "([^/]+)"))
     for kind, template in PATH_TEMPLATES.items()
 }
-CONTENT_TYPES: dict[str, str] = dict.fromkeys(vocab.KINDS, JSON_TYPE) | {
+CONTENT_TYPES: dict[str, str] = dict.fromkeys(vocab.ALL_KINDS, JSON_TYPE) | {
     "rss": RSS_TYPE,
+    "personio": XML_TYPE,
     "html": HTML_TYPE,
 }
+# Any Workday CXS path: a site's search (`/jobs`, POST) or one job (`/job/...`, GET).
+WORKDAY_PATH = re.compile(r"/wday/cxs/(?P<slug>[^/]+)/(?P<site>[^/]+)(?P<rest>/jobs|/job/.+)")
 
 # How the pipeline's HTML parser finds things on an html board's list page.
 HTML_SELECTORS: dict[str, str] = {
@@ -121,6 +129,7 @@ def malformed(kind: str) -> Rendered:
     garbage = b"\xff\xfe\x00<<unexpected end of stream"
     prefix = {
         "rss": b'<?xml version="1.0"?><rss><channel><item><title>',
+        "personio": b'<?xml version="1.0"?><workzag-jobs><position><id>',
         "html": b"\x00\x01\x02",
     }.get(kind, b'{"jobs": [{"id": ')
     return Rendered(200, CONTENT_TYPES[kind], prefix + garbage)
@@ -279,6 +288,95 @@ def _workable(
     return _json({"name": board.companies[0].name, "jobs": jobs})
 
 
+def _workday(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
+    """One page of a Workday search (`offset`, `limit` from the POSTed body): at most 20 jobs,
+    `total` on the first page only (later pages say 0, as Workday's do)."""
+    offset = _int_param(query, "offset", 0)
+    limit = min(_int_param(query, "limit", WORKDAY_MAX_LIMIT), WORKDAY_MAX_LIMIT)
+    jobs = [
+        {
+            "title": posting.title,
+            "externalPath": _workday_path(posting),
+            "locationsText": posting.location.name,
+            "postedOn": _posted_on(posting.board_date_on(day), day),
+            "remoteType": _WORKDAY_REMOTE_TYPES[posting.workplace],
+            "timeType": posting.commitment,
+            "bulletFields": [posting.external_id],
+        }
+        for posting in postings[offset : offset + limit]
+    ]
+    return _json({"total": len(postings) if offset == 0 else 0, "jobPostings": jobs})
+
+
+def workday_job(board: BoardSpec, day: date, postings: Sequence[Posting], path: str) -> Rendered:
+    """One job's own Workday endpoint (`.../job/{place}/{title}_{id}`), or 404."""
+    for posting in postings:
+        if _workday_path(posting) == path:
+            info = {
+                "title": posting.title,
+                "jobDescription": _description_html(board, posting),
+                "location": posting.location.name,
+                "additionalLocations": [],
+                "startDate": posting.board_date_on(day).isoformat(),
+                "timeType": posting.commitment,
+                "remoteType": _WORKDAY_REMOTE_TYPES[posting.workplace],
+                "jobReqId": posting.external_id,
+                "externalUrl": f"https://{board.slug}.wd5.myworkdayjobs.com/{WORKDAY_SITE}{path}",
+                "canApply": True,
+                "country": {"descriptor": posting.location.country},
+            }
+            return _json({"jobPostingInfo": info, "hiringOrganization": {"name": posting.company}})
+    return error(404, "Not Found")
+
+
+_PERSONIO_EMPLOYMENT = {"Contract": "freelance", "Internship": "intern"}
+_WORKDAY_REMOTE_TYPES = {"OnSite": "On-site", "Hybrid": "Hybrid", "Remote": "Remote"}
+
+
+def _workday_path(posting: Posting) -> str:
+    place = re.sub(r"[^A-Za-z0-9]+", "-", posting.location.name).strip("-")
+    title = re.sub(r"[^A-Za-z0-9]+", "-", posting.title).strip("-")
+    return f"/job/{place}/{title}_{posting.external_id}"
+
+
+def _posted_on(posted: date, day: date) -> str:
+    """Workday's phrase for a posting date: "Posted Today" ... "Posted 30+ Days Ago"."""
+    days = (day - posted).days
+    if days <= 0:
+        return "Posted Today"
+    if days == 1:
+        return "Posted Yesterday"
+    return "Posted 30+ Days Ago" if days >= 30 else f"Posted {days} Days Ago"
+
+
+def _personio(
+    board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
+) -> Rendered:
+    positions = "".join(
+        "<position>"
+        f"<id>{_xml(posting.external_id)}</id>"
+        f"<subcompany>{_xml(posting.company)}</subcompany>"
+        f"<office>{_xml(posting.location.name)}</office>"
+        f"<department>{_xml(posting.department)}</department>"
+        f"<recruitingCategory>{_xml(posting.team)}</recruitingCategory>"
+        f"<name>{_xml(posting.title)}</name>"
+        "<jobDescriptions><jobDescription><name>Your role</name>"
+        f"<value><![CDATA[{_description_html(board, posting)}]]></value>"
+        "</jobDescription></jobDescriptions>"
+        f"<employmentType>{_PERSONIO_EMPLOYMENT.get(posting.commitment, 'permanent')}</employmentType>"
+        f"<schedule>{'part-time' if posting.commitment == 'Part-time' else 'full-time'}</schedule>"
+        f"<createdAt>{_iso(_board_moment(posting, day))}</createdAt>"
+        "</position>\n"
+        for posting in postings
+    )
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<workzag-jobs>\n{positions}</workzag-jobs>\n'
+    )
+    return Rendered(200, XML_TYPE, document.encode())
+
+
 def _rss(
     board: BoardSpec, day: date, postings: list[Posting], query: Mapping[str, str]
 ) -> Rendered:
@@ -340,6 +438,8 @@ _RENDERERS: dict[str, Callable[[BoardSpec, date, list[Posting], Mapping[str, str
     "ashby": _ashby,
     "smartrecruiters": _smartrecruiters,
     "workable": _workable,
+    "workday": _workday,
+    "personio": _personio,
     "rss": _rss,
     "html": _html,
 }

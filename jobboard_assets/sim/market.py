@@ -335,11 +335,21 @@ def _poisson(rng: random.Random, mean: float) -> int:
 class SimulatedMarket:
     """N boards with deterministic posting histories; thread-safe, generated lazily per board."""
 
-    def __init__(self, seed: int = 42, n_boards: int = 33, epoch: date = DEFAULT_EPOCH) -> None:
+    def __init__(
+        self,
+        seed: int = 42,
+        n_boards: int = 33,
+        epoch: date = DEFAULT_EPOCH,
+        kinds: tuple[str, ...] | None = None,
+    ) -> None:
+        """`kinds`: the board kinds to cycle through (default `vocab.KINDS`; `vocab.ALL_KINDS`
+        adds Workday and Personio boards)."""
         self.seed = seed
         self.n_boards = n_boards
         self.epoch = epoch
-        self.boards: tuple[BoardSpec, ...] = build_catalog(seed, n_boards)
+        self.boards: tuple[BoardSpec, ...] = (
+            build_catalog(seed, n_boards, kinds) if kinds else build_catalog(seed, n_boards)
+        )
         self._boards_by_slug = {board.slug: board for board in self.boards}
         self._histories: dict[str, _BoardHistory] = {}
         self._histories_lock = threading.Lock()

@@ -182,6 +182,17 @@ class SimServer:
             )
         )
 
+    def workday_job(self, slug: str, query: Mapping[str, str], path: str) -> Rendered:
+        """A Workday board's job endpoint on the query's day (faults apply to the search only)."""
+        board = self.market.board(slug)
+        try:
+            day = date.fromisoformat(query["date"]) if "date" in query else datetime.now(UTC).date()
+        except ValueError:
+            return formats.error(400, "date must be YYYY-MM-DD")
+        if board is None or board.kind != "workday":
+            return formats.error(404, "Not Found")
+        return formats.workday_job(board, day, self.market.postings_on(slug, day), path)
+
     def wait(self, seconds: float) -> bool:
         """Sleep unless the server stops first; True if it is stopping."""
         return self._stopping.wait(seconds)
@@ -232,6 +243,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Rendered(200, "text/plain; charset=utf-8", ROBOTS_TXT))
         elif url.path == FAULTS_PATH:
             self._send_json(200, {"faults": self.server.sim.faults()})
+        elif formats.WORKDAY_PATH.fullmatch(url.path):
+            self._workday(url.path, query, None)
         elif (route := formats.route(url.path)) is not None:
             kind, slug = route
             self._deliver(
@@ -243,7 +256,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(formats.error(404, "Not Found"))
 
     def do_POST(self) -> None:
-        if urlsplit(self.path).path != FAULTS_PATH:
+        url = urlsplit(self.path)
+        if formats.WORKDAY_PATH.fullmatch(url.path):
+            sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._workday(url.path, dict(parse_qsl(url.query, keep_blank_values=True)), sent)
+            return
+        if url.path != FAULTS_PATH:
             self._send(formats.error(404, "Not Found"))
             return
         try:
@@ -268,6 +286,30 @@ class _Handler(BaseHTTPRequestHandler):
             return
         cleared = self.server.sim.clear_faults(dict(parse_qsl(url.query)).get("board"))
         self._send_json(200, {"cleared": cleared})
+
+    def _workday(self, path: str, query: dict[str, str], sent: bytes | None) -> None:
+        """Workday's CXS API: the search is a POST of `{"limit", "offset", ...}` to `/jobs`, a
+        job is a GET; a site name the tenant does not have is a 400, as on Workday."""
+        found = formats.WORKDAY_PATH.fullmatch(path)
+        assert found is not None
+        slug, site, rest = found["slug"], found["site"], found["rest"]
+        if site != formats.WORKDAY_SITE:
+            self._send(formats.error(400, f"invalid site {site!r}"))
+        elif rest == "/jobs" and sent is not None:
+            try:
+                body = json.loads(sent or b"{}")
+                window = {name: str(int(body.get(name, 0))) for name in ("offset", "limit")}
+            except (ValueError, TypeError, AttributeError):
+                self._send(formats.error(400, "expected a JSON search body"))
+                return
+            target = self.path
+            self._deliver(
+                self.server.sim.answer_board("workday", slug, target, {**query, **window}, None)
+            )
+        elif rest.startswith("/job/") and sent is None:
+            self._send(self.server.sim.workday_job(slug, query, rest))
+        else:
+            self._send(formats.error(405, "Method Not Allowed"))
 
     def _deliver(self, answer: Answer) -> None:
         if answer.delay_seconds and self.server.sim.wait(answer.delay_seconds):

@@ -19,9 +19,14 @@ KINDS: tuple[str, ...] = (
     "html",
 )
 
+# Enterprise and European ATS kinds the simulator also speaks; a market has them when asked
+# (`SimulatedMarket(kinds=ALL_KINDS)`), so the default market stays what it was.
+ENTERPRISE_KINDS: tuple[str, ...] = ("workday", "personio")
+ALL_KINDS: tuple[str, ...] = KINDS + ENTERPRISE_KINDS
+
 # Kinds whose board belongs to one employer (an ATS); the others aggregate many companies.
 SINGLE_EMPLOYER_KINDS: frozenset[str] = frozenset(
-    {"greenhouse", "lever", "ashby", "smartrecruiters", "workable"}
+    {"greenhouse", "lever", "ashby", "smartrecruiters", "workable", "workday", "personio"}
 )
 
 INDUSTRIES: tuple[str, ...] = (

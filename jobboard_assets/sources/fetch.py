@@ -34,7 +34,7 @@ def scrape_board(board: BoardConfig, day: date, client: PoliteHttpClient) -> Scr
             f"unknown kind {board.kind!r}; known kinds: {', '.join(sorted(KINDS))}",
             board=board.slug,
         )
-    crawl = Crawl(board, client, obey_robots_txt=kind.obeys_robots_txt)
+    crawl = Crawl(board, client, obey_robots_txt=kind.obeys_robots_txt, day=day)
     listed = list(kind.collect(crawl, url))
     _check_unusable(board, url, len(listed), crawl.skipped)
     return ScrapeResult(

@@ -233,7 +233,8 @@ class PoliteHttpClient:
         self._retry = _CappedRetry(
             total=self.settings.retries,
             status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET", "HEAD"}),
+            # POST too: the only POST we send is Workday's job search, a read.
+            allowed_methods=frozenset({"GET", "HEAD", "POST"}),
             backoff_factor=self.settings.backoff_factor,
             backoff_jitter=self.settings.backoff_jitter,
             backoff_max=self.settings.backoff_max,
@@ -261,10 +262,25 @@ class PoliteHttpClient:
 
     def get(self, board: BoardConfig, url: str, *, obey_robots_txt: bool = False) -> Response:
         """GET `url` for `board`: the whole body, or a `SourceError` saying what went wrong."""
+        return self._request(board, url, obey_robots_txt=obey_robots_txt)
+
+    def post_json(self, board: BoardConfig, url: str, payload: Mapping[str, Any]) -> Response:
+        """POST `payload` as JSON to a search API that reads with POST (Workday's job search),
+        with the same politeness, retries and limits as a GET."""
+        return self._request(board, url, payload=payload)
+
+    def _request(
+        self,
+        board: BoardConfig,
+        url: str,
+        *,
+        obey_robots_txt: bool = False,
+        payload: Mapping[str, Any] | None = None,
+    ) -> Response:
         _require_http(board, url)
         if obey_robots_txt:
             self._check_robots(board, url)
-        with self._open(board, url) as raw:
+        with self._open(board, url, payload) as raw:
             if raw.status_code >= 400:
                 raise self._status_error(board, raw)
             body = self._read_body(board, raw)
@@ -272,16 +288,24 @@ class PoliteHttpClient:
                 board.slug, raw.url, raw.status_code, dict(raw.headers.lower_items()), body
             )
 
-    def _open(self, board: BoardConfig, url: str) -> requests.Response:
-        """Send the request (throttled, retried) and return the response with its body unread."""
+    def _open(
+        self, board: BoardConfig, url: str, payload: Mapping[str, Any] | None = None
+    ) -> requests.Response:
+        """Send the request (throttled, retried) and return the response with its body unread:
+        a GET, or a POST of `payload` as JSON."""
         host = origin_of(url)
         interval = float(board.options.get("min_interval_seconds", self.settings.min_interval))
         self._throttle.wait(host, interval)
         timeouts = self._timeouts(board)
         _politeness.wait = lambda: self._throttle.wait(host, interval)
         try:
-            return self._session.get(
-                url, headers={"User-Agent": self._user_agent(board)}, timeout=timeouts, stream=True
+            return self._session.request(
+                "GET" if payload is None else "POST",
+                url,
+                json=payload,
+                headers={"User-Agent": self._user_agent(board)},
+                timeout=timeouts,
+                stream=True,
             )
         except (requests.RequestException, HTTPError) as error:
             raise self._transport_error(board, url, error, timeouts) from error

@@ -259,7 +259,10 @@ def make_record(
     locations: tuple[str | None, ...] = (),
     department: str | None = None,
     workplace_type: str | None = None,
+    remote: bool | None = None,
+    default_workplace: str | None = None,
     posted_at: datetime | None = None,
+    posted_at_approximate: bool = False,
     description_text: str | None = None,
     salary: Salary | None = None,
     employment_type: str | None = None,
@@ -268,9 +271,11 @@ def make_record(
     """The one builder of `PostingRecord`: tidies the fields and derives the normalized ones.
 
     What the board did not state in a field is read from the text, in this order: workplace type
-    from the locations, then the title ("Remote (US)", "Berlin - Hybrid"); employment type and
-    pay from the title ("Data Intern", "OTE $168K - $231K"). `remote` follows the workplace
-    type. Raises `UnusableRecordError` for a posting without an id or a title.
+    from the locations, then the title ("Remote (US)", "Berlin - Hybrid"), then the board's
+    `default_workplace` (a remote-only board's "remote"); employment type and pay from the title
+    ("Data Intern", "OTE $168K - $231K"). `remote` follows the workplace type; where none is
+    known, a board's own remote flag (`remote`) is kept: a stated "not remote" stays false.
+    Raises `UnusableRecordError` for a posting without an id or a title.
     Cached: a posting listed again with the same fields is the same (immutable) record.
     """
     clean_id = _collapse(str(external_id)) if external_id is not None else ""
@@ -280,8 +285,12 @@ def make_record(
     company, department, url = _optional(company), _optional(department), _optional(url)
     places = _unique(location, *locations)
     location = places[0] if places else None
-    workplace_type = workplace_type or workplace_from_text(*places, clean_title)
-    remote = remote_flag(workplace_type)
+    workplace_type = (
+        workplace_type
+        or workplace_from_text(*places, clean_title)
+        or (default_workplace if remote is None else None)
+    )
+    remote = remote_flag(workplace_type) if workplace_type else remote
     employment_type = employment_type or employment_from_text(clean_title)
     salary = salary or salary_from_text(clean_title)
     expires_at = expires_at.astimezone(UTC) if expires_at else None
@@ -296,6 +305,7 @@ def make_record(
         department=department,
         remote=remote,
         posted_at=posted_at.astimezone(UTC) if posted_at else None,
+        posted_at_approximate=posted_at_approximate and posted_at is not None,
         description_text=description_text,
         content_hash=content_hash(
             title=clean_title,
@@ -325,11 +335,12 @@ class UnusableRecordError(ValueError):
 
 def _unique(*places: str | None) -> tuple[str, ...]:
     """Non-empty places in order, each once (case-insensitive), empty list parts dropped
-    ("Szczecin, , Poland" is "Szczecin, Poland")."""
+    ("Szczecin, , Poland" is "Szczecin, Poland"). A place's parts are kept as written, repeats
+    too: "New York, New York" is the city in its state, not "New York"."""
     kept: dict[str, str] = {}
     for place in places:
         if place:
-            text = join_parts(*place.split(","))
+            text = ", ".join(filter(None, (_collapse(part) for part in place.split(","))))
             if text:
                 kept.setdefault(text.casefold(), text)
     return tuple(kept.values())

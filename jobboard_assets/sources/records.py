@@ -57,6 +57,8 @@ class PostingRecord:
     salary_period: str | None = None  # year | month | week | day | hour
     employment_type: str | None = None  # full_time | part_time | contract | temporary | ...
     expires_at: datetime | None = None  # the board's own closing date, where it states one
+    posted_at_approximate: bool = False
+    """`posted_at` was read from a phrase ("Posted 3 Days Ago"): a day, on the board's clock."""
 
 
 @dataclass(frozen=True)

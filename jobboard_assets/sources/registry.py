@@ -127,6 +127,8 @@ def _board(
         report("kind", f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
     if url is not None and not _is_http_url(url):
         report("url", f"must be an http:// or https:// URL with a host, got {url!r}")
+    elif url is not None and (problem := _kind_url_problem(kind, url)) is not None:
+        report("url", problem)
     enabled = merged.get("enabled", True)
     if not isinstance(enabled, bool):
         report("enabled", f"must be true or false, got {enabled!r}")
@@ -203,6 +205,12 @@ def _within_length(value: str, field: str, report: Report) -> str | None:
         report(field, f"at most {limit} characters, got {len(value)}")
         return None
     return value
+
+
+def _kind_url_problem(kind: str | None, url: str) -> str | None:
+    """What the board's kind finds wrong with its URL (a Workday career page for the API)."""
+    check = KINDS[kind].url_problem if kind in KINDS else None
+    return check(url) if check is not None else None
 
 
 def _is_http_url(url: str) -> bool:

@@ -143,11 +143,16 @@ _FIGURE = (
     r"\s?(?P<{n}c2>" + "|".join(sorted(_CODES)) + r")?"
 )
 _RANGE = re.compile(
-    _FIGURE.replace("{n}", "low")
-    + r"\s*(?:-|–|—|to|bis)\s*"
-    + _FIGURE.replace("{n}", "high")
-    + r"(?:\s*(?:/|per|a|an|pro|je)\s*(?P<period>[a-zA-Z.]+))?"
+    _FIGURE.replace("{n}", "low") + r"\s*(?:-|–|—|to|bis)\s*" + _FIGURE.replace("{n}", "high")
 )
+# What may follow a range: a currency code in brackets ("(AUD)"), then a unit ("/ year",
+# "per 30 minute call", "a month"). "per" and "/" name a unit whatever it is; "a" only a period.
+_AFTER_RANGE = re.compile(
+    r"\s*(?:[(\[]\s*(?P<code>[A-Za-z]{3})\s*[)\]])?"
+    r"(?:\s*(?P<per>/|\bper\b|\bpro\b|\bje\b|\ban?\b)\s*(?:\d+\s*)?(?P<unit>[a-zA-Z][a-zA-Z.-]*))?"
+)
+# Symbols shared by several currencies: a code or a specific symbol beside the amount wins.
+_AMBIGUOUS_SYMBOLS = frozenset({"$", "¥"})
 
 
 def salary_from_values(minimum: Any, maximum: Any, currency: Any, period: Any) -> Salary | None:
@@ -163,24 +168,44 @@ def salary_from_text(text: str | None) -> Salary | None:
     """The first pay range a text states with a currency: "$95.4K–$190K annually", "OTE $168K -
     $231K", "EUR 60.000 - 75.000 / year", "CAD 40 – 50 per hour"; None when none is stated.
 
-    A range without a currency ("10 - 20 years") is never pay; a period left unstated is a year
-    for amounts of 10,000 and more, an hour for amounts below 200, else unknown.
+    A range without a currency ("10 - 20 years") is never pay; a code or specific symbol beside
+    it wins over a bare "$" ("$70k - $92k (AUD)"); a unit that is not a period ("per 30 minute
+    call", "/ word") leaves the period unknown; a period left unstated is a year for amounts of
+    10,000 and more, an hour for amounts below 200, else unknown.
     """
     if not text or not any(ch.isdigit() for ch in text):
         return None
     for match in _RANGE.finditer(text):
-        currency = _currency_code(
-            match["lowc1"] or match["lowc2"] or match["highc1"] or match["highc2"]
-        )
+        after = _AFTER_RANGE.match(text, match.end())
+        written = (match["lowc1"], match["lowc2"], match["highc1"], match["highc2"])
+        currency = _range_currency((after["code"] if after else None, *written))
         if currency is None:
             continue
         low = _amount(match["low"], match["lowk"] or match["highk"])
         high = _amount(match["high"], match["highk"])
         if low is None or high is None or low <= 0 or high < low:
             continue
-        period = _period(match["period"]) or _period_after(text[match.end() :])
+        rest = text[match.end() :]
+        if after and after["unit"]:
+            period = _period(after["unit"])
+            if period is None and after["per"] not in ("a", "an"):
+                return Salary(low, high, currency, None)  # "per call", "/ word": no period
+            rest = text[after.end() :] if period else rest
+        else:
+            period = None
+        period = period or _period_after(rest)
         return Salary(low, high, currency, period or _usual_period(low, high))
     return None
+
+
+def _range_currency(written: tuple[str | None, ...]) -> str | None:
+    """The currency of a range: a code or a specific symbol ("A$", "£") written beside it wins
+    over a bare "$" ("$70k - $92k (AUD)" is AUD)."""
+    found = [
+        (token.strip(), code) for token in written if token and (code := _currency_code(token))
+    ]
+    specific = [code for token, code in found if token not in _AMBIGUOUS_SYMBOLS]
+    return next(iter(specific or [code for _, code in found]), None)
 
 
 def _usual_period(low: float, high: float) -> str | None:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from sqlalchemy import inspect, select
 
-from jobboard_assets.sim import formats
+from jobboard_assets.sim import formats, vocab
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sources.errors import MalformedResponseError, SourceError
 from jobboard_assets.sources.fetch import scrape_board
@@ -45,6 +45,8 @@ FIXTURE_FILES = {
     "ashby": ["ashby_jobs.json"],
     "smartrecruiters": ["smartrecruiters_postings.json"],
     "workable": ["workable_account.json"],
+    "workday": [],  # the real lists and job detail of fixtures/real/
+    "personio": [],  # the real feed of fixtures/real/
     "rss": ["wwr_feed.rss", "atom_feed.xml"],
     "html": ["html_page1.html", "html_page2.html"],
 }
@@ -54,10 +56,13 @@ PATHS = {
     "ashby": "/posting-api/job-board/acme",
     "smartrecruiters": "/v1/companies/acme/postings",
     "workable": "/api/v1/widget/accounts/acme",
+    "workday": "/wday/cxs/acme/External/jobs",
+    "personio": "/xml",
     "rss": "/remote-jobs.rss",
     "html": "/jobs",
 }
-JSON_KINDS = [kind for kind in KINDS if kind not in ("rss", "html")]
+JSON_KINDS = [kind for kind in KINDS if kind not in ("rss", "personio", "html")]
+XML_KINDS = ("rss", "personio")
 CONTENT_TYPES = [
     "application/json",
     "text/html; charset=utf-8",
@@ -121,7 +126,9 @@ def hostile() -> Iterator[HostileBoards]:
 def _real_payloads() -> dict[str, list[bytes]]:
     """Per kind: the sources' fixtures, the real boards' payloads (fixtures/real/, the HTML ones
     need other selectors) and one simulator response (20 postings)."""
-    market = SimulatedMarket(seed=SIM_SEED, n_boards=SIM_BOARDS)
+    market = SimulatedMarket(
+        seed=SIM_SEED, n_boards=max(SIM_BOARDS, len(vocab.ALL_KINDS)), kinds=vocab.ALL_KINDS
+    )
     payloads = {
         kind: [(FIXTURES / name).read_bytes() for name in names]
         + [path.read_bytes() for path in sorted(REAL_BOARDS.glob(f"{kind}_*")) if kind != "html"]
@@ -213,7 +220,7 @@ TAGS = ["item", "entry", "title", "guid", "id", "link", "pubDate", "region", "li
 def reshaped(draw: st.DrawFn, original: bytes, kind: str) -> bytes:
     """Tree-level damage to a feed or page that stays well-formed: elements dropped, renamed,
     emptied, given odd text, attributes or giant text, or buried 200 levels deep."""
-    if kind == "rss":
+    if kind in XML_KINDS:
         root = etree.fromstring(
             original, etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
         )

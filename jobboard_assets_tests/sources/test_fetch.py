@@ -72,6 +72,16 @@ def test_an_unknown_kind_fails_before_any_request(
 
 def test_every_documented_kind_is_registered() -> None:
     assert sorted(KINDS) == sorted(
-        ["greenhouse", "lever", "ashby", "smartrecruiters", "workable", "rss", "html"]
+        [
+            "greenhouse",
+            "lever",
+            "ashby",
+            "smartrecruiters",
+            "workable",
+            "workday",
+            "personio",
+            "rss",
+            "html",
+        ]
     )
     assert {name for name, kind in KINDS.items() if kind.obeys_robots_txt} == {"rss", "html"}

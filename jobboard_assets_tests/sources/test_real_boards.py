@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +18,18 @@ import pytest
 from sqlalchemy import Engine, select
 
 from jobboard_assets.metrics.belief import SuspectRule
-from jobboard_assets.pipeline.board_day import process_board_day
+from jobboard_assets.pipeline.board_day import apply_board_day, process_board_day
 from jobboard_assets.sources.errors import TooManyUnusableRecordsError
+from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobPosting
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
-from jobboard_assets_tests.http_server import LoopbackServer, Reply
+from jobboard_assets_tests.http_server import LoopbackServer, Reply, Request
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
-MEDIA_TYPES = {".json": "application/json", ".xml": "application/rss+xml", ".html": "text/html"}
+MEDIA_TYPES = {".json": "application/json", ".xml": "application/xml", ".html": "text/html"}
 HTML_OPTIONS = {
     "icims_wipfli.html": {
         "item_selector": "li.iCIMS_JobCardItem",
@@ -132,6 +133,10 @@ EXPECTED: dict[tuple[str, str], tuple[Any, ...]] = {
      "https://weworkremotely.com/remote-jobs/justworks-international-consultant-apac"):
         (["🇨🇦 Canada and 🇺🇸 United States of America"], None, None, None, "full_time",
          utc(2026, 9, 8, 18, 30, 22)),
+    # Personio: the same position listed twice is one posting; office and additionalOffices;
+    # schedule "full-time" beside employmentType "permanent"
+    ("personio_careerkit.xml", "1834171"):
+        (["Munich", "Berlin"], None, None, None, "full_time", None),
     # HTML: iCIMS and Jobvite list pages; "(Chicago/Hybrid)" in the title
     ("icims_wipfli.html",
      "https://careers-wipfli.icims.com/jobs/8214/payroll-tax-specialist/job?in_iframe=1"):
@@ -146,6 +151,10 @@ EXPECTED: dict[tuple[str, str], tuple[Any, ...]] = {
 }
 # fmt: on
 FILES = sorted({name for name, _ in EXPECTED})
+WORKDAY_SITES = {  # fixture -> (the CXS site it is served as, the days one list states)
+    "workday_bega.json": "/wday/cxs/begacheese/Bega_Careers",
+    "workday_saputo.json": "/wday/cxs/saputo/External",
+}
 
 
 def board_for(name: str, url: str) -> BoardConfig:
@@ -173,16 +182,25 @@ def served() -> Iterator[tuple[LoopbackServer, dict[str, BoardConfig]]]:
         yield server, boards
 
 
-def apply(engine: Engine, boards: list[BoardConfig], client: PoliteHttpClient) -> dict[str, Any]:
-    """Every board's day through `process_board_day`; the outcomes by board slug."""
+def apply(
+    engine: Engine, boards: list[BoardConfig], client: PoliteHttpClient, *, confirm: bool = True
+) -> dict[str, Any]:
+    """Every board's day through `process_board_day`; the outcomes by board slug. A small
+    board's first observation waits for a confirming day (`metrics.belief`): with `confirm`,
+    the same listing is applied the day before too (fetched once more)."""
     with session_scope(engine) as session:
         sync_boards(session, boards)
         ids = board_ids_by_slug(session)
-    today = datetime.now(UTC).date()
-    return {
-        board.slug: process_board_day(engine, ids[board.slug], board, today, client, SuspectRule())
-        for board in boards
-    }
+    today, rule = datetime.now(UTC).date(), SuspectRule()
+    outcomes = {}
+    for board in boards:
+        if confirm:  # these boards list only today: the same listing, a day earlier
+            yesterday = replace(scrape_board(board, today, client), day=today - timedelta(days=1))
+            apply_board_day(engine, ids[board.slug], yesterday, rule)
+        outcomes[board.slug] = process_board_day(
+            engine, ids[board.slug], board, today, client, rule
+        )
+    return outcomes
 
 
 def stored(engine: Engine) -> dict[str, JobPosting]:
@@ -291,3 +309,112 @@ def test_the_corpus_day_is_idempotent(
     again = apply(engine, chosen, client)
 
     assert all(outcome.changed == 0 for outcome in again.values())
+
+
+def serve_workday(server: LoopbackServer, name: str) -> BoardConfig:
+    """A real Workday list served as the first page of its site's search (later pages empty,
+    as when postings close mid-crawl), and the one real job detail at its job's endpoint."""
+    site = WORKDAY_SITES[name]
+    listing = json.loads((REAL / name).read_bytes())
+
+    def search(request: Request) -> Reply:
+        body = request.json()
+        assert (request.method, body["limit"], body["appliedFacets"]) == ("POST", 20, {})
+        return Reply.json(listing if body["offset"] == 0 else {"total": 0, "jobPostings": []})
+
+    server.route(f"{site}/jobs", search)
+    server.route(
+        f"{site}{BEGA_DETAIL_PATH}",
+        Reply(
+            200,
+            (REAL / "workday_bega_detail.json").read_bytes(),
+            {"Content-Type": "application/json"},
+        ),
+    )
+    return replace(
+        board_for(name, server.url(f"{site}/jobs")), name=Path(name).stem.split("_")[1].title()
+    )
+
+
+BEGA_DETAIL_PATH = "/job/Hobart-TAS/Quality-Specialist---Environmental---Sanitation_JR-7309"
+
+
+def days_ago(days: int) -> datetime:
+    day = datetime.now(UTC).date() - timedelta(days=days)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+# external id -> (title, location, locations, posted_at, employment_type, expires_at), by hand
+# fmt: off
+WORKDAY_EXPECTED: dict[str, tuple[Any, ...]] = {
+    # "Posted 6 Days Ago", one place: nothing to ask the job's endpoint
+    "JR-7309": ("Quality Specialist - Environmental & Sanitation", "Hobart (TAS)",
+                ["Hobart (TAS)"], days_ago(6), None, None),
+    # "Posted 30+ Days Ago" names no day; its endpoint answers 404 here: the list's fields stay
+    "JR-7208": ("Spray Dryer Operator", "Tatura (VIC)", ["Tatura (VIC)"], None, None, None),
+    # "2 Locations" is not a place
+    "JR-4089": ("Expression Of Interest - Warehouse Operator - Sydney", None, None, None, None,
+                None),
+    # no locationsText at all
+    "JR-3685": ("Expression of Interest - Production Worker - WA", None, None, None, None, None),
+    "JR-7096": ("Manufacturing Team Manager", "Port Melbourne (VIC)", ["Port Melbourne (VIC)"],
+                days_ago(3), None, None),
+    # Saputo: a requisition's second posting ("..._JR63751-1", bulletFields "JR63751")
+    "JR63751-1": ("Senior Manager, Sanitation", None, None, None, None, None),
+    "JR64816": ("Quality Tech", "Troy, NC", ["Troy, NC"], days_ago(11), None, None),
+    "JR62642-1": ("Opérateur spécialisé, production - Emploi été 2026", "St-Hyacinthe, QC",
+                  ["St-Hyacinthe, QC"], days_ago(20), None, None),
+}
+# fmt: on
+
+
+def test_workday_lists_are_paged_and_asked_for_details_only_where_they_lack_something(
+    engine: Engine, server: LoopbackServer, client: PoliteHttpClient
+) -> None:
+    boards = [serve_workday(server, name) for name in WORKDAY_SITES]
+
+    outcomes = apply(engine, boards, client, confirm=False)  # 20 postings: believed at once
+    rows = stored(engine)
+
+    assert {slug: outcome.scraped for slug, outcome in outcomes.items()} == {
+        "workday-bega": 20,
+        "workday-saputo": 20,
+    }
+    for external_id, expected in WORKDAY_EXPECTED.items():
+        row = rows[external_id]
+        actual = (
+            row.title, row.location, row.locations, row.posted_at, row.employment_type,
+            row.expires_at,
+        )  # fmt: skip
+        assert actual == expected, external_id
+        assert row.company == ("Bega" if external_id.startswith("JR-") else "Saputo")
+    assert rows["JR-7309"].url == server.url(f"/Bega_Careers{BEGA_DETAIL_PATH}")
+    # a search page per 20 jobs, until the empty second page
+    searches = server.requests_to(WORKDAY_SITES["workday_bega.json"] + "/jobs")
+    assert [request.json()["offset"] for request in searches] == [0, 20]
+    # the job endpoint only for the 11 jobs "Posted 30+ Days Ago" (two of them in "2 Locations")
+    details = [r for r in server.requests if r.method == "GET" and "/begacheese/" in r.path]
+    assert len(details) == 11
+    assert f"{WORKDAY_SITES['workday_bega.json']}{BEGA_DETAIL_PATH}" not in {
+        r.path for r in details
+    }
+
+
+def test_a_workday_board_asking_every_job_stores_what_its_endpoint_states(
+    engine: Engine, server: LoopbackServer, client: PoliteHttpClient
+) -> None:
+    board = serve_workday(server, "workday_bega.json")
+    board = replace(board, options={**board.options, "details": "always"})
+
+    apply(engine, [board], client)
+    row = stored(engine)["JR-7309"]
+
+    assert (row.posted_at, row.employment_type, row.expires_at) == (
+        utc(2026, 6, 15),  # startDate: a date, not the list's "Posted 6 Days Ago"
+        "full_time",  # timeType "Full time"
+        utc(2026, 7, 13),  # endDate
+    )
+    assert row.url == (
+        "https://begacheese.wd3.myworkdayjobs.com/Bega_Careers/job/Hobart-TAS/"
+        "Quality-Specialist---Environmental---Sanitation_JR-7309"
+    )

@@ -39,6 +39,7 @@ boards:
     enabled: false
     category: remote
     industry: software
+    options: {remote_only: true}
 """,
     )
 
@@ -55,13 +56,13 @@ boards:
     )
     assert isinstance(acme.options["min_interval_seconds"], float)
     assert (wwr.enabled, wwr.category, wwr.industry) == (False, "remote", "software")
-    assert wwr.options == {"min_interval_seconds": 2.0, "max_pages": 10}
+    assert wwr.options == {"min_interval_seconds": 2.0, "max_pages": 10, "remote_only": True}
 
 
 def test_the_example_registry_is_valid_and_disabled() -> None:
     boards = load_registry(REPO_ROOT / "boards.yaml")
 
-    assert 5 <= len(boards) <= 8
+    assert 5 <= len(boards) <= 10
     assert not any(board.enabled for board in boards)
     assert len({board.kind for board in boards}) >= 5
 
@@ -123,6 +124,30 @@ HTML_BOARD = """
         (
             "  - {slug: a, name: A, kind: lever, url: 'https://x.example', options: {min_interval_seconds: true}}",
             "field 'options.min_interval_seconds': expected a number, got bool",
+        ),
+        (
+            "  - {slug: a, name: A, kind: workday, url: 'https://acme.wd5.myworkdayjobs.com/en-US/External'}",
+            "field 'url': must be the Workday CXS jobs endpoint",
+        ),
+        (
+            "  - {slug: a, name: A, kind: workday, url: 'https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs', options: {page_size: 50}}",
+            "field 'options.page_size': must be 1 to 20, got 50",
+        ),
+        (
+            "  - {slug: a, name: A, kind: workday, url: 'https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs', options: {details: sometimes}}",
+            "field 'options.details': must be one of needed, always, never, got 'sometimes'",
+        ),
+        (
+            "  - {slug: a, name: A, kind: personio, url: 'https://acme.jobs.personio.de/'}",
+            "field 'url': must be the Personio XML feed",
+        ),
+        (
+            "  - {slug: a, name: A, kind: rss, url: 'https://x.example', options: {remote_only: 'yes'}}",
+            "field 'options.remote_only': expected true or false, got str 'yes'",
+        ),
+        (
+            "  - {slug: a, name: A, kind: rss, url: 'https://x.example', options: {remote_only: 1}}",
+            "field 'options.remote_only': expected true or false, got int 1",
         ),
         (
             "  - {slug: a, name: A, kind: smartrecruiters, url: 'https://x.example', options: {page_size: 500}}",

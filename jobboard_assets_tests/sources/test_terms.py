@@ -37,6 +37,23 @@ from jobboard_assets.sources.terms import (
         ("45.000 - 55.000 EUR brutto pro Jahr", Salary(45_000, 55_000, "EUR", "year")),
         ("Compensation ranges from $100/hr to $130/hr.", None),  # two figures, no range: unread
         ("$4,000 - $5,000 a month", Salary(4_000, 5_000, "USD", "month")),
+        # a currency written beside the range wins over a bare "$"
+        ("Competitive Salary $70k - $92k (AUD)", Salary(70_000, 92_000, "AUD", "year")),
+        ("AU$90k - AU$110k", Salary(90_000, 110_000, "AUD", "year")),
+        ("A$60 - A$70 per hour", Salary(60, 70, "AUD", "hour")),
+        ("C$80,000 - 95,000", Salary(80_000, 95_000, "CAD", "year")),
+        ("US$50,000 - 60,000", Salary(50_000, 60_000, "USD", "year")),
+        ("NZ$ 80,000 - 95,000", Salary(80_000, 95_000, "NZD", "year")),
+        ("€45k - €55k", Salary(45_000, 55_000, "EUR", "year")),
+        ("£30,000 - £35,000 per annum", Salary(30_000, 35_000, "GBP", "year")),
+        ("AUD 70,000 - 90,000", Salary(70_000, 90_000, "AUD", "year")),
+        ("$70,000 - $90,000 AUD", Salary(70_000, 90_000, "AUD", "year")),
+        # a unit that is not a period: the amounts without one, never an invented hour
+        ("$17.50-$32.50 per 30 minute call", Salary(17.5, 32.5, "USD", None)),
+        ("$20 - $25 per call", Salary(20, 25, "USD", None)),
+        ("$0.10 - $0.20 per word", Salary(0.1, 0.2, "USD", None)),
+        ("$500 - $1,000 per project", Salary(500, 1_000, "USD", None)),
+        ("$30 - $40 an hour", Salary(30, 40, "USD", "hour")),
         ("5 - 10 years of experience", None),  # no currency: never pay
         ("Up to 40 hours per week", None),
         (None, None),
@@ -145,6 +162,37 @@ def test_a_board_field_wins_over_the_text() -> None:
         False,
         "full_time",
     )
+
+
+def test_a_stated_not_remote_is_kept() -> None:
+    record = make_record(external_id="1", title="Engineer", location="Austin", remote=False)
+
+    assert (record.workplace_type, record.remote) == (None, False)
+
+
+def test_a_remote_only_board_makes_postings_remote_unless_one_says_otherwise() -> None:
+    def on_remote_board(location: str, **fields: object) -> tuple[str | None, bool | None]:
+        record = make_record(
+            external_id="1",
+            title="Engineer",
+            location=location,
+            default_workplace="remote",
+            **fields,
+        )
+        return record.workplace_type, record.remote
+
+    assert on_remote_board("USA Only") == ("remote", True)
+    assert on_remote_board("London (hybrid)") == ("hybrid", False)
+    assert on_remote_board("USA Only", workplace_type="onsite") == ("onsite", False)
+    assert on_remote_board("USA Only", remote=False) == (None, False)
+
+
+def test_a_place_keeps_its_repeated_parts() -> None:
+    record = make_record(
+        external_id="1", title="Engineer", locations=("New York, New York", "Szczecin, , Poland")
+    )
+
+    assert record.locations == ("New York, New York", "Szczecin, Poland")
 
 
 @given(st.text(max_size=80))

@@ -29,7 +29,7 @@ def _jobs(count: int, failed_every: int) -> list[dict[str, Any]]:
 
 
 def _mirror_row(run_id: str, jobs: list[dict[str, Any]]) -> dict[str, Any]:
-    """A row as `runs.mirror._execution_row` builds it (its `_` keys are not columns)."""
+    """A row as `run_mirror._execution_row` builds it (its `_` keys are not columns)."""
     failed = sum(job["status"] == "failed" for job in jobs)
     return {
         "run_id": run_id,

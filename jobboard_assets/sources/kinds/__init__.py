@@ -7,9 +7,11 @@ from jobboard_assets.sources.kinds import (
     greenhouse,
     html,
     lever,
+    personio,
     rss,
     smartrecruiters,
     workable,
+    workday,
 )
 from jobboard_assets.sources.kinds.base import Kind
 
@@ -21,6 +23,8 @@ KINDS: dict[str, Kind] = {
         ashby.KIND,
         smartrecruiters.KIND,
         workable.KIND,
+        workday.KIND,
+        personio.KIND,
         rss.KIND,
         html.KIND,
     )

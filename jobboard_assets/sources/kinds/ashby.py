@@ -54,6 +54,7 @@ def _fields(board: BoardConfig, job: JsonObject) -> dict[str, Any]:
         ),
         "department": text(job.get("department")) or text(job.get("team")),
         "workplace_type": workplace,
+        "remote": flag(job.get("isRemote")),  # kept where nothing says which workplace type
         "posted_at": parse_timestamp(job.get("publishedAt")),
         "description_text": text(job.get("descriptionPlain")),
         "salary": _salary(job.get("compensation")),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from jobboard_assets.sources.errors import TooManyPagesError
 from jobboard_assets.sources.http import PoliteHttpClient, Response
 from jobboard_assets.sources.kinds.fields import JsonObject, json_object_with_list
 from jobboard_assets.sources.normalize import UnusableRecordError, make_record
-from jobboard_assets.sources.options import OptionSpec, max_pages
+from jobboard_assets.sources.options import OptionSpec, default_workplace, max_pages
 from jobboard_assets.sources.records import BoardConfig, PostingRecord
 
 
@@ -32,12 +33,16 @@ class Crawl:
     board: BoardConfig
     client: PoliteHttpClient
     obey_robots_txt: bool
+    day: date = field(default_factory=lambda: datetime.now(UTC).date())
+    """The day being scraped: what a board's "Posted 3 Days Ago" counts back from."""
     pages: int = 0
     bytes_read: int = 0
+    details: int = 0
     skipped: list[str] = field(default_factory=list)
     """Records that could not be used, each named ("page 2 item #7: no title (id 123)")."""
 
-    def fetch(self, url: str) -> Response:
+    def fetch(self, url: str, payload: Mapping[str, Any] | None = None) -> Response:
+        """One page of the listing: a GET, or a POST of `payload` (Workday's search)."""
         limit = max_pages(self.board)
         if self.pages >= limit:
             raise TooManyPagesError(
@@ -46,8 +51,20 @@ class Crawl:
                 board=self.board.slug,
                 url=url,
             )
-        response = self.client.get(self.board, url, obey_robots_txt=self.obey_robots_txt)
+        response = (
+            self.client.get(self.board, url, obey_robots_txt=self.obey_robots_txt)
+            if payload is None
+            else self.client.post_json(self.board, url, payload)
+        )
         self.pages += 1
+        self.bytes_read += len(response.body)
+        return response
+
+    def detail(self, url: str) -> Response:
+        """One posting's own page, read where the listing leaves out something the posting
+        needs: not a listing page, so outside `max_pages`, but through the same polite client."""
+        response = self.client.get(self.board, url, obey_robots_txt=self.obey_robots_txt)
+        self.details += 1
         self.bytes_read += len(response.body)
         return response
 
@@ -58,7 +75,7 @@ class Crawl:
         too many are odd (see `max_unusable_share`).
         """
         try:
-            return make_record(**fields)
+            return make_record(default_workplace=default_workplace(self.board), **fields)
         except UnusableRecordError as error:
             self.skipped.append(f"{where}: {error}")
             return None
@@ -99,6 +116,9 @@ class Kind:
     options: Mapping[str, OptionSpec] = field(default_factory=dict)
     obeys_robots_txt: bool = False
     """Web pages and feeds follow robots.txt; ATS APIs are published for programs to call."""
+    url_problem: Callable[[str], str | None] | None = None
+    """Why a registry URL cannot be this kind's endpoint (None when it can), for kinds whose
+    endpoint has a fixed shape: a career-site page pasted instead of the API fails at once."""
 
 
 def whole_board_records(

@@ -27,6 +27,15 @@ def json_object_with_list(
     return payload, _postings(payload[key])
 
 
+def json_object(response: Response, key: str) -> JsonObject:
+    """The payload `{..., key: {...}}` (one posting's own endpoint); the key may still be odd."""
+    expected = f"a JSON object with a '{key}' object"
+    payload = _json_payload(response, expected)
+    if not isinstance(payload, dict):
+        raise response.malformed(expected, _describe(payload))
+    return payload
+
+
 def json_array(response: Response) -> list[JsonObject | None]:
     """The postings of a payload that is a bare JSON array."""
     expected = "a JSON array of postings"

@@ -25,7 +25,7 @@ from jobboard_assets.sources.terms import employment_type, salary_from_text, wor
 def collect(crawl: Crawl, url: str) -> Iterator[PostingRecord]:
     response = crawl.fetch(url)
     account, jobs = json_object_with_list(response, "jobs")
-    company = text(account.get("name"))
+    company = text(account.get("name")) or crawl.board.name  # an account is one employer's
     by_shortcode: dict[str, list[JsonObject]] = {}
     items: list[tuple[str, dict[str, Any] | None]] = []
     for index, job in enumerate(jobs):
