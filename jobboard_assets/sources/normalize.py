@@ -59,9 +59,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
-        "sourcer", "hrbp", "learning and development", "compensation",
+        "sourcer", "hrbp", "learning and development", "compensation", "inclusion",
     )),
     ("finance", ("payroll", "finops")),
+    ("healthcare", ("direct support professional",)),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
         "customer advocate", "customer support", "customer success", "customer service", "customer care",
@@ -69,7 +70,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "service desk", "implementation consultant", "implementation specialist", "support",
         "contact center", "contact centre", "call center", "call centre", "atencion al cliente",
         "atencion a publico", "servicio al cliente", "suporte ao cliente", "atendimento ao cliente",
-        "obsługi klienta",
+        "obsługi klienta", "client service", "member experience", "guest experience",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -84,7 +85,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "affiliates", "retention", "user acquisition", "paid search", "paid social", "paid media",
         "sponsorship", "sponsorships", "community", "content creator", "growth", "head of brand",
         "brand lead", "brand director", "brand strategist", "crm manager", "head of crm",
-        "crm strategy", "crm specialist", "crm lead", "crm executive",
+        "crm strategy", "crm specialist", "crm lead", "crm executive", "creative strategist",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
@@ -102,6 +103,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "engenheiro", "desenvolvedor", "member of technical staff", "offensive security",
         "cloud security", "application security", "information security", "network security",
         "it administrator", "it administration", "infra", "infrastructure", "business technology",
+        "secops",
     )),
     ("product", ("product",)),
     ("legal", (
@@ -113,18 +115,20 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "finance", "financial", "accountant", "accounting", "accounts payable",
         "accounts receivable", "controller", "bookkeeper", "bookkeeping", "tax", "audit", "auditor",
         "treasury", "fp a", "cfo", "actuary", "actuarial", "credit", "billing",
-        "investment", "controlling", "revenue analyst",
+        "investment", "controlling", "revenue analyst", "banker", "adjuster",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
         "therapy", "clinical", "clinician", "medical", "dentist", "dental", "hygienist",
         "caregiver", "surgeon", "paramedic", "radiology", "radiologist", "veterinarian",
         "veterinary", "care coordinator", "lab technician", "laboratory", "midwife", "psychologist",
-        "health", "healthcare", "cna", "lpn",
+        "health", "healthcare", "cna", "lpn", "dietitian", "pathologist", "speech language",
+        "technologist", "radiologic", "mammography", "surgical", "behavior analyst", "bcba",
+        "chiropractor", "crna", "medication aide",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
-        "education", "school", "faculty", "admissions",
+        "education", "school", "faculty", "admissions", "teachers",
     )),
     ("operations", (
         "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
@@ -132,7 +136,11 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "project manager", "program manager", "dispatcher", "fulfillment", "inventory", "fleet",
         "store manager", "chief of staff", "receptionist", "driver", "coo", "vendor management",
         "technician", "fraud", "risk analyst", "risk associate", "risk specialist", "quality control",
-        "filialleitung", "filialleiter", "planner",
+        "filialleitung", "filialleiter", "planner", "shipping", "receiving", "quality",
+        "general manager", "maintenance", "welder", "fitter", "housekeeper", "housekeeping",
+        "field service", "safety", "construction manager", "foreperson", "material handler",
+        "production", "inspection", "assembler", "estimator", "buyer", "administrator",
+        "executive director", "installer",
     )),
 )
 # fmt: on

@@ -142,6 +142,15 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("Anti-Money Laundering (AML) Supervisor", None, "legal"),
         ("Fraud Prevention Analyst", None, "operations"),
         ("Associate", None, "other"),
+        # Work outside tech offices: care, banking, the shop floor (development titles).
+        ("Direct Support Professional", None, "healthcare"),
+        ("Surgical Technologist Certified", None, "healthcare"),
+        ("Consumer Banker II (Canton)", None, "finance"),
+        ("Senior Client Service Associate", None, "customer_support"),
+        ("Community Engagement & Inclusion Coordinator", None, "people"),
+        ("Fitter/Welder, 1st Shift - Jerome Ave", None, "operations"),
+        ("Quality Engineer", None, "engineering"),
+        ("Infant / Toddler Teachers", None, "education"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
