@@ -43,7 +43,6 @@ from jobboard_assets.lib.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 from jobboard_assets.warehouse.queries.boards import sync_boards
 
 Progress = Callable[[str], None]
@@ -117,7 +116,7 @@ def run_execution(
         f"..{request.last_day}" if request.last_day != request.first_day else ""
     )
 
-    progress(f"The scrape-2  scrape + snapshot  {len(wanted)} boards x {days}")
+    progress(f"Scrape     scrape + snapshot  {len(wanted)} boards x {days}")
     for stretch in contiguous_runs(wanted, order):
         started = time.perf_counter()
         run_tags = {**tags, **board_range_tags(stretch, request.first_day, request.last_day)}
@@ -136,21 +135,15 @@ def run_execution(
             + ("" if result.success else f", {planned - done} failed")
         )
 
-    history_last_day = history_through(engine, request.last_day)
-    progress(
-        "The lifespans phase-5  lifespans, reposts, scores"
-        + (
-            f" (through {history_last_day}: later days changed)"
-            if history_last_day != request.last_day
-            else ""
-        )
-    )
+    # The history run is for the execution's days; the later days it rewrites are reported by
+    # its assets, as on every other path (`lib/daily_asset.py`).
+    progress("History    lifespans, reposts, scores, analytics")
     started = time.perf_counter()
     result = execute_job(
         reconstructable(history_job),
         instance=instance,
         run_config=_QUIET,
-        tags={**tags, **day_range_tags(request.first_day, history_last_day)},
+        tags={**tags, **day_range_tags(request.first_day, request.last_day)},
         raise_on_error=False,
     )
     for step, seconds, ok in _step_outcomes(instance, result.run_id):
@@ -159,19 +152,6 @@ def run_execution(
 
     (row,) = run_mirror.mirror_executions(instance, engine, [execution_id])
     return row
-
-
-def history_through(engine: Engine, last_day: date) -> date:
-    """The last day the history run covers after board-days up to `last_day` were applied.
-
-    A backfill of earlier days changes the history of every later observed day (a posting first
-    seen earlier, a disappearance moved). The daily assets recompute those days anyway
-    (`timeline.days_to_refresh`); asking for them here also records them as materialized, and
-    `jobboard scores` shows the backfill when the execution ends.
-    """
-    with session_scope(engine) as session:
-        latest = snapshot_queries.latest_observed_day(session)
-    return max(last_day, latest) if latest else last_day
 
 
 def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:

@@ -316,15 +316,7 @@ def _jobs_of_run(
             continue
         failure = failures.get(step_key)
         success = successes.get(step_key)
-        materialization = next(
-            (
-                e
-                for e in materializations
-                if e.asset_materialization
-                and e.asset_materialization.asset_key.to_user_string() == step_key
-            ),
-            None,
-        )
+        materialization = _newest_day(materializations, step_key)
         status, error = _status(success is not None, failure, run, run_error)
         finished = success or failure
         jobs.append(
@@ -342,6 +334,21 @@ def _jobs_of_run(
         )
     accounted = run_error and any(job["error"] == run_error for job in jobs)
     return jobs, None if accounted else run_error
+
+
+def _newest_day(materializations: list[EventLogEntry], asset: str) -> EventLogEntry | None:
+    """The asset's materialization of the newest day the run wrote: a history job's result is
+    the history as it stands after the run (each day's own figures are on its partition)."""
+    return max(
+        (
+            e
+            for e in materializations
+            if e.asset_materialization
+            and e.asset_materialization.asset_key.to_user_string() == asset
+        ),
+        key=lambda e: str(e.asset_materialization.partition if e.asset_materialization else ""),
+        default=None,
+    )
 
 
 def _board_day_jobs(

@@ -9,16 +9,12 @@ pipeline_runs, pipeline_jobs and the contract's views.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from dagster import (
     DagsterRunStatus,
     RunsFilter,
@@ -39,6 +35,7 @@ from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, PARENT_RU
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
+from jobboard_assets_tests.dagster_ui import RUN_STATUS, dagster_webserver
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.support import (
     BIN,
@@ -57,133 +54,6 @@ from jobboard_assets_tests.reliability.support import (
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
 TODAY = datetime.now(UTC).date()
-
-LAUNCH = """
-mutation Launch($executionParams: ExecutionParams!) {
-  launchPipelineExecution(executionParams: $executionParams) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-  }
-}"""
-REEXECUTE = """
-mutation Reexecute($reexecutionParams: ReexecutionParams) {
-  launchPipelineReexecution(reexecutionParams: $reexecutionParams) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-  }
-}"""
-TERMINATE = """
-mutation Terminate($runId: String!) {
-  terminateRun(runId: $runId, terminatePolicy: SAFE_TERMINATE) {
-    __typename
-    ... on TerminateRunFailure { message }
-    ... on PythonError { message }
-  }
-}"""
-BACKFILL = """
-mutation Backfill($backfillParams: LaunchBackfillParams!) {
-  launchPartitionBackfill(backfillParams: $backfillParams) {
-    __typename
-    ... on LaunchBackfillSuccess { backfillId }
-    ... on PythonError { message }
-  }
-}"""
-RUN_STATUS = """
-query Status($runId: ID!) {
-  runOrError(runId: $runId) { ... on Run { status tags { key value } } }
-}"""
-REPOSITORIES = "{ repositoriesOrError { ... on RepositoryConnection { nodes { name } } } }"
-
-
-class GraphQL:
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = requests.post(
-            self.url, json={"query": query, "variables": variables}, timeout=60
-        )
-        response.raise_for_status()
-        body = response.json()
-        assert "errors" not in body, body["errors"]
-        return body["data"]
-
-    def launch(self, tags: Mapping[str, str]) -> str:
-        params = {
-            "selector": {
-                "repositoryLocationName": "jobboard_assets",
-                "repositoryName": "__repository__",
-                "pipelineName": "scrape_boards",
-            },
-            "runConfigData": {},
-            "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in tags.items()]},
-        }
-        result = self(LAUNCH, executionParams=params)["launchPipelineExecution"]
-        assert result["__typename"] == "LaunchRunSuccess", result
-        return result["run"]["runId"]
-
-    def reexecute_from_failure(self, parent_run_id: str) -> str:
-        params = {"parentRunId": parent_run_id, "strategy": "FROM_FAILURE"}
-        result = self(REEXECUTE, reexecutionParams=params)["launchPipelineReexecution"]
-        assert result["__typename"] == "LaunchRunSuccess", result
-        return result["run"]["runId"]
-
-    def backfill(self, assets: list[str], partitions: list[str]) -> str:
-        params = {
-            "assetSelection": [{"path": [name]} for name in assets],
-            "partitionNames": partitions,
-        }
-        result = self(BACKFILL, backfillParams=params)["launchPartitionBackfill"]
-        assert result["__typename"] == "LaunchBackfillSuccess", result
-        return result["backfillId"]
-
-    def terminate(self, run_id: str) -> None:
-        result = self(TERMINATE, runId=run_id)["terminateRun"]
-        assert result["__typename"] == "TerminateRunSuccess", result
-
-    def status(self, run_id: str) -> str:
-        return self(RUN_STATUS, runId=run_id)["runOrError"]["status"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def dagster_webserver(env: Mapping[str, str], log: Path) -> Iterator[GraphQL]:
-    """`dagster-webserver` on a free loopback port, once its code location has loaded."""
-    port = _free_port()
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [BIN / "dagster-webserver", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-            cwd=REPO,
-            env=dict(env),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        graphql = GraphQL(f"http://127.0.0.1:{port}/graphql")
-
-        def loaded() -> bool:
-            try:
-                return bool(graphql(REPOSITORIES)["repositoriesOrError"].get("nodes"))
-            except requests.RequestException:
-                return False
-
-        try:
-            wait_for("the webserver to load the code location", loaded, timeout=120, interval=1)
-            yield graphql
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 def _tags(execution_id: str, boards: list[str], day: date) -> dict[str, str]:
