@@ -107,7 +107,7 @@ def run_execution(
     if reaped:
         progress(f"Marked failed {len(reaped)} run(s) of a jobboard process that died")
         run_mirror.mirror_executions(
-            instance, engine, {run_mirror.execution_id_of(r) for r in reaped}
+            instance, engine, {run_mirror.execution_id_of(instance, r) for r in reaped}
         )
     execution_id = request.execution_id or f"run-{int(time.time() * 1000)}"
     tags = {EXECUTION_TAG: execution_id, TRIGGER_TAG: request.trigger, **orphans.process_tag()}

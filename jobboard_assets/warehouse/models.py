@@ -277,6 +277,9 @@ class PipelineRun(Base):
         TextList, nullable=False, default=list, server_default=empty_list()
     )
     updated_at: Mapped[datetime] = _seed_timestamp(onupdate=True)
+    # How long its runs worked (a repair hours later adds its own time, not the hours between);
+    # NULL in rows other clients write: their duration is the span.
+    worked_seconds: Mapped[float | None] = mapped_column(Float)
     # Nullable as in the contract (its clients may write NULL); empty when left out. Last: on SQLite
     # a long list (~150 KB for 1,000 boards) overflows the row into a chain of pages, which
     # reading any column stored after it would walk (migration 0008 moved it there).

@@ -123,22 +123,30 @@ def test_ui_launch_cancel_reexecute_are_mirrored(
         with dagster_daemon(env, tmp_path / "daemon.log"):
             cancelled = _settled(platform, "ui-queued", "failed", runs=1)
             assert cancelled["endTime"] is not None
-            assert any("canceled" in error for error in cancelled["errors"])
+            # The reason once, in words, then the board-days left as a count and examples.
+            reason, unapplied = cancelled["errors"]
+            assert reason.startswith(f"run {queued[:8]} was cancelled on {TODAY}")
+            assert "(Terminate in the Dagster UI), in the run queue, before it started" in reason
+            assert unapplied.startswith(f"{len(boards)} board-day(s) not applied: ")
+            assert unapplied.endswith(f"and {len(boards) - 3} more")
             assert {job["status"] for job in cancelled["jobs"]} == {"failed"}
 
-            # 2. A board fails: the execution is partial once its history run has run.
-            parent = graphql.launch(_tags("ui-day", boards, TODAY))
-            partial = _settled(platform, "ui-day", "partial", runs=2)
+            # 2. A board fails, in a run launched as the UI's launchpad does: the partition range
+            # and nothing of ours. It is its own execution, partial.
+            parent = graphql.launch(board_range_tags(boards, TODAY, TODAY))
+            day = f"dagster-{parent}"
+            partial = _settled(platform, day, "partial", runs=1)
             assert any(failing in error and "500" in error for error in partial["errors"])
             scrapes = [job for job in partial["jobs"] if job["jobType"] == "scrape"]
             assert len(scrapes) == len(boards)
             assert [job["board"] for job in scrapes if job["status"] == "failed"] == [failing]
 
-            # 3. The board is fixed; "Re-execute from failure" in the UI copies the parent's
-            # tags, so the re-execution repairs the same execution and gets its own history run.
+            # 3. The board is fixed; "Re-execute from failure" in the UI: Dagster names the
+            # parent as the root run, so the re-execution repairs the same execution.
             platform.server.clear_faults(failing)
             child = graphql.reexecute_from_failure(parent)
-            repaired = _settled(platform, "ui-day", "completed", runs=4)
+            repaired = _settled(platform, day, "completed", runs=2)
+            assert _execution(platform, f"dagster-{child}") is None
             assert repaired["errors"] == []
             scrapes = [job for job in repaired["jobs"] if job["jobType"] == "scrape"]
             assert sorted(job["board"] for job in scrapes) == sorted(boards)  # each once
@@ -148,11 +156,16 @@ def test_ui_launch_cancel_reexecute_are_mirrored(
             child_tags = {
                 t["key"]: t["value"] for t in graphql(RUN_STATUS, runId=child)["runOrError"]["tags"]
             }
-            assert child_tags[EXECUTION_TAG] == "ui-day" and child_tags[PARENT_RUN_TAG] == parent
-            rows = _job_rows(platform, "ui-day")
+            assert child_tags[PARENT_RUN_TAG] == parent and EXECUTION_TAG not in child_tags
+            rows = _job_rows(platform, day)
             assert len(rows) == repaired["totalJobs"]
             assert {row.status for row in rows} == {"completed"}
             assert {row.error for row in rows} == {None}
+            # The duration is the time the two runs worked, not the wait for the repair.
+            span = datetime.fromisoformat(repaired["endTime"]) - datetime.fromisoformat(
+                repaired["startTime"]
+            )
+            assert repaired["durationSeconds"] < span.total_seconds() - 1
 
             # 4. Cancelled while it runs (stopped inside a board-day's transaction).
             running = graphql.launch(_tags("ui-running", [paused], TODAY))
@@ -161,7 +174,11 @@ def test_ui_launch_cancel_reexecute_are_mirrored(
             resume(pause_dir)
             stopped = _settled(platform, "ui-running", "failed", runs=1)
             assert stopped["endTime"] is not None
-            assert any("canceled" in error for error in stopped["errors"])
+            reason, unapplied = stopped["errors"]
+            assert reason.startswith(f"run {running[:8]} was cancelled on {TODAY}")
+            assert reason.endswith("(Terminate in the Dagster UI), while it ran")
+            assert unapplied == f"1 board-day(s) not applied: {paused}|{TODAY}"
+            assert not any("Interrupted" in (job["error"] or "") for job in stopped["jobs"])
 
     with session_scope(platform.engine) as session:
         stats = pipeline_queries.pipeline_stats(session)
@@ -307,3 +324,18 @@ def test_dagster_run_retries_and_a_ui_backfill_rerun_repair_their_executions(
         retry.run_id
     }
     assert repaired["trigger"] == "backfill"
+
+
+@pytest.mark.parametrize(
+    ("spans", "worked"),
+    [
+        ([(0.0, 25.0), (900.0, 910.0)], 35.0),  # a failed day repaired 15 minutes later
+        ([(0.0, 10.0), (5.0, 20.0), (20.0, 30.0)], 30.0),  # overlapping and touching runs
+        ([(10.0, 12.0), (0.0, 30.0)], 30.0),  # one inside another
+        ([], 0.0),
+    ],
+)
+def test_an_executions_duration_is_the_time_its_runs_worked(
+    spans: list[tuple[float, float]], worked: float
+) -> None:
+    assert run_mirror.worked_seconds(spans) == worked
