@@ -251,11 +251,27 @@ class RawDataSnapshot(Base):
     created_at: Mapped[datetime] = _seed_timestamp()
 
 
+WAITING_REQUEST = "trigger = 'api' AND status = 'running' AND total_jobs = 0"
+"""A Run Now request no Dagster run has taken up yet."""
+
+
 class PipelineRun(Base):
     """One pipeline execution in the contract's sense (one tick, one backfill, one `jobboard run`)."""
 
     __tablename__ = "pipeline_runs"
-    __table_args__ = (Index(None, "status"), Index(None, "start_time"), Index(None, "run_id"))
+    __table_args__ = (
+        Index(None, "status"),
+        Index(None, "start_time"),
+        Index(None, "run_id"),
+        # One Run Now request waiting to be launched, whichever API process records it (0011).
+        Index(
+            "uq_pipeline_runs_one_waiting_request",
+            "trigger",
+            unique=True,
+            sqlite_where=text(WAITING_REQUEST),
+            postgresql_where=text(WAITING_REQUEST),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = _seed_id()
     run_id: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)

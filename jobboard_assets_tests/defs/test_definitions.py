@@ -84,10 +84,8 @@ def test_the_location_holds_every_asset_check_job_schedule_and_sensor_by_name() 
         ("api_run_requests_sensor", ("scrape_boards",)),
     }
     # What each does is on its page in the UI.
-    undescribed = [
-        instigator.name
-        for instigator in (*repository.schedule_defs, *repository.sensor_defs)
-        if not instigator.description
+    undescribed = [s.name for s in repository.schedule_defs if not s.description] + [
+        s.name for s in repository.sensor_defs if not s.description
     ]
     assert undescribed == []
 

@@ -317,6 +317,17 @@ def expire_requests(
     return expired
 
 
+def request_times(session: Session, since: datetime, trigger: str = "api") -> list[datetime]:
+    """When the requests of this trigger recorded since `since` were made, oldest first."""
+    return list(
+        session.scalars(
+            select(PipelineRun.start_time)
+            .where(PipelineRun.trigger == trigger, PipelineRun.start_time >= since)
+            .order_by(PipelineRun.start_time)
+        )
+    )
+
+
 def active_request(
     session: Session, since: datetime, trigger: str = "api"
 ) -> dict[str, Any] | None:
