@@ -3,7 +3,8 @@
 This is what `jobboard run` and `jobboard backfill` do: sync the registry, run the scrape job for
 the board-days (one run per contiguous stretch of boards, so normally one), then the history job
 for the days whatever the scrape's outcome, then mirror both into pipeline_runs. The runs are
-ordinary Dagster runs: they show in the UI, no daemon needed.
+ordinary Dagster runs: they show in the UI, no daemon needed, and carry the code location's
+origin, so the UI can re-execute them (`located_run.py`).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from dagster import (
     DagsterInstance,
     EventLogEntry,
     RunsFilter,
-    execute_job,
     reconstructable,
 )
 from sqlalchemy import Engine
 
 from jobboard_assets.definitions import history_job, scrape_job, sharded_scrape_job
 from jobboard_assets.launch import orphans
+from jobboard_assets.launch.located_run import execute_located_job
 from jobboard_assets.lib import run_mirror
 from jobboard_assets.lib.board_partitions import partition_changes
 from jobboard_assets.lib.names import (
@@ -122,12 +123,11 @@ def run_execution(
         run_tags = {**tags, **board_range_tags(stretch, request.first_day, request.last_day)}
         planned = len(stretch) * ((request.last_day - request.first_day).days + 1)
         with _watching_scrape(instance, run_tags, planned, scrape_progress):
-            result = execute_job(
+            result = execute_located_job(
                 reconstructable(scrape_job if request.celery is None else sharded_scrape_job),
-                instance=instance,
-                run_config=_scrape_run_config(request),
-                tags=run_tags,
-                raise_on_error=False,
+                instance,
+                _scrape_run_config(request),
+                run_tags,
             )
         done = _count_materialized(instance, result.run_id, "board_postings")
         progress(
@@ -139,12 +139,11 @@ def run_execution(
     # its assets, as on every other path (`lib/daily_asset.py`).
     progress("History    lifespans, reposts, scores, analytics")
     started = time.perf_counter()
-    result = execute_job(
+    result = execute_located_job(
         reconstructable(history_job),
-        instance=instance,
-        run_config=_QUIET,
-        tags={**tags, **day_range_tags(request.first_day, request.last_day)},
-        raise_on_error=False,
+        instance,
+        _QUIET,
+        {**tags, **day_range_tags(request.first_day, request.last_day)},
     )
     for step, seconds, ok in _step_outcomes(instance, result.run_id):
         progress(f"           {step:<20} {'ok' if ok else 'FAILED'} {seconds:.1f}s")

@@ -44,3 +44,8 @@ BOARD_PARTITIONS = "boards"
 
 FAILURE_ERROR = "error"
 """Metadata key of the observation a failed board-day gets: its error (progress counts these)."""
+
+CODE_LOCATION = "jobboard_assets"
+"""The code location's name in workspace.yaml (what `make dev`, the webserver and the daemon load)."""
+REPOSITORY = "__repository__"
+"""The repository Dagster makes of the location's `Definitions`."""
