@@ -302,12 +302,17 @@ def _redone_runs(
 
 
 def chains_history(record: RunRecord) -> bool:
-    """A scrape run the history sensor follows with the day's history run: tagged so, and it
-    ran and finished, failed boards or not (not cancelled, not one that never started)."""
+    """A scrape run the history sensor follows with the day's history run: it ran and finished,
+    failed boards or not (not cancelled, not one that never started), and it is tagged so (the
+    schedule's, Run Now's) or it re-executes a run of an execution (a `jobboard run` day repaired
+    from the UI: the process that ran the first history run is gone)."""
     run = record.dagster_run
+    chained = run.tags.get(CHAIN_METRICS_TAG) == "true" or (
+        ROOT_RUN_TAG in run.tags and EXECUTION_TAG in run.tags
+    )
     return (
         run.job_name == SCRAPE_JOB
-        and run.tags.get(CHAIN_METRICS_TAG) == "true"
+        and chained
         and run.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)
         and record.start_time is not None
     )

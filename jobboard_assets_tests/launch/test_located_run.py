@@ -108,6 +108,9 @@ def test_a_jobboard_run_day_is_repaired_from_the_ui(
     assert rerun is not None
     assert (rerun.tags[PARENT_RUN_TAG], rerun.tags[ROOT_RUN_TAG]) == (scrape.run_id,) * 2
     assert row["status"] == "completed", row["errors"]
+    # The repaired board-day's history was recomputed: a history run after the re-execution.
+    runs = [platform.instance.get_run_by_id(run_id) for run_id in row["dagsterRunIds"]]
+    assert [run.job_name for run in runs if run] == [SCRAPE_JOB, "daily_history"] * 2
     assert row["errors"] == []
     with session_scope(platform.engine) as session:
         history = pipeline_queries.run_history(session, 100)
