@@ -88,7 +88,11 @@ class GraphQL:
         return result["run"]["runId"]
 
     def reexecute_from_failure(self, parent_run_id: str) -> str:
-        params = {"parentRunId": parent_run_id, "strategy": "FROM_FAILURE"}
+        return self.reexecute(parent_run_id, "FROM_FAILURE")
+
+    def reexecute(self, parent_run_id: str, strategy: str) -> str:
+        """The UI's "Re-execute": FROM_FAILURE, ALL_STEPS or FROM_ASSET_FAILURE."""
+        params = {"parentRunId": parent_run_id, "strategy": strategy}
         result = self(REEXECUTE, reexecutionParams=params)["launchPipelineReexecution"]
         assert result["__typename"] == "LaunchRunSuccess", result
         return result["run"]["runId"]

@@ -31,7 +31,13 @@ from jobboard_assets.lib import run_mirror
 from jobboard_assets.lib.partitions import BOARD_PARTITIONS
 from jobboard_assets.lib.ranges import board_range_tags
 from jobboard_assets.lib.resources import WarehouseResource
-from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, PARENT_RUN_TAG, TRIGGER_TAG
+from jobboard_assets.lib.tags import (
+    BACKFILL_TAG,
+    CHAIN_METRICS_TAG,
+    EXECUTION_TAG,
+    PARENT_RUN_TAG,
+    TRIGGER_TAG,
+)
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
@@ -303,6 +309,33 @@ def test_dagster_run_retries_and_a_ui_backfill_rerun_repair_their_executions(
         # The backfill daemon may still be submitting partitions when the mirror first shows the
         # failure, so the execution is awaited by its re-execution, not by a run count.
         repaired = _settled(platform, backfill, "completed", including=rerun)
+
+        # A backfill's run cancelled while its board answers slowly, then "Re-execute all":
+        # the UI does not copy the backfill's tag; Dagster's root run id puts the re-execution
+        # in the backfill.
+        slow = enabled[-1]
+        platform.server.set_fault(slow, "timeout", seconds=120)
+        cancelled_id = graphql.backfill(
+            ["board_postings", "raw_data_snapshots"], [f"{slow}|{TODAY}"]
+        )
+        (queued,) = wait_for(
+            "the backfill's run to start",
+            lambda: [
+                run
+                for run in platform.instance.get_runs(RunsFilter(tags={BACKFILL_TAG: cancelled_id}))
+                if run.status == DagsterRunStatus.STARTED
+            ],
+            timeout=120,
+            interval=0.5,
+        )
+        graphql.terminate(queued.run_id)
+        platform.server.clear_faults(slow)
+        cancelled = f"backfill-{cancelled_id}"
+        _settled(platform, cancelled, "failed", runs=1)
+        again = graphql.reexecute(queued.run_id, "ALL_STEPS")
+        rerun_all = _settled(platform, cancelled, "completed", runs=2, including=again)
+        assert _execution(platform, f"dagster-{again}") is None
+        assert rerun_all["errors"] == [] and rerun_all["trigger"] == "backfill"
 
     backfill_runs = platform.instance.get_runs(RunsFilter(tags={"dagster/backfill": backfill_id}))
     assert sorted(repaired["dagsterRunIds"]) == sorted(run.run_id for run in backfill_runs)
