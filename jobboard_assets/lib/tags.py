@@ -16,6 +16,9 @@ PROCESS_TAG = "jobboard/process"
 """host:pid of the `jobboard run` process that executes a run itself (see launch/orphans.py)."""
 
 BACKFILL_TAG = "dagster/backfill"
+SCHEDULE_TAG = "dagster/schedule_name"
+"""What the schedule's page lists its runs by. The daemon sets it on a tick's runs; the schedule
+sets it too, so a run launched from the UI's "Test schedule" is listed there as well."""
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 PARTITION_TAG = "dagster/partition"

@@ -68,6 +68,8 @@ def test_schedule_requests_every_enabled_board_once_per_day(jobboard_platform: P
     assert isinstance(request, RunRequest)
     assert request.run_key == "schedule-2026-02-02"
     assert request.tags[CHAIN_METRICS_TAG] == "true" and request.tags[TRIGGER_TAG] == "schedule"
+    # Listed on the schedule's page also when launched from "Test schedule" (no tick).
+    assert request.tags["dagster/schedule_name"] == daily_pipeline_schedule.name
     assert request.tags == {**request.tags, **board_range_tags(enabled, DAY, DAY)}
     assert request.partition_key_range is not None
 
