@@ -589,8 +589,8 @@ def _cancel_reason(instance: DagsterInstance, run: DagsterRun) -> str:
     else:
         who = message.rstrip(".")  # e.g. Dagster's maximum runtime
     where = _CANCELLED_WHERE.get(message)
-    when = _utc(first.timestamp).strftime("%Y-%m-%d %H:%M:%S UTC") if first else "at some point"
-    return f"run {run.run_id[:8]} was cancelled on {when} ({who})" + (f", {where}" if where else "")
+    when = f" on {_utc(first.timestamp):%Y-%m-%d %H:%M:%S} UTC" if first else ""
+    return f"run {run.run_id[:8]} was cancelled{when} ({who})" + (f", {where}" if where else "")
 
 
 def _run_failure_message(instance: DagsterInstance, run: DagsterRun) -> str:
