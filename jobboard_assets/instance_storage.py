@@ -15,8 +15,8 @@ Pooled connections leave new events in the `-wal` file until a checkpoint, so li
 UI's run log) watch that file too, not only the database file.
 
 This is one of the two modules that rely on Dagster internals (nothing public came close,
-README "Design choices"; the other is launch/located_run.py): the base class and the busy timeout live
-under `dagster._core`, so they are looked up by name in `_dagster_internal` rather than imported
+README "Design choices"; the other is launch/located_run.py): the base class and the busy
+timeout live under `dagster._core`, so they are looked up by name in `_dagster_internal` rather than imported
 (the project bans `dagster._*` imports, jobboard_assets_tests/test_public_dagster_api.py), and
 jobboard_assets_tests/test_instance_storage.py checks every private member used here, so a
 Dagster upgrade that changes them fails that test by name instead of breaking the instance.
