@@ -75,7 +75,7 @@ def queue_timeout() -> float:
 
 
 def run_now_per_minute() -> int:
-    """Run Now requests one token may make per minute (3)."""
+    """Run Now requests accepted in any 60 seconds, by every API process together (3)."""
     return int(_seconds(RUN_NOW_PER_MINUTE_ENV, 3))
 
 

@@ -14,9 +14,9 @@ log on PostgreSQL (`dagster.yaml`).
 Pooled connections leave new events in the `-wal` file until a checkpoint, so live views (the
 UI's run log) watch that file too, not only the database file.
 
-This is the one module that relies on Dagster internals (nothing public came close, README
-"Design choices"): the base class and the busy timeout live
-under `dagster._core`, so they are looked up by name in `_dagster_internal` rather than imported
+This is one of the two modules that rely on Dagster internals (nothing public came close,
+README "Design choices"; the other is launch/located_run.py): the base class and the busy
+timeout live under `dagster._core`, so they are looked up by name in `_dagster_internal` rather than imported
 (the project bans `dagster._*` imports, jobboard_assets_tests/test_public_dagster_api.py), and
 jobboard_assets_tests/test_instance_storage.py checks every private member used here, so a
 Dagster upgrade that changes them fails that test by name instead of breaking the instance.
@@ -42,7 +42,7 @@ BUSY_TIMEOUT = ("dagster._core.storage.sqlite", "SQLITE_BUSY_TIMEOUT_SECONDS")
 
 
 def _dagster_internal(location: tuple[str, str]) -> Any:
-    """A Dagster internal by module path and name (the only place we reach into `dagster._*`)."""
+    """A Dagster internal by module path and name (how we reach into `dagster._*`)."""
     module, name = location
     return getattr(importlib.import_module(module), name)
 

@@ -1,8 +1,9 @@
 """No code of ours imports Dagster's private modules (`dagster._*`, or `_x` of any dagster_* package).
 
 Ruff's banned-api matches whole module names, not a `dagster._` prefix, so this walks the syntax
-tree of every Python file of the package, the tests and the benchmarks. The one deliberate use of
-internals (instance_storage.py) looks them up by name and has its own contract test.
+tree of every Python file of the package, the tests and the benchmarks. The two deliberate uses of
+internals (instance_storage.py, launch/located_run.py) look them up by name and each has its own
+contract test.
 """
 
 from __future__ import annotations

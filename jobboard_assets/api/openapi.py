@@ -11,6 +11,7 @@ from typing import Any
 
 from jobboard_assets.api.endpoints import Endpoint
 from jobboard_assets.api.params import Param
+from jobboard_assets.api.run_routes import RATE_LIMIT_RULE
 from jobboard_assets.api.schemas import COMPONENTS, envelope, ref
 
 Document = dict[str, Any]
@@ -88,8 +89,8 @@ _RUN_NOW: dict[str, Any] = {
         "`Authorization: Bearer <JOBBOARD_API_TOKEN>`. With no token configured on the server "
         "every request is refused with 403; a missing or wrong token is 401. While today's "
         "Run Now execution is still running a new request is refused with 409 and that "
-        "execution; a token may make `JOBBOARD_RUN_NOW_PER_MINUTE` requests a minute (429 "
-        "beyond, with Retry-After); a request not launched within "
+        f"execution; the rate limit is {RATE_LIMIT_RULE} (then 429 with Retry-After); a "
+        "request not launched within "
         "`JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS` is marked failed with the reason."
     ),
     "operationId": "runPipeline",

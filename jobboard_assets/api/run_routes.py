@@ -3,21 +3,21 @@
 Run Now only records the request (`request_execution`); the `api_run_requests_sensor` launches
 it through the Dagster run queue, so the API never talks to Dagster. Each request is a full
 scrape of every enabled board, so a double click must not make two: while today's API execution
-is running a new request is refused with 409 and the running one's id, a token may ask only a few
-times a minute (429), and a request not launched in time is marked failed with the reason.
+is running a new request is refused with 409 and the running one's id (the database decides, across
+API processes), only a few requests a minute are accepted (429), and a request not launched in
+time is marked failed with the reason.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 import time
-from collections import deque
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from jobboard_assets import config
@@ -59,54 +59,60 @@ def history(session: Session, limit: int) -> list[dict[str, Any]]:
     return runs
 
 
-# Check-then-insert of one API process at a time (the API runs as one process, see `jobboard api`).
-_REQUEST_LOCK = threading.Lock()
+RATE_WINDOW = timedelta(seconds=60)
+RATE_LIMIT_RULE = (
+    "at most `JOBBOARD_RUN_NOW_PER_MINUTE` (3) accepted Run Now requests in any 60 seconds, "
+    "counted in the warehouse across every API process; a refused request (409, 429) does not "
+    "count"
+)
+"""The one rule, written the same in the OpenAPI document, the README and the docs."""
+_ATTEMPTS = 3
 
 
-def request_run(engine: Engine) -> dict[str, Any]:
-    """Record a Run Now request, unless today's is still running (409 with its id).
+def request_run(engine: Engine, per_minute: int) -> dict[str, Any]:
+    """Record a Run Now request, unless today's is still running (409 with its id) or
+    `per_minute` requests were accepted in the last minute (429).
+
+    The database decides between API processes: its unique index admits one request waiting
+    to be launched (migration 0011), so of two simultaneous requests the second insert fails and
+    is answered, on the next attempt, with the first one's 409 (on SQLite a writer that lost the
+    race to another process is refused the write and tries again the same way).
+    """
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with session_scope(engine) as session:
+                return _record_request(session, per_minute)
+        except (IntegrityError, OperationalError):
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+def _record_request(session: Session, per_minute: int) -> dict[str, Any]:
+    """The checks and the insert of one request, in one transaction. Only accepted requests
+    count towards the limit: a refused one (409, 429, 401, 400) records nothing.
 
     Requests left unlaunched past `config.run_request_timeout()` are failed first, so a request
     the daemon never saw does not block the next one. The random suffix keeps two requests in one
     millisecond apart.
     """
-    midnight = datetime.combine(datetime.now(UTC).date(), clock(0), UTC)
-    with _REQUEST_LOCK, session_scope(engine) as session:
-        pipeline_queries.expire_requests(session, config.run_request_timeout())
-        running = pipeline_queries.active_request(session, since=midnight)
-        if running is not None:
-            raise ApiError(
-                409,
-                f"today's Run Now execution {running['runId']} is still running",
-                data=running,
-            )
-        run_id = f"api-{time.time_ns() // 1_000_000}-{secrets.token_hex(3)}"
-        return pipeline_queries.request_execution(session, run_id, trigger="api")
-
-
-class RateLimit:
-    """At most `per_minute` accepted calls per key in any 60 seconds (in this process)."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._calls: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, key: str) -> None:
-        """Count a call for `key`, or raise 429 with the seconds to wait."""
-        now = time.monotonic()
-        with self._lock:
-            calls = self._calls.setdefault(key, deque())
-            while calls and now - calls[0] >= 60:
-                calls.popleft()
-            if len(calls) >= self.per_minute:
-                wait = max(1, int(60 - (now - calls[0])) + 1)
-                raise ApiError(
-                    429,
-                    f"at most {self.per_minute} Run Now requests a minute: retry in {wait} s",
-                    {"Retry-After": str(wait)},
-                )
-            calls.append(now)
+    now = datetime.now(UTC)
+    pipeline_queries.expire_requests(session, config.run_request_timeout())
+    running = pipeline_queries.active_request(session, since=datetime.combine(now, clock(0), UTC))
+    if running is not None:
+        raise ApiError(
+            409, f"today's Run Now execution {running['runId']} is still running", data=running
+        )
+    accepted = pipeline_queries.request_times(session, since=now - RATE_WINDOW)
+    if len(accepted) >= per_minute:
+        wait = max(1, int((accepted[-per_minute] + RATE_WINDOW - now).total_seconds()) + 1)
+        raise ApiError(
+            429,
+            f"at most {per_minute} Run Now requests a minute: retry in {wait} s",
+            {"Retry-After": str(wait)},
+        )
+    run_id = f"api-{time.time_ns() // 1_000_000}-{secrets.token_hex(3)}"
+    return pipeline_queries.request_execution(session, run_id, trigger="api")
 
 
 PIPELINE = Endpoint(

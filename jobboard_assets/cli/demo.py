@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from jobboard_assets.cli.progress import Update, progress_display
 
 if TYPE_CHECKING:
     from jobboard_assets.launch.execute import ScrapeProgress
+    from jobboard_assets.sim.market import SimulatedMarket
+    from jobboard_assets.sim.server import SimServer
 
 SIM_PORT = 8765
 SIM_SEED = 42
@@ -35,10 +38,9 @@ def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
     """
     from jobboard_assets.sim.market import SimulatedMarket
     from jobboard_assets.sim.registry_file import registry_yaml
-    from jobboard_assets.sim.server import SimServer
 
     market = SimulatedMarket(seed=seed, n_boards=boards)
-    with SimServer(market, port=port) as server:
+    with bound_simulator(market, port) as server:
         if (port, seed, boards) == (SIM_PORT, SIM_SEED, SIM_BOARDS) and REPO_BOARDS_FILE.exists():
             registry = REPO_BOARDS_FILE.resolve()
         else:
@@ -52,6 +54,22 @@ def simulated_market(port: int, seed: int, boards: int) -> Iterator[Path]:
             f"simulated market: {boards} boards (seed {seed}) on {server.base_url}, registry {registry}"
         )
         yield registry
+
+
+def bound_simulator(market: SimulatedMarket, port: int) -> SimServer:
+    """The simulator on `port`, or one clear line when it is taken (`make dev` serves the same
+    market there)."""
+    from jobboard_assets.sim.server import SimServer
+
+    try:
+        return SimServer(market, port=port)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise click.ClickException(
+            f"port {port} is taken, probably by `make dev`'s simulated market: stop it, or "
+            "pass --port with a free port"
+        ) from None
 
 
 @click.command()

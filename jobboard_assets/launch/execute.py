@@ -3,7 +3,8 @@
 This is what `jobboard run` and `jobboard backfill` do: sync the registry, run the scrape job for
 the board-days (one run per contiguous stretch of boards, so normally one), then the history job
 for the days whatever the scrape's outcome, then mirror both into pipeline_runs. The runs are
-ordinary Dagster runs: they show in the UI, no daemon needed.
+ordinary Dagster runs: they show in the UI, no daemon needed, and carry the code location's
+origin, so the UI can re-execute them (`located_run.py`).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from dagster import (
     DagsterInstance,
     EventLogEntry,
     RunsFilter,
-    execute_job,
     reconstructable,
 )
 from sqlalchemy import Engine
 
 from jobboard_assets.definitions import history_job, scrape_job, sharded_scrape_job
 from jobboard_assets.launch import orphans
+from jobboard_assets.launch.located_run import execute_located_job
 from jobboard_assets.lib import run_mirror
 from jobboard_assets.lib.board_partitions import partition_changes
 from jobboard_assets.lib.names import (
@@ -43,7 +44,6 @@ from jobboard_assets.lib.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 from jobboard_assets.warehouse.queries.boards import sync_boards
 
 Progress = Callable[[str], None]
@@ -108,7 +108,7 @@ def run_execution(
     if reaped:
         progress(f"Marked failed {len(reaped)} run(s) of a jobboard process that died")
         run_mirror.mirror_executions(
-            instance, engine, {run_mirror.execution_id_of(r) for r in reaped}
+            instance, engine, {run_mirror.execution_id_of(instance, r) for r in reaped}
         )
     execution_id = request.execution_id or f"run-{int(time.time() * 1000)}"
     tags = {EXECUTION_TAG: execution_id, TRIGGER_TAG: request.trigger, **orphans.process_tag()}
@@ -117,18 +117,17 @@ def run_execution(
         f"..{request.last_day}" if request.last_day != request.first_day else ""
     )
 
-    progress(f"The scrape-2  scrape + snapshot  {len(wanted)} boards x {days}")
+    progress(f"Scrape     scrape + snapshot  {len(wanted)} boards x {days}")
     for stretch in contiguous_runs(wanted, order):
         started = time.perf_counter()
         run_tags = {**tags, **board_range_tags(stretch, request.first_day, request.last_day)}
         planned = len(stretch) * ((request.last_day - request.first_day).days + 1)
         with _watching_scrape(instance, run_tags, planned, scrape_progress):
-            result = execute_job(
+            result = execute_located_job(
                 reconstructable(scrape_job if request.celery is None else sharded_scrape_job),
-                instance=instance,
-                run_config=_scrape_run_config(request),
-                tags=run_tags,
-                raise_on_error=False,
+                instance,
+                _scrape_run_config(request),
+                run_tags,
             )
         done = _count_materialized(instance, result.run_id, "board_postings")
         progress(
@@ -136,22 +135,15 @@ def run_execution(
             + ("" if result.success else f", {planned - done} failed")
         )
 
-    history_last_day = history_through(engine, request.last_day)
-    progress(
-        "The lifespans phase-5  lifespans, reposts, scores"
-        + (
-            f" (through {history_last_day}: later days changed)"
-            if history_last_day != request.last_day
-            else ""
-        )
-    )
+    # The history run is for the execution's days; the later days it rewrites are reported by
+    # its assets, as on every other path (`lib/daily_asset.py`).
+    progress("History    lifespans, reposts, scores, analytics")
     started = time.perf_counter()
-    result = execute_job(
+    result = execute_located_job(
         reconstructable(history_job),
-        instance=instance,
-        run_config=_QUIET,
-        tags={**tags, **day_range_tags(request.first_day, history_last_day)},
-        raise_on_error=False,
+        instance,
+        _QUIET,
+        {**tags, **day_range_tags(request.first_day, request.last_day)},
     )
     for step, seconds, ok in _step_outcomes(instance, result.run_id):
         progress(f"           {step:<20} {'ok' if ok else 'FAILED'} {seconds:.1f}s")
@@ -159,19 +151,6 @@ def run_execution(
 
     (row,) = run_mirror.mirror_executions(instance, engine, [execution_id])
     return row
-
-
-def history_through(engine: Engine, last_day: date) -> date:
-    """The last day the history run covers after board-days up to `last_day` were applied.
-
-    A backfill of earlier days changes the history of every later observed day (a posting first
-    seen earlier, a disappearance moved). The daily assets recompute those days anyway
-    (`timeline.days_to_refresh`); asking for them here also records them as materialized, and
-    `jobboard scores` shows the backfill when the execution ends.
-    """
-    with session_scope(engine) as session:
-        latest = snapshot_queries.latest_observed_day(session)
-    return max(last_day, latest) if latest else last_day
 
 
 def _scrape_run_config(request: ExecutionRequest) -> dict[str, Any]:

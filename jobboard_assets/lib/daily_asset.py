@@ -3,15 +3,21 @@
 Lifespans, reposts and scores and the analytics are daily assets over the whole history: partitioned by day, one
 run for a range of days (`BackfillPolicy.single_run`), one history step at a time per instance
 (`HISTORY_POOL`), and a body that runs one pipeline phase on the run's refresh days.
+
+What Dagster shows is what the warehouse holds, whatever launched the run: every day the run
+wrote is reported materialized, each with that day's own figures. The run's partitions get
+their figures through `add_asset_metadata`; the later days the run rewrote (`days_to_refresh`)
+get a materialization of their own (docs/history.md "After a backfill").
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 from dagster import (
     AssetDep,
     AssetExecutionContext,
     AssetKey,
+    AssetMaterialization,
     AssetsDefinition,
     BackfillPolicy,
     MaterializeResult,
@@ -21,7 +27,7 @@ from dagster import (
 from jobboard_assets.lib.names import HISTORY_POOL
 from jobboard_assets.lib.partitions import daily_partitions
 from jobboard_assets.lib.resources import WarehouseResource
-from jobboard_assets.lib.run_metadata import phase_metadata
+from jobboard_assets.lib.run_metadata import day_metadata, run_line
 from jobboard_assets.pipeline.phase_summary import PhaseSummary
 from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.pipeline.timeline import days_to_refresh
@@ -57,9 +63,19 @@ def daily_asset(
         backfill_policy=BackfillPolicy.single_run(),
         pool=HISTORY_POOL,
     )
-    def daily(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    def daily(
+        context: AssetExecutionContext, warehouse: WarehouseResource
+    ) -> Iterator[AssetMaterialization | MaterializeResult]:
         days = refresh_days(context, warehouse)
         summary = phase(warehouse.posting_history(days), days)
-        return MaterializeResult(metadata=phase_metadata(summary))
+        context.log.info(run_line(key.to_user_string(), summary.counts))
+        launched = set(context.partition_keys)
+        for day, figures in summary.days.items():
+            partition = day.isoformat()
+            if partition in launched:
+                context.add_asset_metadata(day_metadata(figures), partition_key=partition)
+            elif daily_partitions.has_partition_key(partition):
+                yield AssetMaterialization(key, partition=partition, metadata=day_metadata(figures))
+        yield MaterializeResult()
 
     return daily

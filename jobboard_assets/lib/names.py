@@ -34,6 +34,9 @@ SHARD_OP = "scrape_shard"
 HISTORY_JOB = "daily_history"
 """The history run: lifespans, reposts and scores, the analytics and the data checks for a range of days."""
 
+DAILY_SCHEDULE = "daily_pipeline_schedule"
+"""The schedule: every enabled board at 02:00 UTC."""
+
 SCRAPE_POOL = "board_writes"
 """One scrape step at a time per instance (limit 1 in every instance yaml): see dagster.yaml."""
 HISTORY_POOL = "history_writes"
@@ -44,3 +47,8 @@ BOARD_PARTITIONS = "boards"
 
 FAILURE_ERROR = "error"
 """Metadata key of the observation a failed board-day gets: its error (progress counts these)."""
+
+CODE_LOCATION = "jobboard_assets"
+"""The code location's name in workspace.yaml (what `make dev`, the webserver and the daemon load)."""
+REPOSITORY = "__repository__"
+"""The repository Dagster makes of the location's `Definitions`."""

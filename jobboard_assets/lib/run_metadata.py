@@ -7,7 +7,9 @@ from typing import Any
 import polars as pl
 from dagster import MetadataValue
 
-from jobboard_assets.pipeline.phase_summary import PhaseSummary
+from jobboard_assets.pipeline.phase_summary import DayFigures
+
+PREVIEW_ROWS = 10
 
 
 def markdown_table(frame: pl.DataFrame) -> str:
@@ -23,13 +25,18 @@ def markdown_table(frame: pl.DataFrame) -> str:
         return str(frame)
 
 
-def phase_metadata(summary: PhaseSummary) -> dict[str, Any]:
-    """Counts as numbers, the preview (and the full table, if any) as Markdown."""
+def day_metadata(figures: DayFigures) -> dict[str, Any]:
+    """A day's counts as numbers (what the Plots tab draws across partitions), its first rows
+    and its whole table as Markdown."""
     metadata: dict[str, Any] = {
-        key: value for key, value in summary.counts.items() if value is not None
+        key: value for key, value in figures.counts.items() if value is not None
     }
-    if summary.preview is not None and summary.preview.height:
-        metadata["preview"] = MetadataValue.md(markdown_table(summary.preview))
-    if summary.table is not None and summary.table.height:
-        metadata["table"] = MetadataValue.md(markdown_table(summary.table))
+    if figures.table is not None and figures.table.height:
+        metadata["preview"] = MetadataValue.md(markdown_table(figures.table.head(PREVIEW_ROWS)))
+        metadata["table"] = MetadataValue.md(markdown_table(figures.table))
     return metadata
+
+
+def run_line(name: str, counts: dict[str, Any]) -> str:
+    """The run's own figures (work over all its days) as one log line of the step."""
+    return f"{name}: " + ", ".join(f"{key} {value}" for key, value in counts.items())

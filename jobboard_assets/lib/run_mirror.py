@@ -53,6 +53,7 @@ from jobboard_assets.lib.tags import (
     PARTITION_RANGE_END_TAG,
     PARTITION_RANGE_START_TAG,
     PARTITION_TAG,
+    ROOT_RUN_TAG,
     TRIGGER_TAG,
 )
 from jobboard_assets.warehouse.db import session_scope
@@ -83,8 +84,17 @@ _EVENTS = {
 }
 
 
-def execution_id_of(run: DagsterRun) -> str:
-    """The pipeline_runs.run_id a Dagster run belongs to."""
+def execution_id_of(instance: DagsterInstance, run: DagsterRun) -> str:
+    """The pipeline_runs.run_id a Dagster run belongs to: a re-execution or retry belongs to its
+    root run's execution, whatever tags it carries (Dagster names the root in
+    `dagster/root_run_id`; the UI's "Re-execute" of a backfill's run does not copy the backfill's
+    tag)."""
+    root_id = run.tags.get(ROOT_RUN_TAG)
+    root = instance.get_run_by_id(root_id) if root_id and root_id != run.run_id else None
+    return _own_execution_id(root or run)
+
+
+def _own_execution_id(run: DagsterRun) -> str:
     if EXECUTION_TAG in run.tags:
         return run.tags[EXECUTION_TAG]
     if BACKFILL_TAG in run.tags:
@@ -101,16 +111,21 @@ def is_ours(run: DagsterRun) -> bool:
 
 
 def runs_of_execution(instance: DagsterInstance, execution_id: str) -> list[DagsterRun]:
+    """The execution's own runs and every re-execution or retry of them."""
+    runs: Sequence[DagsterRun]
     if execution_id.startswith("dagster-"):
         run = instance.get_run_by_id(execution_id.removeprefix("dagster-"))
-        return [run] if run else []
-    if execution_id.startswith("backfill-"):
+        runs = [run] if run else []
+    elif execution_id.startswith("backfill-"):
         runs = instance.get_runs(
             RunsFilter(tags={BACKFILL_TAG: execution_id.removeprefix("backfill-")})
         )
     else:
         runs = instance.get_runs(RunsFilter(tags={EXECUTION_TAG: execution_id}))
-    return [run for run in runs if is_ours(run)]
+    roots = [run.run_id for run in runs if ROOT_RUN_TAG not in run.tags]
+    redone = instance.get_runs(RunsFilter(tags={ROOT_RUN_TAG: roots})) if roots else []
+    unique = {run.run_id: run for run in [*runs, *redone]}
+    return [run for run in unique.values() if is_ours(run)]
 
 
 @dataclass
@@ -202,20 +217,30 @@ def _execution_row(
     else:
         status = "partial"
 
-    starts = [
-        records[run.run_id].start_time or records[run.run_id].create_timestamp.timestamp()
+    spans = [
+        (
+            records[run.run_id].start_time or records[run.run_id].create_timestamp.timestamp(),
+            _end_of(records[run.run_id]),
+        )
         for run in runs
     ]
-    ends = [_end_of(records[run.run_id]) for run in runs]
-    errors = [job["error"] for job in jobs if job["error"]]
+    starts = [start for start, _ in spans]
+    ends = [end for _, end in spans]
+    errors = list(dict.fromkeys(mask_credentials(error) for error in errors_of_runs))
+    unapplied = [job for job in jobs if job.get("_unapplied")]
+    if unapplied:
+        errors.append(unapplied_summary([job["partitionKey"] for job in unapplied]))
     errors += [
-        masked for error in errors_of_runs if (masked := mask_credentials(error)) not in errors
+        job["error"]
+        for job in jobs
+        if job["error"] and not job.get("_unapplied") and job["error"] not in errors
     ]
     return {
         "run_id": execution_id,
         "status": status,
         "start_time": _utc(min(starts)),
         "end_time": _utc(max(ends)) if status != "running" else None,
+        "worked_seconds": round(worked_seconds(spans), 3) if status != "running" else None,
         "total_jobs": len(jobs),
         "completed_jobs": completed,
         "failed_jobs": failed,
@@ -225,6 +250,30 @@ def _execution_row(
         "dagster_run_ids": [run.run_id for run in ordered],
         "_job_rows": [_job_row(execution_id, job) for job in jobs],
     }
+
+
+UNAPPLIED_EXAMPLES = 3
+
+
+def unapplied_summary(board_days: Sequence[str]) -> str:
+    """The board-days a stopped run left unapplied, as a count and a few examples (each job
+    keeps its own line in `jobs`)."""
+    examples = ", ".join(sorted(board_days)[:UNAPPLIED_EXAMPLES])
+    more = len(board_days) - UNAPPLIED_EXAMPLES
+    return f"{len(board_days)} board-day(s) not applied: {examples}" + (
+        f" and {more} more" if more > 0 else ""
+    )
+
+
+def worked_seconds(spans: Sequence[tuple[float, float]]) -> float:
+    """How long any of the runs was working: their (start, end) spans merged, the gaps between a
+    failure and its repair left out."""
+    worked, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end > reach:
+            worked += end - max(start, reach)
+            reach = end
+    return worked
 
 
 def _end_of(record: RunRecord) -> float:
@@ -253,12 +302,17 @@ def _redone_runs(
 
 
 def chains_history(record: RunRecord) -> bool:
-    """A scrape run the history sensor follows with the day's history run: tagged so, and it
-    ran and finished, failed boards or not (not cancelled, not one that never started)."""
+    """A scrape run the history sensor follows with the day's history run: it ran and finished,
+    failed boards or not (not cancelled, not one that never started), and it is tagged so (the
+    schedule's, Run Now's) or it re-executes a run of an execution (a `jobboard run` day repaired
+    from the UI: the process that ran the first history run is gone)."""
     run = record.dagster_run
+    chained = run.tags.get(CHAIN_METRICS_TAG) == "true" or (
+        ROOT_RUN_TAG in run.tags and EXECUTION_TAG in run.tags
+    )
     return (
         run.job_name == SCRAPE_JOB
-        and run.tags.get(CHAIN_METRICS_TAG) == "true"
+        and chained
         and run.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)
         and record.start_time is not None
     )
@@ -316,15 +370,7 @@ def _jobs_of_run(
             continue
         failure = failures.get(step_key)
         success = successes.get(step_key)
-        materialization = next(
-            (
-                e
-                for e in materializations
-                if e.asset_materialization
-                and e.asset_materialization.asset_key.to_user_string() == step_key
-            ),
-            None,
-        )
+        materialization = _newest_day(materializations, step_key)
         status, error = _status(success is not None, failure, run, run_error)
         finished = success or failure
         jobs.append(
@@ -342,6 +388,21 @@ def _jobs_of_run(
         )
     accounted = run_error and any(job["error"] == run_error for job in jobs)
     return jobs, None if accounted else run_error
+
+
+def _newest_day(materializations: list[EventLogEntry], asset: str) -> EventLogEntry | None:
+    """The asset's materialization of the newest day the run wrote: a history job's result is
+    the history as it stands after the run (each day's own figures are on its partition)."""
+    return max(
+        (
+            e
+            for e in materializations
+            if e.asset_materialization
+            and e.asset_materialization.asset_key.to_user_string() == asset
+        ),
+        key=lambda e: str(e.asset_materialization.partition if e.asset_materialization else ""),
+        default=None,
+    )
 
 
 def _board_day_jobs(
@@ -374,11 +435,18 @@ def _board_day_jobs(
             partition_errors.update({str(key): str(text) for key, text in errors.items()})
     # The step died of something else than its board-days (e.g. the database went away while
     # Dagster stored an event): that error, not the run's "steps failed", says why.
-    cause = _step_error(failure) if failure is not None and not partition_errors else run_error
+    # A cancelled run's step dies of Dagster's interruption: the run's reason says what happened.
+    cancelled = run.status == DagsterRunStatus.CANCELED
+    cause = (
+        _step_error(failure)
+        if failure is not None and not partition_errors and not cancelled
+        else run_error
+    )
     started = min(
         (start for key, start in step_starts.items() if _is_scrape_step(key)), default=None
     )
     jobs = []
+    unapplied: set[str] = set()
     previous = started
     for key in board_days:
         slug, day = split_board_day_key(key)
@@ -390,6 +458,8 @@ def _board_day_jobs(
         elif run.status in _FINISHED:
             status = "failed"
             error = f"board '{slug}' {day}: not applied ({cause or 'an earlier day of this board failed'})"
+            if cause is not None:
+                unapplied.add(key)
         else:
             status, error = ("running" if started else "pending"), None
         completed_at = (
@@ -416,6 +486,7 @@ def _board_day_jobs(
                 **board,
             )
         )
+        jobs[-1]["_unapplied"] = key in unapplied
         snapshot = done.get((RAW_DATA_SNAPSHOTS.to_user_string(), key))
         if snapshot is not None:
             jobs.append(
@@ -496,9 +567,35 @@ def _status(
 _FAILED_FROM_OUTSIDE = "This run has been marked as failed from outside the execution context."
 
 
+# What Dagster's RUN_CANCELING event says, in words: where the run was when it was stopped.
+_CANCELLED_WHERE = {
+    "Canceling run from the queue.": "in the run queue, before it started",
+    "Sending run termination request.": "while it ran",
+}
+
+
+def _cancel_reason(instance: DagsterInstance, run: DagsterRun) -> str:
+    """Who or what cancelled the run, and when, from its cancel events and its backfill."""
+    events = instance.all_logs(
+        run.run_id, of_type={DagsterEventType.RUN_CANCELING, DagsterEventType.RUN_CANCELED}
+    )
+    first = events[0] if events else None
+    message = (first.dagster_event.message if first and first.dagster_event else None) or ""
+    backfill = instance.get_backfill(run.tags[BACKFILL_TAG]) if BACKFILL_TAG in run.tags else None
+    if backfill is not None and backfill.status.value in ("CANCELING", "CANCELED"):
+        who = f"its backfill {backfill.backfill_id} was cancelled"
+    elif message in _CANCELLED_WHERE or not message:
+        who = "Terminate in the Dagster UI"
+    else:
+        who = message.rstrip(".")  # e.g. Dagster's maximum runtime
+    where = _CANCELLED_WHERE.get(message)
+    when = f" on {_utc(first.timestamp):%Y-%m-%d %H:%M:%S} UTC" if first else ""
+    return f"run {run.run_id[:8]} was cancelled{when} ({who})" + (f", {where}" if where else "")
+
+
 def _run_failure_message(instance: DagsterInstance, run: DagsterRun) -> str:
     if run.status == DagsterRunStatus.CANCELED:
-        return f"run {run.run_id[:8]} was canceled before it finished"
+        return _cancel_reason(instance, run)
     explanation = None
     for event in instance.all_logs(
         run.run_id, of_type={DagsterEventType.RUN_FAILURE, DagsterEventType.ENGINE_EVENT}

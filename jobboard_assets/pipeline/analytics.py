@@ -18,7 +18,7 @@ from jobboard_assets.metrics import repost_chains, survival
 from jobboard_assets.metrics.lifespan_stats import lifespan_distribution, lifespan_summary
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
 from jobboard_assets.pipeline import lifespan_report, timeline
-from jobboard_assets.pipeline.phase_summary import PhaseSummary
+from jobboard_assets.pipeline.phase_summary import DayFigures, PhaseSummary, median_of
 from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.warehouse.models import (
     LifespanDistribution,
@@ -34,7 +34,6 @@ SCOPES = (BOARD, ROLE_FAMILY)
 """A row describes one board, or one role family across every board."""
 
 _KM_COLUMNS = ("km_median_days", "km_median_reached", "km_median_floor_days", "km_p75_days")
-_PREVIEW_ROWS = 10
 
 
 def _of_scope(postings: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -157,13 +156,30 @@ def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseS
         engine, days, {LifespanMetric: stats, LifespanDistribution: buckets}
     )
     report_rows = lifespan_report.update_lifespan_report(engine, postings, settings)
-    latest = stats.filter(pl.col("metric_date") == max(days)) if stats.height else stats
+    boards = score_queries.boards_frame(engine)
+    return PhaseSummary(
+        counts={
+            "days": len(days),
+            "rows_written": written[LifespanMetric],
+            "bucket_rows_written": written[LifespanDistribution],
+            "api_report_rows_written": sum(report_rows.values()),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        days={
+            day: _lifespan_day(stats.filter(pl.col("metric_date") == day), boards)
+            for day in sorted(days)
+        },
+    )
+
+
+def _lifespan_day(stats: pl.DataFrame, boards: pl.DataFrame) -> DayFigures:
+    """A day's lifespan analytics as its partition shows them."""
     one_decimal = {
         name: pl.col(f"lifespan_{name}_days").round(1) for name in ("mean", "median", "p90")
     }
     table = _board_table(
-        latest,
-        score_queries.boards_frame(engine),
+        stats,
+        boards,
         {
             "postings": pl.col("postings"),
             "open": pl.col("active_postings"),
@@ -173,26 +189,22 @@ def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseS
             "open_over_90d_pct": (100.0 * pl.col("active_share_over_90d")).round(1),
         },
     ).sort(pl.col("km_median"), "board", nulls_last=True)
-    return PhaseSummary(
+    return DayFigures(
         counts={
-            "days": len(days),
-            "rows_written": written[LifespanMetric],
-            "bucket_rows_written": written[LifespanDistribution],
-            "boards": latest[BOARD].drop_nulls().len(),
-            "role_families": latest[ROLE_FAMILY].drop_nulls().len(),
+            "rows": stats.height,
+            "boards": stats[BOARD].drop_nulls().len(),
+            "role_families": stats[ROLE_FAMILY].drop_nulls().len(),
             "boards_km_median_not_reached": int(
-                latest.filter(pl.col(BOARD).is_not_null(), ~pl.col("km_median_reached")).height
+                stats.filter(pl.col(BOARD).is_not_null(), ~pl.col("km_median_reached")).height
             ),
-            "api_report_rows_written": sum(report_rows.values()),
-            "seconds": round(time.perf_counter() - started, 3),
+            "median_km_median_days": median_of(table["km_median"]),
         },
-        preview=table.head(_PREVIEW_ROWS),
         table=table,
     )
 
 
 def update_repost_frequency(history: PostingHistory, days: list[date]) -> PhaseSummary:
-    """Compute and replace each day's `repost_frequency` rows; the boards flagged on the last."""
+    """Compute and replace each day's `repost_frequency` rows; each day's flagged boards."""
     started = time.perf_counter()
     engine, settings = history.engine, history.settings
     postings = history.window
@@ -204,10 +216,25 @@ def update_repost_frequency(history: PostingHistory, days: list[date]) -> PhaseS
         how="diagonal",
     )
     written = analytics_queries.replace_days(engine, days, {RepostFrequency: frequency})
-    latest = frequency.filter(pl.col("metric_date") == max(days)) if frequency.height else frequency
+    boards = score_queries.boards_frame(engine)
+    return PhaseSummary(
+        counts={
+            "days": len(days),
+            "rows_written": written[RepostFrequency],
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        days={
+            day: _repost_day(frequency.filter(pl.col("metric_date") == day), boards)
+            for day in sorted(days)
+        },
+    )
+
+
+def _repost_day(frequency: pl.DataFrame, boards: pl.DataFrame) -> DayFigures:
+    """A day's repost analytics as its partition shows them."""
     table = _board_table(
-        latest,
-        score_queries.boards_frame(engine),
+        frequency,
+        boards,
         {
             "postings": pl.col("postings"),
             "reposts": pl.col("reposts"),
@@ -219,18 +246,15 @@ def update_repost_frequency(history: PostingHistory, days: list[date]) -> PhaseS
         },
     ).sort("repost_rate_pct", "board", descending=[True, False])
     flagged = table.filter(pl.col("flagged"))["board"].to_list()
-    board_rates = latest.filter(pl.col(BOARD).is_not_null())["repost_rate_pct"]
-    return PhaseSummary(
+    board_rates = frequency.filter(pl.col(BOARD).is_not_null())["repost_rate_pct"]
+    return DayFigures(
         counts={
-            "days": len(days),
-            "rows_written": written[RepostFrequency],
+            "rows": frequency.height,
             "boards": table.height,
-            "role_families": latest[ROLE_FAMILY].drop_nulls().len(),
+            "role_families": frequency[ROLE_FAMILY].drop_nulls().len(),
             "flagged_boards": len(flagged),
             "flagged": ", ".join(flagged) or None,
-            "median_repost_rate_pct": board_rates.median(),
-            "seconds": round(time.perf_counter() - started, 3),
+            "median_repost_rate_pct": median_of(board_rates),
         },
-        preview=table.head(_PREVIEW_ROWS),
         table=table,
     )

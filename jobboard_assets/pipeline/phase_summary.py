@@ -1,20 +1,30 @@
-"""What a history phase reports: counts, a preview and a table, for the UI and the job result."""
+"""What a history phase reports: the run's counts, and each day's own figures for its partition."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import polars as pl
 
 
 @dataclass(frozen=True)
-class PhaseSummary:
-    """What a phase did: counts for the UI and the job result, and a small preview table."""
+class DayFigures:
+    """One day's figures as the warehouse holds them after the run: that day's partition
+    metadata (its counts plot as a series in the UI), and the day's table, if the phase has one."""
 
     counts: dict[str, Any]
-    preview: pl.DataFrame | None = None
     table: pl.DataFrame | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class PhaseSummary:
+    """What a phase did: the run's counts (work over all its days, for the step's log) and the
+    figures of each day it wrote."""
+
+    counts: dict[str, Any]
+    days: dict[date, DayFigures] = field(default_factory=dict, repr=False)
 
 
 def changed_rows(current: pl.DataFrame, computed: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

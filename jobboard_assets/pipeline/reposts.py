@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import polars as pl
 
-from jobboard_assets.pipeline.phase_summary import PhaseSummary, changed_rows
+from jobboard_assets.pipeline.phase_summary import DayFigures, PhaseSummary, changed_rows
 from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.pipeline.timeline import as_of
 from jobboard_assets.warehouse.db import session_scope
@@ -26,14 +27,46 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
     computed = postings.links().select("id", "repost_cluster_id", "repost_count")
     changed = changed_rows(frame, computed, ["repost_cluster_id", "repost_count"])
     written = postings.write(changed)
+    per_board = snapshot_repost_counts(postings, days)
     with session_scope(postings.engine) as session:
-        snapshot_queries.set_repost_counts(session, snapshot_repost_counts(postings, days))
+        snapshot_queries.set_repost_counts(session, per_board)
     clustered = computed.filter(pl.col("repost_cluster_id").is_not_null())
-    # The biggest clusters' members, their text read from the scan for these rows alone.
+    figures = {
+        day: DayFigures(
+            counts={
+                "open_reposted_postings": sum(
+                    row["repost_count"] for row in per_board if row["snapshot_date"] == day
+                ),
+                "repost_clusters": postings.links(day)["repost_cluster_id"].drop_nulls().n_unique(),
+            }
+        )
+        for day in sorted(days)
+    }
+    if figures:
+        # The biggest clusters as the history stands at its newest day: that day's table.
+        newest = max(figures)
+        figures[newest] = replace(figures[newest], table=biggest_clusters(postings, clustered))
+    return PhaseSummary(
+        counts={
+            "days": len(days),
+            "postings_maintained": frame.height,
+            "updated": written,
+            "repost_clusters": clustered["repost_cluster_id"].n_unique(),
+            "reposted_postings": int(
+                (computed["repost_count"] > 0).sum() - clustered["repost_cluster_id"].n_unique()
+            ),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        days=figures,
+    )
+
+
+def biggest_clusters(postings: PostingHistory, clustered: pl.DataFrame) -> pl.DataFrame:
+    """The biggest clusters' members, their text read from the scan for these rows alone."""
     biggest = clustered.sort(
         "repost_count", "repost_cluster_id", "id", descending=[True, False, False]
     ).head(10)
-    preview = (
+    return (
         postings.source.join(biggest.lazy(), on="id", suffix="_new")
         .sort("repost_count_new", "repost_cluster_id_new", "id", descending=[True, False, False])
         .select(
@@ -47,18 +80,6 @@ def update_reposts(postings: PostingHistory, days: list[date]) -> PhaseSummary:
             pl.col("repost_count_new").alias("reposts"),
         )
         .collect()
-    )
-    return PhaseSummary(
-        counts={
-            "postings_maintained": frame.height,
-            "updated": written,
-            "repost_clusters": clustered["repost_cluster_id"].n_unique(),
-            "reposted_postings": int(
-                (computed["repost_count"] > 0).sum() - clustered["repost_cluster_id"].n_unique()
-            ),
-            "seconds": round(time.perf_counter() - started, 3),
-        },
-        preview=preview,
     )
 
 

@@ -8,21 +8,22 @@ from datetime import date, timedelta
 import polars as pl
 
 from jobboard_assets.metrics import efficiency
-from jobboard_assets.pipeline.phase_summary import PhaseSummary, median_of
+from jobboard_assets.pipeline.phase_summary import DayFigures, PhaseSummary, median_of
 from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.pipeline.timeline import as_of, in_window
 from jobboard_assets.warehouse.queries import efficiency_scores as score_queries
 
 
 def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
-    """Scores: each day's efficiency scores (board, board x role family, board in industry)."""
+    """Scores: each day's efficiency scores (board, board x role family, board in industry),
+    and each day's ranking as its partition shows it."""
     started = time.perf_counter()
     engine, settings = history.engine, history.settings
     boards = score_queries.boards_frame(engine)
     employer = score_queries.employer_surveys_frame(engine)
     candidate = score_queries.candidate_surveys_frame(engine)
     written = 0
-    scored = pl.DataFrame()
+    figures = {}
     for day in sorted(days):
         previous = score_queries.scores_of_day(engine, day - timedelta(days=1))
         scored = efficiency.efficiency_scores(
@@ -36,19 +37,33 @@ def update_scores(history: PostingHistory, days: list[date]) -> PhaseSummary:
             settings=settings,
         )
         written += score_queries.replace_scores(engine, day, scored)
-    ranking = ranking_table(scored, boards) if scored.height else None
+        figures[day] = day_figures(scored, boards)
     return PhaseSummary(
         counts={
             "days": len(days),
             "rows_written": written,
-            "boards_scored": ranking.height if ranking is not None else 0,
-            "boards_insufficient_data": (
-                int((ranking["grade"] == "insufficient data").sum()) if ranking is not None else 0
-            ),
-            "median_score": median_of(ranking["overall_score"]) if ranking is not None else None,
             "seconds": round(time.perf_counter() - started, 3),
         },
-        preview=ranking.head(10) if ranking is not None else None,
+        days=figures,
+    )
+
+
+def day_figures(scored: pl.DataFrame, boards: pl.DataFrame) -> DayFigures:
+    """A day's scores as its partition shows them: boards scored, graded and with too little
+    data, their median score and postings, and the ranking."""
+    ranking = ranking_table(scored, boards) if scored.height else None
+    if ranking is None:
+        return DayFigures(counts={"boards_scored": 0, "boards_graded": 0})
+    insufficient = int((ranking["grade"] == "insufficient data").sum())
+    board_rows = scored.filter(pl.col("role_family").is_null() & pl.col("industry").is_null())
+    return DayFigures(
+        counts={
+            "boards_scored": ranking.height,
+            "boards_graded": ranking.height - insufficient,
+            "boards_insufficient_data": insufficient,
+            "median_score": median_of(ranking["overall_score"]),
+            "postings": int(board_rows["details"].struct.field("postings").sum()),
+        },
         table=ranking,
     )
 

@@ -278,11 +278,27 @@ class BoardDayListing(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
+WAITING_REQUEST = "trigger = 'api' AND status = 'running' AND total_jobs = 0"
+"""A Run Now request no Dagster run has taken up yet."""
+
+
 class PipelineRun(Base):
     """One pipeline execution in the contract's sense (one tick, one backfill, one `jobboard run`)."""
 
     __tablename__ = "pipeline_runs"
-    __table_args__ = (Index(None, "status"), Index(None, "start_time"), Index(None, "run_id"))
+    __table_args__ = (
+        Index(None, "status"),
+        Index(None, "start_time"),
+        Index(None, "run_id"),
+        # One Run Now request waiting to be launched, whichever API process records it (0011).
+        Index(
+            "uq_pipeline_runs_one_waiting_request",
+            "trigger",
+            unique=True,
+            sqlite_where=text(WAITING_REQUEST),
+            postgresql_where=text(WAITING_REQUEST),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = _seed_id()
     run_id: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
@@ -304,6 +320,9 @@ class PipelineRun(Base):
         TextList, nullable=False, default=list, server_default=empty_list()
     )
     updated_at: Mapped[datetime] = _seed_timestamp(onupdate=True)
+    # How long its runs worked (a repair hours later adds its own time, not the hours between);
+    # NULL in rows other clients write: their duration is the span.
+    worked_seconds: Mapped[float | None] = mapped_column(Float)
     # Nullable as in the contract (its clients may write NULL); empty when left out. Last: on SQLite
     # a long list (~150 KB for 1,000 boards) overflows the row into a chain of pages, which
     # reading any column stored after it would walk (migration 0008 moved it there).

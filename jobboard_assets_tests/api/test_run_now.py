@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, update
 
+from jobboard_assets.api.app import ENDPOINTS
+from jobboard_assets.api.openapi import openapi_document
+from jobboard_assets.api.run_routes import PIPELINE, RATE_LIMIT_RULE
+from jobboard_assets.cli.serve_api import API_TOKEN_ENV
 from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import PipelineRun
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets_tests.api.conftest import TOKEN, Serve
+from jobboard_assets_tests.reliability.support import BIN, REPO, wait_for
 
 RUN = {"action": "run"}
 
@@ -113,13 +128,17 @@ def test_an_unlaunched_request_expires_with_the_reason(
     assert "dagster-daemon" in expired["errors"][0]
 
 
-def test_a_token_is_rate_limited(
+def test_only_accepted_requests_count_towards_the_rate_limit(
     serve: Serve, seeded: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JOBBOARD_RUN_NOW_PER_MINUTE", "2")
     base_url = serve()
-    statuses = [post(base_url, headers=bearer(TOKEN)).status_code for _ in range(2)]
-    assert statuses == [202, 409]
+    # Refused while the first runs: the 409s do not count.
+    statuses = [post(base_url, headers=bearer(TOKEN)).status_code for _ in range(4)]
+    assert statuses == [202, 409, 409, 409]
+    # The first expires unlaunched; the next is the second accepted in the minute.
+    monkeypatch.setenv("JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS", "0")
+    assert post(base_url, headers=bearer(TOKEN)).status_code == 202
     limited = post(base_url, headers=bearer(TOKEN))
     assert limited.status_code == 429
     assert 1 <= int(limited.headers["retry-after"]) <= 61
@@ -127,6 +146,81 @@ def test_a_token_is_rate_limited(
     assert TOKEN not in limited.text
     # A wrong token is still told it is wrong, not limited.
     assert post(base_url, headers=bearer("wrong-token")).status_code == 401
+
+
+def test_the_rate_limit_is_one_rule_written_the_same_everywhere() -> None:
+    openapi = json.dumps(openapi_document(ENDPOINTS, run_now_path=PIPELINE.path, path="/"))
+    for text in (
+        (REPO / "README.md").read_text(),
+        (REPO / "docs" / "run-records.md").read_text(),
+        (REPO / "docs" / "api.md").read_text(),
+        openapi,
+    ):
+        assert RATE_LIMIT_RULE in " ".join(text.split())
+
+
+@contextmanager
+def api_process(engine: Engine, log: Path) -> Iterator[str]:
+    """`jobboard api` in a process of its own on a free loopback port; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "JOBBOARD_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        API_TOKEN_ENV: TOKEN,
+        "JOBBOARD_RUN_NOW_PER_MINUTE": "100",
+    }
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [BIN / "jobboard", "api", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for("jobboard api to listen", lambda: _answers(base_url), timeout=60, interval=0.2)
+            yield base_url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _answers(base_url: str) -> bool:
+    try:
+        return requests.get(base_url + "/api/openapi.json", timeout=5).ok
+    except requests.ConnectionError:
+        return False
+
+
+def test_two_api_processes_accept_one_of_two_simultaneous_requests(
+    seeded: Engine, tmp_path: Path
+) -> None:
+    """The database decides: each round, both processes get a Run Now at the same moment."""
+    with (
+        api_process(seeded, tmp_path / "api-1.log") as first,
+        api_process(seeded, tmp_path / "api-2.log") as second,
+        ThreadPoolExecutor(2) as pool,
+    ):
+        for _ in range(5):
+            start = threading.Barrier(2)
+
+            def at_once(base_url: str, start: threading.Barrier = start) -> requests.Response:
+                start.wait()
+                return post(base_url, headers=bearer(TOKEN))
+
+            answers = list(pool.map(at_once, [first, second]))
+            assert sorted(answer.status_code for answer in answers) == [202, 409]
+            accepted = next(a for a in answers if a.status_code == 202).json()["data"]
+            refused = next(a for a in answers if a.status_code == 409).json()["data"]
+            assert refused["runId"] == accepted["runId"]
+            with session_scope(seeded) as session:  # the execution ends: the next may start
+                session.execute(
+                    update(PipelineRun)
+                    .where(PipelineRun.run_id == accepted["runId"])
+                    .values(status="completed", end_time=func.now())
+                )
 
 
 NOT_THE_RUN_OBJECT = 'the body must be the JSON object {"action": "run"}'

@@ -83,6 +83,11 @@ def test_the_location_holds_every_asset_check_job_schedule_and_sensor_by_name() 
         ("pipeline_runs_mirror_sensor", ()),
         ("api_run_requests_sensor", ("scrape_boards",)),
     }
+    # What each does is on its page in the UI.
+    undescribed = [s.name for s in repository.schedule_defs if not s.description] + [
+        s.name for s in repository.sensor_defs if not s.description
+    ]
+    assert undescribed == []
 
 
 def test_resources_and_the_in_process_executor_are_set_once_for_the_location() -> None:

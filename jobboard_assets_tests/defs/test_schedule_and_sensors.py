@@ -10,6 +10,7 @@ from dagster import (
     AddDynamicPartitionsRequest,
     DeleteDynamicPartitionsRequest,
     RunRequest,
+    RunsFilter,
     SkipReason,
     build_schedule_context,
     build_sensor_context,
@@ -67,6 +68,8 @@ def test_schedule_requests_every_enabled_board_once_per_day(jobboard_platform: P
     assert isinstance(request, RunRequest)
     assert request.run_key == "schedule-2026-02-02"
     assert request.tags[CHAIN_METRICS_TAG] == "true" and request.tags[TRIGGER_TAG] == "schedule"
+    # Listed on the schedule's page also when launched from "Test schedule" (no tick).
+    assert request.tags["dagster/schedule_name"] == daily_pipeline_schedule.name
     assert request.tags == {**request.tags, **board_range_tags(enabled, DAY, DAY)}
     assert request.partition_key_range is not None
 
@@ -118,6 +121,9 @@ def test_history_sensor_chains_once_after_a_scrape_and_mirror_is_idempotent(
     assert request.run_key == "history-exec-1"
     assert request.tags[EXECUTION_TAG] == "exec-1"
     assert request.partition_key_range.start == request.partition_key_range.end == DAY.isoformat()
+    # The cursor says when the last run it read was updated, readably, and it holds.
+    (record,) = platform.instance.get_run_records(RunsFilter(run_ids=[scrape.run_id]))
+    assert result.cursor == record.update_timestamp.astimezone(UTC).isoformat()
     again = _evaluate(history_after_scrape_sensor, platform, cursor=result.cursor)
     assert again.run_requests == []
 

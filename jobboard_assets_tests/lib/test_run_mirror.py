@@ -9,16 +9,12 @@ pipeline_runs, pipeline_jobs and the contract's views.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from dagster import (
     DagsterRunStatus,
     RunsFilter,
@@ -35,10 +31,17 @@ from jobboard_assets.lib import run_mirror
 from jobboard_assets.lib.partitions import BOARD_PARTITIONS
 from jobboard_assets.lib.ranges import board_range_tags
 from jobboard_assets.lib.resources import WarehouseResource
-from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, PARENT_RUN_TAG, TRIGGER_TAG
+from jobboard_assets.lib.tags import (
+    BACKFILL_TAG,
+    CHAIN_METRICS_TAG,
+    EXECUTION_TAG,
+    PARENT_RUN_TAG,
+    TRIGGER_TAG,
+)
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
+from jobboard_assets_tests.dagster_ui import RUN_STATUS, dagster_webserver
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.support import (
     BIN,
@@ -57,133 +60,6 @@ from jobboard_assets_tests.reliability.support import (
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
 TODAY = datetime.now(UTC).date()
-
-LAUNCH = """
-mutation Launch($executionParams: ExecutionParams!) {
-  launchPipelineExecution(executionParams: $executionParams) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-  }
-}"""
-REEXECUTE = """
-mutation Reexecute($reexecutionParams: ReexecutionParams) {
-  launchPipelineReexecution(reexecutionParams: $reexecutionParams) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-  }
-}"""
-TERMINATE = """
-mutation Terminate($runId: String!) {
-  terminateRun(runId: $runId, terminatePolicy: SAFE_TERMINATE) {
-    __typename
-    ... on TerminateRunFailure { message }
-    ... on PythonError { message }
-  }
-}"""
-BACKFILL = """
-mutation Backfill($backfillParams: LaunchBackfillParams!) {
-  launchPartitionBackfill(backfillParams: $backfillParams) {
-    __typename
-    ... on LaunchBackfillSuccess { backfillId }
-    ... on PythonError { message }
-  }
-}"""
-RUN_STATUS = """
-query Status($runId: ID!) {
-  runOrError(runId: $runId) { ... on Run { status tags { key value } } }
-}"""
-REPOSITORIES = "{ repositoriesOrError { ... on RepositoryConnection { nodes { name } } } }"
-
-
-class GraphQL:
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = requests.post(
-            self.url, json={"query": query, "variables": variables}, timeout=60
-        )
-        response.raise_for_status()
-        body = response.json()
-        assert "errors" not in body, body["errors"]
-        return body["data"]
-
-    def launch(self, tags: Mapping[str, str]) -> str:
-        params = {
-            "selector": {
-                "repositoryLocationName": "jobboard_assets",
-                "repositoryName": "__repository__",
-                "pipelineName": "scrape_boards",
-            },
-            "runConfigData": {},
-            "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in tags.items()]},
-        }
-        result = self(LAUNCH, executionParams=params)["launchPipelineExecution"]
-        assert result["__typename"] == "LaunchRunSuccess", result
-        return result["run"]["runId"]
-
-    def reexecute_from_failure(self, parent_run_id: str) -> str:
-        params = {"parentRunId": parent_run_id, "strategy": "FROM_FAILURE"}
-        result = self(REEXECUTE, reexecutionParams=params)["launchPipelineReexecution"]
-        assert result["__typename"] == "LaunchRunSuccess", result
-        return result["run"]["runId"]
-
-    def backfill(self, assets: list[str], partitions: list[str]) -> str:
-        params = {
-            "assetSelection": [{"path": [name]} for name in assets],
-            "partitionNames": partitions,
-        }
-        result = self(BACKFILL, backfillParams=params)["launchPartitionBackfill"]
-        assert result["__typename"] == "LaunchBackfillSuccess", result
-        return result["backfillId"]
-
-    def terminate(self, run_id: str) -> None:
-        result = self(TERMINATE, runId=run_id)["terminateRun"]
-        assert result["__typename"] == "TerminateRunSuccess", result
-
-    def status(self, run_id: str) -> str:
-        return self(RUN_STATUS, runId=run_id)["runOrError"]["status"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def dagster_webserver(env: Mapping[str, str], log: Path) -> Iterator[GraphQL]:
-    """`dagster-webserver` on a free loopback port, once its code location has loaded."""
-    port = _free_port()
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [BIN / "dagster-webserver", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-            cwd=REPO,
-            env=dict(env),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        graphql = GraphQL(f"http://127.0.0.1:{port}/graphql")
-
-        def loaded() -> bool:
-            try:
-                return bool(graphql(REPOSITORIES)["repositoriesOrError"].get("nodes"))
-            except requests.RequestException:
-                return False
-
-        try:
-            wait_for("the webserver to load the code location", loaded, timeout=120, interval=1)
-            yield graphql
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 def _tags(execution_id: str, boards: list[str], day: date) -> dict[str, str]:
@@ -253,22 +129,30 @@ def test_ui_launch_cancel_reexecute_are_mirrored(
         with dagster_daemon(env, tmp_path / "daemon.log"):
             cancelled = _settled(platform, "ui-queued", "failed", runs=1)
             assert cancelled["endTime"] is not None
-            assert any("canceled" in error for error in cancelled["errors"])
+            # The reason once, in words, then the board-days left as a count and examples.
+            reason, unapplied = cancelled["errors"]
+            assert reason.startswith(f"run {queued[:8]} was cancelled on {TODAY}")
+            assert "(Terminate in the Dagster UI), in the run queue, before it started" in reason
+            assert unapplied.startswith(f"{len(boards)} board-day(s) not applied: ")
+            assert unapplied.endswith(f"and {len(boards) - 3} more")
             assert {job["status"] for job in cancelled["jobs"]} == {"failed"}
 
-            # 2. A board fails: the execution is partial once its history run has run.
-            parent = graphql.launch(_tags("ui-day", boards, TODAY))
-            partial = _settled(platform, "ui-day", "partial", runs=2)
+            # 2. A board fails, in a run launched as the UI's launchpad does: the partition range
+            # and nothing of ours. It is its own execution, partial.
+            parent = graphql.launch(board_range_tags(boards, TODAY, TODAY))
+            day = f"dagster-{parent}"
+            partial = _settled(platform, day, "partial", runs=1)
             assert any(failing in error and "500" in error for error in partial["errors"])
             scrapes = [job for job in partial["jobs"] if job["jobType"] == "scrape"]
             assert len(scrapes) == len(boards)
             assert [job["board"] for job in scrapes if job["status"] == "failed"] == [failing]
 
-            # 3. The board is fixed; "Re-execute from failure" in the UI copies the parent's
-            # tags, so the re-execution repairs the same execution and gets its own history run.
+            # 3. The board is fixed; "Re-execute from failure" in the UI: Dagster names the
+            # parent as the root run, so the re-execution repairs the same execution.
             platform.server.clear_faults(failing)
             child = graphql.reexecute_from_failure(parent)
-            repaired = _settled(platform, "ui-day", "completed", runs=4)
+            repaired = _settled(platform, day, "completed", runs=2)
+            assert _execution(platform, f"dagster-{child}") is None
             assert repaired["errors"] == []
             scrapes = [job for job in repaired["jobs"] if job["jobType"] == "scrape"]
             assert sorted(job["board"] for job in scrapes) == sorted(boards)  # each once
@@ -278,11 +162,16 @@ def test_ui_launch_cancel_reexecute_are_mirrored(
             child_tags = {
                 t["key"]: t["value"] for t in graphql(RUN_STATUS, runId=child)["runOrError"]["tags"]
             }
-            assert child_tags[EXECUTION_TAG] == "ui-day" and child_tags[PARENT_RUN_TAG] == parent
-            rows = _job_rows(platform, "ui-day")
+            assert child_tags[PARENT_RUN_TAG] == parent and EXECUTION_TAG not in child_tags
+            rows = _job_rows(platform, day)
             assert len(rows) == repaired["totalJobs"]
             assert {row.status for row in rows} == {"completed"}
             assert {row.error for row in rows} == {None}
+            # The duration is the time the two runs worked, not the wait for the repair.
+            span = datetime.fromisoformat(repaired["endTime"]) - datetime.fromisoformat(
+                repaired["startTime"]
+            )
+            assert repaired["durationSeconds"] < span.total_seconds() - 1
 
             # 4. Cancelled while it runs (stopped inside a board-day's transaction).
             running = graphql.launch(_tags("ui-running", [paused], TODAY))
@@ -291,7 +180,11 @@ def test_ui_launch_cancel_reexecute_are_mirrored(
             resume(pause_dir)
             stopped = _settled(platform, "ui-running", "failed", runs=1)
             assert stopped["endTime"] is not None
-            assert any("canceled" in error for error in stopped["errors"])
+            reason, unapplied = stopped["errors"]
+            assert reason.startswith(f"run {running[:8]} was cancelled on {TODAY}")
+            assert reason.endswith("(Terminate in the Dagster UI), while it ran")
+            assert unapplied == f"1 board-day(s) not applied: {paused}|{TODAY}"
+            assert not any("Interrupted" in (job["error"] or "") for job in stopped["jobs"])
 
     with session_scope(platform.engine) as session:
         stats = pipeline_queries.pipeline_stats(session)
@@ -417,6 +310,33 @@ def test_dagster_run_retries_and_a_ui_backfill_rerun_repair_their_executions(
         # failure, so the execution is awaited by its re-execution, not by a run count.
         repaired = _settled(platform, backfill, "completed", including=rerun)
 
+        # A backfill's run cancelled while its board answers slowly, then "Re-execute all":
+        # the UI does not copy the backfill's tag; Dagster's root run id puts the re-execution
+        # in the backfill.
+        slow = enabled[-1]
+        platform.server.set_fault(slow, "timeout", seconds=120)
+        cancelled_id = graphql.backfill(
+            ["board_postings", "raw_data_snapshots"], [f"{slow}|{TODAY}"]
+        )
+        (queued,) = wait_for(
+            "the backfill's run to start",
+            lambda: [
+                run
+                for run in platform.instance.get_runs(RunsFilter(tags={BACKFILL_TAG: cancelled_id}))
+                if run.status == DagsterRunStatus.STARTED
+            ],
+            timeout=120,
+            interval=0.5,
+        )
+        graphql.terminate(queued.run_id)
+        platform.server.clear_faults(slow)
+        cancelled = f"backfill-{cancelled_id}"
+        _settled(platform, cancelled, "failed", runs=1)
+        again = graphql.reexecute(queued.run_id, "ALL_STEPS")
+        rerun_all = _settled(platform, cancelled, "completed", runs=2, including=again)
+        assert _execution(platform, f"dagster-{again}") is None
+        assert rerun_all["errors"] == [] and rerun_all["trigger"] == "backfill"
+
     backfill_runs = platform.instance.get_runs(RunsFilter(tags={"dagster/backfill": backfill_id}))
     assert sorted(repaired["dagsterRunIds"]) == sorted(run.run_id for run in backfill_runs)
 
@@ -437,3 +357,18 @@ def test_dagster_run_retries_and_a_ui_backfill_rerun_repair_their_executions(
         retry.run_id
     }
     assert repaired["trigger"] == "backfill"
+
+
+@pytest.mark.parametrize(
+    ("spans", "worked"),
+    [
+        ([(0.0, 25.0), (900.0, 910.0)], 35.0),  # a failed day repaired 15 minutes later
+        ([(0.0, 10.0), (5.0, 20.0), (20.0, 30.0)], 30.0),  # overlapping and touching runs
+        ([(10.0, 12.0), (0.0, 30.0)], 30.0),  # one inside another
+        ([], 0.0),
+    ],
+)
+def test_an_executions_duration_is_the_time_its_runs_worked(
+    spans: list[tuple[float, float]], worked: float
+) -> None:
+    assert run_mirror.worked_seconds(spans) == worked

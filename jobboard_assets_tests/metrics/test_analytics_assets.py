@@ -284,7 +284,8 @@ def test_board_repost_frequency_stats_and_flagged_boards(repost_warehouse: Engin
     assert alpha["flagged"] is True
     assert (beta["reposts"], beta["repost_rate_pct"], beta["flagged"]) == (0, 0.0, False)
     assert beta["median_repost_gap_days"] is None
-    assert (summary.counts["flagged_boards"], summary.counts["flagged"]) == (1, "Alpha Jobs")
+    figures = summary.days[AS_OF].counts
+    assert (figures["flagged_boards"], figures["flagged"]) == (1, "Alpha Jobs")
 
     families = _rows(
         _stored(repost_warehouse, RepostFrequency).filter(pl.col("role_family").is_not_null()),
@@ -318,21 +319,34 @@ def test_the_assets_backfill_a_day_range_in_one_run(repost_warehouse: Engine) ->
         [lifespan_metrics, repost_frequency],
         resources={"warehouse": WarehouseResource(database_url=url)},
         tags={
-            PARTITION_RANGE_START_TAG: day(11).isoformat(),
+            PARTITION_RANGE_START_TAG: day(8).isoformat(),
             PARTITION_RANGE_END_TAG: day(12).isoformat(),
         },
     )
     assert result.success
-    # One step for both days; each day's partition gets the step's materialization.
-    frequency = result.asset_materializations_for_node("repost_frequency")
-    assert sorted(str(event.partition) for event in frequency) == [str(day(11)), str(day(12))]
-    assert frequency[0].metadata["days"].value == 2
-    assert frequency[0].metadata["flagged"].value == "Alpha Jobs"
-    assert "| Alpha Jobs" in str(frequency[0].metadata["table"].value)  # the Markdown table
-    spans = result.asset_materializations_for_node("lifespan_metrics")
-    assert spans[0].metadata["rows_written"].value == 2 * (2 + 2)
+    # One step for both days; each day's partition carries that day's own figures.
+    frequency = {
+        str(event.partition): event.metadata
+        for event in result.asset_materializations_for_node("repost_frequency")
+    }
+    days = [day(n) for n in range(8, 13)]
+    assert sorted(frequency) == [str(when) for when in days]
     stored = _stored(repost_warehouse, RepostFrequency)
-    assert sorted(set(stored["metric_date"])) == [day(11), day(12)]
+    assert sorted(set(stored["metric_date"])) == days
+    for when in days:
+        rows = stored.filter(pl.col("metric_date") == when)
+        boards = rows.filter(pl.col("job_board_id").is_not_null())
+        metadata = frequency[str(when)]
+        assert metadata["rows"].value == rows.height
+        assert metadata["flagged_boards"].value == int(boards["flagged"].sum())
+        assert metadata["median_repost_rate_pct"].value == boards["repost_rate_pct"].median()
+    # Day 8 saw no repost yet, day 12 the first: the Plots tab draws this, not a flat line.
+    assert frequency[str(day(8))]["flagged_boards"].value == 0
+    assert frequency[str(day(12))]["flagged"].value == "Alpha Jobs"
+    assert "| Alpha Jobs" in str(frequency[str(day(12))]["table"].value)  # the Markdown table
+    spans = result.asset_materializations_for_node("lifespan_metrics")
+    assert len(spans) == len(days)
+    assert {event.metadata["rows"].value for event in spans} == {2 + 2}
 
 
 def test_an_empty_warehouse_writes_nothing_and_fails_nothing(engine: Engine) -> None:
@@ -340,7 +354,8 @@ def test_an_empty_warehouse_writes_nothing_and_fails_nothing(engine: Engine) -> 
         analytics.update_lifespan_metrics(PostingHistory(engine), [AS_OF]).counts["rows_written"]
         == 0
     )
-    assert analytics.update_repost_frequency(PostingHistory(engine), [AS_OF]).counts["boards"] == 0
+    frequency = analytics.update_repost_frequency(PostingHistory(engine), [AS_OF])
+    assert frequency.days[AS_OF].counts["boards"] == 0
     assert view_frame(engine, "board_lifespan_stats").is_empty()
 
 

@@ -186,7 +186,7 @@ def test_a_backfill_of_single_board_runs_completes_one_scrape_at_a_time(
     assert sorted(run.tags[PARTITION_TAG] for run in runs) == partitions
     assert_one_at_a_time(scrape_windows(platform.instance, [run.run_id for run in runs]))
     (row,) = run_mirror.mirror_executions(
-        platform.instance, platform.engine, [run_mirror.execution_id_of(runs[0])]
+        platform.instance, platform.engine, [run_mirror.execution_id_of(platform.instance, runs[0])]
     )
     assert row["status"] == "completed", row["errors"]
     assert [job["jobType"] for job in row["jobs"]].count("scrape") == len(partitions)

@@ -1,7 +1,5 @@
 """The history run after each scrape run, whatever its board failures."""
 
-from datetime import UTC, datetime
-
 from dagster import (
     DagsterRunStatus,
     DefaultSensorStatus,
@@ -13,11 +11,11 @@ from dagster import (
 )
 
 from jobboard_assets.lib import run_mirror
+from jobboard_assets.lib.cursors import read_update_cursor, update_cursor
 from jobboard_assets.lib.names import HISTORY_JOB, SCRAPE_JOB
 from jobboard_assets.lib.partitions import split_board_day_key
 from jobboard_assets.lib.ranges import day_range_tags
 from jobboard_assets.lib.tags import (
-    CHAIN_METRICS_TAG,
     EXECUTION_TAG,
     PARENT_RUN_TAG,
     PARTITION_RANGE_END_TAG,
@@ -30,7 +28,13 @@ HISTORY_BATCH = 200
 
 
 @sensor(
-    job_name=HISTORY_JOB, minimum_interval_seconds=15, default_status=DefaultSensorStatus.RUNNING
+    job_name=HISTORY_JOB,
+    minimum_interval_seconds=15,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Launch a day's history run (lifespans, reposts, scores, analytics, checks) after "
+    "each finished scrape run of the schedule or Run Now, and after each re-execution of an "
+    "execution's scrape run (a jobboard run day repaired from the UI), failed boards or not; once "
+    "per scrape run. The cursor is the update time of the last run it read.",
 )
 def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResult:
     """Run a day's history phases once its scrape run has finished, failed boards or not.
@@ -39,16 +43,16 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
     (`timeline.days_to_refresh`), so a scrape of earlier days brings the later ones up to date.
 
     Dagster skips downstream steps of a failed step, so the phases after the scrape live in their
-    own run; this sensor chains it to scrape runs tagged `jobboard/chain_metrics=true` (the
-    schedule's and the API's), keyed by the execution (and the re-execution) so each is chained once.
+    own run; this sensor chains it to the scrape runs `run_mirror.chains_history` names (the
+    schedule's, the API's, re-executions of an execution's scrape run), keyed by the execution
+    (and the re-execution) so each is chained once.
     """
-    cursor = float(context.cursor or 0)
+    cursor = context.cursor
     records = context.instance.get_run_records(
         RunsFilter(
             job_name=SCRAPE_JOB,
             statuses=[DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE],
-            tags={CHAIN_METRICS_TAG: "true"},
-            updated_after=datetime.fromtimestamp(cursor, tz=UTC) if cursor else None,
+            updated_after=read_update_cursor(cursor),
         ),
         order_by="update_timestamp",
         ascending=True,
@@ -56,9 +60,9 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
     )
     requests = []
     for record in records:
-        cursor = max(cursor, record.update_timestamp.timestamp())
+        cursor = update_cursor(record.update_timestamp)  # ascending: the last one is the newest
         if not run_mirror.chains_history(record):
-            continue  # failed before it started (queue timeout, launch failure): nothing to follow
+            continue  # not chained, or failed before it started: nothing to follow
         run = record.dagster_run
         first = split_board_day_key(run.tags[PARTITION_RANGE_START_TAG])[1]
         last = split_board_day_key(run.tags[PARTITION_RANGE_END_TAG])[1]
@@ -76,4 +80,4 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
                 },
             )
         )
-    return SensorResult(run_requests=requests, cursor=str(cursor))
+    return SensorResult(run_requests=requests, cursor=cursor)

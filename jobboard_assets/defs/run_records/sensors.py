@@ -14,6 +14,7 @@ from dagster import (
 
 from jobboard_assets import config
 from jobboard_assets.lib import run_mirror
+from jobboard_assets.lib.cursors import read_update_cursor, update_cursor
 from jobboard_assets.lib.names import SCRAPE_JOB
 from jobboard_assets.lib.partitions import board_partitions
 from jobboard_assets.lib.ranges import board_range_tags
@@ -31,44 +32,62 @@ MIRROR_TIME_BUDGET_SECONDS = 40.0  # stay well inside the daemon's 60 s sensor t
 MIRROR_BATCH = 200
 
 
-@sensor(minimum_interval_seconds=10, default_status=DefaultSensorStatus.RUNNING)
+@sensor(
+    minimum_interval_seconds=10,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Mirror every run of this code location into pipeline_runs / pipeline_jobs (one "
+    "row per execution, re-executions and retries joining their root run's), and fail day-of "
+    "scrapes left in the run queue too long. Requests no runs: each tick logs the executions "
+    "it wrote; the cursor is the update time of the last run it read.",
+)
 def pipeline_runs_mirror_sensor(
     context: SensorEvaluationContext, warehouse: WarehouseResource
 ) -> None:
     """Mirror every run of this code location into pipeline_runs / pipeline_jobs.
 
     It reads run records by update time (not run-status events), so it sees runs launched from
-    the UI, `dagster asset materialize` (which have no job origin), backfills, schedules and
-    `jobboard run` alike, and it keeps reading batches until caught up or out of time, so a burst
-    of finishing runs does not leave it behind.
+    the UI, `dagster asset materialize`, backfills, schedules and `jobboard run` alike, and it
+    keeps reading batches until caught up or out of time, so a burst of finishing runs does not
+    leave it behind.
     """
     deadline = time.monotonic() + MIRROR_TIME_BUDGET_SECONDS
     for run in fail_stale_queued_runs(context.instance, config.queue_timeout()):
         context.log.warning(f"run {run.run_id} waited too long in the queue: marked failed")
-    cursor = float(context.cursor or 0)
+    updated_after = read_update_cursor(context.cursor)
     while time.monotonic() < deadline:
         records = context.instance.get_run_records(
-            RunsFilter(updated_after=datetime.fromtimestamp(cursor, tz=UTC) if cursor else None),
+            RunsFilter(updated_after=updated_after),
             order_by="update_timestamp",
             ascending=True,
             limit=MIRROR_BATCH,
         )
         ours = [record for record in records if run_mirror.is_ours(record.dagster_run)]
         if ours:
-            run_mirror.mirror_executions(
+            rows = run_mirror.mirror_executions(
                 context.instance,
                 warehouse.engine,
-                {run_mirror.execution_id_of(r.dagster_run) for r in ours},
+                {run_mirror.execution_id_of(context.instance, r.dagster_run) for r in ours},
+            )
+            context.log.info(
+                f"wrote {len(rows)} execution(s): "
+                + ", ".join(f"{row['run_id']} {row['status']}" for row in rows)
             )
         if not records:
             break
-        cursor = records[-1].update_timestamp.timestamp()
-        context.update_cursor(str(cursor))
+        updated_after = records[-1].update_timestamp
+        context.update_cursor(update_cursor(updated_after))
         if len(records) < MIRROR_BATCH:
             break
 
 
-@sensor(job_name=SCRAPE_JOB, minimum_interval_seconds=5, default_status=DefaultSensorStatus.RUNNING)
+@sensor(
+    job_name=SCRAPE_JOB,
+    minimum_interval_seconds=5,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Launch the Run Now requests the API recorded in pipeline_runs: one scrape run of "
+    "every enabled board for today per request (run key = the request's id), through the run "
+    "queue; requests not launched in time are failed with the reason.",
+)
 def api_run_requests_sensor(
     context: SensorEvaluationContext, warehouse: WarehouseResource
 ) -> SensorResult:

@@ -8,13 +8,14 @@ from dagster import (
     schedule,
 )
 
-from jobboard_assets.lib.names import SCRAPE_JOB
+from jobboard_assets.lib.names import DAILY_SCHEDULE, SCRAPE_JOB
 from jobboard_assets.lib.partitions import board_partitions
 from jobboard_assets.lib.ranges import board_range_tags
-from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, TRIGGER_TAG
+from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, SCHEDULE_TAG, TRIGGER_TAG
 
 
 @schedule(
+    name=DAILY_SCHEDULE,
     cron_schedule="0 2 * * *",
     execution_timezone="UTC",
     job_name=SCRAPE_JOB,
@@ -37,5 +38,6 @@ def daily_pipeline_schedule(context: ScheduleEvaluationContext) -> RunRequest | 
             EXECUTION_TAG: execution_id,
             TRIGGER_TAG: "schedule",
             CHAIN_METRICS_TAG: "true",
+            SCHEDULE_TAG: DAILY_SCHEDULE,
         },
     )

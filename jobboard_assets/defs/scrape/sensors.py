@@ -16,7 +16,12 @@ from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.boards import sync_boards
 
 
-@sensor(minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
+@sensor(
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Sync the board registry file into job_boards and the board partitions (enabled "
+    "boards only); a removed or disabled board keeps its rows and stops getting runs.",
+)
 def board_registry_sensor(
     context: SensorEvaluationContext, warehouse: WarehouseResource, sources: BoardSourcesResource
 ) -> SensorResult:

@@ -92,9 +92,19 @@ def delete_other_jobs(session: Session, pipeline_run_id: str, keep: list[uuid.UU
         session.execute(delete(PipelineJob).where(PipelineJob.id.in_(batch)))
 
 
+def duration_seconds(
+    start_time: datetime, end_time: datetime | None, worked: float | None
+) -> float | None:
+    """An ended execution's duration: the time its runs worked (`worked_seconds`), or its span
+    for a row another client wrote."""
+    if end_time is None:
+        return None
+    return float(worked) if worked is not None else (end_time - start_time).total_seconds()
+
+
 def _run_log(run: PipelineRun | Row[Any], with_jobs: bool = True) -> dict[str, Any]:
     """The contract's PipelineRunLog shape; `with_jobs=False` leaves `jobs` empty and unread."""
-    duration = (run.end_time - run.start_time).total_seconds() if run.end_time else None
+    duration = duration_seconds(run.start_time, run.end_time, run.worked_seconds)
     return {
         "id": str(run.id),
         "runId": run.run_id,
@@ -125,6 +135,7 @@ _LISTED = (
     "status",
     "start_time",
     "end_time",
+    "worked_seconds",
     "total_jobs",
     "completed_jobs",
     "failed_jobs",
@@ -211,6 +222,7 @@ def recent_stats(session: Session, days: int = 7) -> dict[str, Any]:
         PipelineRun.status,
         PipelineRun.start_time,
         PipelineRun.end_time,
+        PipelineRun.worked_seconds,
         PipelineRun.total_jobs,
         PipelineRun.completed_jobs,
         PipelineRun.failed_jobs,
@@ -221,7 +233,12 @@ def recent_stats(session: Session, days: int = 7) -> dict[str, Any]:
     total_jobs = sum(run.total_jobs for run in runs)
     completed_jobs = sum(run.completed_jobs for run in runs)
     successful = sum(run.status == "completed" for run in runs)
-    durations = [(run.end_time - run.start_time).total_seconds() for run in runs if run.end_time]
+    durations = [
+        seconds
+        for run in runs
+        if (seconds := duration_seconds(run.start_time, run.end_time, run.worked_seconds))
+        is not None
+    ]
     return {
         "period": f"last {days} days",
         "totalRuns": len(runs),
@@ -298,6 +315,17 @@ def expire_requests(
         expired.append(_run_log(run))
     session.flush()
     return expired
+
+
+def request_times(session: Session, since: datetime, trigger: str = "api") -> list[datetime]:
+    """When the requests of this trigger recorded since `since` were made, oldest first."""
+    return list(
+        session.scalars(
+            select(PipelineRun.start_time)
+            .where(PipelineRun.trigger == trigger, PipelineRun.start_time >= since)
+            .order_by(PipelineRun.start_time)
+        )
+    )
 
 
 def active_request(
