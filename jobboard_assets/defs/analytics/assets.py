@@ -4,6 +4,10 @@ They sit beside the phases they describe (lifespan metrics after lifespans, repo
 after reposts) in the daily history run, and store what the history looked like on each
 partition day, which the views `board_lifespan_stats`, `role_family_lifespan_stats` and
 `board_repost_frequency_stats` read.
+
+Both come after `posting_lifespans`, whose blocking data checks (`history/checks.py`) must pass
+before a day's analytics are written; repost frequency reads no lifespan, the dependency is
+that gate.
 """
 
 from jobboard_assets.lib.daily_asset import daily_asset
@@ -26,7 +30,7 @@ lifespan_metrics = daily_asset(
 
 repost_frequency = daily_asset(
     key=REPOST_FREQUENCY,
-    deps=[POSTING_REPOSTS],
+    deps=[POSTING_REPOSTS, POSTING_LIFESPANS],
     group="analytics",
     description="Repost frequency (reposts, clusters, rate, median gap, chronic clusters, "
     "flagged) per board and per role family, as of each day.",
