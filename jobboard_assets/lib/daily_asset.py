@@ -18,6 +18,7 @@ from dagster import (
     asset,
 )
 
+from jobboard_assets.lib.freshness import DAILY_DEADLINE
 from jobboard_assets.lib.names import HISTORY_POOL
 from jobboard_assets.lib.partitions import daily_partitions
 from jobboard_assets.lib.resources import WarehouseResource
@@ -56,6 +57,7 @@ def daily_asset(
         partitions_def=daily_partitions,
         backfill_policy=BackfillPolicy.single_run(),
         pool=HISTORY_POOL,
+        freshness_policy=DAILY_DEADLINE,
     )
     def daily(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         days = refresh_days(context, warehouse)

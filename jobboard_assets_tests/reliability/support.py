@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
@@ -164,11 +164,14 @@ def finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 240) ->
 
 
 @contextmanager
-def dagster_daemon(env: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `dagster-daemon` (run queue, sensors, run monitoring) on the platform's instance."""
+def dagster_daemon(
+    env: Mapping[str, str], log: Path, prefix: Sequence[str] = ()
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `dagster-daemon` (run queue, sensors, run monitoring, freshness) on the platform's
+    instance; `prefix`: a command it runs under (`faketime`)."""
     with log.open("wb") as output:
         daemon = subprocess.Popen(
-            [BIN / "dagster-daemon", "run", "-w", "workspace.yaml"],
+            [*prefix, BIN / "dagster-daemon", "run", "-w", "workspace.yaml"],
             cwd=REPO,
             env=dict(env),
             stdout=output,

@@ -26,6 +26,7 @@ from dagster import (
     multi_asset,
 )
 
+from jobboard_assets.lib.freshness import DAILY_DEADLINE
 from jobboard_assets.lib.names import (
     BOARD_POSTINGS,
     FAILURE_ERROR,
@@ -69,6 +70,7 @@ class ScrapeConfig(Config):
             skippable=True,
             group_name="scrape",
             kinds={"python", "sql"},
+            freshness_policy=DAILY_DEADLINE,
         ),
         AssetSpec(
             RAW_DATA_SNAPSHOTS,
@@ -78,6 +80,7 @@ class ScrapeConfig(Config):
             skippable=True,
             group_name="scrape",
             kinds={"sql"},
+            freshness_policy=DAILY_DEADLINE,
         ),
     ],
     partitions_def=board_day_partitions,
