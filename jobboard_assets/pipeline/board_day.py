@@ -20,7 +20,7 @@ from jobboard_assets.metrics.spans import (
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
-from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.db import retry_transient, session_scope
 from jobboard_assets.warehouse.queries import postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
 
@@ -96,6 +96,7 @@ def process_board_day(
     )
 
 
+@retry_transient
 def apply_board_day(
     engine: Engine, job_board_id: int, result: ScrapeResult, rule: SuspectRule
 ) -> tuple[DayCounts, int]:
@@ -105,7 +106,8 @@ def apply_board_day(
     around the day are read and rewritten: those listed that day and those listed on the board's
     nearest observed day before or after it (`merge` derives their history from their spans).
     Any error (suspect scrape, database) rolls back everything of this board-day. Applying any
-    set of board-days in any order, repeats included, leaves the same warehouse.
+    set of board-days in any order, repeats included, leaves the same warehouse, so a transient
+    database error (SQLite's lock busy too long, a PostgreSQL restart) applies it again.
     """
     day = result.day
     records = {record.external_id: record for record in result.records}
