@@ -17,7 +17,9 @@ from dagster import (
     MaterializeResult,
     asset,
 )
+from sqlalchemy import Table
 
+from jobboard_assets.lib.catalog import OWNERS, code_reference, table_metadata
 from jobboard_assets.lib.freshness import DAILY_DEADLINE
 from jobboard_assets.lib.names import HISTORY_POOL
 from jobboard_assets.lib.partitions import daily_partitions
@@ -45,8 +47,12 @@ def daily_asset(
     group: str,
     description: str,
     phase: Phase,
+    phase_name: str,
+    table: Table,
+    columns: Sequence[str] = (),
 ) -> AssetsDefinition:
-    """A daily asset whose materialization runs `phase` over the run's refresh days."""
+    """A daily asset whose materialization runs `phase` over the run's refresh days; `table`
+    (and `columns`, when it maintains only some) is what it writes, for the catalog."""
 
     @asset(
         key=key,
@@ -58,6 +64,9 @@ def daily_asset(
         backfill_policy=BackfillPolicy.single_run(),
         pool=HISTORY_POOL,
         freshness_policy=DAILY_DEADLINE,
+        owners=OWNERS,
+        tags={"phase": phase_name},
+        metadata={**table_metadata(table, columns), **code_reference(phase)},
     )
     def daily(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         days = refresh_days(context, warehouse)

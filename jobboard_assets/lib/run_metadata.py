@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 from dagster import MetadataValue
 
+from jobboard_assets.lib.catalog import ROW_COUNT
 from jobboard_assets.pipeline.phase_summary import PhaseSummary
 
 
@@ -23,11 +24,20 @@ def markdown_table(frame: pl.DataFrame) -> str:
         return str(frame)
 
 
+ROWS_OF_THE_PHASE = ("rows_written", "postings_maintained")
+"""The count that is the phase's rows (`dagster/row_count`): the rows of the run's days it
+wrote (scores, analytics), or the postings it maintains (lifespans, reposts)."""
+
+
 def phase_metadata(summary: PhaseSummary) -> dict[str, Any]:
-    """Counts as numbers, the preview (and the full table, if any) as Markdown."""
+    """Counts as numbers (the rows also as `dagster/row_count`), the preview (and the full
+    table, if any) as Markdown."""
     metadata: dict[str, Any] = {
         key: value for key, value in summary.counts.items() if value is not None
     }
+    rows = next((metadata[key] for key in ROWS_OF_THE_PHASE if key in metadata), None)
+    if rows is not None:
+        metadata[ROW_COUNT] = rows
     if summary.preview is not None and summary.preview.height:
         metadata["preview"] = MetadataValue.md(markdown_table(summary.preview))
     if summary.table is not None and summary.table.height:

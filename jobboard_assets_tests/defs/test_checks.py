@@ -142,13 +142,15 @@ def test_a_failed_blocking_check_stops_the_days_scores(jobboard_platform: Platfo
     assert not evaluations["no_negative_lifespans"].passed
     assert evaluations["no_negative_lifespans"].blocking
     materialized = {
-        event.asset_materialization.asset_key.to_user_string()
+        event.asset_materialization.asset_key.to_user_string(): event.asset_materialization
         for event in platform.instance.all_logs(
             history.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
         )
         if event.asset_materialization
     }
-    assert materialized == {"posting_lifespans", "posting_reposts"}
+    assert set(materialized) == {"posting_lifespans", "posting_reposts"}
+    # The catalog's row count: the postings the phase maintains, the ghost among them.
+    assert materialized["posting_lifespans"].metadata["dagster/row_count"].value > 0
     with session_scope(platform.engine) as session:
         scored = session.scalars(select(EfficiencyScore.score_date).distinct()).all()
     assert scored == [DAY]

@@ -18,6 +18,7 @@ from jobboard_assets.lib.names import (
     REPOST_FREQUENCY,
 )
 from jobboard_assets.pipeline import analytics
+from jobboard_assets.warehouse.models import LifespanMetric, RepostFrequency
 
 lifespan_metrics = daily_asset(
     key=LIFESPAN_METRICS,
@@ -26,6 +27,8 @@ lifespan_metrics = daily_asset(
     description="Lifespan statistics (closed postings, Kaplan-Meier median, ages of open "
     "postings) and the lifespan buckets, per board and per role family, as of each day.",
     phase=analytics.update_lifespan_metrics,
+    phase_name="analytics",
+    table=LifespanMetric.__table__,
 )
 
 repost_frequency = daily_asset(
@@ -35,4 +38,6 @@ repost_frequency = daily_asset(
     description="Repost frequency (reposts, clusters, rate, median gap, chronic clusters, "
     "flagged) per board and per role family, as of each day.",
     phase=analytics.update_repost_frequency,
+    phase_name="analytics",
+    table=RepostFrequency.__table__,
 )
