@@ -16,7 +16,7 @@ from tenacity import (
     retry,
     retry_if_exception,
     stop_after_delay,
-    wait_exponential_jitter,
+    wait_random_exponential,
 )
 
 _log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def retry_transient(transaction: Callable[..., T]) -> Callable[..., T]:
     retrying: Callable[[Callable[..., T]], Callable[..., T]] = retry(
         retry=retry_if_exception(is_transient),
         stop=stop_after_delay(60),
-        wait=wait_exponential_jitter(initial=0.2, max=10),
+        wait=wait_random_exponential(multiplier=0.2, max=10),
         before_sleep=before_sleep_log(_log, logging.WARNING),
         reraise=True,
     )
