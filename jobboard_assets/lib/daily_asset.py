@@ -19,8 +19,8 @@ from dagster import (
 )
 from sqlalchemy import Table
 
-from jobboard_assets.lib.catalog import OWNERS, code_reference, table_metadata
-from jobboard_assets.lib.freshness import DAILY_DEADLINE
+from jobboard_assets.lib.asset_catalog import OWNERS, code_reference, table_metadata
+from jobboard_assets.lib.deadlines import DAILY_DEADLINE
 from jobboard_assets.lib.names import HISTORY_POOL
 from jobboard_assets.lib.partitions import daily_partitions
 from jobboard_assets.lib.resources import WarehouseResource

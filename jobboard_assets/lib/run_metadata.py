@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 from dagster import MetadataValue
 
-from jobboard_assets.lib.catalog import ROW_COUNT
+from jobboard_assets.lib.asset_catalog import ROW_COUNT
 from jobboard_assets.pipeline.phase_summary import PhaseSummary
 
 

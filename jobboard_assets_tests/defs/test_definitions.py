@@ -24,8 +24,8 @@ from dagster import (
 
 import jobboard_assets.defs
 from jobboard_assets import definitions
-from jobboard_assets.lib.catalog import OWNERS
-from jobboard_assets.lib.freshness import DAILY_DEADLINE
+from jobboard_assets.lib.asset_catalog import OWNERS
+from jobboard_assets.lib.deadlines import DAILY_DEADLINE
 from jobboard_assets.lib.resources import BoardSourcesResource, WarehouseResource
 from jobboard_assets.warehouse.models import Base
 

@@ -26,8 +26,8 @@ from dagster import (
     multi_asset,
 )
 
-from jobboard_assets.lib.catalog import OWNERS, ROW_COUNT, code_reference, table_metadata
-from jobboard_assets.lib.freshness import DAILY_DEADLINE
+from jobboard_assets.lib.asset_catalog import OWNERS, ROW_COUNT, code_reference, table_metadata
+from jobboard_assets.lib.deadlines import DAILY_DEADLINE
 from jobboard_assets.lib.names import (
     BOARD_POSTINGS,
     FAILURE_ERROR,
