@@ -67,7 +67,8 @@ class CachedRead:
 
     frame: pl.LazyFrame
     """A scan of the copy just written (unordered): each reader collects the columns and rows it
-    needs, so no run holds every column of every posting at once."""
+    needs, so no run holds every column of every posting at once. It reads the run's private
+    file, deleted when this frame is: keep it (not only frames derived from it) while reading."""
     rows_read: int
     """Rows read from the warehouse: the changed ones, or every posting on a full read."""
     full_read: str | None
@@ -88,20 +89,11 @@ def cached_postings(engine: Engine, cache: FrameCache) -> CachedRead:
     private = path.with_name(f"{path.stem}.{os.getpid()}-{uuid.uuid4().hex}{_PRIVATE}")
     with FileLock(path.with_suffix(".lock")):
         _remove_stale(path)
-        state = posting_queries.postings_state(engine)
-        rows_read, full_read = _merge_changes(
-            engine, path, private, state.newest_update, cache.recheck
-        )
-        if full_read is None and _rows(private) != state.count:
-            full_read = (
-                "the copy's posting count differs from the warehouse's (postings deleted, or "
-                "written with stamps older than the copy's)"
-            )
-        if full_read is not None:
-            frame = posting_queries.postings_frame(engine, stamped=True)
-            rows_read = frame.height
-            frame.write_parquet(private)
-            del frame
+        try:
+            rows_read, full_read = _write_current(engine, cache, path, private)
+        except BaseException:
+            private.unlink(missing_ok=True)  # a failed merge leaves nothing behind
+            raise
         # A second name for the same file, renamed over the copy: the private name stays ours.
         swap = private.with_suffix(".swap")
         os.link(private, swap)
@@ -111,14 +103,38 @@ def cached_postings(engine: Engine, cache: FrameCache) -> CachedRead:
     return CachedRead(scan, rows_read, full_read)
 
 
+def _write_current(
+    engine: Engine, cache: FrameCache, path: Path, private: Path
+) -> tuple[int, str | None]:
+    """Write the current postings to `private`, merged from the copy at `path` when it can
+    serve: the rows read from the warehouse, and why the copy could not serve (None if it did)."""
+    state = posting_queries.postings_state(engine)
+    rows_read, full_read = _merge_changes(engine, path, private, state.newest_update, cache.recheck)
+    if full_read is None and _rows(private) != state.count:
+        full_read = (
+            "the copy's posting count differs from the warehouse's (postings deleted, or "
+            "written with stamps older than the copy's)"
+        )
+    if full_read is not None:
+        frame = posting_queries.postings_frame(engine, stamped=True)
+        rows_read = frame.height
+        frame.write_parquet(private)
+        del frame
+    return rows_read, full_read
+
+
 def _remove_stale(path: Path) -> None:
     """Delete what killed processes left beside the copy: a swap link (only a lock holder makes
     one) and private files older than `STALE_AFTER`."""
     oldest = time.time() - STALE_AFTER.total_seconds()
     for leftover in path.parent.glob(f"{path.stem}.*"):
-        if leftover.suffix == ".swap" or (
-            leftover.suffix == _PRIVATE and leftover.stat().st_mtime < oldest
-        ):
+        try:
+            stale = leftover.suffix == ".swap" or (
+                leftover.suffix == _PRIVATE and leftover.stat().st_mtime < oldest
+            )
+        except FileNotFoundError:  # its run just let go of it
+            continue
+        if stale:
             leftover.unlink(missing_ok=True)
 
 
