@@ -63,6 +63,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_metrics.py --repeats 3
 	$(BIN)/python benchmarks/bench_breadth.py --boards 1000
 	$(BIN)/python benchmarks/bench_partitions.py --history-days 60 --repeats 3
+	$(BIN)/python benchmarks/bench_automation.py --boards 33 1000
 	$(BIN)/python benchmarks/bench_scale_out.py --boards 1000 --workers 2 --profile
 	$(BIN)/python benchmarks/bench_api.py --rows 1000000 --boards 1000 --clients 8 --rounds 20
 

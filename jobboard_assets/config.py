@@ -1,8 +1,9 @@
 """Where things live: every setting comes from the environment, with embedded defaults.
 
 Nothing here is read at import time, so tests and the CLI can change the environment first.
-The one setting read while the Dagster definitions load (not later, per run) is `start_date`:
-the daily partitions are part of the definitions, built when the code location is imported.
+Two settings are read while the Dagster definitions load (not later, per run): `start_date`
+(the daily partitions are part of the definitions) and `celery_config_file` (which job the
+schedule and Run Now launch).
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ def start_date() -> date:
     """
     value = os.environ.get(START_DATE_ENV)
     return date.fromisoformat(value) if value else DEFAULT_START_DATE
+
+
+CELERY_CONFIG_ENV = "JOBBOARD_CELERY_CONFIG"
+
+
+def celery_config_file() -> Path | None:
+    """JOBBOARD_CELERY_CONFIG: the Celery workers' config (celery.yaml) when this deployment
+    scrapes on them (the schedule, Run Now and `jobboard run`); unset: in the run's process."""
+    value = os.environ.get(CELERY_CONFIG_ENV)
+    return Path(value).resolve() if value else None
 
 
 RUN_REQUEST_TIMEOUT_ENV = "JOBBOARD_RUN_REQUEST_TIMEOUT_SECONDS"

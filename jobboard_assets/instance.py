@@ -8,8 +8,8 @@ from pathlib import Path
 from jobboard_assets import config
 
 # The embedded instance: SQLite storage inside DAGSTER_HOME (Dagster's default), plus the same
-# run queue, run monitoring and pool limit (one scrape step at a time) as production so the UI,
-# the daemon and the API behave alike.
+# run queue, run monitoring (maximum run time included), run retries and pool limit (one scrape
+# step at a time) as production so the UI, the daemon and the API behave alike.
 EMBEDDED_DAGSTER_YAML = """\
 # Written by `jobboard setup`: the embedded (SQLite) Dagster instance.
 # Production uses the PostgreSQL instance in the repository's dagster.yaml.
@@ -31,6 +31,12 @@ run_monitoring:
   max_resume_run_attempts: 0
   poll_interval_seconds: 5
   free_slots_after_run_end_seconds: 10
+  max_runtime_seconds: 21600
+# Crashed runs are re-executed from their failure; failed steps (board failures) are not.
+run_retries:
+  enabled: true
+  max_retries: 2
+  retry_on_asset_or_op_failure: false
 concurrency:
   runs:
     max_concurrent_runs: 2

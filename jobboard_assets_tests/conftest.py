@@ -41,22 +41,27 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
 
 
 @contextmanager
-def fresh_warehouse_url(backend: str, sqlite_path: Path) -> Iterator[str]:
-    """An empty warehouse: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+def fresh_warehouse_url(
+    backend: str, sqlite_path: Path, postgres_url: str | None = None
+) -> Iterator[str]:
+    """An empty warehouse: a SQLite file, or a PostgreSQL database dropped afterwards (on the
+    server of `postgres_url`, else of JOBBOARD_TEST_POSTGRES_URL).
+
+    A database rather than a schema chosen by `options=-csearch_path`: PgBouncer, which CI puts
+    in front of PostgreSQL, does not pass that startup parameter on."""
     if backend == "sqlite":
         yield f"sqlite:///{sqlite_path}"
         return
-    base = normalize_url(postgres_base_url())
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+    base = normalize_url(postgres_url or postgres_base_url())
+    database = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
     try:
-        yield url.render_as_string(hide_password=False)
+        yield base.set(database=database).render_as_string(hide_password=False)
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
 
 

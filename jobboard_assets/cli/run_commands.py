@@ -19,7 +19,8 @@ THIN = "─" * 80
 EXIT_CODES = {"completed": 0, "partial": 1, "failed": 2}
 CELERY_HELP = (
     "Scrape as one shard per ATS host on Celery workers; the file is the workers' config "
-    "(celery.yaml). Default: in this process."
+    "(celery.yaml). Default: the deployment's JOBBOARD_CELERY_CONFIG (what the schedule and Run "
+    "Now use), else in this process."
 )
 
 
@@ -47,6 +48,7 @@ def _execute(
     from jobboard_assets.sources.registry import load_registry
 
     ensure_dagster_home()
+    celery_file = celery or config.celery_config_file()
     click.echo(RULE)
     click.echo("DATA PIPELINE EXECUTION")
     click.echo(RULE)
@@ -65,7 +67,7 @@ def _execute(
                     last_day=last_day,
                     boards=boards,
                     trigger=trigger,
-                    celery=read_config(celery) if celery else None,
+                    celery=read_config(celery_file) if celery_file else None,
                 ),
                 progress=click.echo,
                 scrape_progress=scrape_progress,

@@ -23,7 +23,10 @@ from dagster import (
     MaterializeResult,
     asset,
 )
+from sqlalchemy import Table
 
+from jobboard_assets.lib.asset_catalog import OWNERS, code_reference, table_metadata
+from jobboard_assets.lib.deadlines import DAILY_DEADLINE
 from jobboard_assets.lib.names import HISTORY_POOL
 from jobboard_assets.lib.partitions import daily_partitions
 from jobboard_assets.lib.resources import WarehouseResource
@@ -50,8 +53,12 @@ def daily_asset(
     group: str,
     description: str,
     phase: Phase,
+    phase_name: str,
+    table: Table,
+    columns: Sequence[str] = (),
 ) -> AssetsDefinition:
-    """A daily asset whose materialization runs `phase` over the run's refresh days."""
+    """A daily asset whose materialization runs `phase` over the run's refresh days; `table`
+    (and `columns`, when it maintains only some) is what it writes, for the catalog."""
 
     @asset(
         key=key,
@@ -62,6 +69,10 @@ def daily_asset(
         partitions_def=daily_partitions,
         backfill_policy=BackfillPolicy.single_run(),
         pool=HISTORY_POOL,
+        freshness_policy=DAILY_DEADLINE,
+        owners=OWNERS,
+        tags={"phase": phase_name},
+        metadata={**table_metadata(table, columns), **code_reference(phase)},
     )
     def daily(
         context: AssetExecutionContext, warehouse: WarehouseResource

@@ -29,6 +29,8 @@ SCRAPE_STEP = "scrape_and_snapshot"
 """The scrape job's one step (the multi-asset's op)."""
 SHARDED_SCRAPE_JOB = "scrape_boards_sharded"
 """The same scrape as one step per ATS host, on Celery workers."""
+SCRAPE_JOBS = (SCRAPE_JOB, SHARDED_SCRAPE_JOB)
+"""Either way a day is scraped: in the run's process or on Celery shards."""
 SHARD_OP = "scrape_shard"
 """The sharded job's per-host op; its steps are `scrape_shard[<host>]`."""
 HISTORY_JOB = "daily_history"

@@ -38,10 +38,9 @@ from jobboard_assets.lib.names import (
     BOARD_POSTINGS,
     HISTORY_JOB,
     RAW_DATA_SNAPSHOTS,
-    SCRAPE_JOB,
+    SCRAPE_JOBS,
     SCRAPE_STEP,
     SHARD_OP,
-    SHARDED_SCRAPE_JOB,
 )
 from jobboard_assets.lib.partitions import board_day_partitions, split_board_day_key
 from jobboard_assets.lib.redact import mask_credentials
@@ -60,7 +59,6 @@ from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
 
-_SCRAPE_JOBS = (SCRAPE_JOB, SHARDED_SCRAPE_JOB)
 _JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")
 # History steps as the contract's job types: the lifespan and repost analytics are lifespan and repost work.
 _HISTORY_JOB_TYPES = {
@@ -104,7 +102,7 @@ def _own_execution_id(run: DagsterRun) -> str:
 
 def is_ours(run: DagsterRun) -> bool:
     """Runs of this code location: our jobs, our tags, or a selection of our assets."""
-    if run.job_name in (*_SCRAPE_JOBS, HISTORY_JOB) or EXECUTION_TAG in run.tags:
+    if run.job_name in (*SCRAPE_JOBS, HISTORY_JOB) or EXECUTION_TAG in run.tags:
         return True
     selected = {key.to_user_string() for key in (run.asset_selection or ())}
     return bool(selected & _OUR_ASSETS)
@@ -311,7 +309,7 @@ def chains_history(record: RunRecord) -> bool:
         ROOT_RUN_TAG in run.tags and EXECUTION_TAG in run.tags
     )
     return (
-        run.job_name == SCRAPE_JOB
+        run.job_name in SCRAPE_JOBS
         and chained
         and run.status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE)
         and record.start_time is not None
@@ -523,7 +521,7 @@ def _step_error(failure: EventLogEntry) -> str | None:
 def _planned_board_days(instance: DagsterInstance, run: DagsterRun) -> list[str]:
     """The board-day partition keys a run targets, from its partition tags."""
     selected = {key.to_user_string() for key in (run.asset_selection or ())}
-    if run.job_name not in _SCRAPE_JOBS and BOARD_POSTINGS.to_user_string() not in selected:
+    if run.job_name not in SCRAPE_JOBS and BOARD_POSTINGS.to_user_string() not in selected:
         return []
     if PARTITION_TAG in run.tags:
         return [run.tags[PARTITION_TAG]]

@@ -9,7 +9,7 @@ from dagster import (
     RunsFilter,
 )
 
-from jobboard_assets.lib.names import SCRAPE_JOB
+from jobboard_assets.lib.names import SCRAPE_JOBS
 from jobboard_assets.lib.tags import (
     CHAIN_METRICS_TAG,
 )
@@ -26,12 +26,12 @@ def fail_stale_queued_runs(instance: DagsterInstance, timeout_seconds: float) ->
         record.dagster_run
         for record in instance.get_run_records(
             RunsFilter(
-                job_name=SCRAPE_JOB,
                 statuses=[DagsterRunStatus.QUEUED],
                 tags={CHAIN_METRICS_TAG: "true"},
                 created_before=created_before,
             )
         )
+        if record.dagster_run.job_name in SCRAPE_JOBS  # in-process or on Celery shards
     ]
     for run in stale:
         instance.report_run_failed(

@@ -16,7 +16,7 @@ from jobboard_assets.metrics.spans import Neighbours, PostingState, Span, derive
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
-from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.db import retry_transient, session_scope
 from jobboard_assets.warehouse.queries import listings, postings, snapshots
 from jobboard_assets.warehouse.queries.postings import DayCounts
 
@@ -117,6 +117,7 @@ class Applied:
     """Other fetched days of the board this one's arrival applied (True) or withdrew (False)."""
 
 
+@retry_transient
 def apply_board_day(
     engine: Engine, job_board_id: int, result: ScrapeResult, rule: SuspectRule
 ) -> Applied:
@@ -127,7 +128,8 @@ def apply_board_day(
     nearest fetched day on each side are decided again: each one that becomes believed is
     applied (`_apply`), each one that no longer is withdrawn (`_withdraw`). Any error rolls back
     everything of this board-day. Applying any set of board-days in any order, repeats
-    included, leaves the same warehouse.
+    included, leaves the same warehouse, so a transient database error (SQLite's lock busy too
+    long, a PostgreSQL restart) applies it again (`retry_transient`).
     """
     day, reach = result.day, timedelta(days=2 * rule.max_gap_days)
     with session_scope(engine) as session:

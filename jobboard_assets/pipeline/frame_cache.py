@@ -12,21 +12,38 @@ does). The warehouse stays the only truth: the copy can be deleted at any time.
 Stamps are the writers' wall clock: rows stamped in the future (a clock set wrong, then fixed)
 make every run read all postings until the clock passes them. That is correct, only slow, and
 `CachedRead` says so in the history run's metadata.
+
+Several history runs may bring the copy up to date at once (two Dagster instances, or a manual
+run beside the schedule's on another home: the `history_writes` pool serializes steps within one
+instance only). Each merge runs under a file lock beside the copy, writes a file private to its
+process, and swaps it in with an atomic rename: no writer overwrites another's file and no
+reader sees a half-written copy. The reader scans its private file, not the shared name, so its
+frame stays the copy it merged even when another run swaps a newer one in mid-run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import time
+import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+from filelock import FileLock
 from sqlalchemy import URL, Engine
 
 from jobboard_assets.warehouse.queries import postings as posting_queries
 
 _STAMP = "_updated_at"
+_PRIVATE = ".private"
+"""Suffix of the per-process files: a merge being written, then the copy its run reads."""
+STALE_AFTER = timedelta(days=1)
+"""A private file this old was left by a killed process (no run reads for a day: the instance's
+maximum run time is shorter) and is deleted by the next merge."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,8 @@ class CachedRead:
 
     frame: pl.LazyFrame
     """A scan of the copy just written (unordered): each reader collects the columns and rows it
-    needs, so no run holds every column of every posting at once."""
+    needs, so no run holds every column of every posting at once. It reads the run's private
+    file, deleted when this frame is: keep it (not only frames derived from it) while reading."""
     rows_read: int
     """Rows read from the warehouse: the changed ones, or every posting on a full read."""
     full_read: str | None
@@ -63,14 +81,36 @@ def cached_postings(engine: Engine, cache: FrameCache) -> CachedRead:
 
     The merge streams from the old copy into the new one: a run's memory holds the changed rows,
     not the copy (1.04M postings, 254 MB in memory, at 3 years of 100 boards). A full read
-    holds every posting once, as it always did.
+    holds every posting once, as it always did. Merges wait for each other (the lock), so each
+    starts from the copy the previous one swapped in.
     """
     path = cache.path(engine.url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
+    private = path.with_name(f"{path.stem}.{os.getpid()}-{uuid.uuid4().hex}{_PRIVATE}")
+    with FileLock(path.with_suffix(".lock")):
+        _remove_stale(path)
+        try:
+            rows_read, full_read = _write_current(engine, cache, path, private)
+        except BaseException:
+            private.unlink(missing_ok=True)  # a failed merge leaves nothing behind
+            raise
+        # A second name for the same file, renamed over the copy: the private name stays ours.
+        swap = private.with_suffix(".swap")
+        os.link(private, swap)
+        swap.replace(path)
+    scan = pl.scan_parquet(private).drop(_STAMP)
+    weakref.finalize(scan, private.unlink, missing_ok=True)
+    return CachedRead(scan, rows_read, full_read)
+
+
+def _write_current(
+    engine: Engine, cache: FrameCache, path: Path, private: Path
+) -> tuple[int, str | None]:
+    """Write the current postings to `private`, merged from the copy at `path` when it can
+    serve: the rows read from the warehouse, and why the copy could not serve (None if it did)."""
     state = posting_queries.postings_state(engine)
-    rows_read, full_read = _merge_changes(engine, path, partial, state.newest_update, cache.recheck)
-    if full_read is None and _rows(partial) != state.count:
+    rows_read, full_read = _merge_changes(engine, path, private, state.newest_update, cache.recheck)
+    if full_read is None and _rows(private) != state.count:
         full_read = (
             "the copy's posting count differs from the warehouse's (postings deleted, or "
             "written with stamps older than the copy's)"
@@ -78,10 +118,24 @@ def cached_postings(engine: Engine, cache: FrameCache) -> CachedRead:
     if full_read is not None:
         frame = posting_queries.postings_frame(engine, stamped=True)
         rows_read = frame.height
-        frame.write_parquet(partial)
+        frame.write_parquet(private)
         del frame
-    partial.replace(path)
-    return CachedRead(pl.scan_parquet(path).drop(_STAMP), rows_read, full_read)
+    return rows_read, full_read
+
+
+def _remove_stale(path: Path) -> None:
+    """Delete what killed processes left beside the copy: a swap link (only a lock holder makes
+    one) and private files older than `STALE_AFTER`."""
+    oldest = time.time() - STALE_AFTER.total_seconds()
+    for leftover in path.parent.glob(f"{path.stem}.*"):
+        try:
+            stale = leftover.suffix == ".swap" or (
+                leftover.suffix == _PRIVATE and leftover.stat().st_mtime < oldest
+            )
+        except FileNotFoundError:  # its run just let go of it
+            continue
+        if stale:
+            leftover.unlink(missing_ok=True)
 
 
 def _rows(path: Path) -> int:
@@ -90,9 +144,9 @@ def _rows(path: Path) -> int:
 
 
 def _merge_changes(
-    engine: Engine, path: Path, partial: Path, newest: datetime | None, recheck: timedelta
+    engine: Engine, path: Path, private: Path, newest: datetime | None, recheck: timedelta
 ) -> tuple[int, str | None]:
-    """Write the copy with the rows changed since its newest stamp replaced to `partial`: the
+    """Write the copy with the rows changed since its newest stamp replaced to `private`: the
     rows read, or (0 and) why the copy cannot serve."""
     if not path.exists() or newest is None:
         return 0, "no copy yet"
@@ -108,5 +162,5 @@ def _merge_changes(
             copy.filter(~pl.col("id").is_in(replaced)),
             changed.lazy().select(copy.collect_schema().names()),
         ]
-    ).sink_parquet(partial)
+    ).sink_parquet(private)
     return changed.height, None

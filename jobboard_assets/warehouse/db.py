@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from tenacity import (
+    before_sleep_log,
+    retry,
+    retry_if_exception,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TRANSIENT_ERRORS = (
+    "database is locked",  # SQLite: another process held the write lock past busy_timeout
+    "server closed the connection unexpectedly",  # PostgreSQL restarted or the network cut
+    "terminating connection due to administrator command",
+    "connection reset",
+    "could not connect to server",
+    "the database system is starting up",
+    "the database system is shutting down",
+)
+"""Errors a new attempt of the same transaction gets past: nothing of it was committed."""
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -52,3 +75,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory.begin() as session:
         yield session
+
+
+def is_transient(error: BaseException) -> bool:
+    """A database error that says nothing about the data: the lock was busy, the server went."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return error.connection_invalidated or any(
+        message in str(error.orig) for message in TRANSIENT_ERRORS
+    )
+
+
+def retry_transient(transaction: Callable[..., T]) -> Callable[..., T]:
+    """Run a whole transaction again after a transient error (`is_transient`), for up to a
+    minute: long enough for a PostgreSQL restart or a queue of SQLite writers. The transaction
+    must be idempotent (ours are: applying a board-day twice changes nothing)."""
+    retrying: Callable[[Callable[..., T]], Callable[..., T]] = retry(
+        retry=retry_if_exception(is_transient),
+        stop=stop_after_delay(60),
+        wait=wait_random_exponential(multiplier=0.2, max=10),
+        before_sleep=before_sleep_log(_log, logging.WARNING),
+        reraise=True,
+    )
+    return retrying(transaction)

@@ -9,8 +9,11 @@ run on a worker of its own, and the run mirror must record one pipeline executio
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -23,9 +26,12 @@ from dagster import DagsterEventType
 from kombu.utils.url import url_to_parts
 from sqlalchemy import Engine, select
 
-from jobboard_assets.celery_workers import celery_workers, executor_config
+from jobboard_assets.api.run_routes import request_run
+from jobboard_assets.celery_workers import celery_workers, executor_config, write_config
+from jobboard_assets.config import CELERY_CONFIG_ENV
 from jobboard_assets.defs.scrape.shards import shard_name
-from jobboard_assets.launch.execute import ExecutionRequest, run_execution
+from jobboard_assets.launch.execute import ExecutionRequest, run_execution, sync_registry
+from jobboard_assets.lib.tags import TRIGGER_TAG
 from jobboard_assets.sim.server import SimServer
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, session_scope
@@ -36,8 +42,16 @@ from jobboard_assets.warehouse.models import (
     PostingEvent,
     RawDataSnapshot,
 )
+from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets_tests.conftest import fresh_warehouse_url
 from jobboard_assets_tests.platform import Platform, backend_of
+from jobboard_assets_tests.reliability.support import (
+    BIN,
+    dagster_daemon,
+    process_env,
+    runs_of,
+    wait_for,
+)
 
 DAY = date(2026, 2, 2)
 SECOND_HOST = "127.0.0.2"
@@ -179,3 +193,95 @@ def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
             assert sum(job["status"] == "completed" for job in applied) == len(applied) - 2
         finally:
             sharded.dispose()
+
+
+def test_the_deployment_setting_puts_run_now_the_schedule_and_the_cli_on_the_shards(
+    two_hosts: tuple[Platform, SimServer], tmp_path: Path
+) -> None:
+    """JOBBOARD_CELERY_CONFIG set, no flag anywhere: a Run Now request launched by a real daemon
+    scrapes on the two workers and its history run follows; the schedule's definition targets
+    the sharded job with the workers' config; `jobboard run` scrapes on them too."""
+    platform, _second = two_hosts
+    broker = _broker_or_skip()
+    config = executor_config(f"jobboard-test-{uuid.uuid4().hex[:8]}", broker)
+    celery_yaml = write_config(tmp_path / "deployment-celery.yaml", config)
+    sync_registry(platform.instance, platform.engine, platform.registry)
+    env = process_env(platform, tmp_path, **{CELERY_CONFIG_ENV: str(celery_yaml)})
+    names = [f"deploy{index}-{uuid.uuid4().hex[:6]}" for index in (1, 2)]
+    with (
+        celery_workers(config, names, tmp_path, env) as workers,
+        dagster_daemon(env, tmp_path / "daemon.log"),
+    ):
+        requested = request_run(platform.engine, per_minute=1)["runId"]
+        row = wait_for(
+            "the Run Now execution to complete",
+            lambda: (
+                (found := _execution(platform, requested))
+                and found["status"] != "running"
+                and found
+            ),
+            timeout=240,
+            interval=1,
+        )
+        assert row["status"] == "completed", row["errors"]
+        runs = {run.job_name: run for run in runs_of(platform, requested)}
+        assert set(runs) == {"scrape_boards_sharded", "daily_history"}
+        assert set(_workers_of(platform, runs["scrape_boards_sharded"].run_id)) == set(
+            workers.nodes
+        )
+
+        cli = subprocess.run(
+            [BIN / "jobboard", "run", "--date", DAY.isoformat()],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert cli.returncode == 0, cli.stdout[-2000:] + cli.stderr[-2000:]
+        (cli_run,) = [
+            run
+            for run in platform.instance.get_runs()
+            if run.tags.get(TRIGGER_TAG) == "cli" and run.job_name == "scrape_boards_sharded"
+        ]
+        assert set(_workers_of(platform, cli_run.run_id)) <= set(workers.nodes)
+
+    schedule = subprocess.run(
+        [sys.executable, "-c", _SCHEDULE_TARGET],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    job_name, run_config = json.loads(schedule.stdout.splitlines()[-1])
+    assert job_name == "scrape_boards_sharded"
+    assert run_config == {"execution": {"config": config}}
+
+
+_SCHEDULE_TARGET = """
+import json
+from datetime import UTC, datetime
+from dagster import DagsterInstance, build_schedule_context
+from jobboard_assets.definitions import defs
+schedule = defs().resolve_schedule_def("daily_pipeline_schedule")
+tick = datetime(2026, 2, 3, 2, tzinfo=UTC)
+with DagsterInstance.get() as instance:
+    context = build_schedule_context(instance, scheduled_execution_time=tick)
+    (request,) = schedule.evaluate_tick(context).run_requests
+print(json.dumps([schedule.job_name, request.run_config]))
+"""
+"""The schedule's job and its RunRequest's run config, as a code location loads them."""
+
+
+def _execution(platform: Platform, execution_id: str) -> dict[str, Any] | None:
+    with session_scope(platform.engine) as session:
+        return pipeline_queries.get_pipeline_run(session, execution_id)
+
+
+def _workers_of(platform: Platform, run_id: str) -> list[str]:
+    """The Celery worker of each shard step of a run (its engine events name it)."""
+    return [
+        str(data.metadata["Celery worker"].value)
+        for event in platform.instance.all_logs(run_id, of_type=DagsterEventType.ENGINE_EVENT)
+        if event.dagster_event is not None
+        and "Celery worker" in (data := event.dagster_event.engine_event_data).metadata
+    ]

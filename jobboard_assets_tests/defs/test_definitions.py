@@ -11,8 +11,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections import defaultdict
+from pathlib import Path
 
 from dagster import (
+    AssetKey,
     AssetsDefinition,
     AssetSpec,
     Definitions,
@@ -22,7 +24,10 @@ from dagster import (
 
 import jobboard_assets.defs
 from jobboard_assets import definitions
+from jobboard_assets.lib.asset_catalog import OWNERS
+from jobboard_assets.lib.deadlines import DAILY_DEADLINE
 from jobboard_assets.lib.resources import BoardSourcesResource, WarehouseResource
+from jobboard_assets.warehouse.models import Base
 
 SCRAPE_ASSETS = {"board_postings", "raw_data_snapshots"}
 DAILY_ASSETS = {
@@ -175,3 +180,20 @@ def test_each_definition_is_collected_from_one_module_of_defs() -> None:
         "pipeline_runs_mirror_sensor": ["run_records.sensors"],
         "api_run_requests_sensor": ["run_records.sensors"],
     }
+
+
+def test_the_catalog_names_owner_table_columns_code_and_deadline_of_each_daily_asset() -> None:
+    """Scrape, snapshot and the daily assets: an owner, the table they write with its columns
+    as the warehouse has them, the function that does the work, and the 06:00 UTC deadline."""
+    graph = definitions.defs().resolve_asset_graph()
+    tables = {table.name: table for table in Base.metadata.sorted_tables}
+    for key in sorted(SCRAPE_ASSETS | DAILY_ASSETS):
+        node = graph.get(AssetKey(key))
+        assert node.owners == OWNERS, key
+        assert node.freshness_policy == DAILY_DEADLINE, key
+        table = tables[node.metadata["dagster/table_name"]]
+        columns = node.metadata["dagster/column_schema"].schema.columns
+        assert columns and {c.name for c in columns} <= set(table.columns.keys()), key
+        (reference,) = node.metadata["dagster/code_references"].code_references
+        source = Path(reference.file_path).read_text().splitlines()
+        assert source[reference.line_number - 1].startswith("def "), key

@@ -3,6 +3,7 @@ postings, changed ones, deletions and a restore of an older state, on both backe
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import polars as pl
 from sqlalchemy import Engine, delete, func, select, update
 
 from jobboard_assets.pipeline.frame_cache import FrameCache, cached_postings
-from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.db import make_engine, session_scope
 from jobboard_assets.warehouse.models import JobBoard, JobPosting
 from jobboard_assets.warehouse.queries.postings import postings_frame
 
@@ -84,3 +85,38 @@ def _newest_stamp(engine: Engine) -> datetime:
         newest = connection.execute(select(func.max(JobPosting.updated_at))).scalar_one()
     assert isinstance(newest, datetime)
     return newest
+
+
+WRITERS = 6
+
+
+def test_concurrent_runs_each_read_a_whole_copy(engine: Engine, tmp_path: Path) -> None:
+    """Several processes bring the copy up to date at once, as history runs on several Dagster
+    instances do: none fails, each reads every posting, and the copy left behind is whole."""
+    cache = FrameCache(tmp_path / "cache")
+    with session_scope(engine) as session:
+        session.add(JobBoard(id=1, slug="b", name="B", kind="greenhouse", url="x"))
+        session.flush()
+        session.add_all(_posting(n) for n in range(1, 201))
+    cached_postings(engine, cache)  # a copy to merge into, then a change every merge re-reads
+    with session_scope(engine) as session:
+        session.execute(update(JobPosting).where(JobPosting.id == 5).values(title="Changed"))
+    expected = postings_frame(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(WRITERS) as pool:
+        read = pool.starmap(_read_in_another_process, [(url, cache.directory)] * WRITERS)
+    assert all(frame.equals(expected) for frame in read)
+    assert pl.read_parquet(cache.path(engine.url)).drop("_updated_at").sort("id").equals(expected)
+    assert sorted(p.name for p in cache.directory.iterdir()) == sorted(
+        [cache.path(engine.url).name, cache.path(engine.url).with_suffix(".lock").name]
+    )  # every run's private file went with its frame
+
+
+def _read_in_another_process(url: str, directory: Path) -> pl.DataFrame:
+    engine = make_engine(url)
+    try:
+        cached = cached_postings(engine, FrameCache(directory))
+        return cached.frame.sort("id").collect()
+    finally:
+        engine.dispose()

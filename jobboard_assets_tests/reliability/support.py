@@ -13,8 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,8 @@ from sqlalchemy import text
 from jobboard_assets.lib.ranges import board_range_tags
 from jobboard_assets.lib.resources import RETRY_BACKOFF_ENV
 from jobboard_assets.lib.tags import EXECUTION_TAG, TRIGGER_TAG
-from jobboard_assets.warehouse.db import make_engine, normalize_url
+from jobboard_assets.warehouse.db import make_engine
+from jobboard_assets_tests.conftest import fresh_warehouse_url
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.mid_write import PAUSE_ENV, STARTUP_DIR
 
@@ -53,28 +53,10 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float, interval:
 
 @contextmanager
 def scratch_warehouse_url(backend: str, directory: Path, postgres_url: str | None) -> Iterator[str]:
-    """An empty warehouse: a SQLite file, or a PostgreSQL schema dropped afterwards.
-
-    The root conftest's `warehouse_url` fixture does the same per test; the fault matrix needs
-    one warehouse for a whole module.
-    """
-    if backend == "sqlite":
-        yield f"sqlite:///{directory / 'warehouse.db'}"
-        return
-    assert postgres_url
-    base = normalize_url(postgres_url)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    """An empty warehouse for a whole module (the fault matrix): the root conftest's
+    `fresh_warehouse_url`, which the `warehouse_url` fixture makes per test."""
+    with fresh_warehouse_url(backend, directory / "warehouse.db", postgres_url) as url:
+        yield url
 
 
 def closed_port() -> int:
@@ -164,11 +146,14 @@ def finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 240) ->
 
 
 @contextmanager
-def dagster_daemon(env: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `dagster-daemon` (run queue, sensors, run monitoring) on the platform's instance."""
+def dagster_daemon(
+    env: Mapping[str, str], log: Path, prefix: Sequence[str] = ()
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `dagster-daemon` (run queue, sensors, run monitoring, freshness) on the platform's
+    instance; `prefix`: a command it runs under (`faketime`)."""
     with log.open("wb") as output:
         daemon = subprocess.Popen(
-            [BIN / "dagster-daemon", "run", "-w", "workspace.yaml"],
+            [*prefix, BIN / "dagster-daemon", "run", "-w", "workspace.yaml"],
             cwd=REPO,
             env=dict(env),
             stdout=output,

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from jobboard_assets.launch.execute import sync_registry
 from jobboard_assets.lib import run_mirror
-from jobboard_assets.lib.tags import EXECUTION_TAG, PROCESS_TAG
+from jobboard_assets.lib.tags import EXECUTION_TAG, PARENT_RUN_TAG, PROCESS_TAG
 from jobboard_assets.warehouse.db import normalize_url, session_scope
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets_tests.conftest import POSTGRES_URL_ENV
@@ -58,13 +58,9 @@ ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
 ON_POSTGRES = pytest.mark.parametrize(
     "warehouse_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
-EXIT_PARTIAL = 1
+EXIT_COMPLETED = 0
 RESTARTED_RUN = "reliability-restarted-run"
 """application_name of the run whose sessions a restart cuts (see support.strike_postgres)."""
-CONNECTION_LOST = (
-    "terminating connection due to administrator command",
-    "server closed the connection unexpectedly",
-)
 
 
 def assert_all_or_nothing(platform: Platform, reference: CleanReference, victim: str) -> None:
@@ -121,10 +117,11 @@ def test_a_killed_jobboard_run_is_failed_and_released_by_the_next_run(
 
 
 @ON_POSTGRES
-def test_a_killed_run_worker_is_failed_by_dagster_and_its_slot_freed(
+def test_a_killed_run_worker_is_retried_and_the_day_completes(
     day_one: Platform, reference: CleanReference, tmp_path: Path
 ) -> None:
-    """A run the daemon launched: the code server sees its worker die, monitoring frees the slot."""
+    """A run the daemon launched: the code server sees its worker die, run monitoring frees the
+    slot, and the instance's run retries re-execute it: the day completes with no operator."""
     enabled = sync_registry(day_one.instance, day_one.engine, day_one.registry)
     victim = enabled[3]
     pause = tmp_path / "pause"
@@ -145,16 +142,29 @@ def test_a_killed_run_worker_is_failed_by_dagster_and_its_slot_freed(
             lambda: run.run_id not in day_one.instance.event_log_storage.get_concurrency_run_ids(),
             timeout=60,
         )
+        retry = wait_for(
+            "the run retry to succeed",
+            lambda: next(
+                (
+                    r
+                    for r in runs_of(day_one, "crash")
+                    if r.tags.get("dagster/retry_number") == "1"
+                    and r.status == DagsterRunStatus.SUCCESS
+                ),
+                None,
+            ),
+            timeout=180,
+            interval=1,
+        )
 
-    assert_all_or_nothing(day_one, reference, victim)
+    assert retry.tags[PARENT_RUN_TAG] == run.run_id
+    assert board_states(day_one.engine) == reference.after(day(2))
     (row,) = run_mirror.mirror_executions(day_one.instance, day_one.engine, ["crash"])
-    assert row["status"] in ("failed", "partial")
-    assert "terminated by signal 9 (SIGKILL)" in scrape_error(row, victim)
-    assert_rerun_heals(day_one, reference)
+    assert row["status"] == "completed", row["errors"]  # the retry repaired the same execution
 
 
 @ON_POSTGRES
-def test_a_postgres_restart_mid_run_fails_clearly_and_the_next_run_heals(
+def test_a_postgres_restart_mid_run_is_retried_and_the_day_completes(
     day_one: Platform, reference: CleanReference, spawner: Spawner, tmp_path: Path
 ) -> None:
     server_url = normalize_url(os.environ[POSTGRES_URL_ENV]).render_as_string(hide_password=False)
@@ -180,13 +190,11 @@ def test_a_postgres_restart_mid_run_fails_clearly_and_the_next_run_heals(
         resume(pause)
         exit_code = finish(process, tmp_path / "run.log")
 
-    assert exit_code == EXIT_PARTIAL, (tmp_path / "run.log").read_text()[-3000:]
-    assert_all_or_nothing(day_one, reference, victim)
+    # The board-day in flight met the restart, rolled back, and was applied again
+    # (`retry_transient`): the day completes with nothing for the operator to do.
+    assert exit_code == EXIT_COMPLETED, (tmp_path / "run.log").read_text()[-3000:]
+    assert "Retrying" in (tmp_path / "run.log").read_text()
+    assert board_states(day_one.engine) == reference.after(day(2))
     with session_scope(day_one.engine) as session:
         (row,) = pipeline_queries.run_history(session, 1)
-    assert row["status"] == "partial", row["errors"]
-    # Whichever statement met the restart (the board's own, or Dagster storing an event), the
-    # error says the database connection went away.
-    error = scrape_error(row, victim)
-    assert any(cause in error for cause in CONNECTION_LOST), error
-    assert_rerun_heals(day_one, reference)
+    assert row["status"] == "completed", row["errors"]

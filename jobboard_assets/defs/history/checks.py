@@ -9,6 +9,14 @@ One op evaluates them all in one warehouse session: one step instead of four. Th
 look at the postings written in the last `RECENT_WRITES` (every run's writes, by the updated_at
 index): over every posting they took 9 s of a day's run on 3 years of 100 boards, and rows
 nobody wrote cannot have broken.
+
+The three checks that mean "the data is broken" are blocking: when one fails, the history run's
+check step fails and Dagster skips what depends on `posting_lifespans` in that run (the scores
+and the analytics), so the previous day's scores stay the ones served. The shrinking-board check
+is a warning and blocks nothing. Each reports its count as a number, so its history plots.
+
+They are not partitioned: a history run is a partition range (`BackfillPolicy.single_run`), and
+Dagster 1.13 records a check's partition only for runs of a single partition key.
 """
 
 from collections.abc import Iterator
@@ -36,19 +44,22 @@ NO_DUPLICATE_POSTINGS = AssetCheckSpec(
     "no_duplicate_postings",
     asset=_CHECKED,
     description="No (board, external_id) is stored twice among the postings written in the last "
-    "two days (the unique constraint holds it for the others).",
+    "two days (the unique constraint holds it for the others). Blocks the day's scores.",
+    blocking=True,
 )
 NO_NEGATIVE_LIFESPANS = AssetCheckSpec(
     "no_negative_lifespans",
     asset=_CHECKED,
     description="No posting written in the last two days has a negative lifespan (last_seen "
-    "before first_seen).",
+    "before first_seen). Blocks the day's scores.",
+    blocking=True,
 )
 SNAPSHOTS_MATCH_POSTINGS = AssetCheckSpec(
     "snapshots_match_postings",
     asset=_CHECKED,
     description="Each board's latest raw_data_snapshots row agrees with job_postings (listed "
-    "and active counts).",
+    "and active counts). Blocks the day's scores.",
+    blocking=True,
 )
 NO_SUSPICIOUSLY_SMALL_SCRAPES = AssetCheckSpec(
     "no_suspiciously_small_scrapes",
@@ -75,17 +86,33 @@ def warehouse_consistency(warehouse: WarehouseResource) -> Iterator[AssetCheckRe
         negative = checks.negative_lifespans(session, written_since)
         mismatches = checks.snapshot_mismatches(session)
         shrinking = checks.shrinking_boards(session, min_ratio=SuspectRule.min_ratio)
-    outcomes: list[tuple[AssetCheckSpec, bool, dict[str, MetadataValue | int]]] = [
-        (NO_DUPLICATE_POSTINGS, not duplicates, {"duplicates": MetadataValue.json(duplicates)}),
-        (NO_NEGATIVE_LIFESPANS, negative == 0, {"negative_lifespans": negative}),
-        (SNAPSHOTS_MATCH_POSTINGS, not mismatches, {"mismatches": MetadataValue.json(mismatches)}),
-        (NO_SUSPICIOUSLY_SMALL_SCRAPES, not shrinking, {"boards": MetadataValue.json(shrinking)}),
+    # Each check's count, under its own name (what its plot shows), and the culprits.
+    outcomes: list[tuple[AssetCheckSpec, str, int, dict[str, MetadataValue]]] = [
+        (
+            NO_DUPLICATE_POSTINGS,
+            "duplicate_postings",
+            len(duplicates),
+            {"duplicates": MetadataValue.json(duplicates)},
+        ),
+        (NO_NEGATIVE_LIFESPANS, "negative_lifespans", negative, {}),
+        (
+            SNAPSHOTS_MATCH_POSTINGS,
+            "mismatched_boards",
+            len(mismatches),
+            {"mismatches": MetadataValue.json(mismatches)},
+        ),
+        (
+            NO_SUSPICIOUSLY_SMALL_SCRAPES,
+            "shrinking_boards",
+            len(shrinking),
+            {"boards": MetadataValue.json(shrinking)},
+        ),
     ]
-    for spec, passed, metadata in outcomes:
+    for spec, count_name, count, details in outcomes:
         yield AssetCheckResult(
             asset_key=spec.asset_key,
             check_name=spec.name,
-            passed=passed,
-            metadata=metadata,
+            passed=count == 0,
+            metadata={count_name: MetadataValue.int(count), **details},
             severity=_SEVERITY.get(spec.name, AssetCheckSeverity.ERROR),
         )

@@ -12,7 +12,7 @@ from dagster import (
 
 from jobboard_assets.lib import run_mirror
 from jobboard_assets.lib.cursors import read_update_cursor, update_cursor
-from jobboard_assets.lib.names import HISTORY_JOB, SCRAPE_JOB
+from jobboard_assets.lib.names import HISTORY_JOB
 from jobboard_assets.lib.partitions import split_board_day_key
 from jobboard_assets.lib.ranges import day_range_tags
 from jobboard_assets.lib.tags import (
@@ -49,8 +49,7 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
     """
     cursor = context.cursor
     records = context.instance.get_run_records(
-        RunsFilter(
-            job_name=SCRAPE_JOB,
+        RunsFilter(  # scrape runs of either job (`run_mirror.chains_history` tells them)
             statuses=[DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE],
             updated_after=read_update_cursor(cursor),
         ),

@@ -15,11 +15,11 @@ from dagster import (
 from jobboard_assets import config
 from jobboard_assets.lib import run_mirror
 from jobboard_assets.lib.cursors import read_update_cursor, update_cursor
-from jobboard_assets.lib.names import SCRAPE_JOB
 from jobboard_assets.lib.partitions import board_partitions
 from jobboard_assets.lib.ranges import board_range_tags
 from jobboard_assets.lib.resources import WarehouseResource
 from jobboard_assets.lib.run_queue import fail_stale_queued_runs
+from jobboard_assets.lib.scale_out import scrape_target
 from jobboard_assets.lib.tags import (
     CHAIN_METRICS_TAG,
     EXECUTION_TAG,
@@ -80,8 +80,11 @@ def pipeline_runs_mirror_sensor(
             break
 
 
+_SCRAPE = scrape_target()
+
+
 @sensor(
-    job_name=SCRAPE_JOB,
+    job_name=_SCRAPE.job_name,
     minimum_interval_seconds=5,
     default_status=DefaultSensorStatus.RUNNING,
     description="Launch the Run Now requests the API recorded in pipeline_runs: one scrape run of "
@@ -111,6 +114,7 @@ def api_run_requests_sensor(
         run_requests=[
             RunRequest(
                 run_key=run_id,
+                run_config=_SCRAPE.run_config,
                 tags={
                     **board_range_tags(boards, today, today),
                     EXECUTION_TAG: run_id,

@@ -9,6 +9,7 @@ from jobboard_assets.lib.names import (
     POSTING_REPOSTS,
 )
 from jobboard_assets.pipeline import scores
+from jobboard_assets.warehouse.models import EfficiencyScore
 
 efficiency_scores = daily_asset(
     key=EFFICIENCY_SCORES,
@@ -16,4 +17,6 @@ efficiency_scores = daily_asset(
     group="scores",
     description="Scores: the daily efficiency score per board, role family and industry.",
     phase=scores.update_scores,
+    phase_name="scores",
+    table=EfficiencyScore.__table__,
 )

@@ -26,6 +26,8 @@ from dagster import (
     multi_asset,
 )
 
+from jobboard_assets.lib.asset_catalog import OWNERS, ROW_COUNT, code_reference, table_metadata
+from jobboard_assets.lib.deadlines import DAILY_DEADLINE
 from jobboard_assets.lib.names import (
     BOARD_POSTINGS,
     FAILURE_ERROR,
@@ -43,9 +45,12 @@ from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import (
     PARALLEL_BOARDS,
     BoardDayOutcome,
+    process_board_day,
     process_board_days,
+    snapshot_row,
 )
 from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import JobPosting, RawDataSnapshot
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
 
 
@@ -69,6 +74,10 @@ class ScrapeConfig(Config):
             skippable=True,
             group_name="scrape",
             kinds={"python", "sql"},
+            freshness_policy=DAILY_DEADLINE,
+            owners=OWNERS,
+            tags={"phase": "scrape"},
+            metadata={**table_metadata(JobPosting.__table__), **code_reference(process_board_day)},
         ),
         AssetSpec(
             RAW_DATA_SNAPSHOTS,
@@ -78,6 +87,13 @@ class ScrapeConfig(Config):
             skippable=True,
             group_name="scrape",
             kinds={"sql"},
+            freshness_policy=DAILY_DEADLINE,
+            owners=OWNERS,
+            tags={"phase": "snapshot"},
+            metadata={
+                **table_metadata(RawDataSnapshot.__table__),
+                **code_reference(snapshot_row),
+            },
         ),
     ],
     partitions_def=board_day_partitions,
@@ -178,6 +194,7 @@ def _materializations(key: str, outcome: BoardDayOutcome) -> Iterator[AssetMater
         partition=key,
         metadata={
             **counts,
+            ROW_COUNT: outcome.scraped,  # the postings the board listed that day
             "pages": outcome.pages,
             "bytes_read": outcome.bytes_read,
             "fetch_seconds": outcome.fetch_seconds,
@@ -189,6 +206,7 @@ def _materializations(key: str, outcome: BoardDayOutcome) -> Iterator[AssetMater
         RAW_DATA_SNAPSHOTS,
         partition=key,
         metadata={
+            ROW_COUNT: 1,  # one snapshot row per board-day
             "posting_count": outcome.scraped,
             "new_postings": outcome.new,
             "active_postings": outcome.active,

@@ -8,17 +8,20 @@ from dagster import (
     schedule,
 )
 
-from jobboard_assets.lib.names import DAILY_SCHEDULE, SCRAPE_JOB
+from jobboard_assets.lib.names import DAILY_SCHEDULE
 from jobboard_assets.lib.partitions import board_partitions
 from jobboard_assets.lib.ranges import board_range_tags
+from jobboard_assets.lib.scale_out import scrape_target
 from jobboard_assets.lib.tags import CHAIN_METRICS_TAG, EXECUTION_TAG, SCHEDULE_TAG, TRIGGER_TAG
+
+_TARGET = scrape_target()
 
 
 @schedule(
     name=DAILY_SCHEDULE,
     cron_schedule="0 2 * * *",
     execution_timezone="UTC",
-    job_name=SCRAPE_JOB,
+    job_name=_TARGET.job_name,
     default_status=DefaultScheduleStatus.RUNNING,
     description="Scrape every enabled board for the day at 02:00 UTC; the metrics sensor then "
     "runs the day's lifespans, reposts and scores, also when some boards failed.",
@@ -33,6 +36,7 @@ def daily_pipeline_schedule(context: ScheduleEvaluationContext) -> RunRequest | 
     execution_id = f"schedule-{day.isoformat()}"
     return RunRequest(
         run_key=execution_id,  # one tick per day, never run twice
+        run_config=_TARGET.run_config,
         tags={
             **board_range_tags(boards, day, day),
             EXECUTION_TAG: execution_id,
