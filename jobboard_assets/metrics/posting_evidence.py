@@ -109,7 +109,7 @@ def stale_signals(
         for name, expr in _signals(as_of, settings).items()
         if name in rule.weights
     }
-    kept = 1.0
+    kept = pl.lit(1.0)
     for name in signals:
         kept = kept * pl.when(pl.col(name)).then(1.0 - rule.weights[name]).otherwise(1.0)
     by_weight = sorted(signals, key=lambda name: -rule.weights[name])
