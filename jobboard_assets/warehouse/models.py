@@ -87,6 +87,10 @@ def _seed_timestamp(*, onupdate: bool = False) -> Mapped[datetime]:
     )
 
 
+SEARCH_SCOPES: tuple[tuple[str, ...], ...] = ((), ("job_board_id",), ("role_family",), ("company",))
+"""The equality filters of posting search with an index in first_seen order (migration 0011)."""
+
+
 class JobBoard(TimestampMixin, Base):
     """A board from the registry (`boards.yaml`); never deleted, only disabled."""
 
@@ -120,6 +124,10 @@ class JobPosting(TimestampMixin, Base):
         # and its checks look at those writes and at each board's latest day.
         Index(None, "updated_at"),
         Index(None, "job_board_id", "last_seen"),
+        # Posting search (GET /api/postings) pages in (first_seen, id) order, keyset: one index
+        # per selective filter, so a page is read in order from the index, never sorted.
+        *(Index(None, *scope, "first_seen", "id") for scope in SEARCH_SCOPES),
+        Index(None, "salary_min"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -564,3 +572,19 @@ class LifespanReportTrend(LifespanReportMixin, Base):
     new_postings: Mapped[int] = mapped_column(Integer, nullable=False)
     disappeared_postings: Mapped[int] = mapped_column(Integer, nullable=False)
     active_age_mean_days: Mapped[float | None] = mapped_column(Float)
+
+
+class CrossBoardJob(Base):
+    """A posting listed as the same job on another board (the `cross_board_jobs` asset).
+
+    Only postings whose job is on two or more boards have a row; `job_group_id` is the smallest
+    posting id of the job's group. Replaced whole on every run (metrics/cross_board.py).
+    """
+
+    __tablename__ = "cross_board_jobs"
+    __table_args__ = (Index(None, "job_group_id"),)
+
+    job_posting_id: Mapped[int] = mapped_column(
+        ForeignKey("job_postings.id", ondelete="CASCADE"), primary_key=True
+    )
+    job_group_id: Mapped[int] = mapped_column(Integer, nullable=False)

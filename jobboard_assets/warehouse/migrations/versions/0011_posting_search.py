@@ -1,0 +1,55 @@
+"""posting search and the same job across boards: search indexes and cross_board_jobs
+
+`GET /api/postings` pages postings in (first_seen, id) order with a keyset cursor; an index in
+that order per selective equality filter (none, board, role family, company) lets each page be
+read from an index instead of sorting the matches, and `salary_min` serves the pay filters.
+`cross_board_jobs` holds the postings the `cross_board_jobs` asset links to the same job on
+another board.
+
+Revision ID: 0011
+Revises: 0009
+Create Date: 2026-12-07 12:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+INDEXES = {
+    "ix_job_postings_first_seen_id": ["first_seen", "id"],
+    "ix_job_postings_job_board_id_first_seen_id": ["job_board_id", "first_seen", "id"],
+    "ix_job_postings_role_family_first_seen_id": ["role_family", "first_seen", "id"],
+    "ix_job_postings_company_first_seen_id": ["company", "first_seen", "id"],
+    "ix_job_postings_salary_min": ["salary_min"],
+}
+
+
+def upgrade() -> None:
+    for name, columns in INDEXES.items():
+        op.create_index(name, "job_postings", columns)
+    op.create_table(
+        "cross_board_jobs",
+        sa.Column("job_posting_id", sa.Integer(), nullable=False),
+        sa.Column("job_group_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["job_posting_id"],
+            ["job_postings.id"],
+            name=op.f("fk_cross_board_jobs_job_posting_id_job_postings"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("job_posting_id", name=op.f("pk_cross_board_jobs")),
+    )
+    op.create_index("ix_cross_board_jobs_job_group_id", "cross_board_jobs", ["job_group_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_cross_board_jobs_job_group_id", table_name="cross_board_jobs")
+    op.drop_table("cross_board_jobs")
+    for name in INDEXES:
+        op.drop_index(name, table_name="job_postings")
