@@ -48,6 +48,19 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     "no_pay_stated": 0.05,
 }
 
+SIGNAL_DESCRIPTIONS: dict[str, str] = {
+    "restamped": "board date later than our first sighting (days after it)",
+    "fake_fresh": "board date says new (its age in days) while we have seen it for a month",
+    "listed_after_expiry": "still listed after its own expiry (days past it)",
+    "age_beyond_board_p90": "age in days beyond its board's 90th percentile for its role family",
+    "age_beyond_twice_board_p90": "age in days beyond twice that 90th percentile",
+    "age_beyond_board_median": "age in days beyond its board's median for its role family",
+    "reposted": "earlier postings of the same job (its repost chain)",
+    "chronic_reposting": "earlier postings of the same job, serial reposting from 3",
+    "no_pay_stated": "no pay range stated (the stated minimum)",
+}
+"""What each signal's value is, as the evidence shows it."""
+
 
 @dataclass(frozen=True)
 class StaleRule:

@@ -1,0 +1,292 @@
+"""Posting search and one posting's evidence: the reads behind /api/postings and `jobboard postings`.
+
+Search pages in (first_seen, id) order with a keyset (`after`), so a page is an index range
+(migration 0011) and a page boundary never moves when new days land: a new day's postings are
+first seen after every existing one. Ages are counted to `as_of`, the newest observed day, which
+a cursor keeps for its whole paging so an age filter means the same on every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Boolean
+
+from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
+from jobboard_assets.warehouse.models import (
+    CrossBoardJob,
+    JobBoard,
+    JobPosting,
+    PostingEvent,
+    PostingSpan,
+    RawDataSnapshot,
+)
+from jobboard_assets.warehouse.queries.frames import read_frame
+
+
+class board_day_after(FunctionElement[bool]):  # noqa: N801 (a SQL expression, named like one)
+    """`posted_at`'s UTC day is more than `margin` days after the day `first_seen`: a
+    re-stamp (`metrics.freshness`), compared in SQL on either backend."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(board_day_after, "postgresql")
+def _board_day_after_postgresql(element: board_day_after, compiler: Any, **kw: Any) -> str:
+    posted, seen, margin = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(CAST(({posted} AT TIME ZONE 'UTC') AS DATE) - {seen}) > {margin}"
+
+
+@compiles(board_day_after)
+def _board_day_after_sqlite(element: board_day_after, compiler: Any, **kw: Any) -> str:
+    posted, seen, margin = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(julianday(date({posted})) - julianday({seen})) > {margin}"
+
+
+def fake_fresh(as_of: date, settings: MetricsSettings = DEFAULT_SETTINGS) -> ColumnElement[bool]:
+    """`metrics.freshness.fake_freshness_flags` as a SQL condition on job_postings at `as_of`."""
+    fresh_since = datetime.combine(
+        as_of - timedelta(days=settings.fresh_posted_within_days), time(), UTC
+    )
+    long_seen = as_of - timedelta(days=settings.fake_fresh_min_observed_days)
+    return and_(
+        JobPosting.is_active,
+        JobPosting.posted_at >= fresh_since,
+        (JobPosting.first_seen <= long_seen)
+        | board_day_after(
+            JobPosting.posted_at, JobPosting.first_seen, settings.restamp_margin_days
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Every filter of posting search; None leaves a filter out."""
+
+    text: str | None = None
+    board_id: int | None = None
+    company: str | None = None
+    role_family: str | None = None
+    workplace_type: str | None = None
+    employment_type: str | None = None
+    pay_stated: bool | None = None
+    min_pay: float | None = None
+    status: str | None = None  # "active" | "closed"
+    min_age_days: int | None = None
+    max_age_days: int | None = None
+    min_reposts: int | None = None
+    fake_fresh: bool | None = None
+
+
+def _conditions(filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]]:
+    equal = {
+        JobPosting.job_board_id: filters.board_id,
+        JobPosting.company: filters.company,
+        JobPosting.role_family: filters.role_family,
+        JobPosting.workplace_type: filters.workplace_type,
+        JobPosting.employment_type: filters.employment_type,
+    }
+    conditions = [column == value for column, value in equal.items() if value is not None]
+    if filters.text:
+        conditions.append(JobPosting.title.icontains(filters.text, autoescape=True))
+    if filters.pay_stated is not None:
+        stated = JobPosting.salary_min.is_not(None)
+        conditions.append(stated if filters.pay_stated else not_(stated))
+    if filters.min_pay is not None:
+        conditions.append(JobPosting.salary_min >= filters.min_pay)
+    if filters.status is not None:
+        conditions.append(JobPosting.is_active == (filters.status == "active"))
+    if filters.min_age_days is not None:
+        conditions.append(JobPosting.first_seen <= as_of - timedelta(days=filters.min_age_days))
+    if filters.max_age_days is not None:
+        conditions.append(JobPosting.first_seen >= as_of - timedelta(days=filters.max_age_days))
+    if filters.min_reposts is not None:
+        conditions.append(JobPosting.repost_count >= filters.min_reposts)
+    if filters.fake_fresh is not None:
+        flagged = fake_fresh(as_of)
+        conditions.append(flagged if filters.fake_fresh else not_(flagged))
+    return conditions
+
+
+def newest_observed_day(session: Session) -> date | None:
+    """The newest day any board was observed: the day ages are counted to."""
+    return session.scalar(select(func.max(RawDataSnapshot.snapshot_date)))
+
+
+_LISTED = (
+    JobPosting.id,
+    JobPosting.job_board_id,
+    JobBoard.name.label("board_name"),
+    JobPosting.external_id,
+    JobPosting.title,
+    JobPosting.company,
+    JobPosting.location,
+    JobPosting.role_family,
+    JobPosting.workplace_type,
+    JobPosting.employment_type,
+    JobPosting.salary_min,
+    JobPosting.salary_max,
+    JobPosting.salary_currency,
+    JobPosting.salary_period,
+    JobPosting.first_seen,
+    JobPosting.last_seen,
+    JobPosting.is_active,
+    JobPosting.posted_at,
+    JobPosting.repost_count,
+)
+
+
+def search(
+    session: Session,
+    filters: SearchFilters,
+    *,
+    as_of: date,
+    newest_first: bool,
+    after: tuple[date, int] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Up to `limit` postings matching `filters`, in (first_seen, id) order (descending when
+    `newest_first`), strictly after the keyset `after`; each with `fake_fresh` at `as_of`."""
+    key = tuple_(JobPosting.first_seen, JobPosting.id)
+    query: Select[*tuple[Any, ...]] = (
+        select(*_LISTED, fake_fresh(as_of).label("fake_fresh"))
+        .join(JobBoard, JobBoard.id == JobPosting.job_board_id)
+        .where(true(), *_conditions(filters, as_of))
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(key < tuple_(*after) if newest_first else key > tuple_(*after))
+    order = (JobPosting.first_seen, JobPosting.id)
+    query = query.order_by(*(column.desc() for column in order) if newest_first else order)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+# --- one posting's evidence -----------------------------------------------------------------
+
+
+def posting(session: Session, posting_id: int) -> dict[str, Any] | None:
+    """Every column of one posting and its board's name, or None."""
+    row = session.execute(
+        select(JobPosting, JobBoard.name)
+        .join(JobBoard, JobBoard.id == JobPosting.job_board_id)
+        .where(JobPosting.id == posting_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    stored, board_name = row
+    columns = {column.key: getattr(stored, column.key) for column in JobPosting.__table__.c}
+    return {**columns, "board_name": board_name}
+
+
+def spans(session: Session, posting_id: int) -> list[tuple[date, date]]:
+    """The posting's spans (runs of observed days that listed it), in order."""
+    query = (
+        select(PostingSpan.first_day, PostingSpan.last_day)
+        .where(PostingSpan.job_posting_id == posting_id)
+        .order_by(PostingSpan.first_day)
+    )
+    return [(first, last) for first, last in session.execute(query)]
+
+
+def events(session: Session, posting_id: int) -> list[tuple[str, date]]:
+    """The posting's appeared / disappeared / reappeared events, in date order."""
+    query = (
+        select(PostingEvent.event_type, PostingEvent.event_date)
+        .where(PostingEvent.job_posting_id == posting_id)
+        .order_by(PostingEvent.event_date, PostingEvent.id)
+    )
+    return [(kind, day) for kind, day in session.execute(query)]
+
+
+def board_dates(
+    session: Session, job_board_id: int, external_id: str, days: list[tuple[date, date]]
+) -> list[tuple[date, str | None]]:
+    """The board date the posting carried on each observed day of its spans, from the day's
+    stored listing (`raw_data_snapshots.data`): what shows every re-stamp."""
+    if not days:
+        return []
+    in_spans = [RawDataSnapshot.snapshot_date.between(first, last) for first, last in days]
+    query = (
+        select(RawDataSnapshot.snapshot_date, RawDataSnapshot.data)
+        .where(RawDataSnapshot.job_board_id == job_board_id)
+        .where(or_(*in_spans))
+        .order_by(RawDataSnapshot.snapshot_date)
+    )
+    dated = []
+    for day, data in session.execute(query):
+        listed = next(
+            (row for row in (data or {}).get("postings", []) if row["external_id"] == external_id),
+            None,
+        )
+        if listed is not None:
+            dated.append((day, listed.get("posted_at")))
+    return dated
+
+
+def related(session: Session, condition: ColumnElement[bool]) -> list[dict[str, Any]]:
+    """Postings matching `condition` with their board, by first_seen then id."""
+    query = (
+        select(
+            JobPosting.id,
+            JobPosting.job_board_id,
+            JobBoard.name.label("board_name"),
+            JobPosting.title,
+            JobPosting.location,
+            JobPosting.first_seen,
+            JobPosting.last_seen,
+            JobPosting.is_active,
+            JobPosting.disappeared_at,
+        )
+        .join(JobBoard, JobBoard.id == JobPosting.job_board_id)
+        .where(condition)
+        .order_by(JobPosting.first_seen, JobPosting.id)
+    )
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def cross_board_group(session: Session, posting_id: int) -> int | None:
+    """The posting's cross-board job group, if the same job is listed on another board."""
+    return session.scalar(
+        select(CrossBoardJob.job_group_id).where(CrossBoardJob.job_posting_id == posting_id)
+    )
+
+
+def cross_board_members(session: Session, group_id: int) -> ColumnElement[bool]:
+    """The condition selecting a cross-board group's postings."""
+    members = select(CrossBoardJob.job_posting_id).where(CrossBoardJob.job_group_id == group_id)
+    return JobPosting.id.in_(members)
+
+
+def tracking_start(session: Session, job_board_id: int) -> date | None:
+    """The board's first observed day: its postings seen then are standing stock."""
+    return session.scalar(
+        select(func.min(RawDataSnapshot.snapshot_date)).where(
+            RawDataSnapshot.job_board_id == job_board_id
+        )
+    )
+
+
+BOARD_FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "job_board_id": pl.Int64(),
+    "role_family": pl.Utf8(),
+    "first_seen": pl.Date(),
+    "last_seen": pl.Date(),
+    "is_active": pl.Boolean(),
+    "posted_at": pl.Datetime("us", "UTC"),
+}
+
+
+def board_postings_frame(session: Session, job_board_id: int) -> pl.DataFrame:
+    """One board's postings with the columns its reference lifespans need."""
+    columns = [getattr(JobPosting, name) for name in BOARD_FRAME_SCHEMA]
+    query = select(*columns).where(JobPosting.job_board_id == job_board_id)
+    return read_frame(session.get_bind(), query, BOARD_FRAME_SCHEMA)  # type: ignore[arg-type]
