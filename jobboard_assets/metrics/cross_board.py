@@ -6,7 +6,10 @@ Two postings on different boards are listings of one job when they share
 - the normalised title (`title_key`: the sorted set of words of `normalized_title`),
 - the place (`location_key`: casefolded words without work-mode words), and
 - their dates: they were listed at the same time (their [first_seen, last_seen] overlap) and
-  first seen at most `cross_board_window_days` apart (a feed picks a posting up within days).
+  first seen at most `cross_board_window_days` apart (a feed picks a posting up within days),
+- and each is the other's nearest such posting on that board (first sightings closest, then
+  the smaller id): a job reposted while still up has two postings on the ATS and two on the
+  feed, and each copy belongs to its own original.
 
 Linked postings form groups (connected components); a group whose postings are on one board only
 is no cross-board job. Within one board the same key over time is a repost chain
@@ -42,17 +45,24 @@ def cross_board_pairs(
     )
     # Postings whose key is on one board only link nothing: drop them before the self-join.
     shared = keyed.filter(pl.col("job_board_id").n_unique().over(_KEY) > 1)
-    return (
+    apart = days_between(pl.col("first_seen"), pl.col("first_seen_other")).abs()
+    # Both directions of each candidate, ranked per posting and other board: nearest first.
+    nearest = pl.struct("apart", "id_other").rank("ordinal").over("id", "job_board_id_other")
+    candidates = (
         shared.join(shared, on=_KEY, suffix="_other")
         .filter(
-            (pl.col("id") < pl.col("id_other"))
-            & (pl.col("job_board_id") != pl.col("job_board_id_other"))
+            (pl.col("job_board_id") != pl.col("job_board_id_other"))
             & (pl.col("first_seen") <= pl.col("last_seen_other"))
             & (pl.col("first_seen_other") <= pl.col("last_seen"))
-            & (days_between(pl.col("first_seen"), pl.col("first_seen_other")).abs() <= window_days)
+            & (apart <= window_days)
         )
-        .select(node="id", node_other="id_other")
+        .with_columns(apart=apart)
+        .filter(nearest == 1)
     )
+    mutual = candidates.join(
+        candidates.select(id="id_other", id_other="id"), on=["id", "id_other"], how="semi"
+    )
+    return mutual.filter(pl.col("id") < pl.col("id_other")).select(node="id", node_other="id_other")
 
 
 def cross_board_groups(
