@@ -87,7 +87,13 @@ def _seed_timestamp(*, onupdate: bool = False) -> Mapped[datetime]:
     )
 
 
-SEARCH_SCOPES: tuple[tuple[str, ...], ...] = ((), ("job_board_id",), ("role_family",), ("company",))
+SEARCH_SCOPES: tuple[tuple[str, ...], ...] = (
+    (),
+    ("job_board_id",),
+    ("role_family",),
+    ("company",),
+    ("workplace_type",),
+)
 """The equality filters of posting search with an index in first_seen order (migration 0011)."""
 
 
@@ -128,6 +134,7 @@ class JobPosting(TimestampMixin, Base):
         # per selective filter, so a page is read in order from the index, never sorted.
         *(Index(None, *scope, "first_seen", "id") for scope in SEARCH_SCOPES),
         Index(None, "salary_min"),
+        Index(None, "repost_count"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

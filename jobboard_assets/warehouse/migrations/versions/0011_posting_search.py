@@ -1,8 +1,9 @@
 """posting search and the same job across boards: search indexes and cross_board_jobs
 
 `GET /api/postings` pages postings in (first_seen, id) order with a keyset cursor; an index in
-that order per selective equality filter (none, board, role family, company) lets each page be
-read from an index instead of sorting the matches, and `salary_min` serves the pay filters.
+that order per equality filter (none, board, role family, company, workplace type) lets each
+page be read from an index instead of sorting the matches; `salary_min` and `repost_count` serve
+the pay and repost filters, which match few postings.
 `cross_board_jobs` holds the postings the `cross_board_jobs` asset links to the same job on
 another board.
 
@@ -26,7 +27,9 @@ INDEXES = {
     "ix_job_postings_job_board_id_first_seen_id": ["job_board_id", "first_seen", "id"],
     "ix_job_postings_role_family_first_seen_id": ["role_family", "first_seen", "id"],
     "ix_job_postings_company_first_seen_id": ["company", "first_seen", "id"],
+    "ix_job_postings_workplace_type_first_seen_id": ["workplace_type", "first_seen", "id"],
     "ix_job_postings_salary_min": ["salary_min"],
+    "ix_job_postings_repost_count": ["repost_count"],
 }
 
 
