@@ -28,9 +28,11 @@ from jobboard_assets.api.params import INT32_MAX, ApiError, bad_request
 from jobboard_assets.api.posting_routes import (
     EVIDENCE_PATH,
     SEARCH_PATH,
+    openapi_paths,
     posting_evidence,
     search_postings,
 )
+from jobboard_assets.api.posting_schemas import POSTING_SCHEMAS
 from jobboard_assets.api.responses import ApiJSONResponse, failure, respond
 from jobboard_assets.api.run_routes import PIPELINE, RateLimit, request_run
 from jobboard_assets.api.score_routes import SCORES
@@ -185,6 +187,8 @@ def _posting_routes(engine: Engine) -> list[Route]:
 def create_app(engine: Engine, api_token: str | None) -> Starlette:
     """The API and the monitor page over the warehouse `engine`; Run Now needs `api_token`."""
     document = openapi_document(ENDPOINTS, run_now_path=PIPELINE.path, path=OPENAPI_PATH)
+    document["paths"].update(openapi_paths())
+    document["components"]["schemas"] = {**document["components"]["schemas"], **POSTING_SCHEMAS}
     rate_limit = RateLimit(config.run_now_per_minute())
 
     async def run_now(request: Request) -> Response:

@@ -22,6 +22,7 @@ from jobboard_assets.api.params import (
     limit_param,
     not_found,
 )
+from jobboard_assets.api.posting_schemas import posting_operations
 from jobboard_assets.pipeline.posting_lookup import SORTS, CursorError, evidence, search_page
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries.posting_search import SearchFilters
@@ -111,6 +112,22 @@ _FILTER_FIELDS = {
     "minReposts": "min_reposts",
     "fakeFresh": "fake_fresh",
 }
+
+
+def openapi_paths() -> dict[str, dict[str, Any]]:
+    """The two operations as the OpenAPI document lists them, parameters from SEARCH_PARAMS."""
+    return posting_operations(
+        [
+            {
+                "name": param.name,
+                "in": "query",
+                "required": False,
+                "description": param.description,
+                "schema": param.schema(),
+            }
+            for param in SEARCH_PARAMS
+        ]
+    )
 
 
 def parse_search(query: Mapping[str, str]) -> dict[str, Any]:

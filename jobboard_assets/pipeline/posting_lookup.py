@@ -152,8 +152,13 @@ def _reference(session: Session, posting: dict[str, Any], as_of: date) -> dict[s
     """The board's Kaplan-Meier median and p90 for the posting's role family."""
     board = posting["job_board_id"]
     frame = posting_search.board_postings_frame(session, board)
+    # A board with postings but no observed day yet (written by another client) starts its
+    # tracking on its first sighting.
+    started = posting_search.tracking_start(session, board) or frame["first_seen"].min()
     reference = board_reference_lifespans(
-        frame, as_of=as_of, tracking_start=posting_search.tracking_start(session, board)
+        frame,
+        as_of=as_of,
+        tracking_start=started,  # type: ignore[arg-type]
     ).filter(pl.col("role_family").eq_missing(pl.lit(posting["role_family"], dtype=pl.Utf8)))
     if reference.is_empty():
         return {"scope": "board", "medianDays": None, "medianFloorDays": None, "p90Days": None}
