@@ -13,7 +13,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    and_,
+    column,
+    func,
+    not_,
+    select,
+    text,
+    true,
+    tuple_,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -206,28 +219,41 @@ def events(session: Session, posting_id: int) -> list[tuple[str, date]]:
     return [(kind, day) for kind, day in session.execute(query)]
 
 
+_BOARD_DATES = {
+    # The listing's element for the posting, unpacked by the database: only the dates cross.
+    "postgresql": """
+        SELECT s.snapshot_date, p.value ->> 'posted_at'
+        FROM raw_data_snapshots AS s, jsonb_array_elements(s.data -> 'postings') AS p(value)
+        WHERE s.job_board_id = :board AND s.snapshot_date BETWEEN :first AND :last
+          AND p.value ->> 'external_id' = :external_id
+        ORDER BY s.snapshot_date""",
+    "sqlite": """
+        SELECT s.snapshot_date, json_extract(p.value, '$.posted_at')
+        FROM raw_data_snapshots AS s, json_each(s.data, '$.postings') AS p
+        WHERE s.job_board_id = :board AND s.snapshot_date BETWEEN :first AND :last
+          AND json_extract(p.value, '$.external_id') = :external_id
+        ORDER BY s.snapshot_date""",
+}
+
+
 def board_dates(
     session: Session, job_board_id: int, external_id: str, days: list[tuple[date, date]]
 ) -> list[tuple[date, str | None]]:
     """The board date the posting carried on each observed day of its spans, from the day's
-    stored listing (`raw_data_snapshots.data`): what shows every re-stamp."""
-    if not days:
-        return []
-    in_spans = [RawDataSnapshot.snapshot_date.between(first, last) for first, last in days]
-    query = (
-        select(RawDataSnapshot.snapshot_date, RawDataSnapshot.data)
-        .where(RawDataSnapshot.job_board_id == job_board_id)
-        .where(or_(*in_spans))
-        .order_by(RawDataSnapshot.snapshot_date)
+    stored listing (`raw_data_snapshots.data`): what shows every re-stamp. The listings are
+    searched inside the database (a year of a 300-posting board is ~100 MB of JSON)."""
+    query = text(_BOARD_DATES[session.get_bind().dialect.name]).columns(
+        column("snapshot_date", Date()), column("posted_at", String())
     )
-    dated = []
-    for day, data in session.execute(query):
-        listed = next(
-            (row for row in (data or {}).get("postings", []) if row["external_id"] == external_id),
-            None,
-        )
-        if listed is not None:
-            dated.append((day, listed.get("posted_at")))
+    dated: list[tuple[date, str | None]] = []
+    for first, last in days:
+        parameters = {
+            "board": job_board_id,
+            "first": first,
+            "last": last,
+            "external_id": external_id,
+        }
+        dated += [(day, posted) for day, posted in session.execute(query, parameters)]
     return dated
 
 
