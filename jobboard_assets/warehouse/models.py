@@ -95,6 +95,11 @@ SEARCH_SCOPES: tuple[tuple[str, ...], ...] = (
     ("workplace_type",),
 )
 """The equality filters of posting search with an index in first_seen order (migration 0011)."""
+SEARCH_SUBSETS = {
+    "ix_job_postings_pay_stated_first_seen_id": text("salary_min IS NOT NULL"),
+    "ix_job_postings_reposted_first_seen_id": text("repost_count > 0"),
+}
+"""Partial indexes in first_seen order of the postings the pay and repost filters look at."""
 
 
 class JobBoard(TimestampMixin, Base):
@@ -133,8 +138,14 @@ class JobPosting(TimestampMixin, Base):
         # Posting search (GET /api/postings) pages in (first_seen, id) order, keyset: one index
         # per selective filter, so a page is read in order from the index, never sorted.
         *(Index(None, *scope, "first_seen", "id") for scope in SEARCH_SCOPES),
-        Index(None, "salary_min"),
-        Index(None, "repost_count"),
+        # The pay and repost filters match few postings: partial indexes in the same order hold
+        # only those, so a page of them is not found by walking every posting.
+        *(
+            Index(name, "first_seen", "id", sqlite_where=where, postgresql_where=where)
+            for name, where in SEARCH_SUBSETS.items()
+        ),
+        # Fake-fresh postings have a recent board date: the search starts from those.
+        Index(None, "posted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -28,7 +28,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
@@ -64,11 +64,14 @@ def _board_day_after_sqlite(element: board_day_after, compiler: Any, **kw: Any) 
     return f"(julianday(date({posted})) - julianday({seen})) > {margin}"
 
 
+def _fresh_since(as_of: date, settings: MetricsSettings = DEFAULT_SETTINGS) -> datetime:
+    """The earliest board date that still reads as new at `as_of`."""
+    return datetime.combine(as_of - timedelta(days=settings.fresh_posted_within_days), time(), UTC)
+
+
 def fake_fresh(as_of: date, settings: MetricsSettings = DEFAULT_SETTINGS) -> ColumnElement[bool]:
     """`metrics.freshness.fake_freshness_flags` as a SQL condition on job_postings at `as_of`."""
-    fresh_since = datetime.combine(
-        as_of - timedelta(days=settings.fresh_posted_within_days), time(), UTC
-    )
+    fresh_since = _fresh_since(as_of, settings)
     long_seen = as_of - timedelta(days=settings.fake_fresh_min_observed_days)
     return and_(
         JobPosting.is_active,
@@ -114,18 +117,26 @@ def _conditions(filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]
         stated = JobPosting.salary_min.is_not(None)
         conditions.append(stated if filters.pay_stated else not_(stated))
     if filters.min_pay is not None:
-        conditions.append(JobPosting.salary_min >= filters.min_pay)
+        # Stated explicitly, so the planner sees the pay-stated partial index applies.
+        conditions += [JobPosting.salary_min.is_not(None), JobPosting.salary_min >= filters.min_pay]
     if filters.status is not None:
         conditions.append(JobPosting.is_active == (filters.status == "active"))
     if filters.min_age_days is not None:
         conditions.append(JobPosting.first_seen <= as_of - timedelta(days=filters.min_age_days))
     if filters.max_age_days is not None:
         conditions.append(JobPosting.first_seen >= as_of - timedelta(days=filters.max_age_days))
-    if filters.min_reposts is not None:
-        conditions.append(JobPosting.repost_count >= filters.min_reposts)
+    if filters.min_reposts:
+        conditions += [JobPosting.repost_count > 0, JobPosting.repost_count >= filters.min_reposts]
     if filters.fake_fresh is not None:
         flagged = fake_fresh(as_of)
         conditions.append(flagged if filters.fake_fresh else not_(flagged))
+    if filters.fake_fresh:
+        # Start from the few postings with a recent board date (the posted_at index) rather
+        # than walking every posting in first_seen order to find them.
+        recent = aliased(JobPosting)
+        conditions.append(
+            JobPosting.id.in_(select(recent.id).where(recent.posted_at >= _fresh_since(as_of)))
+        )
     return conditions
 
 

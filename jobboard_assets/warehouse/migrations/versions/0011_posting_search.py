@@ -2,8 +2,9 @@
 
 `GET /api/postings` pages postings in (first_seen, id) order with a keyset cursor; an index in
 that order per equality filter (none, board, role family, company, workplace type) lets each
-page be read from an index instead of sorting the matches; `salary_min` and `repost_count` serve
-the pay and repost filters, which match few postings.
+page be read from an index instead of sorting the matches; partial indexes in the same order
+over the postings that state pay or were reposted serve those filters, which match few, and
+`posted_at` the fake-fresh filter (a fake-fresh posting's board date is within the last week).
 `cross_board_jobs` holds the postings the `cross_board_jobs` asset links to the same job on
 another board.
 
@@ -28,14 +29,27 @@ INDEXES = {
     "ix_job_postings_role_family_first_seen_id": ["role_family", "first_seen", "id"],
     "ix_job_postings_company_first_seen_id": ["company", "first_seen", "id"],
     "ix_job_postings_workplace_type_first_seen_id": ["workplace_type", "first_seen", "id"],
-    "ix_job_postings_salary_min": ["salary_min"],
-    "ix_job_postings_repost_count": ["repost_count"],
+    "ix_job_postings_posted_at": ["posted_at"],
+}
+# Partial indexes, in the same order, of the postings the pay and repost filters look at.
+SUBSETS = {
+    "ix_job_postings_pay_stated_first_seen_id": "salary_min IS NOT NULL",
+    "ix_job_postings_reposted_first_seen_id": "repost_count > 0",
 }
 
 
 def upgrade() -> None:
     for name, columns in INDEXES.items():
         op.create_index(name, "job_postings", columns)
+    for name, where in SUBSETS.items():
+        condition = sa.text(where)
+        op.create_index(
+            name,
+            "job_postings",
+            ["first_seen", "id"],
+            sqlite_where=condition,
+            postgresql_where=condition,
+        )
     op.create_table(
         "cross_board_jobs",
         sa.Column("job_posting_id", sa.Integer(), nullable=False),
@@ -54,5 +68,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_cross_board_jobs_job_group_id", table_name="cross_board_jobs")
     op.drop_table("cross_board_jobs")
-    for name in INDEXES:
+    for name in [*INDEXES, *SUBSETS]:
         op.drop_index(name, table_name="job_postings")
