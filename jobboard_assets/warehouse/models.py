@@ -144,8 +144,12 @@ class JobPosting(TimestampMixin, Base):
             Index(name, "first_seen", "id", sqlite_where=where, postgresql_where=where)
             for name, where in SEARCH_SUBSETS.items()
         ),
-        # Fake-fresh postings have a recent board date: the search starts from those.
-        Index(None, "posted_at"),
+        # PostgreSQL: title search by trigrams (pg_trgm), for words few titles hold.
+        Index(
+            "ix_job_postings_title_trigrams",
+            text("lower(title) gin_trgm_ops"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -28,7 +28,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 
@@ -130,13 +130,6 @@ def _conditions(filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]
     if filters.fake_fresh is not None:
         flagged = fake_fresh(as_of)
         conditions.append(flagged if filters.fake_fresh else not_(flagged))
-    if filters.fake_fresh:
-        # Start from the few postings with a recent board date (the posted_at index) rather
-        # than walking every posting in first_seen order to find them.
-        recent = aliased(JobPosting)
-        conditions.append(
-            JobPosting.id.in_(select(recent.id).where(recent.posted_at >= _fresh_since(as_of)))
-        )
     return conditions
 
 

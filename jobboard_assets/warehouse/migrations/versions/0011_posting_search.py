@@ -3,8 +3,8 @@
 `GET /api/postings` pages postings in (first_seen, id) order with a keyset cursor; an index in
 that order per equality filter (none, board, role family, company, workplace type) lets each
 page be read from an index instead of sorting the matches; partial indexes in the same order
-over the postings that state pay or were reposted serve those filters, which match few, and
-`posted_at` the fake-fresh filter (a fake-fresh posting's board date is within the last week).
+over the postings that state pay or were reposted serve those filters, which match few. On
+PostgreSQL a trigram index (pg_trgm) on the lower-cased title serves the title search.
 `cross_board_jobs` holds the postings the `cross_board_jobs` asset links to the same job on
 another board.
 
@@ -29,8 +29,8 @@ INDEXES = {
     "ix_job_postings_role_family_first_seen_id": ["role_family", "first_seen", "id"],
     "ix_job_postings_company_first_seen_id": ["company", "first_seen", "id"],
     "ix_job_postings_workplace_type_first_seen_id": ["workplace_type", "first_seen", "id"],
-    "ix_job_postings_posted_at": ["posted_at"],
 }
+TITLE_TRIGRAMS = "ix_job_postings_title_trigrams"
 # Partial indexes, in the same order, of the postings the pay and repost filters look at.
 SUBSETS = {
     "ix_job_postings_pay_stated_first_seen_id": "salary_min IS NOT NULL",
@@ -50,6 +50,14 @@ def upgrade() -> None:
             sqlite_where=condition,
             postgresql_where=condition,
         )
+    if op.get_bind().dialect.name == "postgresql":
+        # Title search is a substring match; a trigram index answers it for a word few titles
+        # hold, which otherwise reads every posting. pg_trgm is a trusted extension (PostgreSQL
+        # 13+): the database's owner may create it.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(
+            f"CREATE INDEX {TITLE_TRIGRAMS} ON job_postings USING gin (lower(title) gin_trgm_ops)"
+        )
     op.create_table(
         "cross_board_jobs",
         sa.Column("job_posting_id", sa.Integer(), nullable=False),
@@ -66,6 +74,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX {TITLE_TRIGRAMS}")
     op.drop_index("ix_cross_board_jobs_job_group_id", table_name="cross_board_jobs")
     op.drop_table("cross_board_jobs")
     for name in [*INDEXES, *SUBSETS]:
