@@ -147,7 +147,7 @@ class JobPosting(TimestampMixin, Base):
         # PostgreSQL: title search by trigrams (pg_trgm), for words few titles hold.
         Index(
             "ix_job_postings_title_trigrams",
-            text("lower(title) gin_trgm_ops"),
+            text("lower(title) public.gin_trgm_ops"),
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),
     )

@@ -54,9 +54,12 @@ def upgrade() -> None:
         # Title search is a substring match; a trigram index answers it for a word few titles
         # hold, which otherwise reads every posting. pg_trgm is a trusted extension (PostgreSQL
         # 13+): the database's owner may create it.
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # In `public`, so a warehouse kept in another schema shares it and dropping that schema
+        # leaves it; hence the qualified operator class.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         op.execute(
-            f"CREATE INDEX {TITLE_TRIGRAMS} ON job_postings USING gin (lower(title) gin_trgm_ops)"
+            f"CREATE INDEX {TITLE_TRIGRAMS} ON job_postings "
+            "USING gin (lower(title) public.gin_trgm_ops)"
         )
     op.create_table(
         "cross_board_jobs",
