@@ -112,7 +112,10 @@ def _conditions(filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]
     }
     conditions = [column == value for column, value in equal.items() if value is not None]
     if filters.text:
-        conditions.append(JobPosting.title.icontains(filters.text, autoescape=True))
+        # lower(title) LIKE, not ILIKE: the form PostgreSQL's trigram index (migration 0011) serves.
+        conditions.append(
+            func.lower(JobPosting.title).contains(filters.text.lower(), autoescape=True)
+        )
     if filters.pay_stated is not None:
         stated = JobPosting.salary_min.is_not(None)
         conditions.append(stated if filters.pay_stated else not_(stated))
