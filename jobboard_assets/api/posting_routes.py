@@ -35,6 +35,8 @@ _NUMBER = re.compile(r"[0-9]{1,12}(\.[0-9]{1,4})?")
 
 @dataclass(frozen=True)
 class TextParam:
+    """Free text (a title word, a company): trimmed, bounded, never empty."""
+
     name: str
     description: str
     max_length: int = 200
@@ -51,6 +53,8 @@ class TextParam:
 
 @dataclass(frozen=True)
 class NumberParam:
+    """A non-negative decimal (pay): digits only, so no NaN or exponent reaches SQL."""
+
     name: str
     description: str
 
@@ -144,6 +148,7 @@ def parse_search(query: Mapping[str, str]) -> dict[str, Any]:
 
 
 def search_postings(engine: Engine, query: Mapping[str, str]) -> Any:
+    """GET /api/postings: one page of the search the query describes."""
     params = parse_search(query)
     filters = SearchFilters(
         **{field: params[name] for name, field in _FILTER_FIELDS.items() if name in params}
@@ -162,6 +167,7 @@ def search_postings(engine: Engine, query: Mapping[str, str]) -> Any:
 
 
 def posting_evidence(engine: Engine, posting_id: int) -> Any:
+    """GET /api/postings/{id}: the posting's evidence, or 404."""
     with session_scope(engine) as session:
         found = evidence(session, posting_id)
     if found is None:

@@ -88,6 +88,7 @@ board's reference lifespans (`board_reference_lifespans`, null when unknown)."""
 
 
 def _signals(as_of: date, settings: MetricsSettings) -> dict[str, pl.Expr]:
+    """Each signal's condition (the module table), null where an input is unknown."""
     board_date = pl.col("posted_at").dt.date()
     age = days_between(pl.col("first_seen"), pl.lit(as_of))
     board_age = days_between(board_date, pl.lit(as_of))

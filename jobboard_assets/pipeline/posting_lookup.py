@@ -42,6 +42,7 @@ class CursorError(ValueError):
 
 
 def _digest(filters: SearchFilters, sort: str) -> str:
+    """What a cursor must continue: the same filters in the same order."""
     return hashlib.sha256(json.dumps([asdict(filters), sort]).encode()).hexdigest()[:16]
 
 
@@ -191,6 +192,7 @@ def _signal_values(posting: dict[str, Any], as_of: date, earlier: int) -> dict[s
 
 
 def _thresholds(reference: dict[str, Any]) -> dict[str, Any]:
+    """What each signal's value is compared with, as `stale_signals` compares it."""
     settings = DEFAULT_SETTINGS
     p90 = reference["p90Days"]
     return {

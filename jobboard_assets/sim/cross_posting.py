@@ -73,6 +73,7 @@ class CrossPostingMarket(SimulatedMarket):
         )
 
     def _copies_between(self, slug: str, start: date, end: date) -> list[Posting]:
+        """The feed's copies served on some day of [start, end] (none for an ATS board)."""
         partner = self.partners.get(slug)
         if partner is None:
             return []

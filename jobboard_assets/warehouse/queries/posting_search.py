@@ -103,6 +103,7 @@ class SearchFilters:
 
 
 def _conditions(filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]]:
+    """The WHERE terms of `filters`, ages counted to `as_of`."""
     equal = {
         JobPosting.job_board_id: filters.board_id,
         JobPosting.company: filters.company,
