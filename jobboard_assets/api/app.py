@@ -24,7 +24,15 @@ from jobboard_assets import config
 from jobboard_assets.api.endpoints import Endpoint
 from jobboard_assets.api.lifespan_routes import LIFESPAN
 from jobboard_assets.api.openapi import openapi_document
-from jobboard_assets.api.params import ApiError, bad_request
+from jobboard_assets.api.params import INT32_MAX, ApiError, bad_request
+from jobboard_assets.api.posting_routes import (
+    EVIDENCE_PATH,
+    SEARCH_PATH,
+    openapi_paths,
+    posting_evidence,
+    search_postings,
+)
+from jobboard_assets.api.posting_schemas import POSTING_SCHEMAS
 from jobboard_assets.api.responses import ApiJSONResponse, failure, respond
 from jobboard_assets.api.run_routes import PIPELINE, request_run
 from jobboard_assets.api.score_routes import SCORES
@@ -152,9 +160,35 @@ def _get_route(endpoint: Endpoint, engine: Engine) -> Route:
     return Route(endpoint.path, handle, methods=["GET"])
 
 
+def _posting_routes(engine: Engine) -> list[Route]:
+    """Posting search and one posting's evidence: GETs with ETags like the others."""
+
+    async def search(request: Request) -> Response:
+        async def compute() -> Any:
+            return await run_in_threadpool(search_postings, engine, request.query_params)
+
+        return conditional(request, await respond(compute))
+
+    async def one(request: Request) -> Response:
+        async def compute() -> Any:
+            raw = request.path_params["posting_id"]
+            if not raw.isdigit() or not 1 <= int(raw) <= INT32_MAX:
+                raise ApiError(404, f"posting {raw} is not in the warehouse")
+            return await run_in_threadpool(posting_evidence, engine, int(raw))
+
+        return conditional(request, await respond(compute))
+
+    return [
+        Route(SEARCH_PATH, search, methods=["GET"]),
+        Route(EVIDENCE_PATH, one, methods=["GET"]),
+    ]
+
+
 def create_app(engine: Engine, api_token: str | None) -> Starlette:
     """The API and the monitor page over the warehouse `engine`; Run Now needs `api_token`."""
     document = openapi_document(ENDPOINTS, run_now_path=PIPELINE.path, path=OPENAPI_PATH)
+    document["paths"].update(openapi_paths())
+    document["components"]["schemas"] = {**document["components"]["schemas"], **POSTING_SCHEMAS}
     per_minute = config.run_now_per_minute()
 
     async def run_now(request: Request) -> Response:
@@ -182,6 +216,7 @@ def create_app(engine: Engine, api_token: str | None) -> Starlette:
     return Starlette(
         routes=[
             *(_get_route(endpoint, engine) for endpoint in ENDPOINTS),
+            *_posting_routes(engine),
             Route(PIPELINE.path, run_now, methods=["POST"]),
             Route(OPENAPI_PATH, openapi, methods=["GET"]),
             Route("/", monitor, methods=["GET"]),

@@ -74,7 +74,7 @@ def request_run(engine: Engine, per_minute: int) -> dict[str, Any]:
     `per_minute` requests were accepted in the last minute (429).
 
     The database decides between API processes: its unique index admits one request waiting
-    to be launched (migration 0011), so of two simultaneous requests the second insert fails and
+    to be launched (migration 0012), so of two simultaneous requests the second insert fails and
     is answered, on the next attempt, with the first one's 409 (on SQLite a writer that lost the
     race to another process is refused the write and tries again the same way).
     """

@@ -203,6 +203,15 @@ COMPONENTS: dict[str, Schema] = {
                 "description": "95% interval of the median (Greenwood); null ends: not reached.",
             },
             "estimatePostings": _nullable(INTEGER),
+            "boundedGrade": {
+                **_nullable(STRING),
+                "description": "Insufficient data, yet the median's lower bound caps the score: "
+                "'D or worse' or 'F' (docs/metrics.md, 'A verdict where the evidence is there').",
+            },
+            "ghostHeavy": {
+                **BOOLEAN,
+                "description": "Most of the board's dated open postings are fake-fresh.",
+            },
         }
     ),
     "ScoreBreakdown": _object(

@@ -7,6 +7,7 @@ import click
 
 from jobboard_assets.cli import (
     demo,
+    posting_command,
     run_commands,
     score_command,
     serve_api,
@@ -31,4 +32,5 @@ main.add_command(demo.demo)
 main.add_command(demo.dev)
 main.add_command(serve_api.api)
 main.add_command(score_command.scores)
+main.add_command(posting_command.postings)
 main.add_command(survey_command.surveys)

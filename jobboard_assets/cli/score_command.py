@@ -37,6 +37,12 @@ def _percent(share: float | None) -> str:
     return MISSING if share is None else f"{100 * share:.0f}%"
 
 
+def _verdict(board: dict[str, Any]) -> str:
+    """The verdict where the evidence is there: a bounded grade, a ghost-heavy flag, or none."""
+    parts = [board["boundedGrade"], "ghost-heavy" if board["ghostHeavy"] else None]
+    return ", ".join(part for part in parts if part) or MISSING
+
+
 def _board_line(board: dict[str, Any], *, medals: bool) -> str:
     medal = MEDALS.get(board["rank"], "  ") if medals else "  "
     return (
@@ -61,7 +67,7 @@ def render(report: dict[str, Any]) -> str:
     lines.append(
         f"{'Rank':>4}  {'Board':<{NAME_WIDTH}} {'Score':>6} {'Grade':<5} "
         f"{'Lifespan':>8} {'Reposts':>8} {'Employer':>8} {'Candidate':>9} {'Median (95% CI)':>17} "
-        f"{'FakeFresh':>9}"
+        f"{'FakeFresh':>9}  Verdict"
     )
     for board in report["ranked"]:
         low, high = board["medianLifespanCi"]
@@ -78,11 +84,16 @@ def render(report: dict[str, Any]) -> str:
             f"{_number(board['overallScore']):>6} {board['grade'] or MISSING:<5} "
             f"{_number(board['lifespanScore']):>8} {_number(board['repostScore']):>8} "
             f"{_number(board['employerSurveyScore']):>8} {_number(board['candidateSurveyScore']):>9} "
-            f"{median:>17} {_percent(board['fakeFreshShare']):>9}"
+            f"{median:>17} {_percent(board['fakeFreshShare']):>9}  {_verdict(board)}"
         )
     if statistics["boardsInsufficientData"]:
         lines.append(
             f"Grade I: {INSUFFICIENT} (no score or rank until the estimate can be trusted)"
+        )
+    if any(board["boundedGrade"] or board["ghostHeavy"] for board in report["ranked"]):
+        lines.append(
+            "Verdict: a bounded grade where the median is not reached yet but its lower bound "
+            "caps the score; ghost-heavy: most open postings are fake-fresh"
         )
     lines += _heading("🏆 TOP PERFORMERS (Highest Efficiency Scores)")
     lines += [_board_line(board, medals=True) for board in report["top"]]

@@ -19,6 +19,8 @@ POSTING_REPOSTS = AssetKey("posting_reposts")
 EFFICIENCY_SCORES = AssetKey("efficiency_scores")
 LIFESPAN_METRICS = AssetKey("lifespan_metrics")
 REPOST_FREQUENCY = AssetKey("repost_frequency")
+# The same job on several boards: daily, after the reposts.
+CROSS_BOARD_JOBS = AssetKey("cross_board_jobs")
 # Imported with `jobboard surveys import`.
 EMPLOYER_SURVEYS = AssetKey("employer_surveys")
 CANDIDATE_SURVEYS = AssetKey("candidate_surveys")

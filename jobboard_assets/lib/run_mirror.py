@@ -60,13 +60,15 @@ from jobboard_assets.warehouse.queries import run_records as pipeline_queries
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, list_boards
 
 _JOB_ID_NAMESPACE = uuid.UUID("5d0c4b1e-8a8f-4c57-9a51-0b6f7f3e2a10")
-# History steps as the contract's job types: the lifespan and repost analytics are lifespan and repost work.
+# History steps as the contract's job types: the lifespan and repost analytics are lifespan and
+# repost work, and so is linking the same job across boards.
 _HISTORY_JOB_TYPES = {
     "posting_lifespans": "lifespan",
     "posting_reposts": "repost",
     "efficiency_scores": "score",
     "lifespan_metrics": "lifespan",
     "repost_frequency": "repost",
+    "cross_board_jobs": "repost",
 }
 _OUR_ASSETS = {
     BOARD_POSTINGS.to_user_string(),

@@ -159,7 +159,7 @@ def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl
         dtype=pl.Float64,
     )
     edges = candidates.with_columns(ratios).filter(pl.col("ratio") >= threshold)
-    labels = _connected_component_labels(edges.select("node", "node_other"))
+    labels = connected_component_labels(edges.select("node", "node_other"))
     canonical = titles.select(
         label="node", canonical_title_key="title_key", canonical_title_key_id="title_key_id"
     )
@@ -171,7 +171,7 @@ def _fuzzy_title_canonicals(keys: pl.LazyFrame, settings: MetricsSettings) -> pl
     )
 
 
-def _connected_component_labels(edges: pl.DataFrame) -> pl.DataFrame:
+def connected_component_labels(edges: pl.DataFrame) -> pl.DataFrame:
     """`node`, `label` (smallest node of its component) for every node on an edge."""
     undirected = pl.concat(
         [edges, edges.select(node="node_other", node_other="node")], how="vertical"

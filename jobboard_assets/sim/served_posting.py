@@ -63,3 +63,8 @@ class Posting(NamedTuple):
             return date.fromordinal(self.published_ordinal)
         age = day.toordinal() - self.published_ordinal
         return date.fromordinal(self.published_ordinal + age - age % self.restamp_days)
+
+    def stale_on(self, day: date) -> bool:
+        """The truth behind a stale posting on `day`: no vacancy behind it (an evergreen), or a
+        board date moved forward to look new (re-stamped)."""
+        return self.evergreen or self.board_date_on(day).toordinal() > self.published_ordinal

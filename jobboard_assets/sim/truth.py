@@ -17,6 +17,7 @@
     evergreen     last_day is null
     board_date    the date the board itself shows on the posting's last day in range,
                   min(last_day, end); on "stale" boards it is re-stamped to look recent
+    stale         on that day: an evergreen (no vacancy behind it) or a re-stamped board date
 
 A pipeline that scrapes every board on every day from `start` to `end` (and never before)
 observes each posting exactly as:
@@ -102,4 +103,5 @@ def posting_record(posting: Posting, end: date) -> dict[str, object]:
         "last_day": None if last_day is None else last_day.isoformat(),
         "evergreen": posting.evergreen,
         "board_date": posting.board_date_on(last_in_range).isoformat(),
+        "stale": posting.stale_on(last_in_range),
     }

@@ -87,6 +87,21 @@ def _seed_timestamp(*, onupdate: bool = False) -> Mapped[datetime]:
     )
 
 
+SEARCH_SCOPES: tuple[tuple[str, ...], ...] = (
+    (),
+    ("job_board_id",),
+    ("role_family",),
+    ("company",),
+    ("workplace_type",),
+)
+"""The equality filters of posting search with an index in first_seen order (migration 0013)."""
+SEARCH_SUBSETS = {
+    "ix_job_postings_pay_stated_first_seen_id": text("salary_min IS NOT NULL"),
+    "ix_job_postings_reposted_first_seen_id": text("repost_count > 0"),
+}
+"""Partial indexes in first_seen order of the postings the pay and repost filters look at."""
+
+
 class JobBoard(TimestampMixin, Base):
     """A board from the registry (`boards.yaml`); never deleted, only disabled."""
 
@@ -120,6 +135,21 @@ class JobPosting(TimestampMixin, Base):
         # and its checks look at those writes and at each board's latest day.
         Index(None, "updated_at"),
         Index(None, "job_board_id", "last_seen"),
+        # Posting search (GET /api/postings) pages in (first_seen, id) order, keyset: one index
+        # per selective filter, so a page is read in order from the index, never sorted.
+        *(Index(None, *scope, "first_seen", "id") for scope in SEARCH_SCOPES),
+        # The pay and repost filters match few postings: partial indexes in the same order hold
+        # only those, so a page of them is not found by walking every posting.
+        *(
+            Index(name, "first_seen", "id", sqlite_where=where, postgresql_where=where)
+            for name, where in SEARCH_SUBSETS.items()
+        ),
+        # PostgreSQL: title search by trigrams (pg_trgm), for words few titles hold.
+        Index(
+            "ix_job_postings_title_trigrams",
+            text("lower(title) public.gin_trgm_ops"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -290,7 +320,7 @@ class PipelineRun(Base):
         Index(None, "status"),
         Index(None, "start_time"),
         Index(None, "run_id"),
-        # One Run Now request waiting to be launched, whichever API process records it (0011).
+        # One Run Now request waiting to be launched, whichever API process records it (0012).
         Index(
             "uq_pipeline_runs_one_waiting_request",
             "trigger",
@@ -610,3 +640,19 @@ class LifespanReportTrend(LifespanReportMixin, Base):
     new_postings: Mapped[int] = mapped_column(Integer, nullable=False)
     disappeared_postings: Mapped[int] = mapped_column(Integer, nullable=False)
     active_age_mean_days: Mapped[float | None] = mapped_column(Float)
+
+
+class CrossBoardJob(Base):
+    """A posting listed as the same job on another board (the `cross_board_jobs` asset).
+
+    Only postings whose job is on two or more boards have a row; `job_group_id` is the smallest
+    posting id of the job's group. Replaced whole on every run (metrics/cross_board_links.py).
+    """
+
+    __tablename__ = "cross_board_jobs"
+    __table_args__ = (Index(None, "job_group_id"),)
+
+    job_posting_id: Mapped[int] = mapped_column(
+        ForeignKey("job_postings.id", ondelete="CASCADE"), primary_key=True
+    )
+    job_group_id: Mapped[int] = mapped_column(Integer, nullable=False)

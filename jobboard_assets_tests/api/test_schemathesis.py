@@ -80,6 +80,8 @@ def test_no_server_error_and_every_response_matches_the_document(base_url: str) 
         "POST /api/pipeline",
         "GET /api/scores",
         "GET /api/lifespan",
+        "GET /api/postings",
+        "GET /api/postings/{posting_id}",
         "GET /",
     }
     assert not [key for key in seen if key[2] >= 500]
@@ -91,6 +93,9 @@ def test_no_server_error_and_every_response_matches_the_document(base_url: str) 
         ("POST /api/pipeline", 202),
         ("POST /api/pipeline", 400),
         ("GET /api/lifespan", 200),
+        ("GET /api/postings", 200),
+        ("GET /api/postings", 400),
+        ("GET /api/postings/{posting_id}", 404),
     } <= statuses
     print(f"\nschemathesis: {len(operations)} operations, {sum(seen.values())} cases")
     for key, count in sorted(seen.items()):

@@ -50,6 +50,7 @@ def test_scores_prints_day_11s_report(warehouse_url: str, seeded: Engine) -> Non
         MISSING,
         MISSING,  # no median lifespan in this contract's details
         MISSING,  # nor a fake-fresh share
+        MISSING,  # graded: no bounded grade, and not ghost-heavy
     ]
     assert any(
         line.startswith("🥇  1. Alpha Jobs") and line.endswith("82.2/100 [B+]") for line in lines

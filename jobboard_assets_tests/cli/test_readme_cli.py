@@ -28,6 +28,7 @@ DAILY_ASSETS = [
     "efficiency_scores",
     "lifespan_metrics",
     "repost_frequency",
+    "cross_board_jobs",
 ]
 pytestmark = pytest.mark.slow
 

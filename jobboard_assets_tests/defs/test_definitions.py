@@ -36,6 +36,7 @@ DAILY_ASSETS = {
     "efficiency_scores",
     "lifespan_metrics",
     "repost_frequency",
+    "cross_board_jobs",
 }
 SURVEYS = {"employer_surveys", "candidate_surveys"}
 CHECKS = {
@@ -65,6 +66,7 @@ def test_the_location_holds_every_asset_check_job_schedule_and_sensor_by_name() 
         "efficiency_scores": "scores",
         "lifespan_metrics": "analytics",
         "repost_frequency": "analytics",
+        "cross_board_jobs": "history",
         "employer_surveys": "surveys",
         "candidate_surveys": "surveys",
     }
@@ -172,6 +174,7 @@ def test_each_definition_is_collected_from_one_module_of_defs() -> None:
         "efficiency_scores": ["scores.assets"],
         "lifespan_metrics": ["analytics.assets"],
         "repost_frequency": ["analytics.assets"],
+        "cross_board_jobs": ["history.cross_board"],
         "employer_surveys": ["surveys.assets"],
         "candidate_surveys": ["surveys.assets"],
         "daily_pipeline_schedule": ["scrape.schedules"],

@@ -234,8 +234,9 @@ def test_mirror_groups_one_execution_into_one_row_with_the_seeds_jobs(
     types = [job["jobType"] for job in run["jobs"]]
     assert types.count("scrape") == boards and types.count("normalize") == boards
     # lifespan: posting_lifespans + lifespan_metrics; repost: posting_reposts + repost_frequency
-    assert (types.count("lifespan"), types.count("repost"), types.count("score")) == (2, 2, 1)
-    assert run["total_jobs"] == 2 * boards + 5 == run["completed_jobs"]
+    # + cross_board_jobs
+    assert (types.count("lifespan"), types.count("repost"), types.count("score")) == (2, 3, 1)
+    assert run["total_jobs"] == 2 * boards + 6 == run["completed_jobs"]
     with session_scope(platform.engine) as session:
         assert (
             session.query(PipelineJob).filter_by(pipeline_run_id=run["run_id"]).count()

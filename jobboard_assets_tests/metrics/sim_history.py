@@ -90,3 +90,21 @@ def boards_of(market: SimulatedMarket) -> pl.DataFrame:
         },
         schema_overrides={"industry": pl.Utf8},
     )
+
+
+def stale_truth(market: SimulatedMarket, start: date, end: date) -> pl.DataFrame:
+    """`job_board_id`, `external_id`, `true_stale` (`Posting.stale_on` its last day seen) of
+    every posting `observed_history` holds for the same window."""
+    ids = {board.slug: index + 1 for index, board in enumerate(market.boards)}
+    rows = [
+        {
+            "job_board_id": ids[board.slug],
+            "external_id": posting.external_id,
+            "true_stale": posting.stale_on(
+                end if posting.last_day is None else min(posting.last_day, end)
+            ),
+        }
+        for board in market.boards
+        for posting in market.postings_between(board.slug, start, end)
+    ]
+    return pl.DataFrame(rows)

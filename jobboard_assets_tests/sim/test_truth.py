@@ -29,6 +29,7 @@ TRUTH_KEYS = {
     "last_day",
     "evergreen",
     "board_date",
+    "stale",
 }
 
 

@@ -110,11 +110,13 @@ function drawEmpty(chart, text) {
 // "insufficient data" instead of a bar. At the right, the share of the board's postings that
 // state pay (pay transparency), where it is known.
 function gradeText(board) {
-  return board.insufficientData ? "insufficient data" : (board.grade ?? "");
+  if (!board.insufficientData) return board.grade ?? "";
+  return board.boundedGrade ? `insufficient data · ${board.boundedGrade}` : "insufficient data";
 }
 
 function freshText(board) {
-  return board.fakeFreshShare == null ? "" : ` · ${Math.round(board.fakeFreshShare * 100)}% fake-fresh`;
+  const share = board.fakeFreshShare == null ? "" : ` · ${Math.round(board.fakeFreshShare * 100)}% fake-fresh`;
+  return board.ghostHeavy ? `${share} · ghost-heavy` : share;
 }
 
 function drawScoreChart(boards) {

@@ -3,6 +3,7 @@
 from dagster import AssetSelection, define_asset_job
 
 from jobboard_assets.lib.names import (
+    CROSS_BOARD_JOBS,
     EFFICIENCY_SCORES,
     HISTORY_JOB,
     LIFESPAN_METRICS,
@@ -15,8 +16,13 @@ daily_history_job = define_asset_job(
     HISTORY_JOB,
     # The assets' checks come with them: the warehouse checks are attached to posting_lifespans.
     selection=AssetSelection.assets(
-        POSTING_LIFESPANS, POSTING_REPOSTS, EFFICIENCY_SCORES, LIFESPAN_METRICS, REPOST_FREQUENCY
+        POSTING_LIFESPANS,
+        POSTING_REPOSTS,
+        EFFICIENCY_SCORES,
+        LIFESPAN_METRICS,
+        REPOST_FREQUENCY,
+        CROSS_BOARD_JOBS,
     ),
     description="The history run for a range of days: lifespans, reposts, scores, the "
-    "analytics and the data checks.",
+    "analytics, the same job across boards and the data checks.",
 )

@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jobboard_assets.metrics.verdict import bounded_grade, ghost_heavy
 from jobboard_assets.warehouse.models import EfficiencyScore, JobBoard
 
 ScoreScope = Literal["board", "role_family", "industry"]
@@ -69,7 +70,8 @@ def score_rows(
 
     Each row has the efficiency_scores columns plus `board_name`, `postings` (the posting
     count the score was computed from) and `pay_stated_pct` (board rows: the share of postings
-    stating pay), both kept in `details`; ordered by day, then rank.
+    stating pay), both kept in `details`, and the verdict where the evidence is there
+    (`bounded_grade`, `ghost_heavy`: `metrics.verdict`); ordered by day, then rank.
     """
     query = (
         select(*_SCORE_COLUMNS)
@@ -96,6 +98,9 @@ def score_rows(
             details.get("km_median_ci_high_days"),
         ]
         values["estimate_postings"] = details.get("estimate_postings")
+        judged = {**details, **values}
+        values["bounded_grade"] = bounded_grade(judged)
+        values["ghost_heavy"] = ghost_heavy(judged)
         rows.append(values)
     return rows
 
@@ -126,6 +131,8 @@ _RANKED_FIELDS = {
     "median_lifespan_days": "medianLifespanDays",
     "median_lifespan_ci": "medianLifespanCi",
     "estimate_postings": "estimatePostings",
+    "bounded_grade": "boundedGrade",
+    "ghost_heavy": "ghostHeavy",
 }
 _SCOPE_ROW_SCHEMA = {
     "job_board_id": pl.Int64,
