@@ -227,7 +227,7 @@ def board_ids(engine: Engine) -> dict[str, int]:
         return board_ids_by_slug(session)
 
 
-def D(n: int) -> date:
+def nth_day(n: int) -> date:
     """The board's n-th day of the market (1-based)."""
     return START + timedelta(days=n - 1)
 
@@ -245,24 +245,38 @@ def ids(first: int, last: int) -> Listing:
 # An empty day arriving last withdraws the small day after it, on which a posting was back:
 # the posting takes the listing of its latest sighting before (not of the board's day before).
 @example(
-    order=[("alpha", D(1), (0, 1, 2)), ("alpha", D(2), (1, 2)), ("alpha", D(4), (0, 1))]
-    + [("alpha", D(3), ())]
+    order=[
+        ("alpha", nth_day(1), (0, 1, 2)),
+        ("alpha", nth_day(2), (1, 2)),
+        ("alpha", nth_day(4), (0, 1)),
+        ("alpha", nth_day(3), ()),
+    ]
 )
 # A dip in reverse order, run twice: the full days around it arrive first and hold it.
 @example(
-    order=[("alpha", D(7), ids(0, 19)), ("alpha", D(6), (0, 1)), ("alpha", D(5), ids(0, 19))]
-    + [("alpha", D(6), (0, 1))]
+    order=[
+        ("alpha", nth_day(7), ids(0, 19)),
+        ("alpha", nth_day(6), (0, 1)),
+        ("alpha", nth_day(5), ids(0, 19)),
+        ("alpha", nth_day(6), (0, 1)),
+    ]
 )
 # Empty and tiny first days wait; the full days after them start the tracking.
 @example(
-    order=[("alpha", D(3), ids(0, 14)), ("beta", D(2), ids(0, 11)), ("alpha", D(2), (0, 1))]
-    + [("alpha", D(1), ()), ("beta", D(1), (0, 1, 2)), ("alpha", D(4), ids(0, 14))]
+    order=[
+        ("alpha", nth_day(3), ids(0, 14)),
+        ("beta", nth_day(2), ids(0, 11)),
+        ("alpha", nth_day(2), (0, 1)),
+        ("alpha", nth_day(1), ()),
+        ("beta", nth_day(1), (0, 1, 2)),
+        ("alpha", nth_day(4), ids(0, 14)),
+    ]
 )
 # A board ramping up and one shrinking for good, the latest days first.
 @example(
-    order=[("alpha", D(n), ids(0, size)) for n, size in ((5, 29), (4, 23), (3, 11), (2, 5))]
-    + [("beta", D(n), ids(0, size)) for n, size in ((4, 4), (3, 11), (2, 13), (1, 29))]
-    + [("alpha", D(1), ids(0, 2))]
+    order=[("alpha", nth_day(n), ids(0, size)) for n, size in ((5, 29), (4, 23), (3, 11), (2, 5))]
+    + [("beta", nth_day(n), ids(0, size)) for n, size in ((4, 4), (3, 11), (2, 13), (1, 29))]
+    + [("alpha", nth_day(1), ids(0, 2))]
 )
 def test_any_order_with_repeats_and_gaps_equals_in_order(
     engine: Engine, board_ids: dict[str, int], order: list[Arrival]
