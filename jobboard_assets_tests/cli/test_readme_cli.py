@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from jobboard_assets.warehouse.db import make_engine, session_scope
 from jobboard_assets.warehouse.models import LifespanMetric, RawDataSnapshot, RepostFrequency
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 README_PORT = "8765"
 DAILY_ASSETS = [
     "posting_lifespans",
