@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy import Engine
 
-from jobboard_assets.metrics.observations import OBSERVED_SINCE
+from jobboard_assets.metrics.observations import OBSERVED_SINCE, tracking_periods
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import analytics_tables as analytics_queries
@@ -23,6 +23,16 @@ from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 def window_start(day: date, settings: MetricsSettings = DEFAULT_SETTINGS) -> date:
     """The first day of the metrics window of `day` (`MetricsSettings.metrics_lookback_days`)."""
     return day - timedelta(days=settings.metrics_lookback_days - 1)
+
+
+def board_tracking_periods(
+    engine: Engine, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.DataFrame:
+    """Each board's tracking starts (`observations.tracking_periods`) from its observed days:
+    what the scores, `lifespan_metrics` and the lifespan report all count the stock from."""
+    return tracking_periods(
+        snapshot_queries.observed_days_frame(engine), max_gap_days=settings.tracking_gap_days
+    )
 
 
 def in_window(
