@@ -78,8 +78,9 @@ def as_of(postings_frame: pl.DataFrame, day: date) -> pl.DataFrame:
 
 def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
     """The days a daily phase must compute: `days`, every day after them up to the latest
-    observed or computed day, and the days since the previous observed day of each board
-    observed on them.
+    observed, fetched or computed day, and the days since the previous observed day of each
+    board observed on them. A fetched day no board of which was believed has no daily rows yet
+    (no posting was seen by then) but was computed: once earlier days are applied it has some.
 
     A backfill of earlier days changes the history of the later ones, so their daily rows follow
     in the same run, however it was launched (`jobboard backfill`, the sensor, or
@@ -94,6 +95,7 @@ def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
     with session_scope(engine) as session:
         latest = [
             snapshot_queries.latest_observed_day(session),
+            listing_queries.latest_fetched_day(session),
             analytics_queries.latest_metric_day(session),
         ]
         previous = snapshot_queries.earliest_previous_observed_day(session, days)
