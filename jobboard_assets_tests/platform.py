@@ -104,9 +104,14 @@ def dagster_home(tmp_path: Path, backend: str, postgres_url: str | None) -> Iter
 
 @contextmanager
 def platform(
-    tmp_path: Path, backend: str, warehouse_url: str, postgres_url: str | None
+    tmp_path: Path,
+    backend: str,
+    warehouse_url: str,
+    postgres_url: str | None,
+    market: SimulatedMarket | None = None,
 ) -> Iterator[Platform]:
-    market = SimulatedMarket(seed=SIM_SEED, n_boards=SIM_BOARDS)
+    """`market`: what the simulator serves (default: `SIM_BOARDS` boards in a steady state)."""
+    market = market or SimulatedMarket(seed=SIM_SEED, n_boards=SIM_BOARDS)
     with dagster_home(tmp_path, backend, postgres_url) as home, SimServer(market) as server:
         saved = {name: os.environ.get(name) for name in ("DAGSTER_HOME", "JOBBOARD_DATABASE_URL")}
         os.environ["DAGSTER_HOME"] = str(home)

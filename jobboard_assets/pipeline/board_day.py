@@ -235,20 +235,36 @@ def _withdraw(session: Session, job_board_id: int, day: date) -> int:
         remaining,
     )
     postings.write_histories(session, changes)
-    last_seen_here = {h.external_id: h.id for h in stored.values() if h.last_seen == day}
-    if last_seen_here and around.before is not None:
-        before = listings.scrape_result(session, job_board_id, around.before).records
-        postings.update_record_columns(
-            session,
-            {
-                last_seen_here[record.external_id]: record
-                for record in before
-                if record.external_id in last_seen_here
-            },
-        )
+    _restore_record_columns(
+        session,
+        job_board_id,
+        {h.id: h.external_id for h in stored.values() if h.last_seen == day},
+        changes,
+    )
     snapshots.delete_snapshot(session, job_board_id, day)
     _refresh_counts(session, job_board_id, changed_days.intersection(remaining))
     return len(changes)
+
+
+def _restore_record_columns(
+    session: Session,
+    job_board_id: int,
+    last_seen_withdrawn: dict[int, str],
+    changes: list[postings.HistoryChange],
+) -> None:
+    """Give postings last seen on a withdrawn day the listing columns of their latest sighting
+    now, wherever it is: the board's observed day before the withdrawn one need not list them
+    (they may have been listed last days earlier, with unlisted observed days in between)."""
+    by_day: dict[date, dict[str, int]] = {}
+    for change in changes:
+        external_id = last_seen_withdrawn.get(change.posting_id)
+        if external_id is not None and change.state is not None:
+            by_day.setdefault(change.state.last_seen, {})[external_id] = change.posting_id
+    for last_seen, ids in sorted(by_day.items()):
+        records = listings.scrape_result(session, job_board_id, last_seen).records
+        postings.update_record_columns(
+            session, {ids[r.external_id]: r for r in records if r.external_id in ids}
+        )
 
 
 def _refresh_counts(session: Session, job_board_id: int, days: set[date]) -> None:

@@ -1,12 +1,14 @@
 """The lifespan report as `/api/lifespan` serves it, computed once per run, not per request.
 
-The report describes the history as of its newest observed day (the latest last_seen): the postings
-of that day's metrics window (seen in its last year, `timeline.in_window`), with tracking starting
-on the warehouse's earliest first_seen (postings seen on that day are left-censored); the per-board tracking periods and board dates of `lifespan_metrics` are the
-scores' view. It is computed for every posting and for each workplace type alone (a "cut"; the
-window stays the whole history's, so a cut compares with the whole), by the functions of
-`jobboard_assets.metrics`, rounded as the API serves it, and replaces the previous report in one
-transaction. Trends are kept for the API's longest window (the newest `TREND_DAYS` days).
+The report describes the history as of its newest observed day (the latest last_seen): the
+postings of that day's metrics window (seen in its last year, `timeline.in_window`) as the scores
+see them, with each board's own tracking periods (`observations.tracking_periods`: a board added
+later is not tracked from the warehouse's first day) and its standing stock entering late by its
+board date, so a board's median here is its score's median of that day. It is computed for every
+posting and for each workplace type alone (a "cut"; the window stays the whole history's, so a
+cut compares with the whole), by the functions of `jobboard_assets.metrics`, rounded as the API
+serves it, and replaces the previous report in one transaction. Trends are kept for the API's
+longest window (the newest `TREND_DAYS` days).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import polars.selectors as cs
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics import lifespan_stats
+from jobboard_assets.metrics.observations import TRACKING_START, with_tracking_start
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
-from jobboard_assets.pipeline.timeline import in_window
+from jobboard_assets.pipeline.timeline import board_tracking_periods, in_window
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
 from jobboard_assets.warehouse.models import (
     Base,
@@ -28,7 +31,7 @@ from jobboard_assets.warehouse.models import (
     LifespanReportTrend,
 )
 from jobboard_assets.warehouse.queries import analytics_tables as analytics_queries
-from jobboard_assets.warehouse.queries.postings import earliest_first_seen, postings_frame
+from jobboard_assets.warehouse.queries.postings import postings_frame
 
 ALL = "all"
 WORKPLACE_CUTS = WORKPLACE_TYPES
@@ -47,8 +50,9 @@ COLUMNS = (
     "last_seen",
     "is_active",
     "workplace_type",
+    "posted_at",
 )
-"""What the report reads of a posting (no board date: the KM estimate leaves stock out)."""
+"""What the report reads of a posting (the board date: when the standing stock enters)."""
 
 BOARD = "job_board_id"
 ROLE_FAMILY = "role_family"
@@ -120,29 +124,27 @@ def _trends(postings: pl.DataFrame, as_of: date) -> pl.DataFrame:
     return lifespan_stats.daily_trend(postings, BOARD, as_of=as_of, since=since)
 
 
-def report_window(postings: pl.DataFrame, tracking_start: date | None = None) -> Window | None:
-    """The report's window: the newest last_seen, tracking from `tracking_start` (default: the
-    earliest first_seen of `postings`); None without postings."""
+def report_window(postings: pl.DataFrame) -> Window | None:
+    """The report's window: the newest last_seen, tracking from each posting's
+    `tracking_start` column; None without postings."""
     as_of = postings["last_seen"].max()
-    start = postings["first_seen"].min() if tracking_start is None else tracking_start
-    if not isinstance(as_of, date) or not isinstance(start, date):
+    if not isinstance(as_of, date):
         return None
-    return {"as_of": as_of, "tracking_start": start}
+    return {"as_of": as_of, "tracking_start": None}
 
 
 def lifespan_report(
-    postings: pl.DataFrame,
-    tracking_start: date | None = None,
-    settings: MetricsSettings = DEFAULT_SETTINGS,
+    postings: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> dict[type[Base], pl.DataFrame]:
-    """The report's rows per table, every cut's stacked with its `cut` column: the postings of
-    the newest day's metrics window (`timeline.in_window`), tracking from `tracking_start`."""
+    """The report's rows per table, every cut's stacked with its `cut` column: the postings
+    (`COLUMNS` and their board's `tracking_start`) of the newest day's metrics window
+    (`timeline.in_window`)."""
     frames: dict[type[Base], list[pl.DataFrame]] = {
         LifespanReportGroup: [],
         LifespanReportBucket: [],
         LifespanReportTrend: [],
     }
-    window = report_window(postings, tracking_start)
+    window = report_window(postings)
     if window is None:
         return {model: pl.DataFrame() for model in frames}
     postings = in_window(postings, window["as_of"], settings)
@@ -170,11 +172,16 @@ def update_lifespan_report(
     postings: pl.DataFrame | None = None,
     settings: MetricsSettings = DEFAULT_SETTINGS,
 ) -> dict[str, int]:
-    """Compute the report from `postings` (a run's frame, holding its newest day's window;
-    default: every posting in the warehouse) and make the tables hold it. Tracking starts on the
-    warehouse's first day. Returns the rows written (inserted) per table."""
-    frame = postings_frame(engine, COLUMNS) if postings is None else postings.select(COLUMNS)
-    report = lifespan_report(frame, earliest_first_seen(engine), settings)
+    """Compute the report from `postings` (a run's frame, holding its newest day's window and
+    each posting's `tracking_start`; default: every posting in the warehouse, with the tracking
+    starts of its boards' observed days) and make the tables hold it. Returns the rows written
+    (inserted) per table."""
+    if postings is None:
+        periods = board_tracking_periods(engine, settings)
+        frame = with_tracking_start(postings_frame(engine, COLUMNS), periods)
+    else:
+        frame = postings.select(*COLUMNS, TRACKING_START)
+    report = lifespan_report(frame, settings)
     groups: dict[type[Base], pl.DataFrame] = {LifespanReportGroup: report.pop(LifespanReportGroup)}
     # The groups change on every run (ages grow) and are few: rewritten, their write time is the
     # report's version. A day's run changes a few thousand of the 365k trend rows at 1M postings

@@ -13,12 +13,11 @@ import polars as pl
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics import repost_chains
-from jobboard_assets.metrics.observations import tracking_periods, with_tracking_start
+from jobboard_assets.metrics.observations import with_tracking_start
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.pipeline import frame_cache
-from jobboard_assets.pipeline.timeline import as_of, window_start
+from jobboard_assets.pipeline.timeline import as_of, board_tracking_periods, window_start
 from jobboard_assets.warehouse.queries import postings as posting_queries
-from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 
 LEDGER_COLUMNS = (
     "id",
@@ -152,10 +151,7 @@ class PostingHistory:
         (`as_of` cuts them at a day; null otherwise) and their board's `tracking_start` (see
         `metrics.observations`)."""
         if self._ledger is None:
-            periods = tracking_periods(
-                snapshot_queries.observed_days_frame(self.engine),
-                max_gap_days=self.settings.tracking_gap_days,
-            )
+            periods = board_tracking_periods(self.engine, self.settings)
             postings = self.source
             if self.horizon is not None:
                 linked = self.job_keys["id"].implode()

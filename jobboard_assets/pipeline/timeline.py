@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy import Engine
 
-from jobboard_assets.metrics.observations import OBSERVED_SINCE
+from jobboard_assets.metrics.observations import OBSERVED_SINCE, tracking_periods
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import analytics_tables as analytics_queries
@@ -23,6 +23,16 @@ from jobboard_assets.warehouse.queries import snapshots as snapshot_queries
 def window_start(day: date, settings: MetricsSettings = DEFAULT_SETTINGS) -> date:
     """The first day of the metrics window of `day` (`MetricsSettings.metrics_lookback_days`)."""
     return day - timedelta(days=settings.metrics_lookback_days - 1)
+
+
+def board_tracking_periods(
+    engine: Engine, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.DataFrame:
+    """Each board's tracking starts (`observations.tracking_periods`) from its observed days:
+    what the scores, `lifespan_metrics` and the lifespan report all count the stock from."""
+    return tracking_periods(
+        snapshot_queries.observed_days_frame(engine), max_gap_days=settings.tracking_gap_days
+    )
 
 
 def in_window(
@@ -68,8 +78,9 @@ def as_of(postings_frame: pl.DataFrame, day: date) -> pl.DataFrame:
 
 def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
     """The days a daily phase must compute: `days`, every day after them up to the latest
-    observed or computed day, and the days since the previous observed day of each board
-    observed on them.
+    observed, fetched or computed day, and the days since the previous observed day of each
+    board observed on them. A fetched day no board of which was believed has no daily rows yet
+    (no posting was seen by then) but was computed: once earlier days are applied it has some.
 
     A backfill of earlier days changes the history of the later ones, so their daily rows follow
     in the same run, however it was launched (`jobboard backfill`, the sensor, or
@@ -84,6 +95,7 @@ def days_to_refresh(engine: Engine, days: list[date]) -> list[date]:
     with session_scope(engine) as session:
         latest = [
             snapshot_queries.latest_observed_day(session),
+            listing_queries.latest_fetched_day(session),
             analytics_queries.latest_metric_day(session),
         ]
         previous = snapshot_queries.earliest_previous_observed_day(session, days)

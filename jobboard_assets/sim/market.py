@@ -10,6 +10,8 @@ on a day depends only on (seed, n_boards, epoch, day), never on which days were 
 Before the epoch every board is empty. Postings still open at the epoch from the burn-in are
 served from the epoch on (their first day is the epoch) but keep their older board date: the
 board starts in a steady state, and a pipeline sees left-censored postings as it would on day one.
+A board may have a `BoardTrend` instead: launched on a day (no jobs before it, so it fills up
+from nothing) or winding down from one (no new jobs, so it empties as its postings close).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import random
 import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -62,6 +65,22 @@ _COMMITMENT_CUM_WEIGHTS = tuple(itertools.accumulate(weight for _, weight in voc
 _UUID_NAMESPACE = uuid.UUID("4f0c4d8e-3c2b-5a7e-9a51-6a1d2f3b7c90")
 
 
+class BoardTrend(NamedTuple):
+    """When a board takes new jobs: from `launched` (it grows from empty over its lifespans)
+    until the day before `winding_down` (it shrinks to its evergreens); None: always."""
+
+    launched: date | None = None
+    winding_down: date | None = None
+
+    def takes_jobs(self, ordinal: int) -> bool:
+        return (self.launched is None or ordinal >= self.launched.toordinal()) and (
+            self.winding_down is None or ordinal < self.winding_down.toordinal()
+        )
+
+
+STEADY = BoardTrend()
+
+
 class _Planned(NamedTuple):
     """A posting decided but not yet listed: ids are handed out in the order postings appear."""
 
@@ -82,8 +101,11 @@ class _Planned(NamedTuple):
 class _BoardHistory:
     """One board's postings, simulated day by day and only ever extended."""
 
-    def __init__(self, board: BoardSpec, seed: int, epoch: date) -> None:
+    def __init__(
+        self, board: BoardSpec, seed: int, epoch: date, trend: BoardTrend = STEADY
+    ) -> None:
         self.board = board
+        self.trend = trend
         self.seed = seed
         self.epoch_ordinal = epoch.toordinal()
         self.rng = random.Random(f"history:{seed}:{board.slug}")
@@ -155,7 +177,10 @@ class _BoardHistory:
         evergreen_rate = self.evergreens_per_day_burn_in if burn_in else self.evergreens_per_day
         rate = self.openings_per_day + evergreen_rate
         weekday_factor = WEEKDAY_FACTORS[date.fromordinal(ordinal).weekday()]
-        for _ in range(_poisson(self.rng, rate * weekday_factor)):
+        openings = (
+            _poisson(self.rng, rate * weekday_factor) if self.trend.takes_jobs(ordinal) else 0
+        )
+        for _ in range(openings):
             self._open_job(ordinal, evergreen=self.rng.random() * rate < evergreen_rate)
         while self.pending and self.pending[0][0] <= ordinal:
             self._list(heapq.heappop(self.pending)[2])
@@ -341,12 +366,15 @@ class SimulatedMarket:
         n_boards: int = 33,
         epoch: date = DEFAULT_EPOCH,
         kinds: tuple[str, ...] | None = None,
+        trends: Mapping[str, BoardTrend] | None = None,
     ) -> None:
         """`kinds`: the board kinds to cycle through (default `vocab.KINDS`; `vocab.ALL_KINDS`
-        adds Workday and Personio boards)."""
+        adds Workday and Personio boards). `trends`: boards (by slug) that grow from their
+        launch or shrink as they wind down; every other board is in a steady state."""
         self.seed = seed
         self.n_boards = n_boards
         self.epoch = epoch
+        self.trends = dict(trends or {})
         self.boards: tuple[BoardSpec, ...] = (
             build_catalog(seed, n_boards, kinds) if kinds else build_catalog(seed, n_boards)
         )
@@ -408,5 +436,7 @@ class SimulatedMarket:
                 board = self._boards_by_slug.get(slug)
                 if board is None:
                     raise KeyError(f"no simulated board {slug!r}")
-                history = self._histories[slug] = _BoardHistory(board, self.seed, self.epoch)
+                history = self._histories[slug] = _BoardHistory(
+                    board, self.seed, self.epoch, self.trends.get(slug, STEADY)
+                )
             return history

@@ -16,6 +16,7 @@ from jobboard_assets.warehouse.models import (
     JobPosting,
     PipelineJob,
     PipelineRun,
+    RawDataSnapshot,
 )
 
 ALPHA, BETA, XSS = 1, 2, 3
@@ -227,5 +228,11 @@ def seed(engine: Engine) -> None:
             ]
         )
         session.add_all(_posting(*row) for row in POSTINGS)
+        # Every board was first scraped on day 0: each one's tracking starts there (its postings
+        # of that day are its standing stock), as the figures above assume.
+        session.add_all(
+            RawDataSnapshot(job_board_id=board, board_name=name, snapshot_date=TRACKING_START)
+            for board, name in BOARD_NAMES.items()
+        )
         session.add_all(_scores())
     update_lifespan_report(engine)

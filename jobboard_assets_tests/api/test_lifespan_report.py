@@ -3,13 +3,15 @@
 A generated warehouse (boards, role families and workplace types at random, a fixed seed) goes
 through the pipeline's report step; every action's answer over real HTTP must equal the metrics
 functions run here directly over the postings read back from the warehouse, with the window the
-API documents (the newest last_seen, tracking from the earliest first_seen).
+API documents (the newest last_seen, tracking from each board's first observed day; these boards
+have no observed days, so from their first first_seen). A market of board-days applied as a
+scrape applies them shows the API's median of a board is its score's of the same day.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
@@ -21,15 +23,20 @@ from sqlalchemy import Engine, select, update
 
 from jobboard_assets.cli import main
 from jobboard_assets.metrics import lifespan_stats
+from jobboard_assets.metrics.belief import DEFAULT_RULE
+from jobboard_assets.pipeline.board_day import apply_board_day
 from jobboard_assets.pipeline.lifespan_report import (
     COLUMNS,
     lifespan_report,
     report_window,
     update_lifespan_report,
 )
+from jobboard_assets.pipeline.rebuild import daily_phases
+from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.sources.terms import WORKPLACE_TYPES
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.models import JobBoard, JobPosting
+from jobboard_assets.warehouse.models import EfficiencyScore, JobBoard, JobPosting, LifespanMetric
+from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
 from jobboard_assets.warehouse.queries.postings import postings_frame
 from jobboard_assets_tests.api.conftest import live_server
 
@@ -83,6 +90,13 @@ def _rounded(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _reported(engine: Engine) -> pl.DataFrame:
+    """The postings as the report reads them, tracked from their board's first sighting (the
+    generated boards have no observed days)."""
+    postings = postings_frame(engine, COLUMNS)
+    return postings.with_columns(tracking_start=pl.col("first_seen").min().over("job_board_id"))
+
+
 def _expected(postings: pl.DataFrame) -> dict[str, Any]:
     """Every action's numbers, straight from the metrics functions."""
     window = report_window(postings)
@@ -125,7 +139,7 @@ def _get(base_url: str, query: str) -> Any:
 def test_every_action_equals_the_metrics_of_the_postings(
     generated: Engine, cut: str | None
 ) -> None:
-    postings = postings_frame(generated, COLUMNS)
+    postings = _reported(generated)
     if cut is not None:
         postings = postings.filter(pl.col("workplace_type") == cut)
     expected = _expected(postings)
@@ -243,7 +257,7 @@ def test_a_run_writes_only_the_report_rows_that_changed(generated: Engine) -> No
         session.add_all(posting for posting in _postings(700) if posting.id > 600)
     changed = update_lifespan_report(generated)
     assert 0 < changed["lifespan_report_trends"] < 4 * 365 * 3
-    expected = lifespan_report(postings_frame(generated, COLUMNS))
+    expected = lifespan_report(_reported(generated))
     for model, frame in expected.items():
         names = [c.name for c in model.__table__.columns if c.name not in ("id", "created_at")]
         with generated.connect() as connection:
@@ -255,3 +269,103 @@ def test_a_run_writes_only_the_report_rows_that_changed(generated: Engine) -> No
             frame.select(names).sort(key, nulls_last=True),
             check_dtypes=False,
         )
+
+
+MARKET_DAYS = 60
+LATE_START = 30
+"""The day (from START) the late board's first listing was fetched."""
+
+
+def _market() -> dict[str, list[tuple[int, int, int]]]:
+    """Per board, postings as (first day listed, last day listed, age on the board then): a
+    board tracked from the market's first day, and one added later whose first listing holds
+    a standing stock posted 100 days earlier that closes within a week."""
+    early = [(0, (7 * n) % 40, 20 + n) for n in range(30)]
+    early += [(day, day + (7 * n) % 35 + 3, 0) for day in range(1, MARKET_DAYS) for n in range(3)]
+    late = [(LATE_START, LATE_START + n % 6, 100) for n in range(40)]
+    late += [
+        (day, day + (5 * n + day) % 25 + 5, 0)
+        for day in range(LATE_START + 1, MARKET_DAYS)
+        for n in range(4)
+    ]
+    return {"early": early, "late": late}
+
+
+def _listing(slug: str, day: int, postings: list[tuple[int, int, int]]) -> ScrapeResult:
+    """The board's listing on `day` (from START): every posting open that day."""
+    listed = START + timedelta(days=day)
+    records = [
+        PostingRecord(
+            external_id=f"{slug}-{n}",
+            url=None,
+            title="Engineer",
+            company="Acme",
+            location="Berlin",
+            department=None,
+            remote=False,
+            posted_at=datetime.combine(START, time(), UTC) + timedelta(days=first - age),
+            description_text=None,
+            content_hash=f"{slug}-{n}",
+            normalized_title="engineer",
+            role_family="engineering",
+        )
+        for n, (first, last, age) in enumerate(postings)
+        if first <= day <= last
+    ]
+    board = BoardConfig(slug=slug, name=slug.title(), kind="json", url="https://x.test")
+    return ScrapeResult(board=board, day=listed, records=records)
+
+
+def test_a_board_has_the_median_of_its_score_of_the_same_day(engine: Engine) -> None:
+    """A board added after the warehouse's first day is tracked from its own first day, its
+    standing stock entering late by its board date, as the scores and `lifespan_metrics` track
+    it: /api/lifespan's median of each board is theirs of the newest day. Tracked from the
+    warehouse's first day, the late board's stock would count as postings opened and closed
+    within days."""
+    market = _market()
+    with session_scope(engine) as session:
+        sync_boards(
+            session,
+            [
+                BoardConfig(slug=slug, name=slug.title(), kind="json", url="https://x.test")
+                for slug in market
+            ],
+        )
+        board_ids = board_ids_by_slug(session)
+    for slug, postings in market.items():
+        for day in range(LATE_START if slug == "late" else 0, MARKET_DAYS):
+            applied = apply_board_day(
+                engine, board_ids[slug], _listing(slug, day, postings), DEFAULT_RULE
+            )
+            assert applied.held is None, applied.held
+    newest = START + timedelta(days=MARKET_DAYS - 1)
+    daily_phases(engine, [newest])
+
+    with live_server(engine, api_token=None) as base_url:
+        api = {row["boardId"]: row["kmMedianDays"] for row in _get(base_url, "action=ranked")}
+    with session_scope(engine) as session:
+        scores = {
+            board: details["km_median_days"]
+            for board, details in session.execute(
+                select(EfficiencyScore.job_board_id, EfficiencyScore.details).where(
+                    EfficiencyScore.score_date == newest,
+                    EfficiencyScore.role_family.is_(None),
+                    EfficiencyScore.industry.is_(None),
+                )
+            )
+        }
+        metrics = dict(
+            session.execute(
+                select(LifespanMetric.job_board_id, LifespanMetric.km_median_days).where(
+                    LifespanMetric.metric_date == newest, LifespanMetric.role_family.is_(None)
+                )
+            ).all()
+        )
+    assert api == scores == metrics
+    assert None not in api.values()
+
+    from_first_day = lifespan_stats.lifespan_ranking(
+        postings_frame(engine, COLUMNS), "job_board_id", as_of=newest, tracking_start=START
+    )
+    late = from_first_day.filter(pl.col("job_board_id") == board_ids["late"])
+    assert late["km_median_days"].item() < api[board_ids["late"]]

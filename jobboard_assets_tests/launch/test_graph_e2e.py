@@ -6,13 +6,16 @@ runs go through `run_execution`, exactly what `jobboard run` does.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, func, select
 
-from jobboard_assets.sim.market import SimulatedMarket
+from jobboard_assets.sim.market import BoardTrend, SimulatedMarket
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import (
     EfficiencyScore,
@@ -23,7 +26,8 @@ from jobboard_assets.warehouse.models import (
     PostingSpan,
     RawDataSnapshot,
 )
-from jobboard_assets_tests.platform import Platform
+from jobboard_assets_tests.conftest import POSTGRES_URL_ENV
+from jobboard_assets_tests.platform import SIM_BOARDS, SIM_SEED, Platform, backend_of, platform
 
 START = date(2026, 2, 2)
 pytestmark = pytest.mark.slow
@@ -334,3 +338,93 @@ def test_daily_runs_then_a_backfill_of_earlier_days_equal_the_days_in_order(
     assert platform.run(START, end, trigger="backfill")["status"] == "completed"
     # The backfill brought the later days' daily rows up to date: the same scores on day 6.
     assert _history_by_key(platform.engine) == after_backfill
+
+
+SCENARIO_DAYS = 5
+"""The scenario runs its last days daily, then backfills as many first days."""
+GROWING, SHRINKING, RAMPING = "glacier-works", "bold-talent", "sierra-stores"
+TRENDS = {
+    GROWING: BoardTrend(launched=START),  # 25 postings, then 50, 84, 116, 126
+    SHRINKING: BoardTrend(winding_down=START + timedelta(days=3)),  # 173 down to 66
+    RAMPING: BoardTrend(launched=START - timedelta(days=1), winding_down=START + timedelta(days=5)),
+}
+BROKEN = {  # board -> (fault, day): one broken scrape each, run daily or backfilled
+    "basalt-learning": ("empty", START + timedelta(days=2)),
+    "crest-publishing": ("http_500", START + timedelta(days=4)),
+    SHRINKING: ("shrink", START + timedelta(days=3)),
+    GROWING: ("empty", START + timedelta(days=6)),
+    "onyx-pay": ("shrink", START + timedelta(days=7)),
+}
+
+
+@pytest.fixture
+def trending_platform(warehouse_url: str, tmp_path: Path) -> Iterator[Platform]:
+    """The platform's simulator serving boards that grow, shrink and ramp up and down."""
+    market = SimulatedMarket(seed=SIM_SEED, n_boards=SIM_BOARDS, trends=TRENDS)
+    postgres_url = os.environ.get(POSTGRES_URL_ENV)
+    with platform(tmp_path, backend_of(warehouse_url), warehouse_url, postgres_url, market) as made:
+        for slug, (fault, day) in BROKEN.items():
+            made.server.set_fault(slug, fault, days=[day])
+        yield made
+
+
+def _expected_through(
+    market: SimulatedMarket, observed: dict[str, list[date]], start: date, end: date
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """What the history must hold of the truth when each board was observed on `observed` days
+    alone (a broken day is a gap: it closes nothing, and a posting is first and last seen on the
+    observed days of its listing)."""
+    expected = {}
+    postings = market.truth(start, end)["postings"]
+    assert isinstance(postings, list)
+    for posting in postings:
+        days = observed[posting["board"]]
+        first = date.fromisoformat(posting["first_day"])
+        last = date.fromisoformat(posting["last_day"]) if posting["last_day"] else end
+        seen = [day for day in days if first <= day <= last]
+        if not seen:
+            continue
+        active = seen[-1] == days[-1]
+        expected[(posting["board"], posting["external_id"])] = {
+            "first_seen": seen[0],
+            "last_seen": seen[-1],
+            "is_active": active,
+            "disappeared_at": None if active else days[days.index(seen[-1]) + 1],
+            "lifespan_days": (seen[-1] - seen[0]).days,
+        }
+    return expected
+
+
+def test_a_changing_market_run_daily_then_backfilled_is_the_truth(
+    trending_platform: Platform,
+) -> None:
+    """The last days of a market whose boards grow, shrink and have broken scrapes run daily,
+    then its first days backfilled: each backfilled day is judged by its own neighbours (a
+    growing board's small first days by the days after them, never by the present), so every
+    posting's first and last day, lifespan and activity are the simulator's truth seen on the
+    days believed, and exactly the broken days stay unapplied."""
+    platform = trending_platform
+    days = [START + timedelta(days=offset) for offset in range(2 * SCENARIO_DAYS)]
+    broken_on = {day: {slug for slug, (_, d) in BROKEN.items() if d == day} for day in days}
+    for day in days[SCENARIO_DAYS:]:
+        run = platform.run(day)
+        assert run["status"] == ("partial" if broken_on[day] else "completed"), run["errors"]
+    backfill = platform.run(days[0], days[SCENARIO_DAYS - 1], trigger="backfill")
+    assert backfill["status"] == "partial"
+    failed = {error.split("'")[1] for error in backfill["errors"] if error.startswith("board '")}
+    assert failed == set().union(*(broken_on[day] for day in days[:SCENARIO_DAYS]))
+
+    slugs = [board.slug for board in platform.registry]
+    believed = {slug: [day for day in days if slug not in broken_on[day]] for slug in slugs}
+    with session_scope(platform.engine) as session:
+        applied = set(
+            session.execute(select(JobBoard.slug, RawDataSnapshot.snapshot_date).join(JobBoard))
+        )
+    assert applied == {(slug, day) for slug, observed in believed.items() for day in observed}
+
+    stored = _postings(platform.engine)
+    expected = _expected_through(platform.market, believed, days[0], days[-1])
+    columns = ("first_seen", "last_seen", "is_active", "disappeared_at", "lifespan_days")
+    assert {key: {c: stored[key][c] for c in columns} for key in stored} == expected
+    for slug in TRENDS:  # the boards that changed size are part of the comparison
+        assert sum(board == slug for board, _ in expected) > 30

@@ -192,6 +192,24 @@ CHAIN_OUTSIDE_THE_WINDOW = _market(
 earlier members lie before its window (a run that left them out counted a cluster of 1)."""
 
 
+NEWEST_DAY_ALL_HELD = _market(
+    {
+        "alpha": [
+            (0, 1, 2, 3, 4, 5, 6, 7, 8), (0, 1, 2, 3, 4, 5, 6, 7, 8), (2,),
+            (0, 1, 2, 3, 4, 5, 6, 7, 8), (3, 6, 7), (0, 1, 2, 3, 4, 5, 6, 7, 8), (1,),
+            (0, 1, 2, 3, 4, 6, 8), (0, 6, 7), (0, 1, 2, 3, 4, 5, 6, 7, 8),
+        ],
+        "beta": [
+            (0, 1, 2, 3, 4, 5, 6, 7, 8), (0, 1, 2, 3, 4, 5, 6, 7, 8),
+            (0, 1, 2, 3, 4, 5, 6, 7, 8), (1, 5, 7), (0, 3, 5, 7), (0, 1, 2, 3, 4, 5, 6, 7, 8),
+            (0, 1, 2, 4, 5, 6), (1, 2, 5, 6, 7, 8), (1, 5), (0, 1, 2, 3, 4, 5, 6, 7),
+        ],
+    }
+)  # fmt: skip
+"""Found by this test: the first run fetched only the newest day and believed none of its
+board-days; its daily rows must still follow the days backfilled later (they had none yet)."""
+
+
 @settings(
     max_examples=12,
     deadline=None,
@@ -205,6 +223,15 @@ earlier members lie before its window (a run that left them out counted a cluste
         (1, 3, ("beta",), frozenset()),
         (5, 7, ("alpha", "beta"), frozenset({("beta", 7), ("alpha", 6)})),
         (8, 9, ("alpha", "beta"), frozenset({("beta", 8), ("beta", 9)})),
+    ],
+)
+@example(
+    market=NEWEST_DAY_ALL_HELD,
+    planned=[
+        (9, 9, ("alpha", "beta"), frozenset({("alpha", 9), ("beta", 9)})),
+        (5, 6, ("alpha",), frozenset({("alpha", 5)})),
+        (3, 6, ("alpha", "beta"), frozenset({("alpha", 4), ("beta", 3)})),
+        (7, 7, ("alpha", "beta"), frozenset({("beta", 7), ("alpha", 7)})),
     ],
 )
 @pytest.mark.parametrize("metrics", [DEFAULT_SETTINGS, SHORT_WINDOWS], ids=["year", "days"])

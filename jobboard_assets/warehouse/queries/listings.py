@@ -82,6 +82,12 @@ def listed_ids(
     }
 
 
+def latest_fetched_day(session: Session) -> date | None:
+    """The latest day any board's listing was fetched, believed or not: a day a run computed,
+    whose daily rows later runs keep current even when no board of it was believed."""
+    return session.scalar(select(func.max(BoardDayListing.listing_date)))
+
+
 def believed(session: Session, job_board_id: int, days: Sequence[date]) -> set[date]:
     """Which of these fetched days of the board are believed now."""
     query = select(BoardDayListing.listing_date).where(

@@ -394,12 +394,6 @@ def postings_state(engine: Engine) -> PostingsState:
     return PostingsState(int(count), newest)
 
 
-def earliest_first_seen(engine: Engine) -> date | None:
-    """The first day any posting was seen (indexed: no scan)."""
-    with engine.connect() as connection:
-        return connection.execute(select(func.min(JobPosting.first_seen))).scalar_one()
-
-
 def reappeared_spans_frame(engine: Engine) -> pl.DataFrame:
     """`id`, `span_firsts`, `span_lasts`, `gone_days` (sorted lists) of postings with several
     spans: what `timeline.as_of` needs to cut a reappeared posting's history at a day. Postings
