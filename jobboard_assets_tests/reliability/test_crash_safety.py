@@ -156,11 +156,27 @@ def test_a_killed_run_worker_is_retried_and_the_day_completes(
             timeout=180,
             interval=1,
         )
+        # The retry repaired the same execution; it completes once the history run the sensor
+        # chains after the repaired scrape has run too (the daemon must still be up for that).
+        row = wait_for(
+            "the execution to complete",
+            lambda: next(
+                (
+                    found
+                    for found in run_mirror.mirror_executions(
+                        day_one.instance, day_one.engine, ["crash"]
+                    )
+                    if found["status"] != "running"
+                ),
+                None,
+            ),
+            timeout=180,
+            interval=2,
+        )
 
     assert retry.tags[PARENT_RUN_TAG] == run.run_id
     assert board_states(day_one.engine) == reference.after(day(2))
-    (row,) = run_mirror.mirror_executions(day_one.instance, day_one.engine, ["crash"])
-    assert row["status"] == "completed", row["errors"]  # the retry repaired the same execution
+    assert row["status"] == "completed", row["errors"]
 
 
 @ON_POSTGRES

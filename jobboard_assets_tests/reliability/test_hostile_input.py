@@ -340,7 +340,8 @@ HOSTILE_POSTINGS: list[dict[str, Any]] = [
 
 
 def run_one_board(platform: Platform, name: str, jobs: list[dict[str, Any]]) -> dict[str, Any]:
-    """A pipeline run of day 1 whose only board is a Greenhouse board listing `jobs`."""
+    """A pipeline run of days 1-2 whose only board is a Greenhouse board listing `jobs` on both:
+    a small board's first observation waits for a confirming day (`metrics.belief`)."""
     with LoopbackServer() as server:
         server.route("/v1/boards/only/jobs", Reply.json({"jobs": jobs, "meta": {}}))
         platform.registry = [
@@ -352,7 +353,7 @@ def run_one_board(platform: Platform, name: str, jobs: list[dict[str, Any]]) -> 
                 options={"min_interval_seconds": 0},
             )
         ]
-        return platform.run(day(1))
+        return platform.run(day(1), day(2))
 
 
 def test_board_text_is_stored_verbatim_and_nothing_executes(jobboard_platform: Platform) -> None:
@@ -366,7 +367,9 @@ def test_board_text_is_stored_verbatim_and_nothing_executes(jobboard_platform: P
     with session_scope(platform.engine) as session:
         (board,) = session.scalars(select(JobBoard))
         stored = {p.external_id: p for p in session.scalars(select(JobPosting))}
-        (snapshot,) = session.scalars(select(RawDataSnapshot))
+        snapshot = session.scalars(
+            select(RawDataSnapshot).where(RawDataSnapshot.snapshot_date == day(2))
+        ).one()
     assert board.name == "Hostile'); DROP TABLE job_boards;--"
     assert set(stored) == set(expected)
     for external_id, posting in expected.items():
@@ -384,8 +387,8 @@ def test_a_nul_character_in_a_posting_is_replaced_and_stored(jobboard_platform: 
     platform = jobboard_platform
     postings = [{"id": 1, "title": "Nul\u0000Byte Engineer"}, {"id": 2, "title": "Plain Engineer"}]
     run = run_one_board(platform, "Nul", postings)
-    (scrape,) = [job for job in run["jobs"] if job["jobType"] == "scrape"]
+    scrapes = [job for job in run["jobs"] if job["jobType"] == "scrape"]
     with session_scope(platform.engine) as session:
         titles = set(session.scalars(select(JobPosting.title)))
-    assert scrape["status"] == "completed", scrape["error"]
+    assert [job["status"] for job in scrapes] == ["completed", "completed"], run["errors"]
     assert titles == {"Nul\ufffdByte Engineer", "Plain Engineer"}
