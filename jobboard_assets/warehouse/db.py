@@ -30,8 +30,15 @@ TRANSIENT_ERRORS = (
     "could not connect to server",
     "the database system is starting up",
     "the database system is shutting down",
+    "server conn crashed",  # PgBouncer: its server session died under the client
+    "pgbouncer cannot connect to server",
 )
 """Errors a new attempt of the same transaction gets past: nothing of it was committed."""
+
+TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "40001", "40P01")
+"""PostgreSQL codes (a class, or one code) that say nothing about the data: connection
+exceptions, the server shutting down or starting, a serialization failure or a deadlock, for
+which PostgreSQL's own advice is to run the transaction again."""
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -78,11 +85,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def is_transient(error: BaseException) -> bool:
-    """A database error that says nothing about the data: the lock was busy, the server went."""
+    """A database error that says nothing about the data: the lock was busy, the server (or the
+    pooler's server session) went, or PostgreSQL chose this transaction to break a deadlock."""
     if not isinstance(error, DBAPIError):
         return False
-    return error.connection_invalidated or any(
-        message in str(error.orig) for message in TRANSIENT_ERRORS
+    code = getattr(error.orig, "pgcode", None) or ""
+    return (
+        error.connection_invalidated
+        or any(message in str(error.orig) for message in TRANSIENT_ERRORS)
+        or any(code.startswith(prefix) for prefix in TRANSIENT_SQLSTATES)
     )
 
 
