@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from jobboard_assets.sources.normalize import (
     ROLE_FAMILIES,
+    ROLE_FAMILY_FALLBACK,
     ROLE_FAMILY_RULES,
     UnusableRecordError,
     classify_role_family,
@@ -165,7 +166,10 @@ def test_classify_role_family(title: str, department: str | None, family: str) -
 
 def test_every_family_has_rules_and_rules_use_only_known_families() -> None:
     ruled = {family for family, _ in ROLE_FAMILY_RULES}
-    assert ruled == set(ROLE_FAMILIES) - {"other"}
+    # `other` has a row too: work no family covers (cooks, security officers) that a broad word
+    # further down ("assistant", "supervisor") would otherwise claim.
+    assert ruled == set(ROLE_FAMILIES)
+    assert {family for family, _ in ROLE_FAMILY_FALLBACK} <= set(ROLE_FAMILIES) - {"other"}
 
 
 def test_the_role_family_doc_shows_the_rule_table_in_order() -> None:
@@ -174,7 +178,7 @@ def test_the_role_family_doc_shows_the_rule_table_in_order() -> None:
     )
     documented = [(family, tuple(re.findall(r"`([^`]+)`", phrases))) for _, family, phrases in rows]
 
-    assert documented == list(ROLE_FAMILY_RULES)
+    assert documented == [*ROLE_FAMILY_RULES, *ROLE_FAMILY_FALLBACK]
 
 
 CONTENT: dict[str, Any] = {
@@ -298,9 +302,9 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 def test_role_families_on_development_titles() -> None:
     """The development set (docs/role-families.md): the titles the rules were written against, so
-    this is a training figure. Measured: 88.2 % right (goal 90 %), 4.9 % left `other` although a
-    family fits; 10.3 % are labelled `other` by hand (jobs no family covers), so the share left
-    `other` wrongly is what is bounded, not the share classified `other`."""
+    this is a training figure, not an accuracy figure. Measured: 90.2 % right, 2.8 % left `other`
+    although a family fits; 6.5 % are labelled `other` by hand (jobs no family covers), so the
+    share left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
     result = score(rows)
     employers = len({row["company"] for row in rows})
@@ -309,9 +313,9 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 600 and employers >= 250
-    assert result.accuracy >= 0.88
-    assert result.missed_share < 0.06
+    assert result.titles >= 3900 and employers >= 2700
+    assert result.accuracy >= 0.90
+    assert result.missed_share < 0.03
 
 
 def test_role_families_on_heldout_titles() -> None:
