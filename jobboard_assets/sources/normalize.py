@@ -48,10 +48,14 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "administrative support", "office support", "operational support", "operations support",
         "courier", "transporter", "medical transport", "engineering technician",
         "engineering tech", "building engineer", "store manager", "inspector", "cnc", "registrar",
-        "keyholder", "key holder", "public works",
+        "keyholder", "key holder", "public works", "qa tech", "qa technician",
+        "quality assurance technician", "quality assurance supervisor",
+        "quality assurance specialist", "quality assurance associate", "qa associate", "qa qc",
+        "quality assurance manager", "food safety", "sqf", "night auditor", "patient transport",
+        "chief operating officer",
     )),
     ("legal", (
-        "data protection", "legal engineer",
+        "data protection", "legal engineer", "court reporter", "courtroom",
     )),
     ("engineering", (
         "software engineer", "software developer", "software engineering", "software development",
@@ -59,7 +63,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "growth engineer", "growth engineering", "design engineering", "verification engineer",
         "mechanical designer", "civil designer", "electrical designer", "power systems designer",
         "distribution designer", "sap", "oracle", "servicenow", "d365", "dynamics 365",
-        "mechanical design", "design release",
+        "mechanical design", "design release", "information system security",
+        "information systems security",
     )),
     ("education", (
         "curriculum", "instructional designer", "instructional design", "instructional", "teacher",
@@ -67,7 +72,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "education specialist", "special education", "tenure track", "adjunct", "school counselor",
         "guidance counselor", "admissions counselor", "afterschool", "after school", "child care",
         "childcare", "preschool", "early childhood", "librarian", "library", "dean",
-        "child development", "early learning",
+        "child development", "early learning", "assistant principal", "daycare", "day care",
     )),
     ("product", (
         "product manager", "product owner", "product management", "product lead",
@@ -84,6 +89,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "business analyst", "business systems analyst", "statistician", "scientist", "database",
         "dba", "research engineer", "applied research", "product analyst", "digital analyst",
         "computational", "psychometrician", "quantitative analyst", "statistics", "economist",
+        "quantitative", "insights",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
@@ -94,7 +100,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "organizational change", "training coordinator",
     )),
     ("finance", (
-        "payroll", "finops", "nomina",
+        "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers", "billing",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -106,6 +112,11 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "ed technician", "emergency department", "slp", "aba", "autism", "group home",
         "residential assistant", "residential supervisor", "supported living", "family partner",
         "mh", "bh",
+    )),
+    ("other", (
+        "police officer", "police sergeant", "police corporal", "police cadet", "deputy sheriff",
+        "firefighter", "correctional officer", "corrections officer", "detention officer",
+        "security officer", "security guard",
     )),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
@@ -121,7 +132,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "customer contact", "guest services", "guest service", "cs advisor", "soporte",
         "service representative", "service center", "reservations", "client specialist",
         "service associate", "it support", "desktop support", "information technology specialist",
-        "success manager",
+        "success manager", "client services", "customer services", "member advisor", "msr",
+        "client care",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -134,7 +146,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "solutions rep", "customer value", "agency owner", "counterperson", "budtender",
         "regional vice president", "market development", "solar consultant", "energy consultant",
         "client solutions", "strategic accounts", "account supervisor", "partnership development",
-        "therapeutic area",
+        "therapeutic area", "agents", "account representative", "account management",
+        "franchise owner", "client manager", "product specialist", "bdc", "parts counter",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
@@ -154,7 +167,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
         "art director", "creative director", "graphic", "animator", "video editor", "diseno",
-        "disenador", "disenadora", "photographer", "photography",
+        "disenador", "disenadora", "photographer", "photography", "landscape architect",
     )),
     ("engineering", (
         "engineer", "engineering", "developer", "programmer", "software", "devops", "sre",
@@ -168,13 +181,14 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "application security", "information security", "network security", "it administrator",
         "it administration", "infra", "infrastructure", "business technology", "secops",
         "devsecops", "systems analyst", "system analyst", "application analyst",
-        "applications analyst", "it manager", "it analyst", "it director",
-        "information system security", "information systems security", "isso", "soc analyst",
+        "applications analyst", "it manager", "it analyst", "it director", "isso", "soc analyst",
         "cyber", "mainframe", "technical consultant", "netsuite", "java", "linux", "chemist",
         "validation", "cadd", "drafter", "server administrator", "sql server", "salesforce",
         "information technology", "cloud", "webmaster", "systems integration",
         "technical services", "technical delivery", "identity access", "iam", "automation testing",
         "security administrator", "comsec", "red hat", "computer operations",
+        "applications administrator", "application administrator", "architecture", "cad",
+        "wordpress", "network defense", "chief technology", "surveyor", "surveyors",
     )),
     ("product", (
         "product",
@@ -197,7 +211,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "baker", "meat cutter", "butcher", "produce", "host", "hostess", "banquet", "busser",
         "food and beverage", "correctional officer", "correctional", "detention", "sheriff",
         "probation", "parole", "fire fighter", "ranger", "crossing guard", "eligibility",
-        "child welfare", "human services", "surveillance", "case coordinator",
+        "child welfare", "human services", "surveillance", "case coordinator", "election",
+        "inmate", "concessions", "esthetician",
     )),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
@@ -206,7 +221,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "regulatory affairs", "regulatory", "docket", "conflicts", "patent", "trademark", "grc",
         "public policy", "summer associate", "kyc", "financial crime", "financial crimes", "fiu",
         "legislative", "court", "judge", "magistrate", "prosecutor", "defender", "bsa",
-        "ediscovery", "e discovery", "attorneys",
+        "ediscovery", "e discovery", "attorneys", "prosecution", "prosecuting",
+        "contract administrator", "contracts administrator", "immigration",
     )),
     ("finance", (
         "finance", "financial", "accountant", "accounting", "accounts payable",
@@ -222,7 +238,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "cost control", "cost controls", "revenue", "fund", "funds", "private equity",
         "relationship manager", "assurance", "trust officer", "fiduciary", "escrow",
         "risk management", "asset manager", "loss control", "collateral", "branch operations",
-        "settlements", "derivative", "funding", "ledger", "bankruptcy", "rev cycle",
+        "settlements", "derivative", "funding", "ledger", "bankruptcy", "rev cycle", "retirement",
+        "annuity", "trust administration", "trust services", "appraisal", "appraiser",
+        "title examiner", "closing", "model risk", "transaction management", "card services",
+        "funder",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -260,7 +279,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "lab assistant", "radiation", "mammographer", "arrt", "cmt", "direct care", "edda",
         "research associate", "research coordinator", "research fellow", "electrophysiology",
         "treatment coordinator", "utilization management", "assistive technology", "optical",
-        "navigator", "adult day", "occupational", "patient", "np",
+        "navigator", "adult day", "occupational", "patient", "np", "psychology", "mlt",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
@@ -292,7 +311,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "extrusion", "grinder", "setter", "setup", "set up", "assembly", "solderer", "soldering",
         "welding", "sheet metal", "continuous improvement", "lean", "six sigma", "parts",
         "repairer", "servicer", "builder", "equipment", "compounder", "logistica", "logistik",
-        "lagerhelfer", "ceo", "chief executive", "technicians",
+        "lagerhelfer", "ceo", "chief executive", "technicians", "helper", "sanitizer", "masker",
+        "detailer", "car wash", "loadmaster", "secretarial", "secretary",
     )),
 )
 
