@@ -100,7 +100,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "organizational change", "training coordinator",
     )),
     ("finance", (
-        "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers", "billing",
+        "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -218,11 +218,11 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
         "compliance", "privacy", "contract manager", "contracts", "notary", "aml",
         "anti money laundering", "money laundering", "mlro", "responsible gaming", "litigation",
-        "regulatory affairs", "regulatory", "docket", "conflicts", "patent", "trademark", "grc",
-        "public policy", "summer associate", "kyc", "financial crime", "financial crimes", "fiu",
-        "legislative", "court", "judge", "magistrate", "prosecutor", "defender", "bsa",
-        "ediscovery", "e discovery", "attorneys", "prosecution", "prosecuting",
-        "contract administrator", "contracts administrator", "immigration",
+        "regulatory affairs", "docket", "conflicts", "patent", "trademark", "grc", "public policy",
+        "summer associate", "kyc", "financial crime", "financial crimes", "fiu", "legislative",
+        "court", "judge", "magistrate", "prosecutor", "defender", "bsa", "ediscovery",
+        "e discovery", "attorneys", "prosecution", "prosecuting", "contract administrator",
+        "contracts administrator", "immigration",
     )),
     ("finance", (
         "finance", "financial", "accountant", "accounting", "accounts payable",

@@ -27,6 +27,7 @@ from jobboard_assets.sources.terms import remote_flag, workplace_from_value
 from jobboard_assets_tests.sources.role_families_heldout import (
     DEVELOPMENT,
     HELDOUT,
+    by_industry,
     load_titles,
     report,
     score,
@@ -171,6 +172,8 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("Teller I - Full Time (South Glens Falls)", None, "finance"),
         ("2nd Shift CNC Operator", None, "operations"),
         ("Patient Access Representative II - Brenham PT Days", None, "operations"),
+        ("Billing Backend Engineer", None, "engineering"),
+        ("Regulatory Accountant", None, "finance"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
@@ -315,7 +318,7 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 def test_role_families_on_development_titles() -> None:
     """The development set (docs/role-families.md): the titles the rules were written against, so
-    this is a training figure, not an accuracy figure. Measured: 89.5 % right, 3.2 % left `other`
+    this is a training figure, not an accuracy figure. Measured: 89.5 % right, 3.1 % left `other`
     although a family fits; 6.6 % are labelled `other` by hand (jobs no family covers), so the
     share left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
@@ -332,13 +335,16 @@ def test_role_families_on_development_titles() -> None:
 
 
 def test_role_families_on_heldout_titles() -> None:
-    """The held-out set, never used to write a rule (docs/role-families.md): measured 68.8 %
-    right and 23.5 % left `other` although a family fits, after the rules were improved on
-    development titles only (62.5 % and 29.5 % before). The goal is 90 %; it is not reached, so
-    the bounds are the measured figures, to catch a rule change that makes held-out titles worse."""
+    """The held-out set, never opened to write a rule (docs/role-families.md): measured 81.0 %
+    right and 7.4 % left `other` although a family fits (68.8 % and 23.5 % before the development
+    set was grown to 5,044 titles; 62.5 % and 29.5 % with the first rules). Every industry is
+    at 73 % or more. The goal is 90 %; it is not reached, so the bounds are the measured figures,
+    to catch a rule change that makes held-out titles worse. The failure message shows aggregate
+    figures only."""
     rows = load_titles(HELDOUT)
     result = score(rows)
-    print("\n" + report(rows))
+    worst = min(part.accuracy for part in by_industry(rows).values())
+    summary = report(rows)
 
     assert len(rows) >= 600
     assert len({row["company"] for row in rows}) >= 100
@@ -346,8 +352,9 @@ def test_role_families_on_heldout_titles() -> None:
         "tech", "retail", "healthcare", "logistics", "finance", "hospitality", "manufacturing",
         "public_sector",
     }  # fmt: skip
-    assert result.accuracy >= 0.68
-    assert result.missed_share <= 0.24
+    assert result.accuracy >= 0.81, summary
+    assert result.missed_share <= 0.075, summary
+    assert worst >= 0.73, summary
 
 
 def test_heldout_titles_are_apart_from_the_development_set_and_sourced() -> None:
