@@ -37,45 +37,117 @@ ROLE_FAMILIES: tuple[str, ...] = (
 # docs/role-families.md shows this table; a test keeps the two identical.
 # fmt: off
 ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("operations", ("data entry", "data center", "data centre", "data clerk", "annotator", "labeler",
-                    "data operator", "transcription", "transcriber")),
-    ("legal", ("data protection", "legal engineer")),
+    ("operations", (
+        "data entry", "data center", "data centre", "data clerk", "annotator", "labeler",
+        "data operator", "transcription", "transcriber", "field service", "environmental services",
+        "environmental service", "evs", "environmental health", "health and safety", "ehs",
+        "patient access", "patient service", "patient services", "patient reception",
+        "patient registration", "patient scheduling", "scheduling", "registration", "admitting",
+        "credentialing", "authorization", "front desk", "front office", "medical office",
+        "medical receptionist", "unit secretary", "health unit coordinator",
+        "administrative support", "office support", "operational support", "operations support",
+        "courier", "transporter", "medical transport", "engineering technician",
+        "engineering tech", "building engineer", "store manager", "inspector", "cnc", "registrar",
+        "keyholder", "key holder", "public works", "qa tech", "qa technician",
+        "quality assurance technician", "quality assurance supervisor",
+        "quality assurance specialist", "quality assurance associate", "qa associate", "qa qc",
+        "quality assurance manager", "food safety", "sqf", "night auditor", "patient transport",
+        "chief operating officer",
+    )),
+    ("legal", (
+        "data protection", "legal engineer", "court reporter", "courtroom",
+    )),
     ("engineering", (
         "software engineer", "software developer", "software engineering", "software development",
         "sdet", "developer in test", "design engineer", "ux engineer", "hardware design",
-        "growth engineer", "growth engineering",
+        "growth engineer", "growth engineering", "design engineering", "verification engineer",
+        "mechanical designer", "civil designer", "electrical designer", "power systems designer",
+        "distribution designer", "sap", "oracle", "servicenow", "d365", "dynamics 365",
+        "mechanical design", "design release", "information system security",
+        "information systems security",
     )),
-    ("education", ("curriculum", "instructional designer", "instructional design")),
+    ("education", (
+        "curriculum", "instructional designer", "instructional design", "instructional", "teacher",
+        "teachers", "tutor", "tutoring", "paraeducator", "paraprofessional", "substitute teacher",
+        "education specialist", "special education", "tenure track", "adjunct", "school counselor",
+        "guidance counselor", "admissions counselor", "afterschool", "after school", "child care",
+        "childcare", "preschool", "early childhood", "librarian", "library", "dean",
+        "child development", "early learning", "assistant principal", "daycare", "day care",
+    )),
     ("product", (
-        "product manager", "product owner", "product management", "product lead", "head of product",
-        "director of product", "vp of product", "vp product", "chief product officer",
-        "product operations", "technical program manager",
+        "product manager", "product owner", "product management", "product lead",
+        "head of product", "director of product", "vp of product", "vp product",
+        "chief product officer", "product operations", "technical program manager",
+    )),
+    ("healthcare", (
+        "clinical laboratory", "laboratory scientist", "lab scientist", "clinical lab",
+        "medical technologist", "medical laboratory",
     )),
     ("data", (
         "data", "analytics", "machine learning", "ml", "ai", "artificial intelligence",
         "deep learning", "computer vision", "nlp", "bi", "business intelligence",
         "business analyst", "business systems analyst", "statistician", "scientist", "database",
         "dba", "research engineer", "applied research", "product analyst", "digital analyst",
+        "computational", "psychometrician", "quantitative analyst", "statistics", "economist",
+        "quantitative", "insights",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
         "sourcer", "hrbp", "learning and development", "compensation", "inclusion",
+        "employee benefits", "benefits coordinator", "benefits specialist", "benefits analyst",
+        "benefits manager", "benefits administration", "total rewards", "rewards",
+        "benefits liaison", "benefit engagement", "reward specialist", "organization change",
+        "organizational change", "training coordinator",
     )),
-    ("finance", ("payroll", "finops")),
-    ("healthcare", ("direct support professional",)),
+    ("finance", (
+        "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers",
+    )),
+    ("healthcare", (
+        "direct support professional", "direct support", "support professional", "dsp",
+        "peer support", "recovery support", "peer recovery", "peer specialist", "peer provider",
+        "recovery coach", "community health", "nurse", "nursing", "rn", "lpn", "lvn", "cna",
+        "stna", "physician", "physicians", "therapist", "doula", "habilitation", "psychiatric",
+        "behavioral health", "mental health", "pharmacy", "caregiver", "care navigator",
+        "patient advocate", "patient care", "companion", "behavioral", "behavior", "preclinical",
+        "ed technician", "emergency department", "slp", "aba", "autism", "group home",
+        "residential assistant", "residential supervisor", "supported living", "family partner",
+        "mh", "bh",
+    )),
+    ("other", (
+        "police officer", "police sergeant", "police corporal", "police cadet", "deputy sheriff",
+        "firefighter", "correctional officer", "corrections officer", "detention officer",
+        "security officer", "security guard",
+    )),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
-        "customer advocate", "customer support", "customer success", "customer service", "customer care",
-        "customer experience", "technical support", "support engineer", "help desk", "helpdesk",
-        "service desk", "implementation consultant", "implementation specialist", "support",
-        "contact center", "contact centre", "call center", "call centre", "atencion al cliente",
-        "atencion a publico", "servicio al cliente", "suporte ao cliente", "atendimento ao cliente",
-        "obsługi klienta", "client service", "member experience", "guest experience",
+        "customer advocate", "customer support", "customer success", "customer service",
+        "customer care", "customer experience", "technical support", "support engineer",
+        "help desk", "helpdesk", "service desk", "implementation consultant",
+        "implementation specialist", "support", "contact center", "contact centre", "call center",
+        "call centre", "atencion al cliente", "atencion a publico", "servicio al cliente",
+        "suporte ao cliente", "atendimento ao cliente", "obsługi klienta", "client service",
+        "member experience", "guest experience", "member service", "member services",
+        "member advocate", "member resolution", "member relationship", "member navigator",
+        "service advisor", "service writer", "client resolution", "customer account",
+        "customer contact", "guest services", "guest service", "cs advisor", "soporte",
+        "service representative", "service center", "reservations", "client specialist",
+        "service associate", "it support", "desktop support", "information technology specialist",
+        "success manager", "client services", "customer services", "member advisor", "msr",
+        "client care",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
         "presales", "pre sales", "partnerships", "partner manager", "partner specialist",
-        "solutions consultant", "business developer", "gtm", "go to market",
+        "solutions consultant", "business developer", "gtm", "go to market", "agent", "broker",
+        "leasing", "territory", "account director", "account specialist", "key account",
+        "client partner", "client executive", "channel", "merchandiser", "merchandising",
+        "wholesaler", "telemarketer", "appointment setter", "vip", "commercial director",
+        "business growth", "growth officer", "solution specialist", "solutions specialist",
+        "solutions rep", "customer value", "agency owner", "counterperson", "budtender",
+        "regional vice president", "market development", "solar consultant", "energy consultant",
+        "client solutions", "strategic accounts", "account supervisor", "partnership development",
+        "therapeutic area", "agents", "account representative", "account management",
+        "franchise owner", "client manager", "product specialist", "bdc", "parts counter",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
@@ -86,70 +158,190 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "sponsorship", "sponsorships", "community", "content creator", "growth", "head of brand",
         "brand lead", "brand director", "brand strategist", "crm manager", "head of crm",
         "crm strategy", "crm specialist", "crm lead", "crm executive", "creative strategist",
+        "media planner", "media buyer", "media coordinator", "media strategist", "cross channel",
+        "campaign", "campaigns", "loyalty", "publicity", "analyst relations", "market research",
+        "experiential", "content coordinator", "content manager", "content specialist",
+        "digital strategy", "engagement strategy", "digital specialist", "audience",
+        "search engine optimization", "communication specialist", "conference",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
-        "art director", "creative director", "graphic", "animator", "video editor", "diseno", "disenador",
-        "disenadora",
+        "art director", "creative director", "graphic", "animator", "video editor", "diseno",
+        "disenador", "disenadora", "photographer", "photography", "landscape architect",
     )),
     ("engineering", (
         "engineer", "engineering", "developer", "programmer", "software", "devops", "sre",
         "site reliability", "frontend", "front end", "backend", "back end", "fullstack",
-        "full stack", "ios", "android", "mobile", "qa", "quality assurance", "tester", "cto",
-        "architect", "firmware", "embedded", "sysadmin", "system administrator",
-        "systems administrator", "network administrator", "tech lead", "technical lead",
-        "cybersecurity", "infosec", "security analyst", "security operations", "network operations",
-        "incident response", "entwickler", "softwareentwickler", "ingenieur", "developpeur",
-        "engenheiro", "desenvolvedor", "member of technical staff", "offensive security",
-        "cloud security", "application security", "information security", "network security",
-        "it administrator", "it administration", "infra", "infrastructure", "business technology",
-        "secops",
+        "full stack", "ios", "android", "qa", "quality assurance", "tester", "cto", "architect",
+        "firmware", "embedded", "sysadmin", "system administrator", "systems administrator",
+        "network administrator", "tech lead", "technical lead", "cybersecurity", "infosec",
+        "security analyst", "security operations", "network operations", "incident response",
+        "entwickler", "softwareentwickler", "ingenieur", "developpeur", "engenheiro",
+        "desenvolvedor", "member of technical staff", "offensive security", "cloud security",
+        "application security", "information security", "network security", "it administrator",
+        "it administration", "infra", "infrastructure", "business technology", "secops",
+        "devsecops", "systems analyst", "system analyst", "application analyst",
+        "applications analyst", "it manager", "it analyst", "it director", "isso", "soc analyst",
+        "cyber", "mainframe", "technical consultant", "netsuite", "java", "linux", "chemist",
+        "validation", "cadd", "drafter", "server administrator", "sql server", "salesforce",
+        "information technology", "cloud", "webmaster", "systems integration",
+        "technical services", "technical delivery", "identity access", "iam", "automation testing",
+        "security administrator", "comsec", "red hat", "computer operations",
+        "applications administrator", "application administrator", "architecture", "cad",
+        "wordpress", "network defense", "chief technology", "surveyor", "surveyors",
     )),
-    ("product", ("product",)),
+    ("product", (
+        "product",
+    )),
+    ("other", (
+        "cook", "cooks", "chef", "dishwasher", "server", "servers", "waitperson", "waiter",
+        "waitress", "bartender", "barista", "cashier", "crew member", "dietary", "food service",
+        "food services", "nutrition services", "nutritional services", "nutrition worker",
+        "culinary", "kitchen", "dining", "catering", "security officer", "security guard",
+        "armed security", "public safety", "police", "firefighter", "social worker", "social work",
+        "social services", "social service", "casework", "caseworker", "case planner",
+        "youth care", "youth advocate", "mentor", "advocate", "stylist", "barber", "cosmetologist",
+        "hair", "groomer", "kennel", "lifeguard", "fitness", "exercise instructor", "swim",
+        "gymnastics", "tumbling", "volunteer", "chaplain", "reporter", "journalist",
+        "photojournalist", "editor", "editorial", "interpreter", "nanny", "babysitter",
+        "pet sitter", "zoo", "animal care", "funeral", "embalmer", "recreation",
+        "activity assistant", "activities assistant", "housing", "shelter", "homeless", "reentry",
+        "corrections", "juvenile justice", "tour guide", "event staff", "game host", "croupier",
+        "asset protection", "loss prevention", "stocker", "store associate", "deli", "bakery",
+        "baker", "meat cutter", "butcher", "produce", "host", "hostess", "banquet", "busser",
+        "food and beverage", "correctional officer", "correctional", "detention", "sheriff",
+        "probation", "parole", "fire fighter", "ranger", "crossing guard", "eligibility",
+        "child welfare", "human services", "surveillance", "case coordinator", "election",
+        "inmate", "concessions", "esthetician",
+    )),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
         "compliance", "privacy", "contract manager", "contracts", "notary", "aml",
-        "anti money laundering", "money laundering", "mlro", "responsible gaming",
+        "anti money laundering", "money laundering", "mlro", "responsible gaming", "litigation",
+        "regulatory affairs", "docket", "conflicts", "patent", "trademark", "grc", "public policy",
+        "summer associate", "kyc", "financial crime", "financial crimes", "fiu", "legislative",
+        "court", "judge", "magistrate", "prosecutor", "defender", "bsa", "ediscovery",
+        "e discovery", "attorneys", "prosecution", "prosecuting", "contract administrator",
+        "contracts administrator", "immigration",
     )),
     ("finance", (
         "finance", "financial", "accountant", "accounting", "accounts payable",
-        "accounts receivable", "controller", "bookkeeper", "bookkeeping", "tax", "audit", "auditor",
-        "treasury", "fp a", "cfo", "actuary", "actuarial", "credit", "billing",
-        "investment", "controlling", "revenue analyst", "banker", "adjuster",
+        "accounts receivable", "controller", "bookkeeper", "bookkeeping", "tax", "audit",
+        "auditor", "treasury", "fp a", "cfo", "actuary", "actuarial", "credit", "billing",
+        "investment", "controlling", "revenue analyst", "banker", "adjuster", "teller", "tellers",
+        "loan", "loans", "lender", "lending", "mortgage", "underwriter", "underwriting", "claims",
+        "claim", "branch manager", "banking", "portfolio manager", "portfolio management",
+        "wealth", "trading", "capital markets", "investor relations", "investor reporting",
+        "corporate development", "mergers", "m a", "transaction advisory", "due diligence",
+        "restructuring", "collector", "collections", "payment poster", "deposit", "reimbursement",
+        "revenue cycle", "rcm", "pricing", "ap clerk", "ap processor", "ap specialist",
+        "cost control", "cost controls", "revenue", "fund", "funds", "private equity",
+        "relationship manager", "assurance", "trust officer", "fiduciary", "escrow",
+        "risk management", "asset manager", "loss control", "collateral", "branch operations",
+        "settlements", "derivative", "funding", "ledger", "bankruptcy", "rev cycle", "retirement",
+        "annuity", "trust administration", "trust services", "appraisal", "appraiser",
+        "title examiner", "closing", "model risk", "transaction management", "card services",
+        "funder",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
         "therapy", "clinical", "clinician", "medical", "dentist", "dental", "hygienist",
         "caregiver", "surgeon", "paramedic", "radiology", "radiologist", "veterinarian",
-        "veterinary", "care coordinator", "lab technician", "laboratory", "midwife", "psychologist",
-        "health", "healthcare", "cna", "lpn", "dietitian", "pathologist", "speech language",
-        "technologist", "radiologic", "mammography", "surgical", "behavior analyst", "bcba",
-        "chiropractor", "crna", "medication aide",
+        "veterinary", "care coordinator", "lab technician", "laboratory", "midwife",
+        "psychologist", "health", "healthcare", "cna", "lpn", "dietitian", "pathologist",
+        "speech language", "technologist", "radiologic", "mammography", "surgical",
+        "behavior analyst", "bcba", "chiropractor", "crna", "medication aide",
+        "behavior technician", "behavioral technician", "registered behavior", "rbt", "ophthalmic",
+        "optometric", "optometrist", "anesthesia", "anesthesiologist", "anesthetist", "phlebotomy",
+        "phlebotomist", "pct", "dialysis", "compounding", "emt", "emergency medical",
+        "medication technician", "med tech", "med technician", "x ray", "xray", "ultrasound",
+        "sonographer", "mri", "ct scanner", "ct tech", "cath lab", "eeg", "ekg", "echo",
+        "echocardiographic", "polysomnograph", "histotechnologist", "personal care",
+        "care assistant", "care partner", "care attendant", "care associate", "care aide",
+        "home care", "home health", "hha", "aba", "autism", "orthodontic", "orthodontist",
+        "endodontist", "chiropractic", "psychiatry", "psychiatrist", "hospitalist", "neurologist",
+        "urologist", "dermatologist", "dermatology", "otolaryngologist", "neonatologist",
+        "neonatal", "oncology", "oncologist", "hematology", "cardiology", "respiratory", "rrt",
+        "mds", "qidp", "intellectual disability", "intellectual disabilities", "developmental",
+        "hospice", "palliative", "advanced practice", "advanced practitioner", "practitioner",
+        "aprn", "app", "provider", "coder", "coding specialist", "utilization", "infection",
+        "sterile processing", "rehab", "rehabilitation", "patient safety", "patient navigator",
+        "pathology", "specimen", "accessioner", "340b", "drg", "case management",
+        "care management", "care manager", "counselor", "counselors", "physiologist",
+        "athletic trainer", "necropsy", "medical records", "health information", "him",
+        "outpatient", "inpatient", "cardiologist", "gastroenterologist", "gastroenterology",
+        "pediatrician", "pediatrics", "internist", "internal medicine", "family medicine",
+        "primary care", "urgent care", "emergency medicine", "obstetrics", "gynecology", "ob gyn",
+        "obgyn", "orthopedic", "orthopaedic", "podiatrist", "audiologist", "optician",
+        "perfusionist", "dosimetrist", "sonography", "anesthesiology", "icu", "nicu", "pacu",
+        "telemetry", "med surg", "intensivist", "nephrologist", "pulmonologist", "endocrinologist",
+        "rheumatologist", "geriatric", "surgery", "rad tech", "ortho", "vet", "pharm",
+        "lab assistant", "radiation", "mammographer", "arrt", "cmt", "direct care", "edda",
+        "research associate", "research coordinator", "research fellow", "electrophysiology",
+        "treatment coordinator", "utilization management", "assistive technology", "optical",
+        "navigator", "adult day", "occupational", "patient", "np", "psychology", "mlt",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
-        "education", "school", "faculty", "admissions", "teachers",
+        "education", "school", "faculty", "admissions", "teachers", "coach", "classroom",
+        "youth development", "substitute", "early childhood", "school age", "learning program",
+        "toddler", "paraprofessional", "educational",
     )),
     ("operations", (
         "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
-        "facilities", "office manager", "administrative", "admin", "assistant", "coordinator",
-        "project manager", "program manager", "dispatcher", "fulfillment", "inventory", "fleet",
-        "store manager", "chief of staff", "receptionist", "driver", "coo", "vendor management",
-        "technician", "fraud", "risk analyst", "risk associate", "risk specialist", "quality control",
-        "filialleitung", "filialleiter", "planner", "shipping", "receiving", "quality",
-        "general manager", "maintenance", "welder", "fitter", "housekeeper", "housekeeping",
-        "field service", "safety", "construction manager", "foreperson", "material handler",
-        "production", "inspection", "assembler", "estimator", "buyer", "administrator",
-        "executive director", "installer",
+        "facilities", "office manager", "administrative", "admin", "project manager",
+        "program manager", "dispatcher", "fulfillment", "inventory", "fleet", "store manager",
+        "chief of staff", "receptionist", "driver", "coo", "vendor management", "fraud",
+        "risk analyst", "risk associate", "risk specialist", "quality control", "filialleitung",
+        "filialleiter", "planner", "shipping", "receiving", "quality", "general manager",
+        "maintenance", "welder", "fitter", "housekeeper", "housekeeping", "field service",
+        "safety", "construction manager", "foreperson", "material handler", "production",
+        "inspection", "assembler", "estimator", "buyer", "administrator", "executive director",
+        "installer", "operator", "mechanic", "electrician", "plumber", "carpenter", "laborer",
+        "labor", "custodian", "custodial", "janitorial", "janitor", "porter", "attendant",
+        "machinist", "machining", "toolmaker", "painter", "lineman", "groundsperson",
+        "groundskeeper", "clerk", "scheduler", "linen", "laundry", "stacker", "packaging",
+        "packer", "manufacturing", "plant manager", "construction", "preconstruction",
+        "apprentice", "forklift", "cdl", "hvac", "sanitation", "pest control", "transportation",
+        "journeyman", "trades", "metrologist", "crew chief", "sourcing", "category management",
+        "project controls", "property manager", "practice manager", "concierge", "expeditor",
+        "fabrication", "fabricator", "handler", "loader", "picker", "selector", "freight", "truck",
+        "delivery", "dock", "sorter", "mover", "movers", "moving", "packing", "carrier", "customs",
+        "materials", "millwright", "boilermaker", "pipefitter", "ironworker", "molder", "molding",
+        "extrusion", "grinder", "setter", "setup", "set up", "assembly", "solderer", "soldering",
+        "welding", "sheet metal", "continuous improvement", "lean", "six sigma", "parts",
+        "repairer", "servicer", "builder", "equipment", "compounder", "logistica", "logistik",
+        "lagerhelfer", "ceo", "chief executive", "technicians", "helper", "sanitizer", "masker",
+        "detailer", "car wash", "loadmaster", "secretarial", "secretary",
+    )),
+)
+
+# The last resort, tried on the whole title only when no rule above matched the head, the title
+# or the department: words that name a level or a kind of role but not the work. "Manager,
+# Financial Accounting" is finance (the title decides), a bare "Regional Manager" operations.
+ROLE_FAMILY_FALLBACK: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("operations", (
+        "manager", "director", "supervisor", "superintendent", "team lead", "team leader",
+        "shift lead", "line lead", "leader", "assistant", "coordinator", "technician", "worker",
+        "workforce", "project", "projects", "program", "programs", "planning", "strategy",
+        "transformation", "management analyst",
     )),
 )
 # fmt: on
 
+
 # Each rule's phrases as one alternation: " (?:a|b) " matches where any " a " or " b " would.
-_ROLE_FAMILY_PATTERNS = tuple(
-    (family, re.compile(" (?:" + "|".join(map(re.escape, phrases)) + ") "))
-    for family, phrases in ROLE_FAMILY_RULES
-)
+def _patterns(
+    rules: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (family, re.compile(" (?:" + "|".join(map(re.escape, phrases)) + ") "))
+        for family, phrases in rules
+    )
+
+
+_ROLE_FAMILY_PATTERNS = _patterns(ROLE_FAMILY_RULES)
+_ROLE_FAMILY_FALLBACK_PATTERNS = _patterns(ROLE_FAMILY_FALLBACK)
 
 # Gender markers of German/Austrian/French ads: "(m/w/d)", "(f/m/x)", "[w/m/d]", "(all genders)".
 _GENDER_TOKEN = r"(?:m|w|f|d|x|h|i|div|divers|\*)"
@@ -218,14 +410,18 @@ _HEAD_END = re.compile(r"\s*[,|(\[:]|\s[-–—]|[-–—]\s")
 @lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def classify_role_family(title: str, department: str | None = None) -> str:
     """One of `ROLE_FAMILIES`: the first rule matching the title's head (the role, before its
-    team or specialty), else the whole title, else the department, else other. Pay rates are
-    dropped first."""
+    team or specialty), else the whole title, else the department; then the same for the
+    last-resort words of `ROLE_FAMILY_FALLBACK`; else other. Pay rates are dropped first."""
     title = _PAY_RATE.sub(" ", title)
     head = _HEAD_END.split(title, maxsplit=1)[0]
-    for text in (head if head != title else None, title, department):
-        if text:
-            padded = f" {normalize_title(text)} "
-            for family, pattern in _ROLE_FAMILY_PATTERNS:
+    texts = [
+        f" {normalize_title(text)} "
+        for text in (head if head != title else None, title, department)
+        if text
+    ]
+    for patterns in (_ROLE_FAMILY_PATTERNS, _ROLE_FAMILY_FALLBACK_PATTERNS):
+        for padded in texts:
+            for family, pattern in patterns:
                 if pattern.search(padded):
                     return family
     return "other"

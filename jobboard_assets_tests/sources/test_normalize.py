@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from jobboard_assets.sources.normalize import (
     ROLE_FAMILIES,
+    ROLE_FAMILY_FALLBACK,
     ROLE_FAMILY_RULES,
     UnusableRecordError,
     classify_role_family,
@@ -26,6 +27,7 @@ from jobboard_assets.sources.terms import remote_flag, workplace_from_value
 from jobboard_assets_tests.sources.role_families_heldout import (
     DEVELOPMENT,
     HELDOUT,
+    by_industry,
     load_titles,
     report,
     score,
@@ -157,6 +159,21 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("Fitter/Welder, 1st Shift - Jerome Ave", None, "operations"),
         ("Quality Engineer", None, "engineering"),
         ("Infant / Toddler Teachers", None, "education"),
+        # The grown development set (issue 28): level words only as a last resort, work no family
+        # covers kept `other`, banking, care and shop-floor words.
+        ("Manager, Financial Accounting", None, "finance"),
+        ("Director, Regional Sales", None, "sales"),
+        ("Regional Manager", None, "operations"),
+        ("Food Service Assistant; PT, 2nd shift", None, "other"),
+        ("Security Officer - Armed", None, "other"),
+        ("Information System Security Officer (ISSO)", None, "engineering"),
+        ("Registered Behavior Technician (RBT)", None, "healthcare"),
+        ("Mobile Phlebotomist, PRN", None, "healthcare"),
+        ("Teller I - Full Time (South Glens Falls)", None, "finance"),
+        ("2nd Shift CNC Operator", None, "operations"),
+        ("Patient Access Representative II - Brenham PT Days", None, "operations"),
+        ("Billing Backend Engineer", None, "engineering"),
+        ("Regulatory Accountant", None, "finance"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
@@ -165,7 +182,10 @@ def test_classify_role_family(title: str, department: str | None, family: str) -
 
 def test_every_family_has_rules_and_rules_use_only_known_families() -> None:
     ruled = {family for family, _ in ROLE_FAMILY_RULES}
-    assert ruled == set(ROLE_FAMILIES) - {"other"}
+    # `other` has a row too: work no family covers (cooks, security officers) that a broad word
+    # further down ("assistant", "supervisor") would otherwise claim.
+    assert ruled == set(ROLE_FAMILIES)
+    assert {family for family, _ in ROLE_FAMILY_FALLBACK} <= set(ROLE_FAMILIES) - {"other"}
 
 
 def test_the_role_family_doc_shows_the_rule_table_in_order() -> None:
@@ -174,7 +194,7 @@ def test_the_role_family_doc_shows_the_rule_table_in_order() -> None:
     )
     documented = [(family, tuple(re.findall(r"`([^`]+)`", phrases))) for _, family, phrases in rows]
 
-    assert documented == list(ROLE_FAMILY_RULES)
+    assert documented == [*ROLE_FAMILY_RULES, *ROLE_FAMILY_FALLBACK]
 
 
 CONTENT: dict[str, Any] = {
@@ -298,9 +318,9 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 def test_role_families_on_development_titles() -> None:
     """The development set (docs/role-families.md): the titles the rules were written against, so
-    this is a training figure. Measured: 88.2 % right (goal 90 %), 4.9 % left `other` although a
-    family fits; 10.3 % are labelled `other` by hand (jobs no family covers), so the share left
-    `other` wrongly is what is bounded, not the share classified `other`."""
+    this is a training figure, not an accuracy figure. Measured: 89.5 % right, 3.1 % left `other`
+    although a family fits; 6.6 % are labelled `other` by hand (jobs no family covers), so the
+    share left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
     result = score(rows)
     employers = len({row["company"] for row in rows})
@@ -309,19 +329,22 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 600 and employers >= 250
-    assert result.accuracy >= 0.88
-    assert result.missed_share < 0.06
+    assert result.titles >= 5000 and employers >= 3400
+    assert result.accuracy >= 0.89
+    assert result.missed_share < 0.035
 
 
 def test_role_families_on_heldout_titles() -> None:
-    """The held-out set, never used to write a rule (docs/role-families.md): measured 68.8 %
-    right and 23.5 % left `other` although a family fits, after the rules were improved on
-    development titles only (62.5 % and 29.5 % before). The goal is 90 %; it is not reached, so
-    the bounds are the measured figures, to catch a rule change that makes held-out titles worse."""
+    """The held-out set, never opened to write a rule (docs/role-families.md): measured 81.1 %
+    right and 7.4 % left `other` although a family fits (68.8 % and 23.5 % before the development
+    set was grown to 5,044 titles; 62.5 % and 29.5 % with the first rules). Every industry is
+    at 73 % or more. The goal is 90 %; it is not reached, so the bounds are the measured figures,
+    to catch a rule change that makes held-out titles worse. The failure message shows aggregate
+    figures only."""
     rows = load_titles(HELDOUT)
     result = score(rows)
-    print("\n" + report(rows))
+    worst = min(part.accuracy for part in by_industry(rows).values())
+    summary = report(rows)
 
     assert len(rows) >= 600
     assert len({row["company"] for row in rows}) >= 100
@@ -329,8 +352,9 @@ def test_role_families_on_heldout_titles() -> None:
         "tech", "retail", "healthcare", "logistics", "finance", "hospitality", "manufacturing",
         "public_sector",
     }  # fmt: skip
-    assert result.accuracy >= 0.68
-    assert result.missed_share <= 0.24
+    assert result.accuracy >= 0.81, summary
+    assert result.missed_share <= 0.075, summary
+    assert worst >= 0.73, summary
 
 
 def test_heldout_titles_are_apart_from_the_development_set_and_sourced() -> None:
