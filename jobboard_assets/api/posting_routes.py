@@ -25,7 +25,7 @@ from jobboard_assets.api.params import (
 from jobboard_assets.api.posting_schemas import posting_operations
 from jobboard_assets.pipeline.posting_lookup import SORTS, CursorError, evidence, search_page
 from jobboard_assets.warehouse.db import session_scope
-from jobboard_assets.warehouse.queries.posting_search import SearchFilters
+from jobboard_assets.warehouse.queries.posting_search import MIN_TEXT_LENGTH, SearchFilters
 
 SEARCH_PATH = "/api/postings"
 EVIDENCE_PATH = "/api/postings/{posting_id}"
@@ -40,15 +40,21 @@ class TextParam:
     name: str
     description: str
     max_length: int = 200
+    min_length: int = 1
 
     def parse(self, raw: str) -> str:
         text = raw.strip()
-        if not text or len(text) > self.max_length:
-            raise bad_request(f"{self.name} must be 1 to {self.max_length} characters")
+        if not self.min_length <= len(text) <= self.max_length:
+            raise bad_request(
+                f"{self.name} must be {self.min_length} to {self.max_length} characters"
+            )
+        # No database takes a NUL in a text value (a 500 otherwise); no title holds a control.
+        if any(ord(char) < 32 for char in text):
+            raise bad_request(f"{self.name} must not contain control characters")
         return text
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
+        return {"type": "string", "minLength": self.min_length, "maxLength": self.max_length}
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,12 @@ def _days(name: str, description: str) -> IntegerParam:
 SearchParam = TextParam | NumberParam | IntegerParam | ChoiceParam
 
 SEARCH_PARAMS: tuple[SearchParam, ...] = (
-    TextParam("q", "Text in the title (case-insensitive)."),
+    TextParam(
+        "q",
+        f"Text in the title (case-insensitive), at least {MIN_TEXT_LENGTH} characters: the "
+        "title index holds trigrams.",
+        min_length=MIN_TEXT_LENGTH,
+    ),
     board_id_param("Only this board's postings."),
     TextParam("company", "Only this employer (as the board names it)."),
     TextParam("roleFamily", "Only this role family (docs/role-families.md)."),

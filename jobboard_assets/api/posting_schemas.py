@@ -107,7 +107,7 @@ POSTING_SCHEMAS: dict[str, Schema] = {
                 "required": ["scope", "medianDays", "medianFloorDays", "p90Days"],
                 "properties": {
                     "scope": {"type": "string", "enum": ["role family", "board"]},
-                    "estimatePostings": INTEGER,
+                    "estimatePostings": _nullable(INTEGER),
                     "medianDays": _nullable(INTEGER),
                     "medianFloorDays": _nullable(INTEGER),
                     "p90Days": _nullable(INTEGER),

@@ -86,7 +86,7 @@ def render_evidence(found: dict[str, Any]) -> str:
 
 @click.command("postings")
 @click.argument("posting_id", required=False, type=click.IntRange(1))
-@click.option("--q", "text", help="Text in the title.")
+@click.option("--q", "text", help="Text in the title (3 characters or more).")
 @click.option("--board-id", type=click.IntRange(1), help="Only this board.")
 @click.option("--company", help="Only this employer.")
 @click.option("--role-family", help="Only this role family.")
@@ -129,7 +129,7 @@ def postings(
     Option names are SearchFilters' fields, so the filters pass through unchanged."""
     # Imported here so the other commands do not load polars.
     from jobboard_assets.api.responses import to_json
-    from jobboard_assets.pipeline.posting_lookup import CursorError, evidence, search_page
+    from jobboard_assets.pipeline.posting_lookup import evidence, search_page
     from jobboard_assets.warehouse.queries.posting_search import SearchFilters
 
     engine = make_engine(config.database_url())
@@ -144,7 +144,7 @@ def postings(
                 data = search_page(
                     session, SearchFilters(**filters), sort=sort, cursor=cursor, limit=limit
                 )
-            except CursorError as error:
+            except ValueError as error:  # a cursor not given out (CursorError), too short a text
                 raise click.ClickException(str(error)) from error
             text = render_page(data)
     click.echo(to_json({"success": True, "data": data}, indent=2) if as_json else text)

@@ -69,10 +69,13 @@ def db_current() -> None:
 
 @db.command("lifespan-report")
 def db_lifespan_report() -> None:
-    """Rebuild the lifespan report /api/lifespan serves from the postings, as the daily
-    `lifespan_metrics` step does (after upgrading to it, or to refresh it between runs)."""
+    """Rebuild the lifespan report /api/lifespan serves and the boards' reference lifespans a
+    posting's evidence reads from the postings, as the daily `lifespan_metrics` step does
+    (after upgrading to it, or to refresh it between runs)."""
+    from jobboard_assets.pipeline.lifespan_references import update_lifespan_references
     from jobboard_assets.pipeline.lifespan_report import update_lifespan_report
 
     engine = make_engine(config.database_url())
     rows = update_lifespan_report(engine)
+    rows["board_lifespan_references"] = update_lifespan_references(engine)
     click.echo(", ".join(f"{table}: {count} rows" for table, count in rows.items()))

@@ -17,7 +17,7 @@ import polars as pl
 from jobboard_assets.metrics import repost_chains, survival
 from jobboard_assets.metrics.lifespan_stats import lifespan_distribution, lifespan_summary
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings, Window
-from jobboard_assets.pipeline import lifespan_report, timeline
+from jobboard_assets.pipeline import lifespan_references, lifespan_report, timeline
 from jobboard_assets.pipeline.phase_summary import DayFigures, PhaseSummary, median_of
 from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.warehouse.models import (
@@ -144,8 +144,10 @@ def _board_table(
 
 
 def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseSummary:
-    """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows, and
-    the lifespan report the API serves (`lifespan_report`: the history as of its newest day)."""
+    """Compute and replace each day's `lifespan_metrics` and `lifespan_distribution` rows, the
+    lifespan report the API serves (`lifespan_report`: the history as of its newest day) and
+    each board's reference lifespans per role family a posting's evidence reads
+    (`lifespan_references`)."""
     started = time.perf_counter()
     engine, settings = history.engine, history.settings
     postings = history.window
@@ -156,6 +158,7 @@ def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseS
         engine, days, {LifespanMetric: stats, LifespanDistribution: buckets}
     )
     report_rows = lifespan_report.update_lifespan_report(engine, postings, settings)
+    reference_rows = lifespan_references.update_lifespan_references(engine, history.source)
     boards = score_queries.boards_frame(engine)
     return PhaseSummary(
         counts={
@@ -163,6 +166,7 @@ def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseS
             "rows_written": written[LifespanMetric],
             "bucket_rows_written": written[LifespanDistribution],
             "api_report_rows_written": sum(report_rows.values()),
+            "reference_rows_written": reference_rows,
             "seconds": round(time.perf_counter() - started, 3),
         },
         days={

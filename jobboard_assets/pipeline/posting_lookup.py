@@ -24,12 +24,11 @@ from jobboard_assets.metrics.posting_evidence import (
     DEFAULT_RULE,
     EVIDENCE_COLUMNS,
     SIGNAL_DESCRIPTIONS,
-    board_reference_lifespans,
     stale_signals,
 )
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.warehouse.models import JobPosting
-from jobboard_assets.warehouse.queries import posting_search
+from jobboard_assets.warehouse.queries import posting_search, reference_tables
 from jobboard_assets.warehouse.queries.posting_search import SearchFilters
 
 SORTS = ("-firstSeen", "firstSeen", "age", "-age")
@@ -149,21 +148,20 @@ def _restamps(dated: list[tuple[date, str | None]]) -> list[dict[str, Any]]:
     return moves
 
 
-def _reference(session: Session, posting: dict[str, Any], as_of: date) -> dict[str, Any]:
-    """The board's Kaplan-Meier median and p90 for the posting's role family."""
-    board = posting["job_board_id"]
-    frame = posting_search.board_postings_frame(session, board)
-    # A board with postings but no observed day yet (written by another client) starts its
-    # tracking on its first sighting.
-    started = posting_search.tracking_start(session, board) or frame["first_seen"].min()
-    reference = board_reference_lifespans(
-        frame,
-        as_of=as_of,
-        tracking_start=started,  # type: ignore[arg-type]
-    ).filter(pl.col("role_family").eq_missing(pl.lit(posting["role_family"], dtype=pl.Utf8)))
-    if reference.is_empty():
-        return {"scope": "board", "medianDays": None, "medianFloorDays": None, "p90Days": None}
-    row = reference.row(0, named=True)
+def _reference(session: Session, posting: dict[str, Any]) -> dict[str, Any]:
+    """The board's Kaplan-Meier median and p90 for the posting's role family, as the last
+    history run estimated them (`pipeline.lifespan_references`): one indexed row."""
+    row = reference_tables.lifespan_reference(
+        session, posting["job_board_id"], posting["role_family"]
+    )
+    if row is None:  # a role family new to the board since the last history run
+        return {
+            "scope": "board",
+            "estimatePostings": None,
+            "medianDays": None,
+            "medianFloorDays": None,
+            "p90Days": None,
+        }
     return {
         "scope": row["scope"],
         "estimatePostings": row["estimate_postings"],
@@ -253,7 +251,7 @@ def evidence(session: Session, posting_id: int) -> dict[str, Any] | None:
         if group is not None
         else []
     )
-    reference = _reference(session, posting, as_of)
+    reference = _reference(session, posting)
     judged = _judge(posting, as_of, len(earlier), reference)
     values, thresholds = _signal_values(posting, as_of, len(earlier)), _thresholds(reference)
     expires = posting["expires_at"]

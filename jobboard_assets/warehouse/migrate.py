@@ -11,7 +11,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from jobboard_assets.warehouse.models import TITLE_SEARCH_TABLE
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """What schema comparison looks at: everything but SQLite's title search table and its
+    shadow tables, which no model declares (`models.TITLE_SEARCH_TABLE`)."""
+    return not (type_ == "table" and name is not None and name.startswith(TITLE_SEARCH_TABLE))
 
 
 def alembic_config(engine: Engine, output: io.StringIO | None = None) -> Config:

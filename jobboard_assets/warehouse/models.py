@@ -102,6 +102,12 @@ SEARCH_SUBSETS = {
 """Partial indexes in first_seen order of the postings the pay and repost filters look at."""
 
 
+TITLE_SEARCH_TABLE = "job_postings_title_search"
+"""SQLite only: the FTS5 trigram table of `job_postings.title` (migration 0014), kept equal to it
+by triggers. Not a model (a virtual table cannot be declared): schema comparison leaves it and
+its shadow tables (`{name}_data`, ...) alone (`migrate.include_name`)."""
+
+
 class JobBoard(TimestampMixin, Base):
     """A board from the registry (`boards.yaml`); never deleted, only disabled."""
 
@@ -640,6 +646,28 @@ class LifespanReportTrend(LifespanReportMixin, Base):
     new_postings: Mapped[int] = mapped_column(Integer, nullable=False)
     disappeared_postings: Mapped[int] = mapped_column(Integer, nullable=False)
     active_age_mean_days: Mapped[float | None] = mapped_column(Float)
+
+
+class BoardLifespanReference(Base):
+    """A board's Kaplan-Meier median and 90th percentile lifespan for one role family, as a
+    posting's evidence compares its age with them (`metrics.posting_evidence.
+    board_reference_lifespans`). Written whole by each history run (`lifespan_metrics`), so the
+    evidence reads one row by index instead of estimating per request."""
+
+    __tablename__ = "board_lifespan_references"
+    __table_args__ = (Index(None, "job_board_id", "role_family"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_board_id: Mapped[int] = mapped_column(
+        ForeignKey("job_boards.id", ondelete="CASCADE"), nullable=False
+    )
+    role_family: Mapped[str | None] = mapped_column(String(50))
+    scope: Mapped[str] = mapped_column(String(20), nullable=False)  # role family | board
+    estimate_postings: Mapped[int | None] = mapped_column(Integer)
+    median_days: Mapped[int | None] = mapped_column(Integer)
+    p90_days: Mapped[int | None] = mapped_column(Integer)
+    median_floor_days: Mapped[int | None] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date, nullable=False)
 
 
 class CrossBoardJob(Base):

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine
 
 from jobboard_assets.metrics.belief import SuspectRule
+from jobboard_assets.pipeline.analytics import update_lifespan_metrics
 from jobboard_assets.pipeline.board_day import apply_board_day
 from jobboard_assets.pipeline.cross_board_jobs import update_cross_board_jobs
 from jobboard_assets.pipeline.lifespans import update_lifespans
@@ -195,6 +196,19 @@ SPECS = [
         employment_type="part_time",
         salary=(30000.0, 40000.0),
     ),
+    # Title search folds case beyond ASCII and takes quotes literally, on both backends.
+    Spec(
+        "b-doctor",
+        "beta",
+        'Ärztin "m/w/d"',
+        "Clinic",
+        "Leipzig",
+        "healthcare",
+        _days(2, 25),
+        published=2,
+        workplace_type="onsite",
+        employment_type="full_time",
+    ),
 ]
 BY_ID = {spec.external_id: spec for spec in SPECS}
 
@@ -252,6 +266,7 @@ def run_history(engine: Engine, days: list[date]) -> None:
     history = PostingHistory(engine)
     update_lifespans(history, days)
     update_reposts(history, days)
+    update_lifespan_metrics(history, days)
     update_cross_board_jobs(history, days)
 
 

@@ -239,6 +239,8 @@ def test_the_cli_builds_the_report_of_an_upgraded_warehouse(
         )
         assert result.exit_code == 0, result.output
         assert "lifespan_report_groups: " in result.output
+        assert "board_lifespan_references: " in result.output
+        assert "board_lifespan_references: 0 rows" not in result.output
         (board,) = _get(base_url, "action=all")
     stored = postings_frame(engine, COLUMNS)
     assert board["totalPostings"] == stored.height > 0

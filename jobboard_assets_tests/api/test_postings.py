@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
+import polars as pl
 import pytest
 import requests
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
+from jobboard_assets.metrics.posting_evidence import board_reference_lifespans
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, session_scope
 from jobboard_assets.warehouse.models import (
@@ -97,7 +99,11 @@ CHAIN = {"a-repost-1", "a-repost-2", "a-repost-3"}
 FILTERS: list[tuple[dict[str, Any], Any]] = [
     ({}, lambda s: True),
     ({"q": "ENGINEER"}, lambda s: "engineer" in s.title.lower()),
-    ({"q": "%"}, lambda s: "%" in s.title),
+    ({"q": "%_%"}, lambda s: "%_%" in s.title),  # not wildcards: nothing matches
+    ({"q": "no such title"}, lambda s: False),
+    ({"q": "qa eng"}, lambda s: "qa eng" in s.title.lower()),
+    ({"q": "ÄRZTIN"}, lambda s: "ärztin" in s.title.lower()),
+    ({"q": '"m/w'}, lambda s: '"m/w' in s.title),
     ({"boardId": "beta"}, lambda s: s.board == "beta"),
     ({"company": "Clinic"}, lambda s: s.company == "Clinic"),
     ({"roleFamily": "sales"}, lambda s: s.role_family == "sales"),
@@ -128,7 +134,8 @@ def test_every_filter_finds_what_the_declarations_say(
     if "boardId" in params:
         params = {**params, "boardId": history[params["boardId"]]}
     expected = {spec.external_id for spec in SPECS if matches(spec)}
-    assert expected or params.get("q") == "%"  # each filter is tested with something to find
+    # Each filter is tested with something to find, but for words no title holds.
+    assert expected or params.get("q") in ("%_%", "no such title")
     assert external_ids(url, **params) == expected
 
 
@@ -216,6 +223,10 @@ def test_get_answers_carry_an_etag_and_revalidate(url: str, history: dict[str, i
         {"limit": "0"},
         {"sort": "title"},
         {"q": " "},
+        {"q": "QA"},  # shorter than a trigram: no index serves it (docs/api.md)
+        {"q": " ab "},
+        {"q": "abc\x00"},
+        {"company": "Acme\x00"},
         {"cursor": "not-a-cursor"},
     ],
 )
@@ -376,6 +387,62 @@ def test_age_is_compared_with_the_boards_median_and_p90_for_its_role_family(url:
     assert signals["age_beyond_board_p90"]["fired"] == (
         age(BY_ID["a-repost-3"]) > reference["p90Days"]
     )
+
+
+def reference_at_request_time(engine: Engine, posting_id: int) -> dict[str, Any]:
+    """The board's figures as the evidence computed them on every request before they were
+    stored: Kaplan-Meier over the board's postings at the newest observed day, tracked from the
+    board's first observed day."""
+    with session_scope(engine) as session:
+        posting = session.get(JobPosting, posting_id)
+        assert posting is not None
+        board, family = posting.job_board_id, posting.role_family
+        rows = session.execute(
+            select(
+                JobPosting.id,
+                JobPosting.job_board_id,
+                JobPosting.role_family,
+                JobPosting.first_seen,
+                JobPosting.last_seen,
+                JobPosting.is_active,
+                JobPosting.posted_at,
+            ).where(JobPosting.job_board_id == board)
+        ).all()
+        as_of = session.scalar(select(func.max(RawDataSnapshot.snapshot_date)))
+        started = session.scalar(
+            select(func.min(RawDataSnapshot.snapshot_date)).where(
+                RawDataSnapshot.job_board_id == board
+            )
+        )
+    assert as_of is not None
+    frame = pl.DataFrame(
+        [row._asdict() for row in rows],
+        schema_overrides={"posted_at": pl.Datetime("us", "UTC")},
+    )
+    reference = board_reference_lifespans(frame, as_of=as_of, tracking_start=started).filter(
+        pl.col("role_family").eq_missing(pl.lit(family, dtype=pl.Utf8))
+    )
+    row = reference.row(0, named=True)
+    return {
+        "scope": row["scope"],
+        "estimatePostings": row["estimate_postings"],
+        "medianDays": row["median_days"],
+        "medianFloorDays": row["median_floor_days"],
+        "p90Days": row["p90_days"],
+    }
+
+
+def test_every_postings_board_figures_equal_the_request_time_estimate(built: Built) -> None:
+    url, _, engine = built
+    shown = {spec.external_id: evidence(url, spec.external_id)["boardLifespan"] for spec in SPECS}
+    expected = {
+        spec.external_id: reference_at_request_time(engine, _posting_id(url, spec.external_id))
+        for spec in SPECS
+    }
+    assert shown == expected
+    # Not trivially equal: both scopes, and figures that are known and that are not.
+    assert {figures["scope"] for figures in shown.values()} == {"role family", "board"}
+    assert any(figures["p90Days"] is not None for figures in shown.values())
 
 
 def likelihood(fired: dict[str, float]) -> float:

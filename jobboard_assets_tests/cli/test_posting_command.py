@@ -84,3 +84,12 @@ def test_an_unknown_posting_is_an_error(warehouse_url: str, engine: Engine) -> N
     )
     assert result.exit_code == 1
     assert "not in the warehouse" in result.output
+
+
+@SQLITE_ONLY
+def test_a_title_text_shorter_than_a_trigram_is_an_error(warehouse_url: str) -> None:
+    result = CliRunner().invoke(
+        main, ["postings", "--q", "QA"], env={"JOBBOARD_DATABASE_URL": warehouse_url}
+    )
+    assert result.exit_code == 1
+    assert "at least 3 characters" in result.output

@@ -37,7 +37,12 @@ def test_upgrade_downgrade_upgrade(warehouse_url: str) -> None:
 def test_autogenerate_finds_no_difference(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_name": migrate.include_name,
+            },
         )
         assert compare_metadata(context, Base.metadata) == []
 

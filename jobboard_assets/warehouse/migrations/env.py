@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from jobboard_assets.warehouse.db import make_engine
+from jobboard_assets.warehouse.migrate import include_name
 from jobboard_assets.warehouse.models import Base
 
 config = context.config
@@ -33,6 +34,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

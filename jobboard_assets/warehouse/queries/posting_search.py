@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import polars as pl
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -23,6 +22,7 @@ from sqlalchemy import (
     func,
     not_,
     select,
+    table,
     text,
     true,
     tuple_,
@@ -34,6 +34,7 @@ from sqlalchemy.types import Boolean
 
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
 from jobboard_assets.warehouse.models import (
+    TITLE_SEARCH_TABLE,
     CrossBoardJob,
     JobBoard,
     JobPosting,
@@ -41,7 +42,6 @@ from jobboard_assets.warehouse.models import (
     PostingSpan,
     RawDataSnapshot,
 )
-from jobboard_assets.warehouse.queries.frames import read_frame
 
 
 class board_day_after(FunctionElement[bool]):  # noqa: N801 (a SQL expression, named like one)
@@ -83,6 +83,15 @@ def fake_fresh(as_of: date, settings: MetricsSettings = DEFAULT_SETTINGS) -> Col
     )
 
 
+MIN_TEXT_LENGTH = 3
+"""The shortest title text a search takes: a trigram index (either backend's) cannot serve a
+shorter one, which would read every posting."""
+
+TITLE_SEARCH = table(TITLE_SEARCH_TABLE, column("rowid"), column(TITLE_SEARCH_TABLE))
+"""SQLite's FTS5 trigram table of the titles (migration 0014); the table-named column is
+what MATCH is applied to."""
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     """Every filter of posting search; None leaves a filter out."""
@@ -101,8 +110,50 @@ class SearchFilters:
     min_reposts: int | None = None
     fake_fresh: bool | None = None
 
+    def __post_init__(self) -> None:
+        if self.text is not None and len(self.text) < MIN_TEXT_LENGTH:
+            raise ValueError(f"title text must be at least {MIN_TEXT_LENGTH} characters")
 
-def _conditions(filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]]:
+
+FEW_TITLE_MATCHES = 5_000
+"""SQLite: a title text matching at most this many postings is searched from the trigram
+table's matches (each a row to read and sort: ~20 ms at the limit); a more common one by
+reading postings in page order until the page is full (one in 200 or more match: ~20k rows
+for a page of 100 at 1M). Either way every answer is an index read, never a whole scan."""
+
+
+def _case_blind_glob(text: str) -> str:
+    """A GLOB pattern (case-sensitive, so no wildcard and any case of each letter spelled out)
+    for titles holding `text`, whatever the case of each character."""
+
+    def one(char: str) -> str:
+        cases = sorted({char, *(case for case in (char.lower(), char.upper()) if len(case) == 1)})
+        if len(cases) == 1 and char not in "*?[]":
+            return char
+        return "[" + "".join(cases) + "]"
+
+    return "*" + "".join(one(char) for char in text) + "*"
+
+
+def title_contains(session: Session, text: str) -> ColumnElement[bool]:
+    """The title holds `text` (at least MIN_TEXT_LENGTH characters), ignoring case, served by a
+    trigram index on either backend. PostgreSQL: lower(title) LIKE, what its pg_trgm index on
+    lower(title) answers (migration 0013). SQLite (whose lower() and LIKE fold ASCII only): the
+    title GLOBs `text` with each character in either case, and the FTS5 trigram table
+    (migration 0014, case-folded) gives the candidates when they are few (FEW_TITLE_MATCHES)."""
+    if session.get_bind().dialect.name != "sqlite":
+        # lower(title) LIKE, not ILIKE: the form the trigram index serves.
+        return func.lower(JobPosting.title).contains(text.lower(), autoescape=True)
+    holds = JobPosting.title.op("GLOB")(_case_blind_glob(text))
+    phrase = '"' + text.replace('"', '""') + '"'
+    matches = select(TITLE_SEARCH.c.rowid).where(TITLE_SEARCH.c[TITLE_SEARCH.name].match(phrase))
+    found = session.scalars(matches.limit(FEW_TITLE_MATCHES + 1)).all()
+    if len(found) > FEW_TITLE_MATCHES:
+        return holds  # common: the page fills after a few hundred rows in page order
+    return and_(JobPosting.id.in_(found), holds)
+
+
+def _conditions(session: Session, filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]]:
     """The WHERE terms of `filters`, ages counted to `as_of`."""
     equal = {
         JobPosting.job_board_id: filters.board_id,
@@ -113,10 +164,7 @@ def _conditions(filters: SearchFilters, as_of: date) -> list[ColumnElement[bool]
     }
     conditions = [column == value for column, value in equal.items() if value is not None]
     if filters.text:
-        # lower(title) LIKE, not ILIKE: the form PostgreSQL's trigram index (migration 0013) serves.
-        conditions.append(
-            func.lower(JobPosting.title).contains(filters.text.lower(), autoescape=True)
-        )
+        conditions.append(title_contains(session, filters.text))
     if filters.pay_stated is not None:
         stated = JobPosting.salary_min.is_not(None)
         conditions.append(stated if filters.pay_stated else not_(stated))
@@ -180,7 +228,7 @@ def search(
     query: Select[*tuple[Any, ...]] = (
         select(*_LISTED, fake_fresh(as_of).label("fake_fresh"))
         .join(JobBoard, JobBoard.id == JobPosting.job_board_id)
-        .where(true(), *_conditions(filters, as_of))
+        .where(true(), *_conditions(session, filters, as_of))
         .limit(limit)
     )
     if after is not None:
@@ -297,30 +345,3 @@ def cross_board_members(session: Session, group_id: int) -> ColumnElement[bool]:
     """The condition selecting a cross-board group's postings."""
     members = select(CrossBoardJob.job_posting_id).where(CrossBoardJob.job_group_id == group_id)
     return JobPosting.id.in_(members)
-
-
-def tracking_start(session: Session, job_board_id: int) -> date | None:
-    """The board's first observed day: its postings seen then are standing stock."""
-    return session.scalar(
-        select(func.min(RawDataSnapshot.snapshot_date)).where(
-            RawDataSnapshot.job_board_id == job_board_id
-        )
-    )
-
-
-BOARD_FRAME_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64(),
-    "job_board_id": pl.Int64(),
-    "role_family": pl.Utf8(),
-    "first_seen": pl.Date(),
-    "last_seen": pl.Date(),
-    "is_active": pl.Boolean(),
-    "posted_at": pl.Datetime("us", "UTC"),
-}
-
-
-def board_postings_frame(session: Session, job_board_id: int) -> pl.DataFrame:
-    """One board's postings with the columns its reference lifespans need."""
-    columns = [getattr(JobPosting, name) for name in BOARD_FRAME_SCHEMA]
-    query = select(*columns).where(JobPosting.job_board_id == job_board_id)
-    return read_frame(session.get_bind(), query, BOARD_FRAME_SCHEMA)  # type: ignore[arg-type]
