@@ -158,7 +158,7 @@ def update_lifespan_metrics(history: PostingHistory, days: list[date]) -> PhaseS
         engine, days, {LifespanMetric: stats, LifespanDistribution: buckets}
     )
     report_rows = lifespan_report.update_lifespan_report(engine, postings, settings)
-    reference_rows = lifespan_references.update_lifespan_references(engine, history.source)
+    reference_rows = lifespan_references.update_lifespan_references(engine, postings, settings)
     boards = score_queries.boards_frame(engine)
     return PhaseSummary(
         counts={
