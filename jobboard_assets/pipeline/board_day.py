@@ -148,23 +148,33 @@ def apply_board_day(
             if other != day and verdict.believed != (other in observed)
         }
         changed = 0
+        # The day's counts as its `_apply` read them, unless a later day was written after it.
+        counts: DayCounts | None = None
         for other, believed in sorted({**turned, day: verdicts[day].believed}.items()):
             if believed:
                 kept = (
                     result if other == day else listings.scrape_result(session, job_board_id, other)
                 )
-                changed += _apply(session, job_board_id, kept)
+                written, other_counts = _apply(session, job_board_id, kept)
+                changed += written
+                counts = other_counts if other == day else None
             elif other in observed:
                 changed += _withdraw(session, job_board_id, other)
+                counts = None
         listings.set_verdicts(session, job_board_id, verdicts)
         listings.mark_decided(session, job_board_id, [*turned, day], day)
         held = verdicts[day].reason
-        counts = None if held else postings.day_counts(session, job_board_id, day)
-    return Applied(counts, changed, held, turned)
+        if not held and counts is None:
+            now_observed = snapshots.observed_days(session, job_board_id)
+            counts = postings.day_counts(
+                session, job_board_id, day, Neighbours.of(now_observed, day).before
+            )
+    return Applied(None if held else counts, changed, held, turned)
 
 
-def _apply(session: Session, job_board_id: int, result: ScrapeResult) -> int:
-    """Make a believed day an observed day of the history; returns the postings written.
+def _apply(session: Session, job_board_id: int, result: ScrapeResult) -> tuple[int, DayCounts]:
+    """Make a believed day an observed day of the history; returns the postings written and
+    the day's counts.
 
     Only the postings around the day are read and rewritten: those listed that day and those
     listed on the board's nearest observed day before or after it (`merge` derives their history
@@ -206,10 +216,12 @@ def _apply(session: Session, job_board_id: int, result: ScrapeResult) -> int:
         observed_after,
     )
     postings.write_histories(session, changes)
-    counts = postings.day_counts(session, job_board_id, day)
+    counts = postings.day_counts(session, job_board_id, day, around.before)
     snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
-    _refresh_counts(session, job_board_id, changed_days.intersection(observed) - {day})
-    return len(inserted) + len(changes)
+    _refresh_counts(
+        session, job_board_id, changed_days.intersection(observed) - {day}, observed_after
+    )
+    return len(inserted) + len(changes), counts
 
 
 def _withdraw(session: Session, job_board_id: int, day: date) -> int:
@@ -242,7 +254,7 @@ def _withdraw(session: Session, job_board_id: int, day: date) -> int:
         changes,
     )
     snapshots.delete_snapshot(session, job_board_id, day)
-    _refresh_counts(session, job_board_id, changed_days.intersection(remaining))
+    _refresh_counts(session, job_board_id, changed_days.intersection(remaining), remaining)
     return len(changes)
 
 
@@ -267,10 +279,14 @@ def _restore_record_columns(
         )
 
 
-def _refresh_counts(session: Session, job_board_id: int, days: set[date]) -> None:
-    """Set the counts of other observed days whose events a day changed."""
+def _refresh_counts(
+    session: Session, job_board_id: int, days: set[date], observed_days: list[date]
+) -> None:
+    """Set the counts of other observed days whose events a day changed (`observed_days`: the
+    board's observed days now)."""
     for other_day in sorted(days):
-        other = postings.day_counts(session, job_board_id, other_day)
+        previous = Neighbours.of(observed_days, other_day).before
+        other = postings.day_counts(session, job_board_id, other_day, previous)
         snapshots.set_day_counts(
             session,
             job_board_id,
@@ -394,7 +410,13 @@ def _settled(
         return outcomes, failures
     with session_scope(engine) as session:
         now = listings.believed(session, job_board_id, [outcome.day for outcome in held])
-        counts = {day: postings.day_counts(session, job_board_id, day) for day in now}
+        observed = snapshots.observed_days(session, job_board_id)
+        counts = {
+            day: postings.day_counts(
+                session, job_board_id, day, Neighbours.of(observed, day).before
+            )
+            for day in now
+        }
     settled = [
         replace(
             outcome,

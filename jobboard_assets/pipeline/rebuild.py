@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from jobboard_assets.metrics.belief import DEFAULT_RULE, SuspectRule, believed_days
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
-from jobboard_assets.metrics.spans import Span, derive_state
+from jobboard_assets.metrics.spans import Neighbours, Span, derive_state
 from jobboard_assets.pipeline import analytics, lifespans, posting_history, reposts, scores
 from jobboard_assets.pipeline.board_day import snapshot_row
 from jobboard_assets.warehouse.db import session_scope
@@ -89,7 +89,8 @@ def rebuild_board(engine: Engine, job_board_id: int, rule: SuspectRule = DEFAULT
         postings.write_histories(session, changes)
         kept = set(snapshots.observed_days(session, job_board_id))
         for day, result in believed.items():
-            counts = postings.day_counts(session, job_board_id, day)
+            previous = Neighbours.of(observed, day).before
+            counts = postings.day_counts(session, job_board_id, day, previous)
             if day not in kept:
                 snapshots.upsert_snapshot(session, snapshot_row(job_board_id, result, counts))
             snapshots.set_day_counts(

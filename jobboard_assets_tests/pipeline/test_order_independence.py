@@ -210,8 +210,25 @@ def empty_history(engine: Engine) -> None:
 
 
 def apply_all(engine: Engine, board_ids: dict[str, int], order: list[Arrival]) -> None:
+    """Apply each arrival; the counts a believed day reports are those its snapshot holds once
+    the transaction is over, later days it re-decided included."""
     for slug, day, listing in order:
-        apply_board_day(engine, board_ids[slug], result(slug, day, listing), RULE)
+        applied = apply_board_day(engine, board_ids[slug], result(slug, day, listing), RULE)
+        if applied.counts is None:
+            continue
+        with session_scope(engine) as session:
+            snapshot = session.scalars(
+                select(RawDataSnapshot).where(
+                    RawDataSnapshot.job_board_id == board_ids[slug],
+                    RawDataSnapshot.snapshot_date == day,
+                )
+            ).one()
+            stored = (
+                snapshot.new_postings,
+                snapshot.disappeared_postings,
+                snapshot.active_postings,
+            )
+        assert (applied.counts.new, applied.counts.disappeared, applied.counts.active) == stored
 
 
 @pytest.fixture

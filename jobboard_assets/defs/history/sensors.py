@@ -45,7 +45,8 @@ def history_after_scrape_sensor(context: SensorEvaluationContext) -> SensorResul
     Dagster skips downstream steps of a failed step, so the phases after the scrape live in their
     own run; this sensor chains it to the scrape runs `run_mirror.chains_history` names (the
     schedule's, the API's, re-executions of an execution's scrape run), keyed by the execution
-    (and the re-execution) so each is chained once.
+    (and the re-execution) so each is chained once. Why not declarative automation: a run it
+    launches cannot carry the execution id (docs/pipeline.md, "Why a sensor").
     """
     cursor = context.cursor
     records = context.instance.get_run_records(

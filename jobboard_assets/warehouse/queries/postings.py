@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, case, delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from jobboard_assets.metrics.spans import Event, PostingState, Span
@@ -296,33 +296,44 @@ class DayCounts:
     reposted: int
 
 
-def day_counts(session: Session, job_board_id: int, day: date) -> DayCounts:
-    """First seen that day, disappeared / reappeared that day, listed that day, listed reposts."""
+def day_counts(session: Session, job_board_id: int, day: date, previous: date | None) -> DayCounts:
+    """First seen that day, disappeared / reappeared that day, listed that day, listed reposts.
+
+    `previous`: the board's observed day before `day` (None for its first). Every posting with
+    an event on `day` has a span of the board within [`previous`, `day`]: one starting on `day`
+    (appeared, reappeared) or one ending on `previous` (disappeared on the next observed day).
+    So the events are found from the board's spans (indexed by board and last day), not from
+    the events of every board on that day, a cost that grew with the boards (15 % of the
+    1,000-board day's CPU).
+    """
 
     def count_where(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    of_board = JobPosting.job_board_id == job_board_id
-    # From the day's events (indexed by date): a count over the board's postings by first_seen
-    # would read every posting of the board, a cost that grows with the history.
-    new, disappeared, reappeared = session.execute(
-        select(
-            count_where(PostingEvent.event_type == "appeared"),
-            count_where(PostingEvent.event_type == "disappeared"),
-            count_where(PostingEvent.event_type == "reappeared"),
+    def postings_with(event_type: str) -> Any:
+        return func.count(
+            distinct(case((PostingEvent.event_type == event_type, PostingEvent.job_posting_id)))
         )
-        .join(JobPosting, JobPosting.id == PostingEvent.job_posting_id)
-        .where(of_board, PostingEvent.event_date == day)
+
+    of_board_by_day = (
+        PostingSpan.job_board_id == job_board_id,
+        PostingSpan.first_day <= day,
+    )
+    new, disappeared, reappeared = session.execute(
+        select(postings_with("appeared"), postings_with("disappeared"), postings_with("reappeared"))
+        .select_from(PostingSpan)
+        .join(PostingEvent, PostingEvent.job_posting_id == PostingSpan.job_posting_id)
+        .where(
+            *of_board_by_day,
+            PostingSpan.last_day >= (previous or day),
+            PostingEvent.event_date == day,
+        )
     ).one()
     active, reposted = session.execute(
         select(func.count(), count_where(JobPosting.repost_count > 0))
         .select_from(PostingSpan)
         .join(JobPosting, JobPosting.id == PostingSpan.job_posting_id)
-        .where(
-            PostingSpan.job_board_id == job_board_id,
-            PostingSpan.last_day >= day,
-            PostingSpan.first_day <= day,
-        )
+        .where(*of_board_by_day, PostingSpan.last_day >= day)
     ).one()
     return DayCounts(
         *(int(value or 0) for value in (new, disappeared, reappeared, active, reposted))
