@@ -1,7 +1,8 @@
 """The asset graph end to end against the simulator, on SQLite and on PostgreSQL.
 
 Real HTTP on 127.0.0.1, real warehouse, real Dagster instance (dagster-postgres on PostgreSQL);
-runs go through `run_execution`, exactly what `jobboard run` does.
+runs go through `run_execution`, exactly what `jobboard run` does, except the changing market's
+UI backfill, which a real webserver and daemon run.
 """
 
 from __future__ import annotations
