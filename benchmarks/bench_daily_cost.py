@@ -13,7 +13,9 @@ history length the benchmark
 3. times today's `jobboard run` (scrape + history through the real Dagster jobs, in-process as
    the CLI does) on `--repeats` copies of that platform, each in a fresh process: seconds, peak
    RSS of that process, the Dagster events stored per run and per board-day, and on PostgreSQL
-   the sessions opened on the warehouse and on the Dagster instance.
+   the sessions opened on the warehouse and on the Dagster instance; then, on the last copy,
+   what the kept listings (`board_day_listings`) weigh and cost to read, and how the database
+   answers `max(listing_date)`.
 
 Both histories end on the same day and the simulator serves the same market, so the measured
 day scrapes the same listing; only the history behind it differs. Prints min / median / max, the
@@ -268,6 +270,69 @@ def child_day(day: date) -> None:
     print(json.dumps(figures))
 
 
+def child_listings(boards: int) -> None:
+    """What keeping every fetched listing costs (`board_day_listings`, docs/history.md): its rows
+    and bytes per board-day, read from the live days' rows (the bulk history keeps none), a
+    year of them extrapolated (one row per board per fetched day), the seconds to read one back
+    (a board-day reads its board's kept listings within twice the tracking gap), and how the
+    database answers `max(listing_date)` (`listings.latest_fetched_day`, once per history run)."""
+    from sqlalchemy import func, select, text
+
+    from jobboard_assets import config
+    from jobboard_assets.warehouse.db import make_engine, session_scope
+    from jobboard_assets.warehouse.models import BoardDayListing
+    from jobboard_assets.warehouse.queries import listings
+
+    engine = make_engine(config.database_url())
+    postgres = engine.dialect.name == "postgresql"
+    data_bytes = "pg_column_size(data)" if postgres else "length(CAST(data AS BLOB))"
+    latest = select(func.max(BoardDayListing.listing_date))
+    sql = str(latest.compile(engine, compile_kwargs={"literal_binds": True}))
+    with session_scope(engine) as session:
+        rows, stored = session.execute(
+            text(f"SELECT count(*), sum({data_bytes}) FROM board_day_listings")
+        ).one()
+        snapshot_bytes = session.scalar(
+            text(f"SELECT sum({data_bytes}) FROM raw_data_snapshots WHERE data LIKE '%postings%'")
+            if not postgres
+            else text(f"SELECT sum({data_bytes}) FROM raw_data_snapshots WHERE data ? 'postings'")
+        )
+        table_bytes = session.scalar(
+            text("SELECT pg_total_relation_size('board_day_listings')")
+            if postgres
+            else text("SELECT sum(pgsize) FROM dbstat WHERE name = 'board_day_listings'")
+        )
+        plan = [
+            " ".join(str(column) for column in row)
+            for row in session.execute(
+                text(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + sql)
+            )
+        ]
+        started = time.perf_counter()
+        session.execute(latest).scalar()
+        latest_seconds = time.perf_counter() - started
+        board_ids = session.scalars(select(BoardDayListing.job_board_id).distinct()).all()
+        started = time.perf_counter()
+        read = sum(len(listings.listed_ids(session, board_id)) for board_id in board_ids)
+        read_seconds = time.perf_counter() - started
+    per_row = stored / rows
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "data_bytes_per_row": round(per_row),
+                "table_bytes_per_row": round(table_bytes / rows),
+                "snapshot_listing_bytes": snapshot_bytes,
+                "rows_per_year": boards * YEAR_DAYS,
+                "table_gb_per_year": round(table_bytes / rows * boards * YEAR_DAYS / 1e9, 2),
+                "read_seconds_per_listing": round(read_seconds / read, 4),
+                "max_listing_date_plan": plan,
+                "max_listing_date_seconds": round(latest_seconds, 5),
+            }
+        )
+    )
+
+
 # --- the parent: platforms, repeats, figures ---------------------------------------------------
 
 
@@ -324,6 +389,7 @@ def measure(
             raise RuntimeError(f"{day} ended {result['status']}")
         runs.append(result)
         sessions.append(platform.postgres_sessions())
+    kept = run_child([__file__, "--child-listings", str(boards)], _env(platform))
     scrape = runs[-1]["runs"].get("scrape_boards", {})
     return {
         "seconds": spread([r["seconds"] for r in runs]),
@@ -337,6 +403,7 @@ def measure(
         "scrape_events_per_board_day": round(scrape.get("events", 0) / boards, 2),
         "events_by_type": {name: figures["by_type"] for name, figures in runs[-1]["runs"].items()},
         "postings_read": runs[-1]["postings_read"],
+        "kept_listings": {k: v for k, v in kept.items() if k != "process_seconds"},
         **({"postgres_sessions_opened": sessions[-1]} if made.backend == "postgres" else {}),
     }
 
@@ -348,6 +415,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, nargs="+", default=[1, 3])
     parser.add_argument("--child-load", nargs=4, metavar=("FIRST", "LAST", "BOARDS", "TODAY"))
     parser.add_argument("--child-day", metavar="DAY")
+    parser.add_argument("--child-listings", metavar="BOARDS")
     add_backend_option(parser)
     args = parser.parse_args()
     if args.child_load:
@@ -361,6 +429,9 @@ def main() -> None:
         return
     if args.child_day:
         child_day(date.fromisoformat(args.child_day))
+        return
+    if args.child_listings:
+        child_listings(int(args.child_listings))
         return
 
     years = sorted(args.years)
@@ -384,7 +455,8 @@ def main() -> None:
                         f"{result['history_run_seconds']['median']} s), peak RSS "
                         f"{result['peak_rss_mb']} MB, events {result['events_per_run']} "
                         f"({result['scrape_events_per_board_day']} per board-day in the scrape), "
-                        f"postings read {result['postings_read']}"
+                        f"postings read {result['postings_read']}, kept listings "
+                        f"{result['kept_listings']}"
                         + (
                             f", sessions {result['postgres_sessions_opened']}"
                             if backend == "postgres"
