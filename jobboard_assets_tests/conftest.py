@@ -24,6 +24,13 @@ from jobboard_assets.warehouse.db import make_engine, normalize_url
 POSTGRES_URL_ENV = "JOBBOARD_TEST_POSTGRES_URL"
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+"""For a test whose subject is the same on both backends and whose run is long: the embedded
+default, where people start."""
+ON_POSTGRES = pytest.mark.parametrize(
+    "warehouse_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+"""For a long test whose subject is the same on both backends: the production path."""
 
 
 def postgres_base_url() -> str:

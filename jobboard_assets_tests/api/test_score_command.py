@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 import requests
 from click.testing import CliRunner
 from sqlalchemy import Engine, update
@@ -19,8 +18,7 @@ from jobboard_assets.cli.score_command import MISSING
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobBoard
 from jobboard_assets_tests.api.seed import BETA, seed
-
-SQLITE_ONLY = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+from jobboard_assets_tests.conftest import ON_SQLITE
 
 
 def scores_cli(warehouse_url: str, *args: str) -> str:
@@ -82,7 +80,7 @@ def test_scores_json_is_the_apis_summary(warehouse_url: str, seeded: Engine, bas
     assert (earlier["scoreDate"], earlier["statistics"]["boardsScored"]) == ("2026-03-09", 2)
 
 
-@SQLITE_ONLY
+@ON_SQLITE
 def test_scores_keeps_terminal_control_characters_out(warehouse_url: str, seeded: Engine) -> None:
     with session_scope(seeded) as session:
         session.execute(
@@ -93,7 +91,7 @@ def test_scores_keeps_terminal_control_characters_out(warehouse_url: str, seeded
     assert "Beta?[2J? Board" in output
 
 
-@SQLITE_ONLY
+@ON_SQLITE
 def test_scores_without_any_score_says_so(warehouse_url: str, engine: Engine) -> None:
     output = scores_cli(warehouse_url)
     assert "EFFICIENCY SCORES - no scores yet" in output
@@ -106,7 +104,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@SQLITE_ONLY
+@ON_SQLITE
 def test_jobboard_api_serves_the_warehouse_with_the_token_from_the_environment(
     warehouse_url: str, engine: Engine
 ) -> None:

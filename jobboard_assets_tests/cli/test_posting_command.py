@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from jobboard_assets.cli import main
 from jobboard_assets_tests.api import posting_seed
 from jobboard_assets_tests.api.posting_seed import BY_ID, DAYS, SPECS
-
-SQLITE_ONLY = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+from jobboard_assets_tests.conftest import ON_SQLITE
 
 
 def postings_cli(warehouse_url: str, *args: str) -> str:
@@ -23,7 +21,7 @@ def postings_cli(warehouse_url: str, *args: str) -> str:
     return result.output
 
 
-@SQLITE_ONLY
+@ON_SQLITE
 def test_search_pages_and_filters_from_the_shell(warehouse_url: str, engine: Engine) -> None:
     posting_seed.build(engine)
     first = json.loads(postings_cli(warehouse_url, "--json", "--limit", "5", "--status", "closed"))
@@ -55,7 +53,7 @@ def test_search_pages_and_filters_from_the_shell(warehouse_url: str, engine: Eng
     assert len(table.splitlines()) == 3  # as-of line, header, the one fake-fresh posting
 
 
-@SQLITE_ONLY
+@ON_SQLITE
 def test_evidence_from_the_shell(warehouse_url: str, engine: Engine) -> None:
     posting_seed.build(engine)
     page = json.loads(
@@ -77,7 +75,7 @@ def test_evidence_from_the_shell(warehouse_url: str, engine: Engine) -> None:
     assert f"re-stamps of the board date: {moved}" in postings_cli(warehouse_url, str(restamp_id))
 
 
-@SQLITE_ONLY
+@ON_SQLITE
 def test_an_unknown_posting_is_an_error(warehouse_url: str, engine: Engine) -> None:
     result = CliRunner().invoke(
         main, ["postings", "424242"], env={"JOBBOARD_DATABASE_URL": warehouse_url}
@@ -86,7 +84,7 @@ def test_an_unknown_posting_is_an_error(warehouse_url: str, engine: Engine) -> N
     assert "not in the warehouse" in result.output
 
 
-@SQLITE_ONLY
+@ON_SQLITE
 def test_a_title_text_shorter_than_a_trigram_is_an_error(warehouse_url: str) -> None:
     result = CliRunner().invoke(
         main, ["postings", "--q", "QA"], env={"JOBBOARD_DATABASE_URL": warehouse_url}

@@ -116,7 +116,7 @@ def test_readme_dagster_cli_commands_work_verbatim_in_a_fresh_clone(tmp_path: Pa
 
 @pytest.mark.timeout(900)
 def test_readme_backfill_works_verbatim_after_the_quick_start_demo(tmp_path: Path) -> None:
-    """The Quick start's `jobboard demo` (its last days; 5 instead of 30 to keep the suite short:
+    """The Quick start's `jobboard demo` (its last days; 2 instead of 30 to keep the suite short:
     what matters is that they are months after the backfill), then the README's backfill of
     three days eight months earlier: every board-day is compared with its own neighbours, none
     with the demo's days, so the commands exit 0 and every board-day is believed."""
@@ -127,7 +127,7 @@ def test_readme_backfill_works_verbatim_after_the_quick_start_demo(tmp_path: Pat
     sim_registry = clone / "boards.sim.yaml"
     sim_registry.write_text(sim_registry.read_text().replace(f":{README_PORT}/", f":{port}/"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "JOBBOARD_"))}
-    for command in (["setup"], ["demo", "--days", "5", "--port", port]):
+    for command in (["setup"], ["demo", "--days", "2", "--port", port]):
         done = subprocess.run(
             [".venv/bin/jobboard", *command], cwd=clone, env=env, capture_output=True, text=True
         )

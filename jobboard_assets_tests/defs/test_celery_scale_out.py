@@ -43,7 +43,7 @@ from jobboard_assets.warehouse.models import (
     RawDataSnapshot,
 )
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
-from jobboard_assets_tests.conftest import fresh_warehouse_url
+from jobboard_assets_tests.conftest import ON_POSTGRES, fresh_warehouse_url
 from jobboard_assets_tests.platform import Platform, backend_of
 from jobboard_assets_tests.reliability.support import (
     BIN,
@@ -195,6 +195,7 @@ def test_a_day_sharded_on_two_celery_workers_equals_the_in_process_day(
             sharded.dispose()
 
 
+@ON_POSTGRES  # a deployment setting, blind to the backend; the sharded day runs on both above
 def test_the_deployment_setting_puts_run_now_the_schedule_and_the_cli_on_the_shards(
     two_hosts: tuple[Platform, SimServer], tmp_path: Path
 ) -> None:

@@ -25,6 +25,7 @@ from jobboard_assets.lib.ranges import day_range_tags
 from jobboard_assets.lib.tags import EXECUTION_TAG, PARENT_RUN_TAG, ROOT_RUN_TAG
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
+from jobboard_assets_tests.conftest import ON_SQLITE
 from jobboard_assets_tests.dagster_ui import dagster_webserver
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.support import (
@@ -74,6 +75,8 @@ def test_a_located_run_executes_here_with_its_origin(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
+@ON_SQLITE  # the UI's re-execution is the same on both; the mirror's PostgreSQL path is tested
+# by the UI launch/cancel test
 def test_a_jobboard_run_day_is_repaired_from_the_ui(
     jobboard_platform: Platform, tmp_path: Path
 ) -> None:

@@ -41,6 +41,7 @@ from jobboard_assets.lib.tags import (
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import PipelineJob
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
+from jobboard_assets_tests.conftest import ON_POSTGRES, ON_SQLITE
 from jobboard_assets_tests.dagster_ui import RUN_STATUS, dagster_webserver
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.support import (
@@ -58,7 +59,6 @@ from jobboard_assets_tests.reliability.support import (
 # Daemon-driven: each wait has its own limit; the whole test gets more than the default 300 s
 # on a slow shared machine.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
-ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
 TODAY = datetime.now(UTC).date()
 
 
@@ -109,6 +109,7 @@ def _job_rows(platform: Platform, execution_id: str) -> list[PipelineJob]:
         )
 
 
+@ON_POSTGRES  # the production instance; the embedded one is driven from the UI by the retry test
 def test_ui_launch_cancel_reexecute_are_mirrored(
     jobboard_platform: Platform, tmp_path: Path
 ) -> None:

@@ -104,8 +104,16 @@ def test_concurrent_runs_each_read_a_whole_copy(engine: Engine, tmp_path: Path) 
     expected = postings_frame(engine)
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
-    with context.Pool(WRITERS) as pool:
-        read = pool.starmap(_read_in_another_process, [(url, cache.directory)] * WRITERS)
+    # Closed and joined, not terminated (what `with Pool` does): a SIGTERM to a worker still in
+    # polars' or SQLAlchemy's teardown has hung the join on a loaded machine.
+    pool = context.Pool(WRITERS)
+    try:
+        read = pool.starmap_async(_read_in_another_process, [(url, cache.directory)] * WRITERS).get(
+            timeout=240
+        )
+    finally:
+        pool.close()
+        pool.join()
     assert all(frame.equals(expected) for frame in read)
     assert pl.read_parquet(cache.path(engine.url)).drop("_updated_at").sort("id").equals(expected)
     assert sorted(p.name for p in cache.directory.iterdir()) == sorted(

@@ -26,7 +26,7 @@ from jobboard_assets.lib import run_mirror
 from jobboard_assets.lib.tags import EXECUTION_TAG, PARENT_RUN_TAG, PROCESS_TAG
 from jobboard_assets.warehouse.db import normalize_url, session_scope
 from jobboard_assets.warehouse.queries import run_records as pipeline_queries
-from jobboard_assets_tests.conftest import POSTGRES_URL_ENV
+from jobboard_assets_tests.conftest import ON_POSTGRES, ON_SQLITE, POSTGRES_URL_ENV
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.state import (
     CleanReference,
@@ -54,10 +54,6 @@ from jobboard_assets_tests.reliability.support import (
 pytestmark = pytest.mark.slow
 # Each backend gets a SIGKILL in the middle of a transaction: SQLite where `jobboard run` (the
 # embedded default) is killed, PostgreSQL (production) where the daemon's run worker is.
-ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
-ON_POSTGRES = pytest.mark.parametrize(
-    "warehouse_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
 EXIT_COMPLETED = 0
 RESTARTED_RUN = "reliability-restarted-run"
 """application_name of the run whose sessions a restart cuts (see support.strike_postgres)."""

@@ -23,6 +23,7 @@ from jobboard_assets.lib.tags import EXECUTION_TAG
 from jobboard_assets.warehouse.db import make_engine
 from jobboard_assets.warehouse.models import Base
 from jobboard_assets_tests.api.conftest import live_server
+from jobboard_assets_tests.conftest import ON_POSTGRES
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.state import day
 from jobboard_assets_tests.reliability.support import closed_port
@@ -30,9 +31,6 @@ from jobboard_assets_tests.reliability.support import closed_port
 pytestmark = pytest.mark.slow
 PASSWORD = "S3cret-Pa55"
 TOKEN = "tok-S3cret-0123456789abcdef"
-ON_POSTGRES = pytest.mark.parametrize(
-    "warehouse_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
 
 
 def recorded_text(platform: Platform, execution_id: str) -> dict[str, str]:
