@@ -106,8 +106,8 @@ def _latest_run_of(instance: DagsterInstance, key: AssetKey, day: date) -> str:
     return record.run_id
 
 
-@ON_SQLITE  # metadata is written the same on both; the UI backfill's PostgreSQL path is the
-# changing-market scenario's
+@ON_SQLITE  # metadata is written the same on both; the UI backfill runs on both backends in the
+# changing-market scenario
 def test_a_backfill_from_jobboard_or_the_ui_shows_each_days_own_figures(
     jobboard_platform: Platform, tmp_path: Path
 ) -> None:

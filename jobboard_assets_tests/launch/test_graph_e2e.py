@@ -451,22 +451,9 @@ def _left_out(execution: dict[str, Any]) -> set[tuple[str, date]]:
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize(
-    ("warehouse_url", "backfill"),
-    [
-        pytest.param("sqlite", _backfill_with_jobboard, id="sqlite-jobboard backfill"),
-        pytest.param(
-            "postgres",
-            _backfill_with_jobboard,
-            id="postgres-jobboard backfill",
-            marks=pytest.mark.postgres,
-        ),
-        # The UI's backfill on the production instance only: its runs are the same runs on
-        # both backends, and the daemon's one-run-per-day pace makes it the longest variant.
-        pytest.param(
-            "postgres", _backfill_from_the_ui, id="postgres-UI backfill", marks=pytest.mark.postgres
-        ),
-    ],
-    indirect=["warehouse_url"],
+    "backfill",
+    [_backfill_with_jobboard, _backfill_from_the_ui],
+    ids=["jobboard backfill", "UI backfill"],
 )
 def test_a_changing_market_run_daily_then_backfilled_is_the_truth(
     trending_platform: Platform,
