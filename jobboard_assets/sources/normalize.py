@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-from bs4 import BeautifulSoup
+from lxml import etree
 
 from jobboard_assets.sources.places import PLACES
 from jobboard_assets.sources.records import PostingRecord
@@ -366,12 +366,12 @@ _ARRANGEMENT_PREFIXES = frozenset({"remote", "hybrid", "onsite", "fully"})
 _ARRANGEMENT_SUFFIXES = frozenset({"remote", "hybrid", "onsite", "based", "only"})
 _ABBREVIATIONS = {"sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior"}
 # fmt: off
-_BLOCK_TAGS = (
+_BLOCK_TAGS = frozenset((
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
     "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "hr",
-)
+))
 # fmt: on
-_INVISIBLE_TAGS = ("script", "style", "template", "noscript", "head")
+_INVISIBLE_TAGS = frozenset(("script", "style", "template", "noscript", "head"))
 
 
 # Boards list the same postings day after day: the text work below is pure, so each distinct
@@ -550,23 +550,54 @@ def _unique(*places: str | None) -> tuple[str, ...]:
     return tuple(kept.values())
 
 
+class _BlockText:
+    """lxml parser target collecting a document's text: a newline around each block element,
+    nothing inside an invisible one, no comments or processing instructions.
+
+    The parse events are the ones BeautifulSoup's lxml builder builds its tree from, so the text
+    is the text BeautifulSoup gives for the same markup (a test compares the two on real and
+    hostile markup), without building a tree in Python: 6x less CPU per description, which was
+    a fifth of a first scrape's CPU.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def start(self, tag: str, attrib: object) -> None:
+        if tag in _INVISIBLE_TAGS:
+            self.hidden += 1
+        elif tag in _BLOCK_TAGS and not self.hidden:
+            self.parts.append("\n")
+
+    def end(self, tag: str) -> None:
+        if tag in _INVISIBLE_TAGS:
+            self.hidden -= 1
+        elif tag in _BLOCK_TAGS and not self.hidden:
+            self.parts.append("\n")
+
+    def data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+    def close(self) -> str:
+        return "".join(self.parts)
+
+
 @lru_cache(maxsize=_TEXT_CACHE_SIZE // 4)
 def html_to_text(markup: str | None) -> str | None:
     """Readable text of an HTML fragment: one line per block, no tags, no blank lines.
 
-    BeautifulSoup on lxml's parser (its fastest builder); text without markup skips the parse,
-    and each distinct description is read once per process (the cache above).
+    lxml's HTML parser (libxml2, recovering from broken markup) streams its events into
+    `_BlockText`; text without markup skips the parse, and each distinct description is read
+    once per process (the cache above).
     """
     if markup is None:
         return None
     if ("<" in markup or "&" in markup) and markup.strip():
-        document = BeautifulSoup(markup, "lxml")
-        for element in document(_INVISIBLE_TAGS):
-            element.decompose()
-        for element in document(_BLOCK_TAGS):
-            element.insert_before("\n")
-            element.insert_after("\n")
-        markup = document.get_text()
+        parser = etree.HTMLParser(target=_BlockText())
+        parser.feed(markup)
+        markup = parser.close()
     return _optional_text(markup)
 
 

@@ -350,6 +350,21 @@ def test_html_follows_next_links_and_stops_on_a_repeated_url(
     assert result.pages == 2
 
 
+def test_html_page_declaring_a_charset_lxml_refuses_is_still_read(
+    server: LoopbackServer, client: PoliteHttpClient
+) -> None:
+    """A NUL in `<meta charset>` (found by the hostile-input test) made lxml raise ValueError
+    out of the parser; the page is now read as UTF-8, undecodable bytes replaced."""
+    page = fixture_bytes("html_page2.html").replace(b'charset="utf-8"', b'charset="\x00"')
+    server.route("/list", lambda _: Reply(200, page, {"Content-Type": "text/html"}))
+    options = {**HTML_OPTIONS}
+    del options["next_selector"]
+
+    result = scrape(make_board("html", server.url("/list"), **options), client)
+
+    assert [r.title for r in result.records] == ["Accountant", "Frontend Developer (f/m/x)"]
+
+
 def test_html_fixed_company_option(server: LoopbackServer, client: PoliteHttpClient) -> None:
     server.route("/list", html_pages)
     options = {**HTML_OPTIONS, "company": "Seinfeld Staffing"}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
+import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobboard_assets.sources.normalize import (
@@ -275,6 +279,74 @@ def test_make_record_refuses_a_posting_without_id_or_title(external_id: str, tit
 )
 def test_html_to_text(markup: str | None, text: str | None) -> None:
     assert html_to_text(markup) == text
+
+
+REAL_PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+MARKUP_TOKENS = st.one_of(
+    st.sampled_from(
+        [
+            *(f"<{tag}>" for tag in ("p", "div", "br", "li", "ul", "b", "td", "table", "hr")),
+            *(f"<{tag}>" for tag in ("script", "style", "head", "title", "noscript", "html")),
+            *(f"</{tag}>" for tag in ("p", "div", "li", "ul", "b", "script", "html", "body")),
+            "&amp;", "&lt;", "&nbsp;", "&#x41;", "&bogus;", "<!-- note -->", "<![CDATA[x]]>",
+            '<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE html>", "<", ">", "\n",
+        ]
+    ),
+    # Printable text: control characters are replaced before storing (`_collapse`), not by HTML.
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8),
+)  # fmt: skip
+
+
+def _soup_text(markup: str) -> str | None:
+    """The reference: BeautifulSoup's tree of the markup (its lxml builder), the invisible
+    elements removed, a newline around every block element, its text in lines."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "looks like a URL / like XML": the input is data
+        document = BeautifulSoup(markup, "lxml")
+    for element in document(["script", "style", "template", "noscript", "head"]):
+        element.decompose()
+    for element in document(
+        ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"]
+        + ["section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "hr"]
+    ):
+        element.insert_before("\n")
+        element.insert_after("\n")
+    lines = (" ".join(line.split()) for line in document.get_text().splitlines())
+    return "\n".join(line for line in lines if line) or None
+
+
+def _real_markup() -> list[str]:
+    """Every string with markup in the real payloads, raw and unescaped (Greenhouse escapes it)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and ("<" in value or "&" in value):
+            found.extend([value, html.unescape(value)])
+
+    for payload in sorted(REAL_PAYLOADS.glob("*.json")):
+        walk(json.loads(payload.read_text()))
+    for feed in sorted(REAL_PAYLOADS.glob("*.xml")):
+        found.extend(re.findall(r"<!\[CDATA\[(.*?)\]\]>", feed.read_text(), re.DOTALL))
+    return found
+
+
+def test_html_to_text_reads_real_descriptions_as_beautifulsoup_does() -> None:
+    markup = _real_markup()
+    assert len(markup) > 100
+    differing = [m[:80] for m in markup if html_to_text.__wrapped__(m) != _soup_text(m)]
+    assert differing == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(MARKUP_TOKENS, min_size=1, max_size=14).map("".join))
+def test_html_to_text_reads_broken_markup_as_beautifulsoup_does(markup: str) -> None:
+    assert html_to_text.__wrapped__(markup) == _soup_text(markup)
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,14 @@ def _document(response: Response) -> BeautifulSoup:
     charset = response.charset
     if charset is not None and not _known_codec(charset):
         charset = None  # a charset Python does not know: let BeautifulSoup detect it
-    document = BeautifulSoup(response.body, "lxml", from_encoding=charset)
+    try:
+        document = BeautifulSoup(response.body, "lxml", from_encoding=charset)
+    except ValueError:
+        # A charset the page declares that lxml refuses (a NUL in `<meta charset>`): read the
+        # bytes as the header's charset or UTF-8 instead, undecodable bytes replaced, so the
+        # page's postings are still read.
+        text = response.body.decode(charset or "utf-8", errors="replace")
+        document = BeautifulSoup(text, "lxml")
     for element in document(["script", "style"]):
         element.decompose()
     return document
