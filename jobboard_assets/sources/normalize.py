@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 from lxml import etree
 
@@ -24,6 +25,9 @@ from jobboard_assets.sources.terms import (
     workplace_from_text,
 )
 from jobboard_assets.sources.text import fold
+
+if TYPE_CHECKING:
+    from lxml.etree import ParserTarget
 
 # fmt: off
 ROLE_FAMILIES: tuple[str, ...] = (
@@ -564,19 +568,19 @@ class _BlockText:
         self.parts: list[str] = []
         self.hidden = 0
 
-    def start(self, tag: str, attrib: object) -> None:
+    def start(self, tag: str, attrib: dict[str, str], /) -> None:
         if tag in _INVISIBLE_TAGS:
             self.hidden += 1
         elif tag in _BLOCK_TAGS and not self.hidden:
             self.parts.append("\n")
 
-    def end(self, tag: str) -> None:
+    def end(self, tag: str, /) -> None:
         if tag in _INVISIBLE_TAGS:
             self.hidden -= 1
         elif tag in _BLOCK_TAGS and not self.hidden:
             self.parts.append("\n")
 
-    def data(self, data: str) -> None:
+    def data(self, data: str, /) -> None:
         if not self.hidden:
             self.parts.append(data)
 
@@ -595,7 +599,8 @@ def html_to_text(markup: str | None) -> str | None:
     if markup is None:
         return None
     if ("<" in markup or "&" in markup) and markup.strip():
-        parser = etree.HTMLParser(target=_BlockText())
+        # The stubs' ParserTarget protocol lists every optional callback; lxml calls only these.
+        parser = etree.HTMLParser(target=cast("ParserTarget[str]", _BlockText()))
         parser.feed(markup)
         markup = parser.close()
     return _optional_text(markup)
