@@ -171,6 +171,14 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("Mobile Phlebotomist, PRN", None, "healthcare"),
         ("Teller I - Full Time (South Glens Falls)", None, "finance"),
         ("2nd Shift CNC Operator", None, "operations"),
+        ("Stationary Engineer", None, "operations"),
+        ("Workers' Compensation Staff Counsel", None, "legal"),
+        ("Commercial Insurance Placement – Renewal", None, "finance"),
+        ("Grocery Clerk", None, "other"),
+        ("Case Manager", None, "healthcare"),
+        ("Cleaning Specialist – 2nd Shift", None, "operations"),
+        ("Product Demonstrator PT", None, "marketing"),
+        ("Medical Transportation Driver – $10,000 Guarantee + Bonus", None, "operations"),
         ("Patient Access Representative II - Brenham PT Days", None, "operations"),
         ("Billing Backend Engineer", None, "engineering"),
         ("Regulatory Accountant", None, "finance"),
@@ -317,10 +325,11 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 
 def test_role_families_on_development_titles() -> None:
-    """The development set (docs/role-families.md): the titles the rules were written against, so
-    this is a training figure, not an accuracy figure. Measured: 89.5 % right, 3.1 % left `other`
-    although a family fits; 6.6 % are labelled `other` by hand (jobs no family covers), so the
-    share left `other` wrongly is what is bounded, not the share classified `other`."""
+    """The development set (docs/role-families.md): the titles the rules were written against,
+    the first held-out set's 753 titles among them since its three runs were spent, so this is a
+    training figure, not an accuracy figure. Measured: 89.4 % right, 3.1 % left `other` although
+    a family fits; about 7 % are labelled `other` by hand (jobs no family covers), so the share
+    left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
     result = score(rows)
     employers = len({row["company"] for row in rows})
@@ -329,18 +338,17 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 5000 and employers >= 3400
+    assert result.titles >= 5797 and employers >= 3748
     assert result.accuracy >= 0.89
     assert result.missed_share < 0.035
 
 
 def test_role_families_on_heldout_titles() -> None:
-    """The held-out set, never opened to write a rule (docs/role-families.md): measured 81.1 %
-    right and 7.4 % left `other` although a family fits (68.8 % and 23.5 % before the development
-    set was grown to 5,044 titles; 62.5 % and 29.5 % with the first rules). Every industry is
-    at 73 % or more. The goal is 90 %; it is not reached, so the bounds are the measured figures,
-    to catch a rule change that makes held-out titles worse. The failure message shows aggregate
-    figures only."""
+    """The fresh held-out set, labelled before it was measured and never opened to write a rule
+    (docs/role-families.md): measured 75.4 % right and 9.5 % left `other` although a family fits;
+    the weakest industry is public sector at 44.8 %. The goal is 90 %; it is not reached, so the
+    bounds are the measured figures, to catch a rule change that makes held-out titles worse.
+    The failure message shows aggregate figures only."""
     rows = load_titles(HELDOUT)
     result = score(rows)
     worst = min(part.accuracy for part in by_industry(rows).values())
@@ -352,16 +360,18 @@ def test_role_families_on_heldout_titles() -> None:
         "tech", "retail", "healthcare", "logistics", "finance", "hospitality", "manufacturing",
         "public_sector",
     }  # fmt: skip
-    assert result.accuracy >= 0.81, summary
-    assert result.missed_share <= 0.075, summary
-    assert worst >= 0.73, summary
+    assert result.accuracy >= 0.754, summary
+    assert result.missed_share <= 0.095, summary
+    assert worst >= 0.448, summary
 
 
 def test_heldout_titles_are_apart_from_the_development_set_and_sourced() -> None:
     heldout = load_titles(HELDOUT)
     development = load_titles(DEVELOPMENT)
     development_employers = {row["company"].casefold() for row in development}
+    development_titles = {normalize_title(row["title"]) for row in development}
 
     assert not [row for row in heldout if row["company"].casefold() in development_employers]
+    assert not [row for row in heldout if normalize_title(row["title"]) in development_titles]
     assert all(row["family"] in ROLE_FAMILIES for row in heldout + development)
     assert all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}:\S.*", row["source"]) for row in heldout)
