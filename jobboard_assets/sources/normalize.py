@@ -57,6 +57,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "scheduler", "medical driver", "transportation driver", "mobile driver",
         "catering manager", "department lead", "department leader", "dept lead", "dept leader",
         "purchasing agent", "procurement agent", "customs brokerage",
+        "cleaning crew", "cctv technician", "cctv engineer", "maintenance engineer", "gas engineer", "licensed engineer",
+        "quality assurance auditor", "qa auditor", "plcypln", "plcy pln", "policy and planning",
+        "policy planning",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
@@ -68,7 +71,13 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "mechanical designer", "civil designer", "electrical designer", "power systems designer",
         "distribution designer", "sap", "oracle", "servicenow", "d365", "dynamics 365",
         "mechanical design", "design release", "information system security",
-        "information systems security",
+        "information systems security", "cad designer", "data leak prevention",
+        "data loss prevention", "appsw", "entarch", "sysanalysis", "sysanalys", "sysanlysis",
+        "sysanal", "inet", "infosec", "sysadmin",
+    )),
+    ("healthcare", (
+        "residential childcare", "residential child care", "children s residential",
+        "childrens residential",
     )),
     ("education", (
         "curriculum", "instructional designer", "instructional design", "instructional", "teacher",
@@ -93,7 +102,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "business analyst", "business systems analyst", "statistician", "scientist", "database",
         "dba", "research engineer", "applied research", "product analyst", "digital analyst",
         "computational", "psychometrician", "quantitative analyst", "statistics", "economist",
-        "quantitative", "insights",
+        "quantitative", "insights", "datamgt", "datamgmt",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
@@ -101,10 +110,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "employee benefits", "benefits coordinator", "benefits specialist", "benefits analyst",
         "benefits manager", "benefits administration", "total rewards", "rewards",
         "benefits liaison", "benefit engagement", "reward specialist", "organization change",
-        "organizational change", "training coordinator",
+        "organizational change", "training coordinator", "employee relations",
     )),
     ("finance", (
-        "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers",
+        "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers", "securities operations",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -115,12 +124,14 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "patient advocate", "patient care", "companion", "behavioral", "behavior", "preclinical",
         "ed technician", "emergency department", "slp", "aba", "autism", "group home",
         "residential assistant", "residential supervisor", "supported living", "family partner",
-        "mh", "bh",
+        "mh", "bh", "support worker", "support workers", "carer", "carers",
+        "care supervisor", "rmo", "resident medical officer",
     )),
     ("other", (
         "police officer", "police sergeant", "police corporal", "police cadet", "deputy sheriff",
         "firefighter", "correctional officer", "corrections officer", "detention officer",
-        "security officer", "security guard",
+        "security officer", "security guard", "security officers", "cctv", "guard", "guards",
+        "parole agent", "investigative agent",
     )),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
@@ -135,9 +146,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "service advisor", "service writer", "client resolution", "customer account",
         "customer contact", "guest services", "guest service", "cs advisor", "soporte",
         "service representative", "service center", "reservations", "client specialist",
-        "service associate", "it support", "desktop support", "information technology specialist",
+        "service associate", "it support", "desktop support",
         "success manager", "client services", "customer services", "member advisor", "msr",
-        "client care",
+        "client care", "voice process", "non voice", "chat process", "bpo", "call handler",
+        "custspt", "cust supt", "cuspt", "user services", "hardware technician",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -173,6 +185,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
         "art director", "creative director", "graphic", "animator", "video editor", "diseno",
         "disenador", "disenadora", "photographer", "photography", "landscape architect",
+        "videographer",
     )),
     ("engineering", (
         "engineer", "engineering", "developer", "programmer", "software", "devops", "sre",
@@ -189,11 +202,15 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "applications analyst", "it manager", "it analyst", "it director", "isso", "soc analyst",
         "cyber", "mainframe", "technical consultant", "netsuite", "java", "linux", "chemist",
         "validation", "cadd", "drafter", "server administrator", "sql server", "salesforce",
-        "information technology", "cloud", "webmaster", "systems integration",
+        "cloud", "webmaster", "systems integration",
         "technical services", "technical delivery", "identity access", "iam", "automation testing",
         "security administrator", "comsec", "red hat", "computer operations",
         "applications administrator", "application administrator", "architecture", "cad",
         "wordpress", "network defense", "chief technology", "surveyor", "surveyors",
+        "network services", "sys admin", "systems admin", "systems administration", "system administration", "info sec",
+        "cyber security", "os", "digital service", "digital services", "chief information officer",
+        "cio", "ciso", "chief information security officer", "engineers", "forensic computer",
+        "computer forensics", "application software", "applications software",
     )),
     ("product", (
         "product",
@@ -250,7 +267,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "placement specialist", "placement consultant", "relationship advisor",
         "relationship officer", "relationship strategist", "controls analyst",
         "defined contribution",
-        "funder",
+        "funder", "servicing",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -323,7 +340,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "lagerhelfer", "ceo", "chief executive", "technicians", "helper", "sanitizer", "masker",
         "detailer", "car wash", "loadmaster", "secretarial", "secretary", "check in", "driving",
         "general utility", "milling", "oiler", "wastewater", "avionics", "aircraft", "cleaning",
-        "cleaner", "cleaners",
+        "cleaner", "cleaners", "valet", "valets", "groundworker",
+        "labourer", "labourers", "labour", "tradesman", "rigger", "riggers", "stage hands",
+        "stagehand", "roadside", "low voltage", "document verification", "back office",
+        "backoffice", "purchase executive", "process associate",
     )),
 )
 
@@ -331,6 +351,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # or the department: words that name a level or a kind of role but not the work. "Manager,
 # Financial Accounting" is finance (the title decides), a bare "Regional Manager" operations.
 ROLE_FAMILY_FALLBACK: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("engineering", (
+        "information technology", "it specialist", "itspec", "it spec",
+    )),
     ("operations", (
         "manager", "director", "supervisor", "superintendent", "team lead", "team leader",
         "shift lead", "line lead", "leader", "assistant", "coordinator", "technician", "worker",

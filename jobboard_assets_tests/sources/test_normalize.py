@@ -182,6 +182,22 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("Patient Access Representative II - Brenham PT Days", None, "operations"),
         ("Billing Backend Engineer", None, "engineering"),
         ("Regulatory Accountant", None, "finance"),
+        # Indeed and USAJobs development titles: a federal IT Specialist by its specialty code,
+        # UK care work, BPO voice processes, trades and valets.
+        ("Information Technology Specialist (CUSTOMER SUPPORT)", None, "customer_support"),
+        ("IT Specialist (SYSADMIN/CUSTSPT)", None, "engineering"),
+        ("ITSPEC (DATAMGT)", None, "data"),
+        ("IT Specialist (PLCYPLN) (Mission Support Specialist)", None, "operations"),
+        ("Senior IT Specialist", None, "engineering"),
+        ("Information Technology Program Manager", None, "operations"),
+        ("Chief Information Officer", None, "engineering"),
+        ("Residential Child Care Worker", None, "healthcare"),
+        ("Support Worker - Supported Accommodation", None, "healthcare"),
+        ("Live in carer", None, "healthcare"),
+        ("CCTV Control Room Operator", None, "other"),
+        ("US Voice Process", None, "customer_support"),
+        ("Experienced Labourer *Skilled Labourer", None, "operations"),
+        ("Overnight Valet", None, "operations"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
