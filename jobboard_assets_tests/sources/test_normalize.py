@@ -342,8 +342,8 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 def test_role_families_on_development_titles() -> None:
     """The development set (docs/role-families.md): the titles the rules were written against,
-    the first held-out set's 753 titles among them since its three runs were spent, so this is a
-    training figure, not an accuracy figure. Measured: 89.4 % right, 3.1 % left `other` although
+    the first held-out set's 753 titles and 575 Indeed and USAJobs titles among them, so this is a
+    training figure, not an accuracy figure. Measured: 89.7 % right, 3.0 % left `other` although
     a family fits; about 7 % are labelled `other` by hand (jobs no family covers), so the share
     left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
@@ -354,15 +354,15 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 5797 and employers >= 3748
-    assert result.accuracy >= 0.89
+    assert result.titles >= 6372 and employers >= 4108
+    assert result.accuracy >= 0.897
     assert result.missed_share < 0.035
 
 
 def test_role_families_on_heldout_titles() -> None:
     """The fresh held-out set, labelled before it was measured and never opened to write a rule
-    (docs/role-families.md): measured 75.4 % right and 9.5 % left `other` although a family fits;
-    the weakest industry is public sector at 44.8 %. The goal is 90 %; it is not reached, so the
+    (docs/role-families.md): measured 85.7 % right and 6.8 % left `other` although a family fits
+    at run 2 of 3; the weakest industry is finance at 46.2 % (13 titles). The goal is 90 %; it is not reached, so the
     bounds are the measured figures, to catch a rule change that makes held-out titles worse.
     The failure message shows aggregate figures only."""
     rows = load_titles(HELDOUT)
@@ -376,9 +376,9 @@ def test_role_families_on_heldout_titles() -> None:
         "tech", "retail", "healthcare", "logistics", "finance", "hospitality", "manufacturing",
         "public_sector",
     }  # fmt: skip
-    assert result.accuracy >= 0.754, summary
-    assert result.missed_share <= 0.095, summary
-    assert worst >= 0.448, summary
+    assert result.accuracy >= 0.856, summary
+    assert result.missed_share <= 0.068, summary
+    assert worst >= 0.461, summary
 
 
 def test_heldout_titles_are_apart_from_the_development_set_and_sourced() -> None:
