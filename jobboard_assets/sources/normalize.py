@@ -60,6 +60,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "cleaning crew", "cctv technician", "cctv engineer", "maintenance engineer", "gas engineer", "licensed engineer",
         "quality assurance auditor", "qa auditor", "plcypln", "plcy pln", "policy and planning",
         "policy planning",
+        "data input", "warehouse agent", "produce manager", "deli manager", "office specialist",
+        "store merchandiser", "retail representative", "retail specialist", "scan associate",
+        "dc lead", "dc tech", "merchandise manager", "document specialist", "document management",
+        "schedule specialist", "records tech",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
@@ -114,6 +118,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("finance", (
         "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers", "securities operations",
+        "clearing", "collector", "product controller", "private client", "loan officer",
+        "mortgage", "brokerage operations", "trust", "collection executive",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -126,6 +132,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "residential assistant", "residential supervisor", "supported living", "family partner",
         "mh", "bh", "support worker", "support workers", "carer", "carers",
         "care supervisor", "rmo", "resident medical officer",
+        "caregivers",
     )),
     ("other", (
         "police officer", "police sergeant", "police corporal", "police cadet", "deputy sheriff",
@@ -150,6 +157,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "success manager", "client services", "customer services", "member advisor", "msr",
         "client care", "voice process", "non voice", "chat process", "bpo", "call handler",
         "custspt", "cust supt", "cuspt", "user services", "hardware technician",
+        "client experience", "service a la clientele",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -164,6 +172,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "client solutions", "strategic accounts", "account supervisor", "partnership development",
         "therapeutic area", "agents", "account representative", "account management",
         "franchise owner", "client manager", "product specialist", "bdc", "parts counter", "salesperson", "solution consultant", "parts pro",
+        "capture manager", "business consultant",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
@@ -211,6 +220,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "cyber security", "os", "digital service", "digital services", "chief information officer",
         "cio", "ciso", "chief information security officer", "engineers", "forensic computer",
         "computer forensics", "application software", "applications software",
+        "end user",
     )),
     ("product", (
         "product",
@@ -235,6 +245,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "probation", "parole", "fire fighter", "ranger", "crossing guard", "eligibility",
         "child welfare", "human services", "surveillance", "case coordinator", "election",
         "inmate", "concessions", "esthetician", "grocery", "bagger", "floral",
+        "activities coordinator",
     )),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
@@ -268,6 +279,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "relationship officer", "relationship strategist", "controls analyst",
         "defined contribution",
         "funder", "servicing",
+        "disclosure",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -344,6 +356,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "labourer", "labourers", "labour", "tradesman", "rigger", "riggers", "stage hands",
         "stagehand", "roadside", "low voltage", "document verification", "back office",
         "backoffice", "purchase executive", "process associate",
+        "trucker",
     )),
 )
 

@@ -198,6 +198,24 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("US Voice Process", None, "customer_support"),
         ("Experienced Labourer *Skilled Labourer", None, "operations"),
         ("Overnight Valet", None, "operations"),
+        # Bank, insurer, logistics and store development titles: loan officers, collectors,
+        # trust and clearing work before `sales` and `legal`; store managers of a department,
+        # merchandisers and scan associates as operations; client experience as support.
+        ("Loan Officer Outside Sales", None, "finance"),
+        ("Mortgage Retail Sales Consultant (SAFE) Houston", None, "finance"),
+        ("Senior Legal Collector", None, "finance"),
+        ("Deposit Product Controller Associate", None, "finance"),
+        ("Trust Centralized Services Specialist", None, "finance"),
+        ("Private Client Advisor II", None, "finance"),
+        ("Client Experience Associate", None, "customer_support"),
+        ("Warehouse Agent - Second Shift", None, "operations"),
+        ("ROLL STOCK TRUCKER", None, "operations"),
+        ("Produce Manager", None, "operations"),
+        ("Travel Store Merchandiser - Overnight", None, "operations"),
+        ("Retail Scan Associate (Lititz, PA 17543)", None, "operations"),
+        ("Live-In Caregivers", None, "healthcare"),
+        ("Senior Capture Manager - Federal Civilian Portfolio", None, "sales"),
+        ("Director, End User Transformation Services (EUTS)", None, "engineering"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
@@ -342,8 +360,9 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 def test_role_families_on_development_titles() -> None:
     """The development set (docs/role-families.md): the titles the rules were written against,
-    the first held-out set's 753 titles and 575 Indeed and USAJobs titles among them, so this is a
-    training figure, not an accuracy figure. Measured: 89.7 % right, 3.0 % left `other` although
+    the first held-out set's 753 titles, 575 Indeed and USAJobs titles and 345 bank, insurer,
+    logistics and store titles among them, so this is a training figure, not an accuracy figure.
+    Measured: 90.0 % right, 2.8 % left `other` although
     a family fits; about 7 % are labelled `other` by hand (jobs no family covers), so the share
     left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
@@ -354,9 +373,9 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 6372 and employers >= 4108
-    assert result.accuracy >= 0.897
-    assert result.missed_share < 0.035
+    assert result.titles >= 6717 and employers >= 4259
+    assert result.accuracy >= 0.8995
+    assert result.missed_share < 0.030
 
 
 def test_role_families_on_heldout_titles() -> None:
