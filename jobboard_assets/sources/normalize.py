@@ -63,10 +63,11 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "data input", "warehouse agent", "produce manager", "deli manager", "office specialist",
         "store merchandiser", "retail representative", "retail specialist", "scan associate",
         "dc lead", "dc tech", "merchandise manager", "document specialist", "document management",
-        "schedule specialist", "records tech",
+        "schedule specialist", "records tech", "title specialist",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
+        "kyc",
     )),
     ("engineering", (
         "software engineer", "software developer", "software engineering", "software development",
@@ -119,7 +120,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("finance", (
         "payroll", "finops", "nomina", "banker", "bankers", "teller", "tellers", "securities operations",
         "clearing", "collector", "product controller", "private client", "loan officer",
-        "mortgage", "brokerage operations", "trust", "collection executive",
+        "mortgage", "brokerage operations", "trust", "collection executive", "portfolio operations",
+        "ach",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -221,6 +223,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "cio", "ciso", "chief information security officer", "engineers", "forensic computer",
         "computer forensics", "application software", "applications software",
         "end user",
+        "sccm",
     )),
     ("product", (
         "product",
@@ -256,6 +259,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "court", "judge", "magistrate", "prosecutor", "defender", "bsa", "ediscovery",
         "e discovery", "attorneys", "prosecution", "prosecuting", "contract administrator",
         "contracts administrator", "immigration", "title officer",
+        "docketing",
     )),
     ("finance", (
         "finance", "financial", "accountant", "accounting", "accounts payable",
@@ -280,6 +284,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "defined contribution",
         "funder", "servicing",
         "disclosure",
+        "advisory",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -357,6 +362,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "stagehand", "roadside", "low voltage", "document verification", "back office",
         "backoffice", "purchase executive", "process associate",
         "trucker",
+        "logistician",
     )),
 )
 

@@ -216,6 +216,10 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("Live-In Caregivers", None, "healthcare"),
         ("Senior Capture Manager - Federal Civilian Portfolio", None, "sales"),
         ("Director, End User Transformation Services (EUTS)", None, "engineering"),
+        ("Praktikant (m/w/d) Client Services KYC", None, "legal"),
+        ("IP Docketing Specialist - Remote Option Available", None, "legal"),
+        ("Director, Advisory Services", None, "finance"),
+        ("2609 Logistician (LG30)", None, "operations"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
@@ -361,8 +365,8 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 def test_role_families_on_development_titles() -> None:
     """The development set (docs/role-families.md): the titles the rules were written against,
     the first held-out set's 753 titles, 575 Indeed and USAJobs titles and 345 bank, insurer,
-    logistics and store titles among them, so this is a training figure, not an accuracy figure.
-    Measured: 90.0 % right, 2.8 % left `other` although
+    logistics and store titles and 164 more finance and logistics titles among them, so this is a
+    training figure, not an accuracy figure. Measured: 90.1 % right, 2.7 % left `other` although
     a family fits; about 7 % are labelled `other` by hand (jobs no family covers), so the share
     left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
@@ -373,8 +377,8 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 6717 and employers >= 4259
-    assert result.accuracy >= 0.8995
+    assert result.titles >= 6881 and employers >= 4378
+    assert result.accuracy >= 0.900
     assert result.missed_share < 0.030
 
 
