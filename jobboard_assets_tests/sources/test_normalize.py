@@ -384,8 +384,9 @@ def test_role_families_on_development_titles() -> None:
 
 def test_role_families_on_heldout_titles() -> None:
     """The fresh held-out set, labelled before it was measured and never opened to write a rule
-    (docs/role-families.md): measured 85.7 % right and 6.8 % left `other` although a family fits
-    at run 2 of 3; the weakest industry is finance at 46.2 % (13 titles). The goal is 90 %; it is not reached, so the
+    (docs/role-families.md): measured 86.3 % right and 6.1 % left `other` although a family fits
+    at run 3 of 3, the last; the weakest industry is finance at 46.2 % (13 titles). The goal is
+    90 %; it is not reached, so the
     bounds are the measured figures, to catch a rule change that makes held-out titles worse.
     The failure message shows aggregate figures only."""
     rows = load_titles(HELDOUT)
@@ -399,8 +400,8 @@ def test_role_families_on_heldout_titles() -> None:
         "tech", "retail", "healthcare", "logistics", "finance", "hospitality", "manufacturing",
         "public_sector",
     }  # fmt: skip
-    assert result.accuracy >= 0.856, summary
-    assert result.missed_share <= 0.068, summary
+    assert result.accuracy >= 0.863, summary
+    assert result.missed_share <= 0.062, summary
     assert worst >= 0.461, summary
 
 
