@@ -175,9 +175,55 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("Mobile Phlebotomist, PRN", None, "healthcare"),
         ("Teller I - Full Time (South Glens Falls)", None, "finance"),
         ("2nd Shift CNC Operator", None, "operations"),
+        ("Stationary Engineer", None, "operations"),
+        ("Workers' Compensation Staff Counsel", None, "legal"),
+        ("Commercial Insurance Placement – Renewal", None, "finance"),
+        ("Grocery Clerk", None, "other"),
+        ("Case Manager", None, "healthcare"),
+        ("Cleaning Specialist – 2nd Shift", None, "operations"),
+        ("Product Demonstrator PT", None, "marketing"),
+        ("Medical Transportation Driver – $10,000 Guarantee + Bonus", None, "operations"),
         ("Patient Access Representative II - Brenham PT Days", None, "operations"),
         ("Billing Backend Engineer", None, "engineering"),
         ("Regulatory Accountant", None, "finance"),
+        # Indeed and USAJobs development titles: a federal IT Specialist by its specialty code,
+        # UK care work, BPO voice processes, trades and valets.
+        ("Information Technology Specialist (CUSTOMER SUPPORT)", None, "customer_support"),
+        ("IT Specialist (SYSADMIN/CUSTSPT)", None, "engineering"),
+        ("ITSPEC (DATAMGT)", None, "data"),
+        ("IT Specialist (PLCYPLN) (Mission Support Specialist)", None, "operations"),
+        ("Senior IT Specialist", None, "engineering"),
+        ("Information Technology Program Manager", None, "operations"),
+        ("Chief Information Officer", None, "engineering"),
+        ("Residential Child Care Worker", None, "healthcare"),
+        ("Support Worker - Supported Accommodation", None, "healthcare"),
+        ("Live in carer", None, "healthcare"),
+        ("CCTV Control Room Operator", None, "other"),
+        ("US Voice Process", None, "customer_support"),
+        ("Experienced Labourer *Skilled Labourer", None, "operations"),
+        ("Overnight Valet", None, "operations"),
+        # Bank, insurer, logistics and store development titles: loan officers, collectors,
+        # trust and clearing work before `sales` and `legal`; store managers of a department,
+        # merchandisers and scan associates as operations; client experience as support.
+        ("Loan Officer Outside Sales", None, "finance"),
+        ("Mortgage Retail Sales Consultant (SAFE) Houston", None, "finance"),
+        ("Senior Legal Collector", None, "finance"),
+        ("Deposit Product Controller Associate", None, "finance"),
+        ("Trust Centralized Services Specialist", None, "finance"),
+        ("Private Client Advisor II", None, "finance"),
+        ("Client Experience Associate", None, "customer_support"),
+        ("Warehouse Agent - Second Shift", None, "operations"),
+        ("ROLL STOCK TRUCKER", None, "operations"),
+        ("Produce Manager", None, "operations"),
+        ("Travel Store Merchandiser - Overnight", None, "operations"),
+        ("Retail Scan Associate (Lititz, PA 17543)", None, "operations"),
+        ("Live-In Caregivers", None, "healthcare"),
+        ("Senior Capture Manager - Federal Civilian Portfolio", None, "sales"),
+        ("Director, End User Transformation Services (EUTS)", None, "engineering"),
+        ("Praktikant (m/w/d) Client Services KYC", None, "legal"),
+        ("IP Docketing Specialist - Remote Option Available", None, "legal"),
+        ("Director, Advisory Services", None, "finance"),
+        ("2609 Logistician (LG30)", None, "operations"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
@@ -389,10 +435,12 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 
 def test_role_families_on_development_titles() -> None:
-    """The development set (docs/role-families.md): the titles the rules were written against, so
-    this is a training figure, not an accuracy figure. Measured: 89.5 % right, 3.1 % left `other`
-    although a family fits; 6.6 % are labelled `other` by hand (jobs no family covers), so the
-    share left `other` wrongly is what is bounded, not the share classified `other`."""
+    """The development set (docs/role-families.md): the titles the rules were written against,
+    the first held-out set's 753 titles, 575 Indeed and USAJobs titles and 345 bank, insurer,
+    logistics and store titles and 164 more finance and logistics titles among them, so this is a
+    training figure, not an accuracy figure. Measured: 90.1 % right, 2.7 % left `other` although
+    a family fits; about 7 % are labelled `other` by hand (jobs no family covers), so the share
+    left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
     result = score(rows)
     employers = len({row["company"] for row in rows})
@@ -401,18 +449,18 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 5000 and employers >= 3400
-    assert result.accuracy >= 0.89
-    assert result.missed_share < 0.035
+    assert result.titles >= 6881 and employers >= 4378
+    assert result.accuracy >= 0.900
+    assert result.missed_share < 0.030
 
 
 def test_role_families_on_heldout_titles() -> None:
-    """The held-out set, never opened to write a rule (docs/role-families.md): measured 81.1 %
-    right and 7.4 % left `other` although a family fits (68.8 % and 23.5 % before the development
-    set was grown to 5,044 titles; 62.5 % and 29.5 % with the first rules). Every industry is
-    at 73 % or more. The goal is 90 %; it is not reached, so the bounds are the measured figures,
-    to catch a rule change that makes held-out titles worse. The failure message shows aggregate
-    figures only."""
+    """The fresh held-out set, labelled before it was measured and never opened to write a rule
+    (docs/role-families.md): measured 86.3 % right and 6.1 % left `other` although a family fits
+    at run 3 of 3, the last; the weakest industry is finance at 46.2 % (13 titles). The goal is
+    90 %; it is not reached, so the
+    bounds are the measured figures, to catch a rule change that makes held-out titles worse.
+    The failure message shows aggregate figures only."""
     rows = load_titles(HELDOUT)
     result = score(rows)
     worst = min(part.accuracy for part in by_industry(rows).values())
@@ -424,16 +472,18 @@ def test_role_families_on_heldout_titles() -> None:
         "tech", "retail", "healthcare", "logistics", "finance", "hospitality", "manufacturing",
         "public_sector",
     }  # fmt: skip
-    assert result.accuracy >= 0.81, summary
-    assert result.missed_share <= 0.075, summary
-    assert worst >= 0.73, summary
+    assert result.accuracy >= 0.863, summary
+    assert result.missed_share <= 0.062, summary
+    assert worst >= 0.461, summary
 
 
 def test_heldout_titles_are_apart_from_the_development_set_and_sourced() -> None:
     heldout = load_titles(HELDOUT)
     development = load_titles(DEVELOPMENT)
     development_employers = {row["company"].casefold() for row in development}
+    development_titles = {normalize_title(row["title"]) for row in development}
 
     assert not [row for row in heldout if row["company"].casefold() in development_employers]
+    assert not [row for row in heldout if normalize_title(row["title"]) in development_titles]
     assert all(row["family"] in ROLE_FAMILIES for row in heldout + development)
     assert all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}:\S.*", row["source"]) for row in heldout)
