@@ -2,8 +2,9 @@
 
 Two real boards, two community aggregators of the same internship season read a day apart, list
 many of the same jobs: a pair is the same job when both link the same posting at the employer
-(its URL), and a different job when the two share the rule's employer, title and place keys but
-link different postings (the only pairs the rule could link wrongly). Each listing keeps its
+(its URL), and a different job when the two share the exact employer, title and place keys (the
+repost keys) but link different requisitions of one ATS (the pairs the exact rule could link
+wrongly; the looser rule could link more, which the unlabelled-pair test watches). Each listing keeps its
 board's own dates: first seen when the board added it, last seen on the snapshot's day while
 open, on its last update once closed. The figures are docs/metrics.md's.
 
@@ -26,8 +27,12 @@ from typing import Any, Literal
 import polars as pl
 import pytest
 
-from jobboard_assets.metrics.cross_board_links import CROSS_BOARD_WINDOW_DAYS, cross_board_pairs
-from jobboard_assets.metrics.repost_chains import repost_keys
+from jobboard_assets.metrics.cross_board_links import (
+    CROSS_BOARD_GAP_DAYS,
+    CROSS_BOARD_WINDOW_DAYS,
+    cross_board_keys,
+    cross_board_pairs,
+)
 from jobboard_assets.sources.normalize import normalize_title
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "real" / "cross_posted_pairs.json"
@@ -119,48 +124,86 @@ def test_no_unlabelled_pair_is_linked(measured: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("part", "linked", "recall"),
-    [("development", 28, 0.2074), ("held_out", 16, 0.1203)],
+    ("part", "linked", "true", "precision", "recall"),
+    [
+        # A training figure: the rule's loosening was written from this part's misses.
+        ("development", 98, 98, 1.0, 0.7259),
+        # The accuracy figure: no rule was written from this part (exact keys: 16 of 133).
+        ("held_out", 65, 64, 0.9846, 0.4812),
+    ],
 )
 def test_precision_and_recall_on_real_pairs(
-    measured: dict[str, Any], part: Part, linked: int, recall: float
+    measured: dict[str, Any], part: Part, linked: int, true: int, precision: float, recall: float
 ) -> None:
-    positive, _, labelled, true = _figures(measured, part)
-    assert labelled == true == linked
-    assert true / labelled == 1.0  # precision
-    assert true / positive == pytest.approx(recall, abs=5e-5)  # far below 0.95
+    positive, _, labelled, found = _figures(measured, part)
+    assert (labelled, found) == (linked, true)
+    assert found / labelled == pytest.approx(precision, abs=5e-5)
+    assert found / positive == pytest.approx(recall, abs=5e-5)  # below the 0.95 goal
 
 
-def _why_missed(postings: pl.DataFrame, pair: tuple[str, str]) -> str:
-    """The first condition of the rule a missed pair fails."""
-    keys = repost_keys(postings.drop("listing").lazy(), key_texts=False).collect()
-    one, other = (
-        keys.join(postings.filter(pl.col("listing") == listing).select("id"), on="id").row(
-            0, named=True
-        )
-        for listing in pair
-    )
-    for name in ("company_key_id", "title_key_id", "location_key_id"):
-        if one[name] != other[name]:
-            return name.removesuffix("_key_id")
+def _why_missed(keys: dict[str, dict[str, Any]], pair: tuple[str, str]) -> str:
+    """The first condition of the rule a missed pair fails (`keys`: by listing)."""
+    one, other = (keys[listing] for listing in pair)
+    if one["employer_id"] != other["employer_id"]:
+        return "employer"
+    if one["place"] != other["place"]:
+        return "place"
+    words, other_words = set(one["title_words"]), set(other["title_words"])
+    nested = words <= other_words or other_words <= words
+    if (one["is_intern"], one["head"]) != (other["is_intern"], other["head"]) or not nested:
+        return "title"
     if abs((one["first_seen"] - other["first_seen"]).days) > CROSS_BOARD_WINDOW_DAYS:
         return "first seen over a week apart"
-    if one["first_seen"] > other["last_seen"] or other["first_seen"] > one["last_seen"]:
+    gap = max(
+        (one["first_seen"] - other["last_seen"]).days, (other["first_seen"] - one["last_seen"]).days
+    )
+    if gap > CROSS_BOARD_GAP_DAYS:
         return "not listed at the same time"
     return "another posting nearer"
 
 
-def test_why_development_pairs_are_missed(measured: dict[str, Any]) -> None:
-    """The development part's misses only: the held-out misses are not read."""
-    missed = measured["positive"]["development"] - measured["linked"]
-    reasons = Counter(_why_missed(measured["postings"], pair) for pair in missed)
-    # The aggregators' curators rewrite titles ("Software Engineering Intern" / "Software
-    # Engineer Intern - Summer 2025"), places ("NYC" / "New York, NY") and employers ("Fidelity"
-    # / "Fidelity Investments"): the rule's exact keys miss most real pairs on the title.
-    assert dict(reasons) == {
-        "title": 82,
-        "location": 12,
-        "company": 6,
-        "not listed at the same time": 6,
-        "first seen over a week apart": 1,
+@pytest.mark.parametrize(
+    ("part", "reasons"),
+    [
+        (
+            "development",
+            {
+                "place": 15,
+                "first seen over a week apart": 10,
+                "title": 8,
+                "another posting nearer": 2,
+                "employer": 1,
+                "not listed at the same time": 1,
+            },
+        ),
+        (
+            "held_out",
+            {
+                "place": 34,
+                "title": 18,
+                "first seen over a week apart": 11,
+                "employer": 4,
+                "another posting nearer": 2,
+            },
+        ),
+    ],
+)
+def test_why_real_pairs_are_missed(
+    measured: dict[str, Any], part: Part, reasons: dict[str, int]
+) -> None:
+    """Counted for both parts; only the development part's misses were read to change the rule."""
+    postings = measured["postings"]
+    keys = {
+        row["listing"]: row
+        for row in cross_board_keys(postings.drop("listing"))
+        .collect()
+        .join(postings.select("id", "listing", "first_seen", "last_seen"), on="id")
+        .iter_rows(named=True)
     }
+    missed = measured["positive"][part] - measured["linked"]
+    # Postings whose title has no word left ("Winter Internship Opportunities") have no keys.
+    counted = Counter(
+        _why_missed(keys, pair) if all(listing in keys for listing in pair) else "title"
+        for pair in missed
+    )
+    assert dict(counted) == reasons
