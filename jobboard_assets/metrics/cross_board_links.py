@@ -5,8 +5,10 @@ Two postings on different boards are listings of one job when they share
 - the employer family (`_employer_families`: the company's words without corporate suffixes,
   "Inc", "LLC", ..., joined; a name whose first words are another employer's whole name belongs
   to that employer: "Fidelity Investments" to "Fidelity", "IMC Trading" to "IMC"),
-- the place (`_place_key`: the city, the location's first comma part without work-mode words, a
-  trailing state code or "in USA"; "NYC", "SF" and "LA" are their cities),
+- a place (`_place_key`: the city, a location's first comma part without work-mode words, a
+  trailing state code or "in USA"; "NYC", "SF" and "LA" are their cities) among every place
+  each lists (`location` and `locations`): a job open in several places, which each board may
+  name in another order ("Seattle, WA; Bellevue, WA" and "Bellevue, WA; Seattle, WA"),
 - the title, loosely (`_title_keys`): both internships or neither, the same head (the first part
   of the title, before its team or specialty, that has a word left once seasons, years and
   "program" are dropped) and the words of one title all among the other's: curated boards
@@ -31,12 +33,16 @@ import polars as pl
 
 from jobboard_assets.metrics.observations import days_between
 from jobboard_assets.metrics.repost_chains import (
+    REPOST_KEY_SOURCE,
     connected_component_labels,
     folded_words,
     repost_keys,
     with_key,
 )
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS, MetricsSettings
+
+CROSS_BOARD_SOURCE = (*REPOST_KEY_SOURCE, "locations")
+"""The posting columns `cross_board_pairs` reads: `locations` is every place a listing gives."""
 
 CROSS_BOARD_WINDOW_DAYS = 7
 """First sightings at most a week apart: feeds pick postings up within days."""
@@ -108,6 +114,8 @@ _TITLE_WORD_FORMS = {
 # "Software Engineering Intern, Backend", "Software Engineer Intern(Python)", "Intern: 2025".
 _TITLE_PART_END = r"\s*[,|(\[:]\s*|\s+[-–—]+\s*|[-–—]+\s+"
 _JOIN = ["employer_id", "place_id", "is_intern", "head_id"]
+_HEADS = ["head_id", "head_id_other"]
+_WORDS = ["words_id", "words_id_other"]
 
 
 def _employer_families(companies: pl.LazyFrame) -> pl.LazyFrame:
@@ -140,6 +148,19 @@ def _employer_families(companies: pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(employer_id=pl.col("prefix").rank("dense").cast(pl.Int64))
     )
     return family.select("company", "employer_id")
+
+
+def _places(postings: pl.LazyFrame) -> pl.LazyFrame:
+    """`id`, `location`: each distinct place a posting lists, its `location` first among
+    `locations` (null when it has none)."""
+    listed = (
+        postings.select("id", location=pl.col("locations").cast(pl.List(pl.Utf8)))
+        .explode("location")
+        .drop_nulls()
+    )
+    return pl.concat([postings.select("id", "location"), listed]).unique(
+        ["id", "location"], maintain_order=True
+    )
 
 
 def _place_key(settings: MetricsSettings) -> pl.Expr:
@@ -197,19 +218,22 @@ def _title_keys(titles: pl.LazyFrame) -> pl.LazyFrame:
 def cross_board_keys(
     postings: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> pl.LazyFrame:
-    """`id`, the employer family (`employer_id`), the place (`place`, `place_id`) and the title's
-    keys (`is_intern`, `head`, `head_id`, `title_words`, `words_id`) the link rule compares;
-    postings whose title has no word left have no row."""
-    source = postings.lazy().select("id", "company", "location", "title")
+    """`id`, the employer family (`employer_id`), a city (`place`, `place_id`) and the title's
+    keys (`is_intern`, `head`, `head_id`, `title_words`, `words_id`) the link rule compares: one
+    row per posting and distinct city among the places it lists; postings whose title has no
+    word left have no row."""
+    source = postings.lazy().select("id", "company", "location", "locations", "title")
     titles = _title_keys(source).with_columns(
         head_id=pl.col("head").rank("dense").cast(pl.Int64),
         words_id=pl.col("title_words").list.join(" ").rank("dense").cast(pl.Int64),
     )
+    places = with_key(_places(source), "location", _place_key(settings), "place")
     return (
-        with_key(source, "location", _place_key(settings), "place")
+        source.select("id", "company", "title")
         .join(_employer_families(source), on="company")
         .join(titles, on="title")
-        .drop("company", "location", "title")
+        .join(places.select("id", "place", "place_id").unique(["id", "place_id"]), on="id")
+        .drop("company", "title")
     )
 
 
@@ -225,12 +249,35 @@ def cross_board_pairs(
     )
     keyed = (
         cross_board_keys(postings, settings)
-        .select("id", *_JOIN, "words_id", "title_words")
+        .select("id", *_JOIN, "head", "words_id", "title_words")
         .join(exact, on="id")
         .collect()
     )
     words = keyed.select("words_id", "title_words").unique("words_id")
-    keyed = keyed.drop("title_words")
+    heads = keyed.select("head_id", "head").unique("head_id")
+    keyed = keyed.drop("title_words", "head")
+    same_head = _same_head_pairs(keyed, words, window_days)
+    linked = pl.concat([same_head["node"], same_head["node_other"]]).implode()
+    rest = keyed.filter(~pl.col("id").is_in(linked))
+    contained = _contained_head_pairs(rest, words, heads, window_days, settings)
+    return pl.concat([same_head, contained])
+
+
+def _dated(window_days: int) -> pl.Expr:
+    """A candidate pair (columns `..._other` for the second posting) listed at the same time,
+    give or take `CROSS_BOARD_GAP_DAYS`, and first seen at most `window_days` apart."""
+    apart = days_between(pl.col("first_seen"), pl.col("first_seen_other")).abs()
+    listed_together = (
+        days_between(pl.col("last_seen_other"), pl.col("first_seen")) <= CROSS_BOARD_GAP_DAYS
+    ) & (days_between(pl.col("last_seen"), pl.col("first_seen_other")) <= CROSS_BOARD_GAP_DAYS)
+    return (pl.col("job_board_id") != pl.col("job_board_id_other")) & listed_together & (
+        apart <= window_days
+    )
+
+
+def _same_head_pairs(keyed: pl.DataFrame, words: pl.DataFrame, window_days: int) -> pl.DataFrame:
+    """`node`, `node_other`: the pairs of `keyed` (one row per posting and city) sharing employer,
+    city, internship and head whose titles nest, each the other's nearest on its board."""
     # Postings whose block is on one board only link nothing: drop them before the self-join,
     # which then joins on one integer.
     shared = (
@@ -238,15 +285,14 @@ def cross_board_pairs(
         .with_columns(block=pl.struct(_JOIN).rank("dense"))
         .drop(_JOIN)
     )
-    apart = days_between(pl.col("first_seen"), pl.col("first_seen_other")).abs()
-    listed_together = (
-        days_between(pl.col("last_seen_other"), pl.col("first_seen")) <= CROSS_BOARD_GAP_DAYS
-    ) & (days_between(pl.col("last_seen"), pl.col("first_seen_other")) <= CROSS_BOARD_GAP_DAYS)
-    candidates = shared.join(shared, on="block", suffix="_other").filter(
-        (pl.col("job_board_id") != pl.col("job_board_id_other"))
-        & listed_together
-        & (apart <= window_days)
+    # Two postings that share several cities meet in several blocks: each pair once.
+    candidates = (
+        shared.join(shared, on="block", suffix="_other")
+        .filter(_dated(window_days))
+        .drop("block")
+        .unique(["id", "id_other"])
     )
+    apart = days_between(pl.col("first_seen"), pl.col("first_seen_other")).abs()
     inexact = (pl.col("title_key_id") != pl.col("title_key_id_other")).cast(pl.Int8) + (
         pl.col("location_key_id") != pl.col("location_key_id_other")
     ).cast(pl.Int8)
@@ -259,6 +305,73 @@ def cross_board_pairs(
         .with_columns(apart=apart, inexact=inexact)
         .filter(nearest == 1)
     )
+    return _mutual(candidates)
+
+
+def _contained_head_pairs(
+    rest: pl.DataFrame,
+    words: pl.DataFrame,
+    heads: pl.DataFrame,
+    window_days: int,
+    settings: MetricsSettings,
+) -> pl.DataFrame:
+    """`node`, `node_other`: the pairs of `rest` (postings the same-head rule left unlinked) that
+    share employer, city and internship, whose heads differ but one's words are all among the
+    other's ("Trader" / "Quantitative Trader", "Flight Software" / "Flight Software Engineer")
+    but for a level or a number ("Senior", "II", `fuzzy_protected_tokens`: another job) and
+    whose titles nest, listed together: when each is the other's only such posting on its
+    board. A head inside several ("Software Engineer" and the "Backend ..." and "Frontend ..."
+    ones) links none.
+
+    Blocked on the smaller head's rarest word, which the larger head has too: the join pairs
+    a posting with those of its family that share that word, not with its whole family."""
+    family = ["employer_id", "place_id", "is_intern"]
+    rest = rest.filter(pl.col("job_board_id").n_unique().over(family) > 1)
+    head_words = heads.select("head_id", word=pl.col("head").str.split(" ")).explode("word")
+    with_words = rest.join(head_words, on="head_id")
+    counts = with_words.group_by("word").agg(postings=pl.col("id").n_unique())
+    rarest = (
+        head_words.join(counts, on="word")
+        .group_by("head_id")
+        .agg(pl.col("word").sort_by("postings", "word").first())
+    )
+    candidates = (
+        rest.join(rarest, on="head_id")
+        .join(with_words, on=[*family, "word"], suffix="_other")
+        .filter((pl.col("head_id") != pl.col("head_id_other")) & _dated(window_days))
+        .select("id", "id_other", "job_board_id", "job_board_id_other", *_WORDS, *_HEADS)
+        .unique(["id", "id_other"])
+    )
+    head_sets = heads.select("head_id", head=pl.col("head").str.split(" "))
+    protected = sorted(settings.fuzzy_protected_tokens)
+    level = pl.element().is_in(protected) | pl.element().str.contains(r"\d")
+    contained = (
+        candidates.select(_HEADS)
+        .unique()
+        .join(head_sets, on="head_id")
+        .join(head_sets, left_on="head_id_other", right_on="head_id", suffix="_other")
+        .with_columns(extra=pl.col("head_other").list.set_difference(pl.col("head")))
+        .filter(
+            (pl.col("head").list.set_difference(pl.col("head_other")).list.len() == 0)
+            & ~pl.col("extra").list.eval(level.any()).list.first()
+        )
+        .select(_HEADS)
+    )
+    candidates = candidates.join(contained, on=_HEADS).join(
+        _nested_titles(candidates, words), on=_WORDS
+    )
+    # Found from the smaller head's side: both directions, then only one candidate per board.
+    both = pl.concat(
+        [
+            candidates.select("id", "id_other", "job_board_id_other"),
+            candidates.select(id="id_other", id_other="id", job_board_id_other="job_board_id"),
+        ]
+    ).unique(["id", "id_other"])
+    return _mutual(both.filter(pl.len().over("id", "job_board_id_other") == 1))
+
+
+def _mutual(candidates: pl.DataFrame) -> pl.DataFrame:
+    """`node`, `node_other` (node < other) of the `id`, `id_other` candidates found both ways."""
     mutual = candidates.join(
         candidates.select(id="id_other", id_other="id"), on=["id", "id_other"], how="semi"
     )
