@@ -270,8 +270,10 @@ def _dated(window_days: int) -> pl.Expr:
     listed_together = (
         days_between(pl.col("last_seen_other"), pl.col("first_seen")) <= CROSS_BOARD_GAP_DAYS
     ) & (days_between(pl.col("last_seen"), pl.col("first_seen_other")) <= CROSS_BOARD_GAP_DAYS)
-    return (pl.col("job_board_id") != pl.col("job_board_id_other")) & listed_together & (
-        apart <= window_days
+    return (
+        (pl.col("job_board_id") != pl.col("job_board_id_other"))
+        & listed_together
+        & (apart <= window_days)
     )
 
 

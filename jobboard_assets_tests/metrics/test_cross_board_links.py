@@ -12,7 +12,7 @@ from jobboard_assets.metrics.cross_board_links import cross_board_pairs
 DAY = date(2025, 3, 3)
 
 
-def _pairs(*postings: tuple[int, str, str, list[str]]) -> set[tuple[int, int]]:
+def _pairs(*postings: tuple[int, str, str, tuple[str, ...]]) -> set[tuple[int, int]]:
     """Linked pairs of (board, title, location, locations) postings, ids from 1, listed together."""
     rows: list[dict[str, Any]] = [
         {
@@ -22,7 +22,7 @@ def _pairs(*postings: tuple[int, str, str, list[str]]) -> set[tuple[int, int]]:
             "last_seen": DAY,
             "company": "Acme",
             "location": location,
-            "locations": places or None,
+            "locations": list(places) or None,
             "normalized_title": None,
             "title": title,
         }
@@ -32,23 +32,23 @@ def _pairs(*postings: tuple[int, str, str, list[str]]) -> set[tuple[int, int]]:
 
 
 def test_a_job_open_in_several_places_links_whichever_place_each_board_names_first() -> None:
-    seattle_first = (1, "Software Engineer Intern", "Seattle, WA", ["Seattle, WA", "Bellevue, WA"])
-    bellevue_only = (2, "Software Engineer Intern", "Bellevue, WA", [])
-    elsewhere = (2, "Software Engineer Intern", "Austin, TX", ["Austin, TX"])
+    seattle_first = (1, "Software Engineer Intern", "Seattle, WA", ("Seattle, WA", "Bellevue, WA"))
+    bellevue_only = (2, "Software Engineer Intern", "Bellevue, WA", ())
+    elsewhere = (2, "Software Engineer Intern", "Austin, TX", ("Austin, TX",))
     assert _pairs(seattle_first, bellevue_only) == {(1, 2)}
     assert _pairs(seattle_first, elsewhere) == set()
 
 
 def test_a_head_inside_another_links_only_when_it_is_the_one_such_posting() -> None:
-    trader = (1, "Trader Intern - Summer 2025", "Chicago, IL", [])
-    quant = (2, "Quantitative Trader Intern", "Chicago, IL", [])
+    trader = (1, "Trader Intern - Summer 2025", "Chicago, IL", ())
+    quant = (2, "Quantitative Trader Intern", "Chicago, IL", ())
     assert _pairs(trader, quant) == {(1, 2)}
     # The same head inside two postings of the other board: which one is unknown, so neither.
-    options = (2, "Options Trader Intern", "Chicago, IL", [])
+    options = (2, "Options Trader Intern", "Chicago, IL", ())
     assert _pairs(trader, quant, options) == set()
 
 
 def test_a_level_between_two_heads_is_another_job() -> None:
-    engineer = (1, "Data Engineer", "Berlin", [])
-    senior = (2, "Senior Data Engineer", "Berlin", [])
+    engineer = (1, "Data Engineer", "Berlin", ())
+    senior = (2, "Senior Data Engineer", "Berlin", ())
     assert _pairs(engineer, senior) == set()
