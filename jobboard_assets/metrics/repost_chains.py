@@ -31,7 +31,7 @@ _JOB_KEY = [*_BLOCK, "title_key"]
 _JOB_CODES = ["job_board_id", "company_key_id", "location_key_id", "title_key_id"]
 
 
-def _words(text: pl.Expr) -> pl.Expr:
+def folded_words(text: pl.Expr) -> pl.Expr:
     """Casefolded, accent-folded words, punctuation dropped."""
     return (
         text.str.normalize("NFKD")
@@ -45,7 +45,7 @@ def _sorted_word_set(words: pl.Expr) -> pl.Expr:
     return words.list.unique().list.sort().list.join(" ").fill_null("")
 
 
-def _with_key(frame: pl.LazyFrame, column: str, key: pl.Expr, name: str) -> pl.LazyFrame:
+def with_key(frame: pl.LazyFrame, column: str, key: pl.Expr, name: str) -> pl.LazyFrame:
     """Add `name` (`key` of `column`) and `{name}_id` (its dense integer code).
 
     The key is computed once per distinct value: text normalisation is the costly part and
@@ -88,16 +88,16 @@ def repost_keys(
     whose title has no word get no key and are never clustered.
     """
     noise = sorted(settings.location_noise_tokens)
-    location_words = _words(pl.col("location")).list.filter(~pl.element().is_in(noise))
+    location_words = folded_words(pl.col("location")).list.filter(~pl.element().is_in(noise))
     company_key = pl.col("company").str.to_lowercase().str.replace_all(r"\s+", "").fill_null("")
     keyed = postings.lazy().select(
         *(c for c in REPOST_KEY_SOURCE if c not in ("normalized_title", "title")),
         raw_title=pl.coalesce("normalized_title", "title"),
     )
-    keyed = _with_key(keyed, "company", company_key, "company_key")
-    keyed = _with_key(keyed, "location", _sorted_word_set(location_words), "location_key")
-    title_key = _sorted_word_set(_words(pl.col("raw_title")))
-    keyed = _with_key(keyed, "raw_title", title_key, "title_key")
+    keyed = with_key(keyed, "company", company_key, "company_key")
+    keyed = with_key(keyed, "location", _sorted_word_set(location_words), "location_key")
+    title_key = _sorted_word_set(folded_words(pl.col("raw_title")))
+    keyed = with_key(keyed, "raw_title", title_key, "title_key")
     keyed = keyed.filter(pl.col("title_key") != "").drop("company", "location", "raw_title")
     if key_texts or settings.fuzzy_title_min_ratio is not None:
         return keyed

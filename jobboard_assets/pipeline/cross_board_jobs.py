@@ -7,8 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from jobboard_assets.metrics.cross_board_links import cross_board_groups
-from jobboard_assets.metrics.repost_chains import REPOST_KEY_SOURCE
+from jobboard_assets.metrics.cross_board_links import CROSS_BOARD_SOURCE, cross_board_groups
 from jobboard_assets.pipeline.phase_summary import DayFigures, PhaseSummary
 from jobboard_assets.pipeline.posting_history import PostingHistory
 from jobboard_assets.warehouse.db import session_scope
@@ -20,7 +19,7 @@ def update_cross_board_jobs(history: PostingHistory, days: list[date]) -> PhaseS
     posting, and replace `cross_board_jobs` with the groups. Whatever the days: a link is a
     function of the postings' keys and dates, which any applied day may have changed."""
     started = time.perf_counter()
-    postings = history.source.select(REPOST_KEY_SOURCE).collect()
+    postings = history.source.select(CROSS_BOARD_SOURCE).collect()
     groups = cross_board_groups(postings)
     with session_scope(history.engine) as session:
         replace_cross_board_jobs(

@@ -6,8 +6,9 @@ SQLite, 3 years of 100 boards); the parquet copy reads in 0.35 s. Each run reads
 `updated_at` is at most `FrameCache.recheck` older than the copy's newest one (every write of
 ours stamps it), streams the copy with them replaced into a new one, and falls back to a full
 read when the copy cannot be right: the warehouse's newest stamp is older than the copy's (a
-restore), or its posting count differs from the merged copy's (postings deleted, as a rebuild
-does). The warehouse stays the only truth: the copy can be deleted at any time.
+restore), its posting count differs from the merged copy's (postings deleted, as a rebuild
+does), or its columns are not the frame's (a copy written before a column was added). The
+warehouse stays the only truth: the copy can be deleted at any time.
 
 Stamps are the writers' wall clock: rows stamped in the future (a clock set wrong, then fixed)
 make every run read all postings until the clock passes them. That is correct, only slow, and
@@ -151,6 +152,9 @@ def _merge_changes(
     if not path.exists() or newest is None:
         return 0, "no copy yet"
     copy = pl.scan_parquet(path)
+    columns = [*posting_queries.POSTING_FRAME_COLUMNS, _STAMP]
+    if copy.collect_schema().names() != columns:
+        return 0, "the copy's columns are not the frame's (written by another version)"
     copied: datetime | None = copy.select(pl.col(_STAMP).max()).collect().item()
     if copied is None or newest < copied:
         return 0, "the warehouse is older than the copy (restored?)"
@@ -160,7 +164,7 @@ def _merge_changes(
     pl.concat(
         [
             copy.filter(~pl.col("id").is_in(replaced)),
-            changed.lazy().select(copy.collect_schema().names()),
+            changed.lazy().select(columns),
         ]
     ).sink_parquet(private)
     return changed.height, None

@@ -48,6 +48,7 @@ def observed_history(
                     "normalized_title": normalize_title(posting.title, posting.location.name),
                     "company": posting.company,
                     "location": posting.location.name,
+                    "locations": [posting.location.name],  # the simulator lists one place each
                     "role_family": None,
                     "first_seen": max(posting.first_day, board_start),
                     "last_seen": last_seen,

@@ -27,6 +27,8 @@ def _posting(posting_id: int) -> JobPosting:
         title=f"Role {posting_id}",
         company="Acme",
         location="Berlin",
+        # Every third lists a second place; the others none or only their own (a list kept whole).
+        locations=[["Berlin", "Munich"], None, ["Berlin"]][posting_id % 3],
         first_seen=D0,
         last_seen=D0 + timedelta(days=posting_id % 5),
         is_active=True,
@@ -78,6 +80,10 @@ def test_the_copy_follows_every_change_of_the_warehouse(engine: Engine, tmp_path
         session.execute(update(JobPosting).values(updated_at=datetime(2020, 1, 1, tzinfo=UTC)))
     restored = assert_current(59, full_read="the warehouse is older than the copy")
     assert "From backup" in restored["title"].to_list()
+    assert restored.filter(pl.col("id") == 3)["locations"].to_list() == [["Berlin", "Munich"]]
+    # A copy written before the frame had a column (an upgrade) cannot serve its readers.
+    pl.read_parquet(path).drop("locations").write_parquet(path)
+    assert_current(59, full_read="the copy's columns are not the frame's")
 
 
 def _newest_stamp(engine: Engine) -> datetime:

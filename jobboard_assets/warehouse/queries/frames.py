@@ -28,6 +28,8 @@ def read_frame(
 
 
 def _typed(column: pl.Expr, raw: pl.DataType, target: pl.DataType) -> pl.Expr:
+    if raw == pl.Utf8 and isinstance(target, pl.List):
+        return column.str.json_decode(target)  # a JSON column as SQLite returns it: its text
     if raw == pl.Utf8 and target == pl.Date:
         return column.str.to_date("%Y-%m-%d")
     if raw == pl.Utf8 and isinstance(target, pl.Datetime):

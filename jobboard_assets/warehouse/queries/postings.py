@@ -350,6 +350,7 @@ POSTING_FRAME_COLUMNS: Sequence[str] = (
     "normalized_title",
     "company",
     "location",
+    "locations",
     "role_family",
     "first_seen",
     "last_seen",
@@ -467,6 +468,9 @@ _POSTING_SCHEMA: dict[str, pl.DataType] = {
     ),
     "posted_at": pl.Datetime("us", "UTC"),
     "salary_min": pl.Float64(),
+    # Every place the listing gives, `location` first (null when the board gave none): a job
+    # open in several places, which another board may name in another order.
+    "locations": pl.List(pl.Utf8()),
 }
 
 
