@@ -193,8 +193,10 @@ def _apply(session: Session, job_board_id: int, result: ScrapeResult) -> tuple[i
         if s.first_day <= day <= s.last_day or s.last_day == around.before
     }
     stored = postings.stored_histories(session, job_board_id, touched, records)
+    observed_after = sorted({*observed, day})
+    fresh = derive_state([(day, day)], observed_after)  # every new posting's: listed that day
     inserted = postings.insert_postings(
-        session, job_board_id, [r for r in records.values() if r.external_id not in stored], day
+        session, job_board_id, [r for r in records.values() if r.external_id not in stored], fresh
     )
     postings.update_record_columns(
         session,
@@ -206,12 +208,11 @@ def _apply(session: Session, job_board_id: int, result: ScrapeResult) -> tuple[i
             and _listing_changed(history, records[external_id])
         },
     )
-    observed_after = sorted({*observed, day})
     changes, changed_days = _history_changes(
         job_board_id,
         stored,
         lambda external_id, spans: respan(spans, day, around, external_id in records),
-        inserted,
+        (inserted, fresh),
         day,
         observed_after,
     )
@@ -242,7 +243,7 @@ def _withdraw(session: Session, job_board_id: int, day: date) -> int:
         job_board_id,
         stored,
         lambda _, spans: withdrawn(spans, day, around.before, around.after),
-        {},
+        None,
         day,
         remaining,
     )
@@ -303,14 +304,14 @@ def _history_changes(
     job_board_id: int,
     stored: dict[str, postings.StoredHistory],
     respanned: Callable[[str, tuple[Span, ...]], list[Span]],
-    inserted: dict[str, int],
+    inserted: tuple[dict[str, int], PostingState] | None,
     day: date,
     observed_days: list[date],
 ) -> tuple[list[postings.HistoryChange], set[date]]:
     """The postings whose history the day changes, and the days whose counts change with them.
 
     `respanned`: a stored posting's spans (by external id) after the change; `inserted`: new
-    postings, listed on `day` alone.
+    postings, listed on `day` alone, and the state they were inserted with.
     """
     changes = []
     changed_days: set[date] = set()
@@ -332,10 +333,14 @@ def _history_changes(
             )
         )
         changed_days |= {event[1] for event in new_events ^ set(history.events)}
-    for posting_id in inserted.values():
-        state = derive_state([(day, day)], observed_days)
-        changes.append(postings.HistoryChange(posting_id, job_board_id, ((day, day),), state))
-        changed_days |= {event[1] for event in state.events}
+    if inserted:
+        ids, state = inserted
+        changes += [
+            postings.HistoryChange(posting_id, job_board_id, ((day, day),), state, inserted=True)
+            for posting_id in ids.values()
+        ]
+        if ids:
+            changed_days |= {event[1] for event in state.events}
     return changes, changed_days
 
 

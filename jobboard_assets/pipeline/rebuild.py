@@ -75,7 +75,8 @@ def rebuild_board(engine: Engine, job_board_id: int, rule: SuspectRule = DEFAULT
         stored = postings.posting_ids(session, job_board_id)
         unseen = [record for i, record in latest.items() if i not in stored]
         if unseen:
-            stored |= postings.insert_postings(session, job_board_id, unseen, observed[0])
+            placeholder = derive_state([(observed[0], observed[0])], observed)  # rewritten below
+            stored |= postings.insert_postings(session, job_board_id, unseen, placeholder)
         postings.update_record_columns(session, {stored[i]: record for i, record in latest.items()})
         changes = [
             postings.HistoryChange(

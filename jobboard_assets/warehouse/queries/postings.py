@@ -166,9 +166,11 @@ def _record_columns(record: PostingRecord) -> dict[str, Any]:
 
 
 def insert_postings(
-    session: Session, job_board_id: int, records: list[PostingRecord], day: date
+    session: Session, job_board_id: int, records: list[PostingRecord], state: PostingState
 ) -> dict[str, int]:
-    """Insert postings never seen before (their history columns are set by `write_histories`)."""
+    """Insert postings never seen before with the derived columns of `state` (every new posting
+    of a board-day has the same: listed on that day alone), so `write_histories` only adds
+    their spans and events instead of updating every new row again."""
     if not records:
         return {}
     now = utcnow()
@@ -179,9 +181,11 @@ def insert_postings(
                 "job_board_id": job_board_id,
                 "external_id": record.external_id,
                 **_record_columns(record),
-                "first_seen": day,
-                "last_seen": day,
-                "is_active": True,
+                "first_seen": state.first_seen,
+                "last_seen": state.last_seen,
+                "is_active": state.is_active,
+                "disappeared_at": state.disappeared_at,
+                "lifespan_days": state.lifespan_days,
                 "repost_count": 0,
                 "created_at": now,
                 "updated_at": now,
@@ -216,6 +220,9 @@ class HistoryChange:
     """None: no observed day lists the posting any more (a re-run dropped it): it is deleted."""
     spans_changed: bool = True
     events_changed: bool = True
+    inserted: bool = False
+    """Inserted in this transaction with `state`'s columns (`insert_postings`): nothing stored
+    to delete or update, only its spans and events to add."""
 
 
 def write_histories(session: Session, changes: list[HistoryChange]) -> None:
@@ -227,10 +234,11 @@ def write_histories(session: Session, changes: list[HistoryChange]) -> None:
     if not changes:
         return
     connection = session.connection()
-    respanned = [c.posting_id for c in changes if c.spans_changed or c.state is None]
+    stored = [change for change in changes if not change.inserted]
+    respanned = [c.posting_id for c in stored if c.spans_changed or c.state is None]
     for chunk in _chunks(respanned):
         connection.execute(delete(PostingSpan).where(PostingSpan.job_posting_id.in_(chunk)))
-    reevented = [c.posting_id for c in changes if c.events_changed or c.state is None]
+    reevented = [c.posting_id for c in stored if c.events_changed or c.state is None]
     for chunk in _chunks(reevented):
         connection.execute(delete(PostingEvent).where(PostingEvent.job_posting_id.in_(chunk)))
     gone = [change.posting_id for change in changes if change.state is None]
@@ -253,22 +261,23 @@ def write_histories(session: Session, changes: list[HistoryChange]) -> None:
     ]
     if spans:
         connection.execute(insert(PostingSpan), spans)
-    connection.execute(
-        update(_postings).where(_postings.c.id == bindparam("posting_id")),
-        [
-            {
-                "posting_id": change.posting_id,
-                "first_seen": change.state.first_seen,
-                "last_seen": change.state.last_seen,
-                "is_active": change.state.is_active,
-                "disappeared_at": change.state.disappeared_at,
-                "lifespan_days": change.state.lifespan_days,
-                "updated_at": now,
-            }
-            for change in kept
-            if change.state is not None
-        ],
-    )
+    derived = [
+        {
+            "posting_id": change.posting_id,
+            "first_seen": change.state.first_seen,
+            "last_seen": change.state.last_seen,
+            "is_active": change.state.is_active,
+            "disappeared_at": change.state.disappeared_at,
+            "lifespan_days": change.state.lifespan_days,
+            "updated_at": now,
+        }
+        for change in kept
+        if change.state is not None and not change.inserted
+    ]
+    if derived:
+        connection.execute(
+            update(_postings).where(_postings.c.id == bindparam("posting_id")), derived
+        )
     events = [
         {
             "job_posting_id": change.posting_id,
