@@ -145,6 +145,7 @@ _FIGURE = (
 _RANGE = re.compile(
     _FIGURE.replace("{n}", "low") + r"\s*(?:-|–|—|to|bis)\s*" + _FIGURE.replace("{n}", "high")
 )
+_DIGIT = re.compile(r"\d")  # what every amount of `_RANGE` starts with
 # What may follow a range: a currency code in brackets ("(AUD)"), then a unit ("/ year",
 # "per 30 minute call", "a month"). "per" and "/" name a unit whatever it is; "a" only a period.
 _AFTER_RANGE = re.compile(
@@ -173,7 +174,7 @@ def salary_from_text(text: str | None) -> Salary | None:
     call", "/ word") leaves the period unknown; a period left unstated is a year for amounts of
     10,000 and more, an hour for amounts below 200, else unknown.
     """
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or _DIGIT.search(text) is None:  # a description without a figure: no scan
         return None
     for match in _RANGE.finditer(text):
         after = _AFTER_RANGE.match(text, match.end())
