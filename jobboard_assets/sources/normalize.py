@@ -719,8 +719,10 @@ def _is_place(piece: str, places: frozenset[str]) -> bool:
     return not words or " ".join(words) in places
 
 
+@lru_cache(maxsize=_TEXT_CACHE_SIZE)
 def _places_of(location: str | None) -> frozenset[str]:
-    """The posting's own location as extra places: its pieces and the whole of it."""
+    """The posting's own location as extra places: its pieces and the whole of it (a board's
+    postings share a few locations: read once each)."""
     if not location:
         return frozenset()
     folded = fold(location)
