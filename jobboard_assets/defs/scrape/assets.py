@@ -19,12 +19,10 @@ from dagster import (
     AssetObservation,
     AssetSpec,
     BackfillPolicy,
-    Backoff,
     Config,
     DagsterLogManager,
     Failure,
     MetadataValue,
-    RetryPolicy,
     multi_asset,
 )
 
@@ -67,13 +65,6 @@ class ScrapeConfig(Config):
     """Boards scraped at once (requests to one host stay spaced by its minimum interval)."""
 
 
-STEP_RETRIES = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)
-"""A step that fails for something other than its boards (Dagster's own storage cut by a
-PostgreSQL restart while it records a materialization, a killed connection) runs again in the
-same run: every board-day applies idempotently. Board failures are data and never retried
-(`Failure(allow_retries=False)`); a transient warehouse error is retried inside its board-day."""
-
-
 @multi_asset(
     specs=[
         AssetSpec(
@@ -108,7 +99,6 @@ same run: every board-day applies idempotently. Board failures are data and neve
     partitions_def=board_day_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     pool=SCRAPE_POOL,
-    retry_policy=STEP_RETRIES,
 )
 def scrape_and_snapshot(
     context: AssetExecutionContext,
@@ -185,7 +175,6 @@ def scrape_board_days(
             description=f"{len(errors)} board-day(s) failed (gaps: they close nothing); the others "
             "were applied:\n" + "\n".join(errors.values()),
             metadata={"errors": MetadataValue.json(errors)},
-            allow_retries=False,  # the boards' own errors: retrying the step changes nothing
         )
 
 
