@@ -1,4 +1,7 @@
-"""The embedded instance's event log: Dagster's consolidated SQLite event log, with pooled connections.
+"""The instance's event logs: the embedded one pooled, the PostgreSQL one retried when cut.
+
+`PooledSqliteEventLogStorage`, the embedded default: Dagster's consolidated SQLite event log,
+with pooled connections.
 
 Dagster's SQLite storages open a new engine and connection for every statement (NullPool), so
 every stored event pays a connect, a journal commit and a close, and a day of 33 boards stores
@@ -10,6 +13,15 @@ for this one; the 33-board day 10.6 s, 10.7 s and 9.3 s (shared machine at load 
 4.9 ms; 46 s, 61 s and 19 s). The cost of NORMAL is that a power
 loss may drop the last few events of this local, embedded instance; production keeps its event
 log on PostgreSQL (`dagster.yaml`).
+
+`RetryingPostgresEventLogStorage`, production: dagster-postgres's event log, which retries
+making a connection but not a statement cut mid-way. A PostgreSQL restart (or a pooler losing its
+server session) while a step stores an event then failed the step, and with it a day whose
+warehouse writes had all been retried and applied. This subclass stores the event again after a
+transient error (`warehouse.db.is_transient`, the same rule and minute of retries as the
+warehouse's own transactions). Its cost: an event whose insert committed just before the cut is
+stored twice (the UI lists it twice; partition status is the same). Public API only
+(`dagster_postgres.PostgresEventLogStorage`).
 
 Pooled connections leave new events in the `-wal` file until a checkpoint, so live views (the
 UI's run log) watch that file too, not only the database file.
@@ -25,13 +37,18 @@ Dagster upgrade that changes them fails that test by name instead of breaking th
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as db
+from dagster import EventLogEntry
+from dagster_postgres import PostgresEventLogStorage
+from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
 from watchdog.events import FileSystemEvent, PatternMatchingEventHandler
 from watchdog.observers import Observer
+
+from jobboard_assets.warehouse.db import retry_transient
 
 BASE_CLASS = (
     "dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log",
@@ -92,6 +109,27 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
         if self._pooled is not None:
             self._pooled.dispose()
             self._pooled = None
+
+
+class RetryingPostgresEventLogStorage(PostgresEventLogStorage):
+    """`PostgresEventLogStorage` storing an event again after a transient database error."""
+
+    @classmethod
+    def from_config_value(
+        cls, inst_data: Any, config_value: Mapping[str, Any]
+    ) -> RetryingPostgresEventLogStorage:
+        return cls(
+            inst_data=inst_data,
+            postgres_url=pg_url_from_config(config_value),
+            should_autocreate_tables=config_value.get("should_autocreate_tables", True),
+            token_provider=get_token_provider_from_config(config_value),
+        )
+
+    def store_event(self, event: EventLogEntry) -> None:
+        retry_transient(super().store_event)(event)
+
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        retry_transient(super().store_event_batch)(events)
 
 
 def _normal_sync(dbapi_connection: Any, _record: Any) -> None:

@@ -29,6 +29,8 @@ from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, normalize_url
 
+PRODUCTION_DAGSTER_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
+STORAGES = ("run_storage", "event_log_storage", "schedule_storage")
 SIM_SEED = 7
 SIM_BOARDS = 8  # every kind at least once, small enough for many Dagster runs per test
 
@@ -72,8 +74,9 @@ def instance_yaml(postgres_url: str | None = None) -> str:
     settings["run_coordinator"]["config"] = {"dequeue_interval_seconds": 1}
     settings["run_monitoring"].update(poll_interval_seconds=2, free_slots_after_run_end_seconds=1)
     if postgres_url:
-        del settings["event_log_storage"]
-        settings["storage"] = {"postgres": {"postgres_url": postgres_url}}
+        production = yaml.safe_load(PRODUCTION_DAGSTER_YAML.read_text())
+        for storage in STORAGES:  # production's storage classes, connected by URL
+            settings[storage] = {**production[storage], "config": {"postgres_url": postgres_url}}
     return yaml.safe_dump(settings)
 
 

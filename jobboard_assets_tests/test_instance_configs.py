@@ -28,7 +28,7 @@ def _production_instance(home: Path) -> dict[str, str]:
     """Put the repository's dagster.yaml in `home`, aimed at the database `home` was made for;
     the DAGSTER_PG_* variables it reads."""
     settings = yaml.safe_load((home / "dagster.yaml").read_text())
-    url = make_url(settings["storage"]["postgres"]["postgres_url"])
+    url = make_url(settings["run_storage"]["config"]["postgres_url"])
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     return {
         "DAGSTER_PG_HOST": url.host or "127.0.0.1",
@@ -73,6 +73,11 @@ def test_the_code_location_validates_on_each_instance(
             storage = type(instance.run_storage).__name__
             assert storage == (
                 "PostgresRunStorage" if backend == "postgres" else "SqliteRunStorage"
+            )
+            assert type(instance.event_log_storage).__name__ == (
+                "RetryingPostgresEventLogStorage"
+                if backend == "postgres"
+                else "PooledSqliteEventLogStorage"
             )
             assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
             assert instance.run_monitoring_enabled

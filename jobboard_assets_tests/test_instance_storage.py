@@ -11,16 +11,26 @@ from __future__ import annotations
 import importlib
 import inspect
 import threading
+import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from dagster import AssetObservation, DagsterInstance, asset, materialize
+from dagster import AssetObservation, DagsterInstance, EventLogEntry, asset, materialize
+from dagster_postgres import PostgresEventLogStorage
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
 from jobboard_assets import instance_storage
 from jobboard_assets.instance import EMBEDDED_DAGSTER_YAML
-from jobboard_assets.instance_storage import PooledSqliteEventLogStorage
+from jobboard_assets.instance_storage import (
+    PooledSqliteEventLogStorage,
+    RetryingPostgresEventLogStorage,
+)
+from jobboard_assets.warehouse.db import make_engine
+from jobboard_assets_tests.conftest import fresh_warehouse_url
+from jobboard_assets_tests.reliability.support import wait_for
 
 BASE = instance_storage.ConsolidatedSqliteEventLogStorage
 EXPECTED_PARAMETERS = {
@@ -36,6 +46,7 @@ EXPECTED_PARAMETERS = {
 }
 """Methods of the base class we override or call, with the parameters our code passes
 (`free_concurrency_slots_for_run`: launch/orphans.py frees a dead process's pool slots with it)."""
+CUT_RUN = "cut-run"
 
 
 def test_the_internals_are_where_we_look_them_up() -> None:
@@ -86,3 +97,74 @@ def test_the_embedded_instance_stores_events_through_the_pool_and_watchers_see_t
         instance.report_engine_event("watched", instance.get_run_by_id(first.run_id))
         assert called.wait(60), "the WAL-aware watchdog never called back"
         assert len(instance.all_logs(first.run_id)) > 0
+
+
+def _store_while_the_session_is_cut(storage: PostgresEventLogStorage, url: str) -> list[Exception]:
+    """Store one event while another session locks the event table; terminate the storing
+    session while it waits (what a PostgreSQL restart does to a statement in flight), then let go.
+    Returns what `store_event` raised."""
+    raised: list[Exception] = []
+
+    def store() -> None:
+        entry = EventLogEntry(
+            error_info=None,
+            level="INFO",
+            user_message="stored across a cut",
+            run_id=CUT_RUN,
+            timestamp=time.time(),
+        )
+        try:
+            storage.store_event(entry)
+        except Exception as error:  # noqa: BLE001 - the test reports what was raised
+            raised.append(error)
+
+    locker = make_engine(url)
+    try:
+        with locker.connect() as holder, holder.begin(), locker.connect() as watcher:
+            holder.execute(text("LOCK TABLE event_logs IN ACCESS EXCLUSIVE MODE"))
+            storing = threading.Thread(target=store)
+            storing.start()
+            waiting = wait_for(
+                "the event's insert to wait for the lock",
+                lambda: _waiting_for_a_lock(watcher),
+                timeout=30,
+            )
+            watcher.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": waiting})
+            watcher.commit()
+        storing.join(timeout=120)
+        assert not storing.is_alive(), "store_event never returned"
+    finally:
+        locker.dispose()
+    return raised
+
+
+def _waiting_for_a_lock(connection: Connection) -> int | None:
+    """The session of this database waiting for a lock (a new snapshot of activity each time)."""
+    with connection.begin():
+        return connection.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+        ).scalar()
+
+
+@pytest.mark.postgres
+def test_an_event_whose_statement_a_restart_cuts_is_stored_once_all_the_same(
+    tmp_path: Path,
+) -> None:
+    """dagster-postgres's own event log fails the step; ours stores the event, once."""
+    with fresh_warehouse_url("postgres", tmp_path / "unused.db") as url:
+        stock = PostgresEventLogStorage(url)
+        try:
+            (error,) = _store_while_the_session_is_cut(stock, url)
+            assert isinstance(error, OperationalError)  # the connection went (direct or pooled)
+        finally:
+            stock.dispose()
+        retrying = RetryingPostgresEventLogStorage(url)
+        try:
+            assert _store_while_the_session_is_cut(retrying, url) == []
+            stored = [entry.user_message for entry in retrying.get_logs_for_run(CUT_RUN)]
+            assert stored == ["stored across a cut"]
+        finally:
+            retrying.dispose()
