@@ -68,6 +68,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "store merchandiser", "retail representative", "retail specialist", "scan associate",
         "dc lead", "dc tech", "merchandise manager", "document specialist", "document management",
         "schedule specialist", "records tech", "title specialist",
+        "night audit", "overnight auditor", "pcv", "coach driver", "communications operator",
+        "logistics support", "mot tester", "freight operations",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
@@ -83,6 +85,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "information systems security", "cad designer", "data leak prevention",
         "data loss prevention", "appsw", "entarch", "sysanalysis", "sysanalys", "sysanlysis",
         "sysanal", "inet", "infosec", "sysadmin",
+        "chief information security officer", "information security officer",
     )),
     ("healthcare", (
         "residential childcare", "residential child care", "children s residential",
@@ -126,6 +129,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "clearing", "collector", "product controller", "private client", "loan officer",
         "mortgage", "brokerage operations", "trust", "collection executive", "portfolio operations",
         "ach",
+        "equity research", "executive accounts",
+        "underwriter", "placement consultant",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -139,12 +144,16 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "mh", "bh", "support worker", "support workers", "carer", "carers",
         "care supervisor", "rmo", "resident medical officer",
         "caregivers",
+        "community care", "complex care", "community living", "community worker", "hca",
+        "caregiving", "residential aide", "residential specialist", "residential coordinator",
+        "resident assistant", "team leader care", "nurses",
     )),
     ("other", (
         "police officer", "police sergeant", "police corporal", "police cadet", "deputy sheriff",
         "firefighter", "correctional officer", "corrections officer", "detention officer",
         "security officer", "security guard", "security officers", "cctv", "guard", "guards",
         "parole agent", "investigative agent",
+        "food service associate",
     )),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
@@ -164,6 +173,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "client care", "voice process", "non voice", "chat process", "bpo", "call handler",
         "custspt", "cust supt", "cuspt", "user services", "hardware technician",
         "client experience", "service a la clientele",
+        "guest relations", "passenger service", "service rep",
+        "patient relations",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -179,6 +190,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "therapeutic area", "agents", "account representative", "account management",
         "franchise owner", "client manager", "product specialist", "bdc", "parts counter", "salesperson", "solution consultant", "parts pro",
         "capture manager", "business consultant",
+        "cold caller",
+        "commercial lines", "personal lines", "client advisor", "commercial strategy",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
@@ -253,6 +266,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "child welfare", "human services", "surveillance", "case coordinator", "election",
         "inmate", "concessions", "esthetician", "grocery", "bagger", "floral",
         "activities coordinator",
+        "food beverage", "gaming attendant",
     )),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
@@ -289,6 +303,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "funder", "servicing",
         "disclosure",
         "advisory",
+        "fixed income",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -327,6 +342,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "research associate", "research coordinator", "research fellow", "electrophysiology",
         "treatment coordinator", "utilization management", "assistive technology", "optical",
         "navigator", "adult day", "occupational", "patient", "np", "psychology", "mlt",
+        "care worker", "care workers", "counsellor", "counsellors", "radiographer", "physiotherapy",
+        "physiotherapist", "detox", "microbiologist", "rgn",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
@@ -367,6 +384,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "backoffice", "purchase executive", "process associate",
         "trucker",
         "logistician",
+        "drivers", "hgv", "shunter", "keyholders", "batcher", "pruner", "set ups", "dispatch",
+        "owner operator", "owner operators", "operation", "operative", "operatives",
     )),
 )
 
