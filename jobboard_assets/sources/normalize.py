@@ -70,10 +70,12 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "schedule specialist", "records tech", "title specialist",
         "night audit", "overnight auditor", "pcv", "coach driver", "communications operator",
         "logistics support", "mot tester", "freight operations",
+        "health safety environment", "hse", "energy auditor", "executive assistant", "qa manager",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
         "kyc",
+        "patent agent", "patent attorney", "notary", "signing agent",
     )),
     ("engineering", (
         "software engineer", "software developer", "software engineering", "software development",
@@ -98,6 +100,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "guidance counselor", "admissions counselor", "afterschool", "after school", "child care",
         "childcare", "preschool", "early childhood", "librarian", "library", "dean",
         "child development", "early learning", "assistant principal", "daycare", "day care",
+        "cover supervisor", "student support", "learning specialist",
     )),
     ("product", (
         "product manager", "product owner", "product management", "product lead",
@@ -115,6 +118,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "dba", "research engineer", "applied research", "product analyst", "digital analyst",
         "computational", "psychometrician", "quantitative analyst", "statistics", "economist",
         "quantitative", "insights", "datamgt", "datamgmt",
+        "mlops", "geoint", "all source", "applied researcher",
+    )),
+    ("finance", (
+        "workers compensation", "worker s compensation", "workers comp",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
@@ -154,6 +161,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "security officer", "security guard", "security officers", "cctv", "guard", "guards",
         "parole agent", "investigative agent",
         "food service associate",
+        "staff writer", "volunteer",
     )),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
@@ -175,6 +183,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "client experience", "service a la clientele",
         "guest relations", "passenger service", "service rep",
         "patient relations",
+        "relationship specialist",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -192,6 +201,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "capture manager", "business consultant",
         "cold caller",
         "commercial lines", "personal lines", "client advisor", "commercial strategy",
+        "vendeur", "vendeuse", "partenariats", "comfort advisor",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
@@ -208,12 +218,14 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "digital strategy", "engagement strategy", "digital specialist", "audience",
         "search engine optimization", "communication specialist", "conference", "demonstrator",
         "event specialist",
+        "brand ambassador",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
         "art director", "creative director", "graphic", "animator", "video editor", "diseno",
         "disenador", "disenadora", "photographer", "photography", "landscape architect",
         "videographer",
+        "artwork",
     )),
     ("engineering", (
         "engineer", "engineering", "developer", "programmer", "software", "devops", "sre",
@@ -241,6 +253,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "computer forensics", "application software", "applications software",
         "end user",
         "sccm",
+        "genie",
     )),
     ("product", (
         "product",
@@ -267,6 +280,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "inmate", "concessions", "esthetician", "grocery", "bagger", "floral",
         "activities coordinator",
         "food beverage", "gaming attendant",
+        "yoga", "pilates", "dance instructor", "barre",
     )),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
@@ -304,6 +318,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "disclosure",
         "advisory",
         "fixed income",
+        "real estate analyst", "working capital", "reconciliation", "expense management", "expense",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -344,12 +359,14 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "navigator", "adult day", "occupational", "patient", "np", "psychology", "mlt",
         "care worker", "care workers", "counsellor", "counsellors", "radiographer", "physiotherapy",
         "physiotherapist", "detox", "microbiologist", "rgn",
+        "neurosurgeon", "medication safety", "clinique", "cliniques",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
         "education", "school", "faculty", "admissions", "teachers", "coach", "classroom",
         "youth development", "substitute", "early childhood", "school age", "learning program",
         "toddler", "paraprofessional", "educational",
+        "admission",
     )),
     ("operations", (
         "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
@@ -386,6 +403,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "logistician",
         "drivers", "hgv", "shunter", "keyholders", "batcher", "pruner", "set ups", "dispatch",
         "owner operator", "owner operators", "operation", "operative", "operatives",
+        "foreman", "forewoman", "sewer", "assembleur", "shipper", "conductor", "deck crew",
+        "deckhand", "quarrying", "operational",
     )),
 )
 
