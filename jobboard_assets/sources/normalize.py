@@ -71,6 +71,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "night audit", "overnight auditor", "pcv", "coach driver", "communications operator",
         "logistics support", "mot tester", "freight operations",
         "health safety environment", "hse", "energy auditor", "executive assistant", "qa manager",
+        "food beverage supervisor", "food and beverage supervisor", "chef d equipe",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
@@ -88,6 +89,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "data loss prevention", "appsw", "entarch", "sysanalysis", "sysanalys", "sysanlysis",
         "sysanal", "inet", "infosec", "sysadmin",
         "chief information security officer", "information security officer",
+        "mould designer", "mold designer", "sprinkler designer", "fire protection",
+        "design and analysis", "computer aided design", "drafter",
     )),
     ("healthcare", (
         "residential childcare", "residential child care", "children s residential",
@@ -101,6 +104,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "childcare", "preschool", "early childhood", "librarian", "library", "dean",
         "child development", "early learning", "assistant principal", "daycare", "day care",
         "cover supervisor", "student support", "learning specialist",
+        "faculty",
     )),
     ("product", (
         "product manager", "product owner", "product management", "product lead",
@@ -119,6 +123,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "computational", "psychometrician", "quantitative analyst", "statistics", "economist",
         "quantitative", "insights", "datamgt", "datamgmt",
         "mlops", "geoint", "all source", "applied researcher",
+        "gis",
     )),
     ("finance", (
         "workers compensation", "worker s compensation", "workers comp",
@@ -154,6 +159,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "community care", "complex care", "community living", "community worker", "hca",
         "caregiving", "residential aide", "residential specialist", "residential coordinator",
         "resident assistant", "team leader care", "nurses",
+        "disability assessor",
     )),
     ("other", (
         "police officer", "police sergeant", "police corporal", "police cadet", "deputy sheriff",
@@ -184,6 +190,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "guest relations", "passenger service", "service rep",
         "patient relations",
         "relationship specialist",
+        "customer advisor", "customer ambassador",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -219,6 +226,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "search engine optimization", "communication specialist", "conference", "demonstrator",
         "event specialist",
         "brand ambassador",
+        "resource development", "stakeholder relations", "advertising", "ad operations",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
@@ -254,6 +262,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "end user",
         "sccm",
         "genie",
+        "technical writer", "configuration manager", "manager it", "survey crew", "survey party",
+        "roadway", "systemes", "reseaux",
     )),
     ("product", (
         "product",
@@ -319,6 +329,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "advisory",
         "fixed income",
         "real estate analyst", "working capital", "reconciliation", "expense management", "expense",
+        "investments", "external reporting", "origination",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -405,6 +416,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "owner operator", "owner operators", "operation", "operative", "operatives",
         "foreman", "forewoman", "sewer", "assembleur", "shipper", "conductor", "deck crew",
         "deckhand", "quarrying", "operational",
+        "roofers", "roofer", "mechanics", "housekeepers", "refrigeration", "mrp",
     )),
 )
 
