@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -72,6 +73,8 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "logistics support", "mot tester", "freight operations",
         "health safety environment", "hse", "energy auditor", "executive assistant", "qa manager",
         "food beverage supervisor", "food and beverage supervisor", "chef d equipe",
+        "front end supervisor", "front end manager", "front end assistant manager",
+        "food beverage manager", "food and beverage manager", "kitchen manager",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
@@ -91,6 +94,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "chief information security officer", "information security officer",
         "mould designer", "mold designer", "sprinkler designer", "fire protection",
         "design and analysis", "computer aided design", "drafter",
+        "architectural designer", "analog designer",
     )),
     ("healthcare", (
         "residential childcare", "residential child care", "children s residential",
@@ -105,6 +109,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "child development", "early learning", "assistant principal", "daycare", "day care",
         "cover supervisor", "student support", "learning specialist",
         "faculty",
+        "residential life",
     )),
     ("product", (
         "product manager", "product owner", "product management", "product lead",
@@ -143,6 +148,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "ach",
         "equity research", "executive accounts",
         "underwriter", "placement consultant",
+        "patient accounts", "patient account", "revenue agent",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -168,6 +174,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "parole agent", "investigative agent",
         "food service associate",
         "staff writer", "volunteer",
+        "door supervisor",
     )),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
@@ -191,6 +198,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "patient relations",
         "relationship specialist",
         "customer advisor", "customer ambassador",
+        "implementation analyst",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -209,6 +217,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "cold caller",
         "commercial lines", "personal lines", "client advisor", "commercial strategy",
         "vendeur", "vendeuse", "partenariats", "comfort advisor",
+        "salesman", "beauty advisor", "travel consultant", "commercial manager",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
@@ -227,6 +236,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "event specialist",
         "brand ambassador",
         "resource development", "stakeholder relations", "advertising", "ad operations",
+        "development director",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
@@ -264,6 +274,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "genie",
         "technical writer", "configuration manager", "manager it", "survey crew", "survey party",
         "roadway", "systemes", "reseaux",
+        "konstrukteur", "architecte",
     )),
     ("product", (
         "product",
@@ -291,6 +302,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "activities coordinator",
         "food beverage", "gaming attendant",
         "yoga", "pilates", "dance instructor", "barre",
+        "worship", "aquatics",
     )),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
@@ -330,6 +342,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "fixed income",
         "real estate analyst", "working capital", "reconciliation", "expense management", "expense",
         "investments", "external reporting", "origination",
+        "auditeur", "comptabilite",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -371,6 +384,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "care worker", "care workers", "counsellor", "counsellors", "radiographer", "physiotherapy",
         "physiotherapist", "detox", "microbiologist", "rgn",
         "neurosurgeon", "medication safety", "clinique", "cliniques",
+        "ophthalmologist", "physiotherapeute", "chart retrieval",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
@@ -378,6 +392,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "youth development", "substitute", "early childhood", "school age", "learning program",
         "toddler", "paraprofessional", "educational",
         "admission",
+        "instructeur", "instructrice",
     )),
     ("operations", (
         "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
@@ -417,6 +432,7 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "foreman", "forewoman", "sewer", "assembleur", "shipper", "conductor", "deck crew",
         "deckhand", "quarrying", "operational",
         "roofers", "roofer", "mechanics", "housekeepers", "refrigeration", "mrp",
+        "entrepot", "sorters", "flagger", "traffic control",
     )),
 )
 
@@ -437,18 +453,36 @@ ROLE_FAMILY_FALLBACK: tuple[tuple[str, tuple[str, ...]], ...] = (
 # fmt: on
 
 
-# Each rule's phrases as one alternation: " (?:a|b) " matches where any " a " or " b " would.
-def _patterns(
-    rules: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (family, re.compile(" (?:" + "|".join(map(re.escape, phrases)) + ") "))
-        for family, phrases in rules
-    )
+@dataclass(frozen=True)
+class _PhraseIndex:
+    """Each phrase's first row, so a text's earliest matching row is one dictionary lookup per
+    run of words: with hundreds of phrases this is several times faster than one regex per row
+    (measured: docs/role-families.md)."""
+
+    families: tuple[str, ...]
+    first_row: dict[str, int]
+    longest: int
+
+    @classmethod
+    def of(cls, rules: tuple[tuple[str, tuple[str, ...]], ...]) -> _PhraseIndex:
+        first_row: dict[str, int] = {}
+        for row, (_, phrases) in enumerate(rules):
+            for phrase in phrases:
+                first_row.setdefault(phrase, row)
+        longest = max(phrase.count(" ") + 1 for phrase in first_row)
+        return cls(tuple(family for family, _ in rules), first_row, longest)
+
+    def family(self, words: list[str]) -> str | None:
+        """The family of the earliest row with a phrase that occurs in `words` as whole words."""
+        best = len(self.families)
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + self.longest, len(words)) + 1):
+                best = min(best, self.first_row.get(" ".join(words[start:end]), best))
+        return self.families[best] if best < len(self.families) else None
 
 
-_ROLE_FAMILY_PATTERNS = _patterns(ROLE_FAMILY_RULES)
-_ROLE_FAMILY_FALLBACK_PATTERNS = _patterns(ROLE_FAMILY_FALLBACK)
+_ROLE_FAMILY_INDEX = _PhraseIndex.of(ROLE_FAMILY_RULES)
+_ROLE_FAMILY_FALLBACK_INDEX = _PhraseIndex.of(ROLE_FAMILY_FALLBACK)
 
 # Gender markers of German/Austrian/French ads: "(m/w/d)", "(f/m/x)", "[w/m/d]", "(all genders)".
 _GENDER_TOKEN = r"(?:m|w|f|d|x|h|i|div|divers|\*)"
@@ -522,15 +556,14 @@ def classify_role_family(title: str, department: str | None = None) -> str:
     title = _PAY_RATE.sub(" ", title)
     head = _HEAD_END.split(title, maxsplit=1)[0]
     texts = [
-        f" {normalize_title(text)} "
+        normalize_title(text).split()
         for text in (head if head != title else None, title, department)
         if text
     ]
-    for patterns in (_ROLE_FAMILY_PATTERNS, _ROLE_FAMILY_FALLBACK_PATTERNS):
-        for padded in texts:
-            for family, pattern in patterns:
-                if pattern.search(padded):
-                    return family
+    for index in (_ROLE_FAMILY_INDEX, _ROLE_FAMILY_FALLBACK_INDEX):
+        for words in texts:
+            if family := index.family(words):
+                return family
     return "other"
 
 
