@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -68,10 +69,17 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "store merchandiser", "retail representative", "retail specialist", "scan associate",
         "dc lead", "dc tech", "merchandise manager", "document specialist", "document management",
         "schedule specialist", "records tech", "title specialist",
+        "night audit", "overnight auditor", "pcv", "coach driver", "communications operator",
+        "logistics support", "mot tester", "freight operations",
+        "health safety environment", "hse", "energy auditor", "executive assistant", "qa manager",
+        "food beverage supervisor", "food and beverage supervisor", "chef d equipe",
+        "front end supervisor", "front end manager", "front end assistant manager",
+        "food beverage manager", "food and beverage manager", "kitchen manager",
     )),
     ("legal", (
         "data protection", "legal engineer", "court reporter", "courtroom", "staff counsel", "trade surveillance",
         "kyc",
+        "patent agent", "patent attorney", "notary", "signing agent",
     )),
     ("engineering", (
         "software engineer", "software developer", "software engineering", "software development",
@@ -83,6 +91,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "information systems security", "cad designer", "data leak prevention",
         "data loss prevention", "appsw", "entarch", "sysanalysis", "sysanalys", "sysanlysis",
         "sysanal", "inet", "infosec", "sysadmin",
+        "chief information security officer", "information security officer",
+        "mould designer", "mold designer", "sprinkler designer", "fire protection",
+        "design and analysis", "computer aided design", "drafter",
+        "architectural designer", "analog designer",
     )),
     ("healthcare", (
         "residential childcare", "residential child care", "children s residential",
@@ -95,6 +107,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "guidance counselor", "admissions counselor", "afterschool", "after school", "child care",
         "childcare", "preschool", "early childhood", "librarian", "library", "dean",
         "child development", "early learning", "assistant principal", "daycare", "day care",
+        "cover supervisor", "student support", "learning specialist",
+        "faculty",
+        "residential life",
     )),
     ("product", (
         "product manager", "product owner", "product management", "product lead",
@@ -112,6 +127,11 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "dba", "research engineer", "applied research", "product analyst", "digital analyst",
         "computational", "psychometrician", "quantitative analyst", "statistics", "economist",
         "quantitative", "insights", "datamgt", "datamgmt",
+        "mlops", "geoint", "all source", "applied researcher",
+        "gis",
+    )),
+    ("finance", (
+        "workers compensation", "worker s compensation", "workers comp",
     )),
     ("people", (
         "recruiter", "recruiting", "recruitment", "talent", "hr", "human resources", "people",
@@ -126,6 +146,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "clearing", "collector", "product controller", "private client", "loan officer",
         "mortgage", "brokerage operations", "trust", "collection executive", "portfolio operations",
         "ach",
+        "equity research", "executive accounts",
+        "underwriter", "placement consultant",
+        "patient accounts", "patient account", "revenue agent",
     )),
     ("healthcare", (
         "direct support professional", "direct support", "support professional", "dsp",
@@ -139,12 +162,19 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "mh", "bh", "support worker", "support workers", "carer", "carers",
         "care supervisor", "rmo", "resident medical officer",
         "caregivers",
+        "community care", "complex care", "community living", "community worker", "hca",
+        "caregiving", "residential aide", "residential specialist", "residential coordinator",
+        "resident assistant", "team leader care", "nurses",
+        "disability assessor",
     )),
     ("other", (
         "police officer", "police sergeant", "police corporal", "police cadet", "deputy sheriff",
         "firefighter", "correctional officer", "corrections officer", "detention officer",
         "security officer", "security guard", "security officers", "cctv", "guard", "guards",
         "parole agent", "investigative agent",
+        "food service associate",
+        "staff writer", "volunteer",
+        "door supervisor",
     )),
     ("customer_support", (
         "customer engineer", "customer engineering", "success engineer", "customer engagement",
@@ -164,6 +194,11 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "client care", "voice process", "non voice", "chat process", "bpo", "call handler",
         "custspt", "cust supt", "cuspt", "user services", "hardware technician",
         "client experience", "service a la clientele",
+        "guest relations", "passenger service", "service rep",
+        "patient relations",
+        "relationship specialist",
+        "customer advisor", "customer ambassador",
+        "implementation analyst",
     )),
     ("sales", (
         "sales", "account executive", "account manager", "business development", "bdr", "sdr",
@@ -179,6 +214,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "therapeutic area", "agents", "account representative", "account management",
         "franchise owner", "client manager", "product specialist", "bdc", "parts counter", "salesperson", "solution consultant", "parts pro",
         "capture manager", "business consultant",
+        "cold caller",
+        "commercial lines", "personal lines", "client advisor", "commercial strategy",
+        "vendeur", "vendeuse", "partenariats", "comfort advisor",
+        "salesman", "beauty advisor", "travel consultant", "commercial manager",
     )),
     ("marketing", (
         "marketing", "seo", "sem", "copywriter", "content writer", "content strategist",
@@ -195,12 +234,16 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "digital strategy", "engagement strategy", "digital specialist", "audience",
         "search engine optimization", "communication specialist", "conference", "demonstrator",
         "event specialist",
+        "brand ambassador",
+        "resource development", "stakeholder relations", "advertising", "ad operations",
+        "development director",
     )),
     ("design", (
         "designer", "design", "ux", "user experience", "user research", "illustrator",
         "art director", "creative director", "graphic", "animator", "video editor", "diseno",
         "disenador", "disenadora", "photographer", "photography", "landscape architect",
         "videographer",
+        "artwork",
     )),
     ("engineering", (
         "engineer", "engineering", "developer", "programmer", "software", "devops", "sre",
@@ -228,6 +271,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "computer forensics", "application software", "applications software",
         "end user",
         "sccm",
+        "genie",
+        "technical writer", "configuration manager", "manager it", "survey crew", "survey party",
+        "roadway", "systemes", "reseaux",
+        "konstrukteur", "architecte",
     )),
     ("product", (
         "product",
@@ -253,6 +300,9 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "child welfare", "human services", "surveillance", "case coordinator", "election",
         "inmate", "concessions", "esthetician", "grocery", "bagger", "floral",
         "activities coordinator",
+        "food beverage", "gaming attendant",
+        "yoga", "pilates", "dance instructor", "barre",
+        "worship", "aquatics",
     )),
     ("legal", (
         "legal", "lawyer", "attorney", "counsel", "paralegal", "solicitor", "barrister",
@@ -289,6 +339,10 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "funder", "servicing",
         "disclosure",
         "advisory",
+        "fixed income",
+        "real estate analyst", "working capital", "reconciliation", "expense management", "expense",
+        "investments", "external reporting", "origination",
+        "auditeur", "comptabilite",
     )),
     ("healthcare", (
         "nurse", "nursing", "rn", "physician", "doctor", "pharmacist", "pharmacy", "therapist",
@@ -327,12 +381,18 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "research associate", "research coordinator", "research fellow", "electrophysiology",
         "treatment coordinator", "utilization management", "assistive technology", "optical",
         "navigator", "adult day", "occupational", "patient", "np", "psychology", "mlt",
+        "care worker", "care workers", "counsellor", "counsellors", "radiographer", "physiotherapy",
+        "physiotherapist", "detox", "microbiologist", "rgn",
+        "neurosurgeon", "medication safety", "clinique", "cliniques",
+        "ophthalmologist", "physiotherapeute", "chart retrieval",
     )),
     ("education", (
         "teacher", "teaching", "tutor", "professor", "lecturer", "instructor", "educator",
         "education", "school", "faculty", "admissions", "teachers", "coach", "classroom",
         "youth development", "substitute", "early childhood", "school age", "learning program",
         "toddler", "paraprofessional", "educational",
+        "admission",
+        "instructeur", "instructrice",
     )),
     ("operations", (
         "operations", "ops", "logistics", "supply chain", "warehouse", "procurement", "purchasing",
@@ -367,6 +427,12 @@ ROLE_FAMILY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "backoffice", "purchase executive", "process associate",
         "trucker",
         "logistician",
+        "drivers", "hgv", "shunter", "keyholders", "batcher", "pruner", "set ups", "dispatch",
+        "owner operator", "owner operators", "operation", "operative", "operatives",
+        "foreman", "forewoman", "sewer", "assembleur", "shipper", "conductor", "deck crew",
+        "deckhand", "quarrying", "operational",
+        "roofers", "roofer", "mechanics", "housekeepers", "refrigeration", "mrp",
+        "entrepot", "sorters", "flagger", "traffic control",
     )),
 )
 
@@ -387,18 +453,36 @@ ROLE_FAMILY_FALLBACK: tuple[tuple[str, tuple[str, ...]], ...] = (
 # fmt: on
 
 
-# Each rule's phrases as one alternation: " (?:a|b) " matches where any " a " or " b " would.
-def _patterns(
-    rules: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (family, re.compile(" (?:" + "|".join(map(re.escape, phrases)) + ") "))
-        for family, phrases in rules
-    )
+@dataclass(frozen=True)
+class _PhraseIndex:
+    """Each phrase's first row, so a text's earliest matching row is one dictionary lookup per
+    run of words: with hundreds of phrases this is several times faster than one regex per row
+    (measured: docs/role-families.md)."""
+
+    families: tuple[str, ...]
+    first_row: dict[str, int]
+    longest: int
+
+    @classmethod
+    def of(cls, rules: tuple[tuple[str, tuple[str, ...]], ...]) -> _PhraseIndex:
+        first_row: dict[str, int] = {}
+        for row, (_, phrases) in enumerate(rules):
+            for phrase in phrases:
+                first_row.setdefault(phrase, row)
+        longest = max(phrase.count(" ") + 1 for phrase in first_row)
+        return cls(tuple(family for family, _ in rules), first_row, longest)
+
+    def family(self, words: list[str]) -> str | None:
+        """The family of the earliest row with a phrase that occurs in `words` as whole words."""
+        best = len(self.families)
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + self.longest, len(words)) + 1):
+                best = min(best, self.first_row.get(" ".join(words[start:end]), best))
+        return self.families[best] if best < len(self.families) else None
 
 
-_ROLE_FAMILY_PATTERNS = _patterns(ROLE_FAMILY_RULES)
-_ROLE_FAMILY_FALLBACK_PATTERNS = _patterns(ROLE_FAMILY_FALLBACK)
+_ROLE_FAMILY_INDEX = _PhraseIndex.of(ROLE_FAMILY_RULES)
+_ROLE_FAMILY_FALLBACK_INDEX = _PhraseIndex.of(ROLE_FAMILY_FALLBACK)
 
 # Gender markers of German/Austrian/French ads: "(m/w/d)", "(f/m/x)", "[w/m/d]", "(all genders)".
 _GENDER_TOKEN = r"(?:m|w|f|d|x|h|i|div|divers|\*)"
@@ -472,15 +556,14 @@ def classify_role_family(title: str, department: str | None = None) -> str:
     title = _PAY_RATE.sub(" ", title)
     head = _HEAD_END.split(title, maxsplit=1)[0]
     texts = [
-        f" {normalize_title(text)} "
+        normalize_title(text).split()
         for text in (head if head != title else None, title, department)
         if text
     ]
-    for patterns in (_ROLE_FAMILY_PATTERNS, _ROLE_FAMILY_FALLBACK_PATTERNS):
-        for padded in texts:
-            for family, pattern in patterns:
-                if pattern.search(padded):
-                    return family
+    for index in (_ROLE_FAMILY_INDEX, _ROLE_FAMILY_FALLBACK_INDEX):
+        for words in texts:
+            if family := index.family(words):
+                return family
     return "other"
 
 

@@ -1,7 +1,7 @@
 """Role families measured on real titles the rules were never written against.
 
 The development set (`role_titles.tsv`) shaped the rules, so its figure is a training figure; this
-module scores the held-out set (`role_titles_heldout2.tsv`, docs/role-families.md) overall and per
+module scores the held-out set (`role_titles_heldout3.tsv`, docs/role-families.md) overall and per
 industry, so a rule change shows what it does to titles nobody tuned on. Run it with
 `python -m jobboard_assets_tests.sources.role_families_heldout`;
 `test_role_families_on_heldout_titles` asserts on the same numbers. It lists no missed title on
@@ -18,7 +18,7 @@ from pathlib import Path
 from jobboard_assets.sources.normalize import classify_role_family
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
-HELDOUT = REAL / "role_titles_heldout2.tsv"
+HELDOUT = REAL / "role_titles_heldout3.tsv"
 DEVELOPMENT = REAL / "role_titles.tsv"
 
 

@@ -224,6 +224,22 @@ def test_normalizing_twice_changes_nothing(title: str) -> None:
         ("IP Docketing Specialist - Remote Option Available", None, "legal"),
         ("Director, Advisory Services", None, "finance"),
         ("2609 Logistician (LG30)", None, "operations"),
+        # The spent second held-out set's and the LinkedIn development titles: UK care and
+        # shop-floor words; workers' compensation before people's compensation; patent agents
+        # before `agent`; designers of engineered things before `design`; managers of a kitchen
+        # or a shop's front end before the food and front-end words.
+        ("Night Care Worker", None, "healthcare"),
+        ("Recycling Operative", None, "operations"),
+        ("HGV 1 Drivers Day and Night", None, "operations"),
+        ("Chief Information Security Officer", None, "engineering"),
+        ("Senior Claims Representative Workers' Compensation", None, "finance"),
+        ("Patent Attorney / Patent Agent / Remote / Portable Book / TX 78701 2390", None, "legal"),
+        ("Fire Sprinkler Designer", None, "engineering"),
+        ("Waterproofing Foreman", None, "operations"),
+        ("FS Satellite 1 Kitchen Manager (Roswell High)", None, "operations"),
+        ("Front End Assistant Manager", None, "operations"),
+        ("Internal Revenue Agent (Examiner) - DIRECT HIRE", None, "finance"),
+        ("Barre or Yoga Instructor", None, "other"),
     ],
 )
 def test_classify_role_family(title: str, department: str | None, family: str) -> None:
@@ -436,10 +452,9 @@ def test_remote_follows_the_boards_workplace_type(workplace: object, remote: boo
 
 def test_role_families_on_development_titles() -> None:
     """The development set (docs/role-families.md): the titles the rules were written against,
-    the first held-out set's 753 titles, 575 Indeed and USAJobs titles and 345 bank, insurer,
-    logistics and store titles and 164 more finance and logistics titles among them, so this is a
-    training figure, not an accuracy figure. Measured: 90.1 % right, 2.7 % left `other` although
-    a family fits; about 7 % are labelled `other` by hand (jobs no family covers), so the share
+    the two earlier held-out sets and three batches of LinkedIn titles among them, so this is a
+    training figure, not an accuracy figure. Measured: 90.1 % right, 2.6 % left `other` although
+    a family fits; about 8 % are labelled `other` by hand (jobs no family covers), so the share
     left `other` wrongly is what is bounded, not the share classified `other`."""
     rows = load_titles(DEVELOPMENT)
     result = score(rows)
@@ -449,18 +464,17 @@ def test_role_families_on_development_titles() -> None:
         f"{result.accuracy:.1%} correct, {result.missed_share:.1%} other although a family fits"
     )
 
-    assert result.titles >= 6881 and employers >= 4378
+    assert result.titles >= 9247 and employers >= 6489
     assert result.accuracy >= 0.900
     assert result.missed_share < 0.030
 
 
 def test_role_families_on_heldout_titles() -> None:
     """The fresh held-out set, labelled before it was measured and never opened to write a rule
-    (docs/role-families.md): measured 86.3 % right and 6.1 % left `other` although a family fits
-    at run 3 of 3, the last; the weakest industry is finance at 46.2 % (13 titles). The goal is
-    90 %; it is not reached, so the
-    bounds are the measured figures, to catch a rule change that makes held-out titles worse.
-    The failure message shows aggregate figures only."""
+    (docs/role-families.md): measured 80.8 % right and 9.0 % left `other` although a family fits
+    at run 3 of 3, the last; the weakest industry is public sector at 66.1 % (59 titles). The
+    goal is 90 %; it is not reached, so the bounds are the measured figures, to catch a rule
+    change that makes held-out titles worse. The failure message shows aggregate figures only."""
     rows = load_titles(HELDOUT)
     result = score(rows)
     worst = min(part.accuracy for part in by_industry(rows).values())
@@ -472,9 +486,9 @@ def test_role_families_on_heldout_titles() -> None:
         "tech", "retail", "healthcare", "logistics", "finance", "hospitality", "manufacturing",
         "public_sector",
     }  # fmt: skip
-    assert result.accuracy >= 0.863, summary
-    assert result.missed_share <= 0.062, summary
-    assert worst >= 0.461, summary
+    assert result.accuracy >= 0.808, summary
+    assert result.missed_share <= 0.091, summary
+    assert worst >= 0.661, summary
 
 
 def test_heldout_titles_are_apart_from_the_development_set_and_sourced() -> None:
