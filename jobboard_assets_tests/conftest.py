@@ -8,6 +8,8 @@ PostgreSQL schema, dropped after.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +18,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, normalize_url
@@ -42,34 +44,96 @@ def postgres_base_url() -> str:
 
 @pytest.fixture(params=BACKENDS)
 def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty warehouse URL on each backend."""
-    with fresh_warehouse_url(request.param, tmp_path / "warehouse.db") as url:
+    """A fresh warehouse URL on each backend, migrated to head (a copy of this process's
+    migrated template: `migrate.upgrade` on it is then a no-op); empty for a test marked
+    `empty_warehouse` (the migrations' own tests)."""
+    migrated = request.node.get_closest_marker("empty_warehouse") is None
+    with fresh_warehouse_url(request.param, tmp_path / "warehouse.db", migrated=migrated) as url:
         yield url
 
 
 @contextmanager
 def fresh_warehouse_url(
-    backend: str, sqlite_path: Path, postgres_url: str | None = None
+    backend: str, sqlite_path: Path, postgres_url: str | None = None, migrated: bool = False
 ) -> Iterator[str]:
-    """An empty warehouse: a SQLite file, or a PostgreSQL database dropped afterwards (on the
-    server of `postgres_url`, else of JOBBOARD_TEST_POSTGRES_URL).
+    """A new warehouse: a SQLite file, or a PostgreSQL database dropped afterwards (on the
+    server of `postgres_url`, else of JOBBOARD_TEST_POSTGRES_URL); empty, or `migrated` to head.
 
     A database rather than a schema chosen by `options=-csearch_path`: PgBouncer, which CI puts
     in front of PostgreSQL, does not pass that startup parameter on."""
     if backend == "sqlite":
+        if migrated:
+            shutil.copyfile(_TEMPLATES.sqlite(), sqlite_path)
         yield f"sqlite:///{sqlite_path}"
         return
     base = normalize_url(postgres_url or postgres_base_url())
     database = f"t_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{_TEMPLATES.postgres(base)}"' if migrated else ""
     admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{database}"'))
+        connection.execute(text(f'CREATE DATABASE "{database}"{template}'))
     try:
         yield base.set(database=database).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+class _MigratedTemplates:
+    """One warehouse migrated to head per test process and backend, copied for each test: a
+    copy takes a tenth of the ~1 s (SQLite) or ~2.5 s (PostgreSQL) that migrating takes."""
+
+    def __init__(self) -> None:
+        self._sqlite: Path | None = None
+        self._postgres: dict[str, tuple[URL, str]] = {}
+
+    def sqlite(self) -> Path:
+        if self._sqlite is None:
+            path = Path(tempfile.mkdtemp(prefix="jobboard-template-")) / "warehouse.db"
+            engine = make_engine(f"sqlite:///{path}")
+            migrate.upgrade(engine)
+            engine.dispose()
+            self._sqlite = path
+        return self._sqlite
+
+    def postgres(self, base: URL) -> str:
+        server = base.set(database=None).render_as_string(hide_password=False)
+        if server not in self._postgres:
+            database = f"template_{uuid.uuid4().hex[:12]}"
+            admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{database}"'))
+            engine = make_engine(base.set(database=database))
+            migrate.upgrade(engine)
+            engine.dispose()
+            with admin.connect() as connection:
+                # A pooler (PgBouncer) keeps its server session to the template open; a
+                # database is copied only when nobody is connected to it.
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name"
+                    ),
+                    {"name": database},
+                )
+            admin.dispose()
+            self._postgres[server] = (base, database)
+        return self._postgres[server][1]
+
+    def drop(self) -> None:
+        for base, database in self._postgres.values():
+            admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            admin.dispose()
+        self._postgres.clear()
+        if self._sqlite is not None:
+            shutil.rmtree(self._sqlite.parent, ignore_errors=True)
+            self._sqlite = None
+
+
+_TEMPLATES = _MigratedTemplates()
 
 
 @pytest.fixture
@@ -104,6 +168,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _TEMPLATES.drop()  # this process's migrated templates
     if hasattr(session.config, "workerinput"):
         return  # only the controlling process judges, once it has every report
     for kind, variable in REQUIRED_KINDS.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
@@ -13,6 +14,7 @@ from jobboard_assets.warehouse.models import Base
 VIEWS = {"pipeline_stats", "pipeline_schedule", "pipeline_job_stats"}
 
 
+@pytest.mark.empty_warehouse
 def test_upgrade_downgrade_upgrade(warehouse_url: str) -> None:
     engine = make_engine(warehouse_url)
     assert migrate.current_revision(engine) is None
@@ -47,6 +49,7 @@ def test_autogenerate_finds_no_difference(engine: Engine) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
+@pytest.mark.empty_warehouse
 def test_ensure_current_migrates_only_when_behind(warehouse_url: str) -> None:
     engine = make_engine(warehouse_url)
     assert migrate.ensure_current(engine) is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
 from jobboard_assets.warehouse import migrate
@@ -115,6 +116,7 @@ def test_a_run_written_by_another_client_is_paged_from_its_list(engine: Engine) 
     assert (run["jobs"], run["jobCount"]) == job_page(jobs)
 
 
+@pytest.mark.empty_warehouse
 def test_upgrade_from_0007_fills_the_pages(warehouse_url: str) -> None:
     engine = make_engine(warehouse_url)
     migrate.upgrade(engine, "0007")
