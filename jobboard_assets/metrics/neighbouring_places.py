@@ -67,7 +67,7 @@ def _folded(column: str) -> pl.Expr:
     return folded_words(pl.col(column)).list.join(" ")
 
 
-def place_coordinates(places: pl.DataFrame, city_key: Callable[[str], pl.Expr]) -> pl.DataFrame:
+def _place_coordinates(places: pl.DataFrame, city_key: Callable[[str], pl.Expr]) -> pl.DataFrame:
     """`place_id`, `country`, `latitude`, `longitude` of each place of `places` (`location`,
     `place_id`) that names a known city (`city_key(column)`: the city of a place text, as the
     link rule keys it); a place naming only a country has that country and null coordinates."""
@@ -116,7 +116,9 @@ def neighbouring_places(places: pl.DataFrame, city_key: Callable[[str], pl.Expr]
     """`place_id`, `place_id_other`: every ordered pair of two different places of `places`
     (`location`, `place_id`) whose cities are at most `NEIGHBOUR_KM` apart, or of which one is a
     country and the other a city in it."""
-    located = place_coordinates(places.unique(["place_id", "location"]), city_key)
+    if places.is_empty():  # nothing to resolve: the cities are not read
+        return pl.DataFrame(schema={"place_id": pl.Int64, "place_id_other": pl.Int64})
+    located = _place_coordinates(places.unique(["place_id", "location"]), city_key)
     towns = located.filter(pl.col("latitude").is_not_null()).with_columns(
         band=(pl.col("latitude") * _BANDS_PER_DEGREE).floor().cast(pl.Int64)
     )
