@@ -88,7 +88,7 @@ def _place_coordinates(places: pl.DataFrame, city_key: Callable[[str], pl.Expr])
         .with_columns(
             country=pl.when(pl.col("state").is_not_null()).then(pl.lit("US")).otherwise("country")
         )
-        .group_by("place_id", "city")
+        .group_by("place_id", "location", "city")
         .agg(pl.col("country").drop_nulls().first(), pl.col("state").drop_nulls().first())
     )
     in_place = (pl.col("country").is_null() | (pl.col("country") == pl.col("country_city"))) & (

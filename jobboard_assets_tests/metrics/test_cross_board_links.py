@@ -77,6 +77,9 @@ def test_neighbouring_towns_link_only_postings_left_unlinked() -> None:
 def test_a_country_takes_a_city_in_it_and_remote_takes_none() -> None:
     toronto = (1, "Software Developer Intern", "Toronto, ON, Canada", ())
     assert _pairs(toronto, (2, "Software Developer Intern", "Canada", ())) == {(1, 2)}
+    # Another posting's "Toronto, CA" (California has no Toronto) leaves Toronto in Canada.
+    elsewhere = (3, "Accountant", "Toronto, CA", ())
+    assert _pairs(toronto, (2, "Software Developer Intern", "Canada", ()), elsewhere) == {(1, 2)}
     assert _pairs(toronto, (2, "Software Developer Intern", "United States", ())) == set()
     austin = (1, "Software Developer Intern", "Austin, TX", ())
     assert _pairs(austin, (2, "Software Developer Intern", "Remote in USA", ())) == set()
