@@ -17,9 +17,10 @@ Two postings on different boards are listings of one job when they share
 - their dates: they were listed at the same time (their [first_seen, last_seen] overlap) and
   first seen at most `cross_board_window_days` apart (a feed picks a posting up within days),
 - and each is the other's nearest such posting on that board (the same exact title and place
-  keys as for reposts first, then first sightings closest, then the smaller id): a job reposted
-  while still up has two postings on the ATS and two on the feed, and each copy belongs to its
-  own original.
+  keys as for reposts first, then the fewest places one lists and the other does not, then
+  first sightings closest, then the smaller id): a job reposted while still up has two postings
+  on the ATS and two on the feed, and each copy belongs to its own original; an employer's
+  "Raleigh" and "Boston; Raleigh" requisitions each find their own.
 
 Postings these passes leave unlinked link in a last pass on looser terms, when each is the
 other's only such posting on its board: the same employer and internship, a city in common or
@@ -325,15 +326,20 @@ def _same_head_pairs(keyed: pl.DataFrame, words: pl.DataFrame, window_days: int)
     # Postings whose block is on one board only link nothing: drop them before the self-join,
     # which then joins on one integer.
     shared = (
-        keyed.filter(pl.col("job_board_id").n_unique().over(_JOIN) > 1)
+        keyed.with_columns(places=pl.len().over("id"))
+        .filter(pl.col("job_board_id").n_unique().over(_JOIN) > 1)
         .with_columns(block=pl.struct(_JOIN).rank("dense"))
         .drop(_JOIN)
     )
-    # Two postings that share several cities meet in several blocks: each pair once.
+    # Two postings that share several cities meet in several blocks: each pair once, with the
+    # number of its places that one of the two lists and the other does not.
     candidates = (
         shared.join(shared, on="block", suffix="_other")
         .filter(_dated(window_days))
         .drop("block")
+        .with_columns(
+            unshared=pl.col("places") + pl.col("places_other") - 2 * pl.len().over("id", "id_other")
+        )
         .unique(["id", "id_other"])
     )
     apart = days_between(pl.col("first_seen"), pl.col("first_seen_other")).abs()
@@ -342,7 +348,9 @@ def _same_head_pairs(keyed: pl.DataFrame, words: pl.DataFrame, window_days: int)
     ).cast(pl.Int8)
     # Both directions of each candidate, ranked per posting and other board: nearest first.
     nearest = (
-        pl.struct("inexact", "apart", "id_other").rank("ordinal").over("id", "job_board_id_other")
+        pl.struct("inexact", "unshared", "apart", "id_other")
+        .rank("ordinal")
+        .over("id", "job_board_id_other")
     )
     candidates = (
         candidates.join(_nested_titles(candidates, words), on=["words_id", "words_id_other"])

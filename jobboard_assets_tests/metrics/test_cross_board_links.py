@@ -108,3 +108,10 @@ def test_postings_left_unlinked_may_be_first_seen_two_weeks_apart() -> None:
     assert _pairs(ats, feed, earlier={2: 15}) == set()
     # Two such postings on the feed: which one is unknown, so neither.
     assert _pairs(ats, feed, feed, earlier={2: 12, 3: 10}) == set()
+
+
+def test_of_two_equally_near_postings_the_one_listing_the_same_places_links() -> None:
+    raleigh = (1, "Software Engineering Intern", "Raleigh, NC", ("Raleigh, NC",))
+    both = (1, "Software Engineering Intern", "Raleigh, NC", ("Raleigh, NC", "Boston, MA"))
+    feed = (2, "Software Engineering Intern", "Boston, MA", ("Boston, MA", "Raleigh, NC"))
+    assert _pairs(raleigh, both, feed) == {(2, 3)}
