@@ -17,9 +17,19 @@ Two postings on different boards are listings of one job when they share
 - their dates: they were listed at the same time (their [first_seen, last_seen] overlap) and
   first seen at most `cross_board_window_days` apart (a feed picks a posting up within days),
 - and each is the other's nearest such posting on that board (the same exact title and place
-  keys as for reposts first, then first sightings closest, then the smaller id): a job reposted
-  while still up has two postings on the ATS and two on the feed, and each copy belongs to its
-  own original.
+  keys as for reposts first, then the fewest places one lists and the other does not, then
+  first sightings closest, then the smaller id): a job reposted while still up has two postings
+  on the ATS and two on the feed, and each copy belongs to its own original; an employer's
+  "Raleigh" and "Boston; Raleigh" requisitions each find their own.
+
+Postings these passes leave unlinked link in a last pass on looser terms, when each is the
+other's only such posting on its board: the same employer and internship, a city in common or
+neighbouring ones (`neighbouring_places`: towns at most 10 km apart, a country and a city in
+it), titles whose words nest whatever their heads but for a level or a number (a curated board's
+"2025 Summer Internship Program - Platforms & Technology - Software Engineer" and the feed's
+"Software Engineer Intern"), listed together and first seen at most
+`CROSS_BOARD_LEFTOVER_WINDOW_DAYS` apart. Coming last, it cannot take a posting from its own
+town's or its own title's copy: per-town requisitions on both boards link town to town.
 
 Linked postings form groups (connected components); a group whose postings are on one board only
 is no cross-board job. Within one board the same key over time is a repost chain
@@ -31,6 +41,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from jobboard_assets.metrics.neighbouring_places import neighbouring_places
 from jobboard_assets.metrics.observations import days_between
 from jobboard_assets.metrics.repost_chains import (
     REPOST_KEY_SOURCE,
@@ -46,6 +57,11 @@ CROSS_BOARD_SOURCE = (*REPOST_KEY_SOURCE, "locations")
 
 CROSS_BOARD_WINDOW_DAYS = 7
 """First sightings at most a week apart: feeds pick postings up within days."""
+
+CROSS_BOARD_LEFTOVER_WINDOW_DAYS = 14
+"""Postings the nearest-first passes left unlinked, each the other's only candidate on its
+board, may be first seen two weeks apart: a curated list adds a job up to two weeks after
+another (longer, an earlier season's listing left open meets the new season's)."""
 
 CROSS_BOARD_GAP_DAYS = 3
 """Listed at the same time, give or take three days: a board read a day late, or a curated list
@@ -163,9 +179,9 @@ def _places(postings: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _place_key(settings: MetricsSettings) -> pl.Expr:
-    """The city of `location` (see the module's docstring); "" for a remote-only posting."""
-    city = folded_words(pl.col("location").str.split(",").list.first()).list.join(" ")
+def _place_key(settings: MetricsSettings, column: str = "location") -> pl.Expr:
+    """The city of `column` (see the module's docstring); "" for a remote-only posting."""
+    city = folded_words(pl.col(column).str.split(",").list.first()).list.join(" ")
     city = city.replace(_PLACE_ALIASES)
     noise = sorted(settings.location_noise_tokens | set(_PLACE_NOISE))
     words = city.str.split(" ").list.filter(~pl.element().is_in(noise) & (pl.element() != ""))
@@ -218,7 +234,8 @@ def _title_keys(titles: pl.LazyFrame) -> pl.LazyFrame:
 def cross_board_keys(
     postings: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
 ) -> pl.LazyFrame:
-    """`id`, the employer family (`employer_id`), a city (`place`, `place_id`) and the title's
+    """`id`, the employer family (`employer_id`), a city (`place`, `place_id`, and `location`,
+    the text it is read from) and the title's
     keys (`is_intern`, `head`, `head_id`, `title_words`, `words_id`) the link rule compares: one
     row per posting and distinct city among the places it lists; postings whose title has no
     word left have no row."""
@@ -232,7 +249,10 @@ def cross_board_keys(
         source.select("id", "company", "title")
         .join(_employer_families(source), on="company")
         .join(titles, on="title")
-        .join(places.select("id", "place", "place_id").unique(["id", "place_id"]), on="id")
+        .join(
+            places.select("id", "location", "place", "place_id").unique(["id", "place_id"]),
+            on="id",
+        )
         .drop("company", "title")
     )
 
@@ -249,18 +269,41 @@ def cross_board_pairs(
     )
     keyed = (
         cross_board_keys(postings, settings)
-        .select("id", *_JOIN, "head", "words_id", "title_words")
+        .select("id", *_JOIN, "head", "words_id", "title_words", "location")
         .join(exact, on="id")
         .collect()
     )
     words = keyed.select("words_id", "title_words").unique("words_id")
     heads = keyed.select("head_id", "head").unique("head_id")
-    keyed = keyed.drop("title_words", "head")
+    places = keyed.select("location", "place_id").unique()
+    keyed = keyed.drop("title_words", "head", "location")
     same_head = _same_head_pairs(keyed, words, window_days)
-    linked = pl.concat([same_head["node"], same_head["node_other"]]).implode()
-    rest = keyed.filter(~pl.col("id").is_in(linked))
-    contained = _contained_head_pairs(rest, words, heads, window_days, settings)
-    return pl.concat([same_head, contained])
+    contained = _contained_head_pairs(
+        _unlinked(keyed, same_head), words, heads, window_days, settings
+    )
+    linked = pl.concat([same_head, contained])
+    rest = _unlinked(keyed, linked)
+    near = neighbouring_place_keys(
+        places.join(rest.select("place_id").unique(), on="place_id", how="semi"), settings
+    )
+    leftover_window = max(window_days, CROSS_BOARD_LEFTOVER_WINDOW_DAYS)
+    leftover = _leftover_pairs(rest, words, near, leftover_window, settings)
+    return pl.concat([linked, leftover])
+
+
+def neighbouring_place_keys(
+    places: pl.DataFrame, settings: MetricsSettings = DEFAULT_SETTINGS
+) -> pl.DataFrame:
+    """`place_id`, `place_id_other`: the pairs of cities of `places` (`location`, `place_id`, as
+    `cross_board_keys` gives them) that are neighbouring towns or a country and a city in it
+    (`neighbouring_places`)."""
+    return neighbouring_places(places, lambda column: _place_key(settings, column))
+
+
+def _unlinked(keyed: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `keyed` whose posting is in none of `pairs` (`node`, `node_other`)."""
+    linked = pl.concat([pairs["node"], pairs["node_other"]]).implode()
+    return keyed.filter(~pl.col("id").is_in(linked))
 
 
 def _dated(window_days: int) -> pl.Expr:
@@ -283,15 +326,20 @@ def _same_head_pairs(keyed: pl.DataFrame, words: pl.DataFrame, window_days: int)
     # Postings whose block is on one board only link nothing: drop them before the self-join,
     # which then joins on one integer.
     shared = (
-        keyed.filter(pl.col("job_board_id").n_unique().over(_JOIN) > 1)
+        keyed.with_columns(places=pl.len().over("id"))
+        .filter(pl.col("job_board_id").n_unique().over(_JOIN) > 1)
         .with_columns(block=pl.struct(_JOIN).rank("dense"))
         .drop(_JOIN)
     )
-    # Two postings that share several cities meet in several blocks: each pair once.
+    # Two postings that share several cities meet in several blocks: each pair once, with the
+    # number of its places that one of the two lists and the other does not.
     candidates = (
         shared.join(shared, on="block", suffix="_other")
         .filter(_dated(window_days))
         .drop("block")
+        .with_columns(
+            unshared=pl.col("places") + pl.col("places_other") - 2 * pl.len().over("id", "id_other")
+        )
         .unique(["id", "id_other"])
     )
     apart = days_between(pl.col("first_seen"), pl.col("first_seen_other")).abs()
@@ -300,7 +348,9 @@ def _same_head_pairs(keyed: pl.DataFrame, words: pl.DataFrame, window_days: int)
     ).cast(pl.Int8)
     # Both directions of each candidate, ranked per posting and other board: nearest first.
     nearest = (
-        pl.struct("inexact", "apart", "id_other").rank("ordinal").over("id", "job_board_id_other")
+        pl.struct("inexact", "unshared", "apart", "id_other")
+        .rank("ordinal")
+        .over("id", "job_board_id_other")
     )
     candidates = (
         candidates.join(_nested_titles(candidates, words), on=["words_id", "words_id_other"])
@@ -329,13 +379,8 @@ def _contained_head_pairs(
     a posting with those of its family that share that word, not with its whole family."""
     family = ["employer_id", "place_id", "is_intern"]
     rest = rest.filter(pl.col("job_board_id").n_unique().over(family) > 1)
-    head_words = heads.select("head_id", word=pl.col("head").str.split(" ")).explode("word")
-    with_words = rest.join(head_words, on="head_id")
-    counts = with_words.group_by("word").agg(postings=pl.col("id").n_unique())
-    rarest = (
-        head_words.join(counts, on="word")
-        .group_by("head_id")
-        .agg(pl.col("word").sort_by("postings", "word").first())
+    with_words, rarest = _rarest_words(
+        rest, heads.select("head_id", words=pl.col("head").str.split(" ")), "head_id"
     )
     candidates = (
         rest.join(rarest, on="head_id")
@@ -345,24 +390,95 @@ def _contained_head_pairs(
         .unique(["id", "id_other"])
     )
     head_sets = heads.select("head_id", head=pl.col("head").str.split(" "))
-    protected = sorted(settings.fuzzy_protected_tokens)
-    level = pl.element().is_in(protected) | pl.element().str.contains(r"\d")
+    head, head_other = pl.col("head"), pl.col("head_other")
     contained = (
         candidates.select(_HEADS)
         .unique()
         .join(head_sets, on="head_id")
         .join(head_sets, left_on="head_id_other", right_on="head_id", suffix="_other")
-        .with_columns(extra=pl.col("head_other").list.set_difference(pl.col("head")))
         .filter(
-            (pl.col("head").list.set_difference(pl.col("head_other")).list.len() == 0)
-            & ~pl.col("extra").list.eval(level.any()).list.first()
+            (head.list.set_difference(head_other).list.len() == 0)
+            & _no_level_between(head, head_other, settings)
         )
         .select(_HEADS)
     )
     candidates = candidates.join(contained, on=_HEADS).join(
         _nested_titles(candidates, words), on=_WORDS
     )
-    # Found from the smaller head's side: both directions, then only one candidate per board.
+    # Found from the smaller head's side.
+    return _only_candidates(candidates)
+
+
+def _no_level_between(words: pl.Expr, other: pl.Expr, settings: MetricsSettings) -> pl.Expr:
+    """Neither word list has a level or a number the other lacks ("Senior", "II": the repost
+    settings' `fuzzy_protected_tokens`, or a digit): another job."""
+    protected = sorted(settings.fuzzy_protected_tokens)
+    level = pl.element().is_in(protected) | pl.element().str.contains(r"\d")
+    extra = pl.concat_list(words.list.set_difference(other), other.list.set_difference(words))
+    return ~extra.list.eval(level.any()).list.first()
+
+
+def _leftover_pairs(
+    rest: pl.DataFrame,
+    words: pl.DataFrame,
+    near: pl.DataFrame,
+    window_days: int,
+    settings: MetricsSettings,
+) -> pl.DataFrame:
+    """`node`, `node_other`: the pairs of `rest` (postings both earlier passes left unlinked)
+    that share employer and internship, a city or two neighbouring ones (`near`: `place_id`,
+    `place_id_other`), whose titles nest whatever their heads but for a level or a number,
+    listed together: when each is the other's only such posting on its board.
+
+    Blocked on a title's rarest word, which the title that holds it has too, and on its places
+    and their neighbours."""
+    family = ["employer_id", "is_intern"]
+    rest = rest.filter(pl.col("job_board_id").n_unique().over(family) > 1)
+    with_words, rarest = _rarest_words(
+        rest, words.select("words_id", words="title_words"), "words_id"
+    )
+    places = pl.concat(
+        [rest.select("place_id").unique().with_columns(place_id_other="place_id"), near]
+    )
+    candidates = (
+        rest.join(rarest, on="words_id")
+        .join(places, on="place_id")
+        .join(
+            with_words,
+            left_on=[*family, "place_id_other", "word"],
+            right_on=[*family, "place_id", "word"],
+            suffix="_other",
+        )
+        .filter(_dated(window_days))
+        .select("id", "id_other", "job_board_id", "job_board_id_other", *_WORDS)
+        .unique(["id", "id_other"])
+    )
+    level_free = _no_level_between(pl.col("title_words"), pl.col("title_words_other"), settings)
+    nested = _nested_titles(candidates, words, level_free)
+    # Found from the side of the smaller title.
+    return _only_candidates(candidates.join(nested, on=_WORDS))
+
+
+def _rarest_words(
+    rest: pl.DataFrame, words: pl.DataFrame, key: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of `rest` once per word of their `key` (`words`: `key` -> `words`, a list), and
+    `key` -> `word`: its word that the fewest postings of `rest` have (a blocking key: the join
+    pairs a posting with those that share that word, not with its whole family)."""
+    exploded = words.select(key, word="words").explode("word")
+    with_words = rest.join(exploded, on=key)
+    counts = with_words.group_by("word").agg(postings=pl.col("id").n_unique())
+    rarest = (
+        exploded.join(counts, on="word")
+        .group_by(key)
+        .agg(pl.col("word").sort_by("postings", "word").first())
+    )
+    return with_words, rarest
+
+
+def _only_candidates(candidates: pl.DataFrame) -> pl.DataFrame:
+    """`node`, `node_other`: the `candidates` (`id`, `id_other` and their boards, found from one
+    side) that are each other's only candidate on the other's board."""
     both = pl.concat(
         [
             candidates.select("id", "id_other", "job_board_id_other"),
@@ -380,9 +496,12 @@ def _mutual(candidates: pl.DataFrame) -> pl.DataFrame:
     return mutual.filter(pl.col("id") < pl.col("id_other")).select(node="id", node_other="id_other")
 
 
-def _nested_titles(candidates: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
+def _nested_titles(
+    candidates: pl.DataFrame, words: pl.DataFrame, also: pl.Expr | None = None
+) -> pl.DataFrame:
     """The `words_id`, `words_id_other` pairs of `candidates` where one title's words are all
-    among the other's (`words`: `words_id` -> `title_words`); once per distinct pair."""
+    among the other's (`words`: `words_id` -> `title_words`), and `also` holds of their
+    `title_words` and `title_words_other`; once per distinct pair."""
     pairs = (
         candidates.select("words_id", "words_id_other")
         .unique()
@@ -393,7 +512,9 @@ def _nested_titles(candidates: pl.DataFrame, words: pl.DataFrame) -> pl.DataFram
     nested = (left.list.set_difference(right).list.len() == 0) | (
         right.list.set_difference(left).list.len() == 0
     )
-    return pairs.filter(nested).select("words_id", "words_id_other")
+    return pairs.filter(nested if also is None else nested & also).select(
+        "words_id", "words_id_other"
+    )
 
 
 def cross_board_groups(
