@@ -20,10 +20,15 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 
+from jobboard_assets.lib.resources import RETRY_BACKOFF_ENV
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, normalize_url
 
 POSTGRES_URL_ENV = "JOBBOARD_TEST_POSTGRES_URL"
+FAST_RETRY_BACKOFF = "0.05"
+"""Seconds of backoff (and jitter) between HTTP retries in tests: production's retry count, but
+a board that fails costs its run a fraction of a second, not production's ~17 s (1+2+4+8 s and
+jitter)."""
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 ON_SQLITE = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
@@ -33,6 +38,15 @@ ON_POSTGRES = pytest.mark.parametrize(
     "warehouse_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 """For a long test whose subject is the same on both backends: the production path."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_retries() -> Iterator[None]:
+    """Every run of the suite, in this process or a child (daemons, `jobboard`), retries a
+    failing board with `FAST_RETRY_BACKOFF`; the README's own commands run without it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(RETRY_BACKOFF_ENV, FAST_RETRY_BACKOFF)
+        yield
 
 
 def postgres_base_url() -> str:

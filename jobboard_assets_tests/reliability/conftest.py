@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from jobboard_assets.lib.resources import RETRY_BACKOFF_ENV
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.matrix import (
     CASES,
@@ -17,17 +16,9 @@ from jobboard_assets_tests.reliability.matrix import (
     render,
 )
 from jobboard_assets_tests.reliability.state import CleanReference, day, served_market
-from jobboard_assets_tests.reliability.support import FAST_RETRY_BACKOFF, Spawner
+from jobboard_assets_tests.reliability.support import Spawner
 
 _MEASURED: dict[str, list[MatrixRow]] = defaultdict(list)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def fast_retries() -> Iterator[None]:
-    """Production's retry count with a short backoff, for runs in this process (see support)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(RETRY_BACKOFF_ENV, FAST_RETRY_BACKOFF)
-        yield
 
 
 @pytest.fixture(scope="session")

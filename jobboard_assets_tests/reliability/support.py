@@ -26,14 +26,12 @@ from jobboard_assets.lib.ranges import board_range_tags
 from jobboard_assets.lib.resources import RETRY_BACKOFF_ENV
 from jobboard_assets.lib.tags import EXECUTION_TAG, TRIGGER_TAG
 from jobboard_assets.warehouse.db import make_engine
-from jobboard_assets_tests.conftest import fresh_warehouse_url
+from jobboard_assets_tests.conftest import FAST_RETRY_BACKOFF, fresh_warehouse_url
 from jobboard_assets_tests.platform import Platform
 from jobboard_assets_tests.reliability.mid_write import PAUSE_ENV, STARTUP_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-FAST_RETRY_BACKOFF = "0.05"
-"""Seconds of backoff (and jitter) between retries in tests: same retry count as production."""
 PG_CLUSTER = ("15", "main")
 
 T = TypeVar("T")
