@@ -46,6 +46,11 @@ _POSTING = {
     "salaryPeriod": _nullable(STRING),
     "ageDays": INTEGER,
     "postedAt": _nullable(MOMENT),
+    "postedAtApproximate": {
+        **BOOLEAN,
+        "description": "postedAt was read from a phrase such as Workday's Posted 3 Days Ago: "
+        "a day on the board's clock, possibly one off; false for a stated date or none.",
+    },
     "repostCount": INTEGER,
 }
 

@@ -345,8 +345,13 @@ def _history_changes(
 
 
 def _listing_changed(history: postings.StoredHistory, record: PostingRecord) -> bool:
-    """The latest sighting shows other content or another board date (a re-stamp is kept)."""
-    return record.content_hash != history.content_hash or record.posted_at != history.posted_at
+    """The latest sighting shows other content or another board date (a re-stamp is kept), or
+    the same date now stated where it was read from a phrase (or the other way round)."""
+    return (
+        record.content_hash != history.content_hash
+        or record.posted_at != history.posted_at
+        or record.posted_at_approximate != history.posted_at_approximate
+    )
 
 
 def _same_state(history: postings.StoredHistory, state: PostingState) -> bool:

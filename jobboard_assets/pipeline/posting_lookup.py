@@ -85,6 +85,7 @@ def _listed(row: dict[str, Any], as_of: date) -> dict[str, Any]:
         "isActive": bool(row["is_active"]),
         "ageDays": (as_of - row["first_seen"]).days,
         "postedAt": row["posted_at"],
+        "postedAtApproximate": bool(row["posted_at_approximate"]),
         "repostCount": row["repost_count"],
         "fakeFresh": bool(row["fake_fresh"]),
     }
@@ -266,6 +267,7 @@ def evidence(session: Session, posting_id: int) -> dict[str, Any] | None:
             "workplaceType": posting["workplace_type"],
             "employmentType": posting["employment_type"],
             "postedAt": posting["posted_at"],
+            "postedAtApproximate": bool(posting["posted_at_approximate"]),
             "expiresAt": expires,
             "ageDays": (as_of - posting["first_seen"]).days,
             "lifespanDays": posting["lifespan_days"],

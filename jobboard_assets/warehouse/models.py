@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     func,
     text,
 )
@@ -172,6 +173,11 @@ class JobPosting(TimestampMixin, Base):
     role_family: Mapped[str | None] = mapped_column(String(50))
     remote: Mapped[bool | None] = mapped_column(Boolean)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    posted_at_approximate: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    """`posted_at` was read from a phrase ("Posted 3 Days Ago", migration 0016): a day on the
+    board's clock, never an exact moment; false for a stated date and where there is none."""
     first_seen: Mapped[date] = mapped_column(Date, nullable=False)
     last_seen: Mapped[date] = mapped_column(Date, nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

@@ -73,6 +73,7 @@ def record(board: str, number: int) -> PostingRecord:
         content_hash=f"hash-{external_id}",
         normalized_title=title.lower(),
         role_family="data",
+        posted_at_approximate=number % 2 == 0,  # a phrase's day ("Posted 3 Days Ago") or a date
     )
 
 

@@ -37,7 +37,8 @@ Listing = tuple[int, ...]  # the ids listed, each with a board date of its own
 
 
 def record(external_id: str, day: date, stamp: int) -> PostingRecord:
-    """A posting whose board date depends on the day: the latest sighting's must win."""
+    """A posting whose board date, and whether that date is a phrase's (approximate), depend on
+    the day: the latest sighting's must win."""
     return PostingRecord(
         external_id=external_id,
         url=f"https://example.test/{external_id}",
@@ -51,6 +52,7 @@ def record(external_id: str, day: date, stamp: int) -> PostingRecord:
         content_hash=f"hash-{external_id}-{stamp}",
         normalized_title=f"engineer {external_id}",
         role_family="engineering",
+        posted_at_approximate=stamp % 2 == 1,
     )
 
 
@@ -172,6 +174,7 @@ def warehouse_state(engine: Engine) -> dict[str, Any]:
         postings = sorted(
             (slugs[p.job_board_id], p.external_id, p.first_seen, p.last_seen, p.is_active)
             + (p.disappeared_at, p.lifespan_days, p.title, p.posted_at, p.content_hash)
+            + (p.posted_at_approximate,)
             for p in session.scalars(select(JobPosting))
         )
         events = sorted(

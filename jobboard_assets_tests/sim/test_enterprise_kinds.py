@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
+from sqlalchemy import Engine, select
 
+from jobboard_assets.metrics.belief import SuspectRule
+from jobboard_assets.pipeline.board_day import process_board_day
 from jobboard_assets.sim import vocab
 from jobboard_assets.sim.market import SimulatedMarket
 from jobboard_assets.sim.registry_file import registry_yaml
@@ -17,6 +20,9 @@ from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import HttpSettings, PoliteHttpClient
 from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.sources.registry import load_registry
+from jobboard_assets.warehouse.db import session_scope
+from jobboard_assets.warehouse.models import JobPosting
+from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
 
 DAY = date(2025, 11, 3)
 
@@ -78,6 +84,57 @@ def test_workday_dates_are_the_boards_own_the_phrases_approximate(
         )
         # within 30 days the list's phrase says the day; older ones come from the job's endpoint
         assert record.posted_at_approximate == ((DAY - board_day).days < 30)
+
+
+def stored_dates(engine: Engine) -> dict[str, tuple[datetime | None, bool, date]]:
+    """external id -> (posted_at, posted_at_approximate, last_seen) of every stored posting."""
+    columns = (
+        JobPosting.external_id,
+        JobPosting.posted_at,
+        JobPosting.posted_at_approximate,
+        JobPosting.last_seen,
+    )
+    with session_scope(engine) as session:
+        return {
+            row.external_id: (row.posted_at, row.posted_at_approximate, row.last_seen)
+            for row in session.execute(select(*columns))
+        }
+
+
+def test_workday_phrase_dates_are_stored_approximate_until_the_job_endpoint_states_them(
+    engine: Engine,
+    market: SimulatedMarket,
+    boards: dict[str, BoardConfig],
+    client: PoliteHttpClient,
+) -> None:
+    """Two days of the simulator's Workday board through the warehouse: each posting keeps its
+    latest sighting's date, approximate while the list's phrase names the day. One posting is
+    29 days old on the first day ("Posted 29 Days Ago") and 30 on the second ("Posted 30+ Days
+    Ago": its endpoint's startDate is read): it loses the mark."""
+    board, rule = boards["workday"], SuspectRule()
+    with session_scope(engine) as session:
+        sync_boards(session, [board])
+        board_id = board_ids_by_slug(session)[board.slug]
+    later = DAY + timedelta(days=1)
+    process_board_day(engine, board_id, board, DAY, client, rule)
+    assert stored_dates(engine)["1585905771"][1] is True  # "Posted 29 Days Ago"
+    process_board_day(engine, board_id, board, later, client, rule)
+    rows = stored_dates(engine)
+
+    def sighted(posting_day: date, day: date) -> tuple[datetime, bool]:
+        return (
+            datetime(posting_day.year, posting_day.month, posting_day.day, tzinfo=UTC),
+            (day - posting_day).days < 30,
+        )
+
+    expected = {
+        posting.external_id: (*sighted(posting.board_date_on(day), day), day)
+        for day in (DAY, later)  # the later sighting wins
+        for posting in market.postings_on(board.slug, day)
+    }
+    assert rows == expected
+    assert rows["1585905771"][1] is False  # "Posted 30+ Days Ago": the endpoint's startDate
+    assert 0 < sum(approximate for _, approximate, _ in rows.values()) < len(rows)
 
 
 def test_workday_pages_hold_20_jobs_at_most_and_a_wrong_site_is_a_400(

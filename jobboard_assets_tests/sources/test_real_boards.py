@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from sqlalchemy import Engine, select
 
 from jobboard_assets.metrics.belief import SuspectRule
 from jobboard_assets.pipeline.board_day import apply_board_day, process_board_day
+from jobboard_assets.pipeline.rebuild import rebuild_board
 from jobboard_assets.sources.errors import TooManyUnusableRecordsError
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
@@ -26,6 +28,7 @@ from jobboard_assets.sources.records import BoardConfig
 from jobboard_assets.warehouse.db import session_scope
 from jobboard_assets.warehouse.models import JobPosting
 from jobboard_assets.warehouse.queries.boards import board_ids_by_slug, sync_boards
+from jobboard_assets_tests.api.conftest import live_server
 from jobboard_assets_tests.http_server import LoopbackServer, Reply, Request
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
@@ -344,26 +347,29 @@ def days_ago(days: int) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-# external id -> (title, location, locations, posted_at, employment_type, expires_at), by hand
+# external id -> (title, location, locations, posted_at, posted_at_approximate, employment_type,
+# expires_at), by hand
 # fmt: off
 WORKDAY_EXPECTED: dict[str, tuple[Any, ...]] = {
-    # "Posted 6 Days Ago", one place: nothing to ask the job's endpoint
+    # "Posted 6 Days Ago", one place: nothing to ask the job's endpoint; a phrase's day
     "JR-7309": ("Quality Specialist - Environmental & Sanitation", "Hobart (TAS)",
-                ["Hobart (TAS)"], days_ago(6), None, None),
+                ["Hobart (TAS)"], days_ago(6), True, None, None),
     # "Posted 30+ Days Ago" names no day; its endpoint answers 404 here: the list's fields stay
-    "JR-7208": ("Spray Dryer Operator", "Tatura (VIC)", ["Tatura (VIC)"], None, None, None),
-    # "2 Locations" is not a place
-    "JR-4089": ("Expression Of Interest - Warehouse Operator - Sydney", None, None, None, None,
+    "JR-7208": ("Spray Dryer Operator", "Tatura (VIC)", ["Tatura (VIC)"], None, False, None,
                 None),
+    # "2 Locations" is not a place
+    "JR-4089": ("Expression Of Interest - Warehouse Operator - Sydney", None, None, None, False,
+                None, None),
     # no locationsText at all
-    "JR-3685": ("Expression of Interest - Production Worker - WA", None, None, None, None, None),
+    "JR-3685": ("Expression of Interest - Production Worker - WA", None, None, None, False, None,
+                None),
     "JR-7096": ("Manufacturing Team Manager", "Port Melbourne (VIC)", ["Port Melbourne (VIC)"],
-                days_ago(3), None, None),
+                days_ago(3), True, None, None),
     # Saputo: a requisition's second posting ("..._JR63751-1", bulletFields "JR63751")
-    "JR63751-1": ("Senior Manager, Sanitation", None, None, None, None, None),
-    "JR64816": ("Quality Tech", "Troy, NC", ["Troy, NC"], days_ago(11), None, None),
+    "JR63751-1": ("Senior Manager, Sanitation", None, None, None, False, None, None),
+    "JR64816": ("Quality Tech", "Troy, NC", ["Troy, NC"], days_ago(11), True, None, None),
     "JR62642-1": ("Opérateur spécialisé, production - Emploi été 2026", "St-Hyacinthe, QC",
-                  ["St-Hyacinthe, QC"], days_ago(20), None, None),
+                  ["St-Hyacinthe, QC"], days_ago(20), True, None, None),
 }
 # fmt: on
 
@@ -383,8 +389,8 @@ def test_workday_lists_are_paged_and_asked_for_details_only_where_they_lack_some
     for external_id, expected in WORKDAY_EXPECTED.items():
         row = rows[external_id]
         actual = (
-            row.title, row.location, row.locations, row.posted_at, row.employment_type,
-            row.expires_at,
+            row.title, row.location, row.locations, row.posted_at, row.posted_at_approximate,
+            row.employment_type, row.expires_at,
         )  # fmt: skip
         assert actual == expected, external_id
         assert row.company == ("Bega" if external_id.startswith("JR-") else "Saputo")
@@ -409,8 +415,9 @@ def test_a_workday_board_asking_every_job_stores_what_its_endpoint_states(
     apply(engine, [board], client)
     row = stored(engine)["JR-7309"]
 
-    assert (row.posted_at, row.employment_type, row.expires_at) == (
+    assert (row.posted_at, row.posted_at_approximate, row.employment_type, row.expires_at) == (
         utc(2026, 6, 15),  # startDate: a date, not the list's "Posted 6 Days Ago"
+        False,
         "full_time",  # timeType "Full time"
         utc(2026, 7, 13),  # endDate
     )
@@ -418,3 +425,62 @@ def test_a_workday_board_asking_every_job_stores_what_its_endpoint_states(
         "https://begacheese.wd3.myworkdayjobs.com/Bega_Careers/job/Hobart-TAS/"
         "Quality-Specialist---Environmental---Sanitation_JR-7309"
     )
+
+
+def test_a_phrase_date_is_stored_approximate_until_the_board_states_the_day(
+    engine: Engine, server: LoopbackServer, client: PoliteHttpClient
+) -> None:
+    """Every job's endpoint is asked on both days. Yesterday JR-7309's endpoint gave no
+    `startDate`, so its day is the list's "Posted 6 Days Ago", approximate; today it states
+    that same day (the real detail, its `startDate` set to it): same content, same date, the
+    mark goes. JR-7096's endpoint answers 404 on both days: its phrase's day stays
+    approximate. A rebuild from the kept listings and the API say the same."""
+    board = serve_workday(server, "workday_bega.json")
+    board = replace(board, options={**board.options, "details": "always"})
+    with session_scope(engine) as session:
+        sync_boards(session, [board])
+        board_id = board_ids_by_slug(session)[board.slug]
+    detail_path = f"{WORKDAY_SITES['workday_bega.json']}{BEGA_DETAIL_PATH}"
+    detail = json.loads((REAL / "workday_bega_detail.json").read_bytes())
+    today, rule = datetime.now(UTC).date(), SuspectRule()
+
+    del detail["jobPostingInfo"]["startDate"]
+    server.route(detail_path, Reply.json(detail))
+    yesterday = replace(scrape_board(board, today, client), day=today - timedelta(days=1))
+    apply_board_day(engine, board_id, yesterday, rule)
+    first = stored(engine)["JR-7309"]
+    assert (first.posted_at, first.posted_at_approximate) == (days_ago(6), True)
+
+    detail["jobPostingInfo"]["startDate"] = days_ago(6).date().isoformat()
+    server.route(detail_path, Reply.json(detail))
+    process_board_day(engine, board_id, board, today, client, rule)
+
+    expected = {  # external id -> (posted_at, posted_at_approximate)
+        "JR-7309": (days_ago(6), False),  # stated now: the same day, exact
+        "JR-7096": (days_ago(3), True),  # still the phrase's day
+        "JR-7208": (None, False),  # "Posted 30+ Days Ago": no day at all
+    }
+    rows = stored(engine)
+    assert {i: (rows[i].posted_at, rows[i].posted_at_approximate) for i in expected} == expected
+    assert rows["JR-7309"].content_hash == first.content_hash  # the mark alone changed
+    rebuild_board(engine, board_id, rule)
+    rows = stored(engine)
+    assert {i: (rows[i].posted_at, rows[i].posted_at_approximate) for i in expected} == expected
+
+    with live_server(engine, None) as base:
+        page = requests.get(
+            f"{base}/api/postings", params={"boardId": board_id, "limit": 100}, timeout=30
+        ).json()["data"]
+        shown = {
+            item["externalId"]: (
+                item["postedAt"] and datetime.fromisoformat(item["postedAt"]),
+                item["postedAtApproximate"],
+            )
+            for item in page["items"]
+        }
+        one = requests.get(f"{base}/api/postings/{rows['JR-7096'].id}", timeout=30).json()
+    assert {i: shown[i] for i in expected} == expected
+    assert len(shown) == 20
+    assert sum(approximate for _, approximate in shown.values()) == 8  # the 9 phrases, less one
+    posting = one["data"]["posting"]
+    assert (posting["externalId"], posting["postedAtApproximate"]) == ("JR-7096", True)

@@ -209,6 +209,7 @@ _LISTED = (
     JobPosting.last_seen,
     JobPosting.is_active,
     JobPosting.posted_at,
+    JobPosting.posted_at_approximate,
     JobPosting.repost_count,
 )
 

@@ -72,6 +72,7 @@ class StoredHistory:
     lifespan_days: int | None
     content_hash: str | None
     posted_at: datetime | None
+    posted_at_approximate: bool
     spans: tuple[Span, ...]
     events: tuple[Event, ...]
 
@@ -90,6 +91,7 @@ def stored_histories(
         JobPosting.lifespan_days,
         JobPosting.content_hash,
         JobPosting.posted_at,
+        JobPosting.posted_at_approximate,
     )
     rows: dict[int, Any] = {}
     for chunk in _chunks(sorted(set(posting_ids))):
@@ -153,6 +155,7 @@ def _record_columns(record: PostingRecord) -> dict[str, Any]:
         "role_family": record.role_family,
         "remote": record.remote,
         "posted_at": record.posted_at,
+        "posted_at_approximate": record.posted_at_approximate,
         "content_hash": record.content_hash,
         "locations": list(record.locations) or None,
         "workplace_type": record.workplace_type,
