@@ -231,13 +231,19 @@ def test_the_deployment_setting_puts_run_now_the_schedule_and_the_cli_on_the_sha
             workers.nodes
         )
 
-        cli = subprocess.run(
-            [BIN / "jobboard", "run", "--date", DAY.isoformat()],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
+        try:
+            cli = subprocess.run(
+                [BIN / "jobboard", "run", "--date", DAY.isoformat()],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=240,
+            )
+        except subprocess.TimeoutExpired as timed_out:  # say where it hung (seen under load)
+            raise AssertionError(
+                f"jobboard run did not finish:\n{_decoded(timed_out.stdout)[-3000:]}"
+                f"\n{_decoded(timed_out.stderr)[-3000:]}"
+            ) from None
         assert cli.returncode == 0, cli.stdout[-2000:] + cli.stderr[-2000:]
         (cli_run,) = [
             run
@@ -271,6 +277,11 @@ with DagsterInstance.get() as instance:
 print(json.dumps([schedule.job_name, request.run_config]))
 """
 """The schedule's job and its RunRequest's run config, as a code location loads them."""
+
+
+def _decoded(output: bytes | str | None) -> str:
+    """What a timed-out child wrote (bytes on POSIX, whatever `text=` asked for)."""
+    return output.decode(errors="replace") if isinstance(output, bytes) else output or ""
 
 
 def _execution(platform: Platform, execution_id: str) -> dict[str, Any] | None:
