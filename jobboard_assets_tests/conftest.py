@@ -40,6 +40,22 @@ ON_POSTGRES = pytest.mark.parametrize(
 """For a long test whose subject is the same on both backends: the production path."""
 
 
+def each_on_one_backend(argname: str, cases: dict[str, Any]) -> pytest.MarkDecorator:
+    """For a long scenario run several ways (`cases`: id -> value), where what differs between
+    the ways is not the warehouse: each way once, the first on PostgreSQL (the production path),
+    the next on SQLite (the embedded default), and so on, so both backends run the scenario
+    without every way running on both. Pairs with the `warehouse_url` fixture."""
+    params = [
+        pytest.param(
+            *(("postgres", value) if index % 2 == 0 else ("sqlite", value)),
+            id=f"{'postgres' if index % 2 == 0 else 'sqlite'}-{case_id}",
+            marks=[pytest.mark.postgres] if index % 2 == 0 else [],
+        )
+        for index, (case_id, value) in enumerate(cases.items())
+    ]
+    return pytest.mark.parametrize(("warehouse_url", argname), params, indirect=["warehouse_url"])
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fast_retries() -> Iterator[None]:
     """Every run of the suite, in this process or a child (daemons, `jobboard`), retries a

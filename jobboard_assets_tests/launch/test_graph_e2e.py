@@ -33,7 +33,7 @@ from jobboard_assets.warehouse.models import (
     PostingSpan,
     RawDataSnapshot,
 )
-from jobboard_assets_tests.conftest import POSTGRES_URL_ENV
+from jobboard_assets_tests.conftest import POSTGRES_URL_ENV, each_on_one_backend
 from jobboard_assets_tests.dagster_ui import dagster_webserver
 from jobboard_assets_tests.platform import SIM_BOARDS, SIM_SEED, Platform, backend_of, platform
 from jobboard_assets_tests.reliability.support import dagster_daemon, process_env, wait_for
@@ -319,7 +319,9 @@ def _materialize_partition_range(platform: Platform, first: date, last: date) ->
         assert result.success
 
 
-@pytest.mark.parametrize("launch", ["jobboard backfill", "partition range"])
+@each_on_one_backend(
+    "launch", {"partition range": "partition range", "jobboard backfill": "jobboard backfill"}
+)
 def test_daily_runs_then_a_backfill_of_earlier_days_equal_the_days_in_order(
     jobboard_platform: Platform, launch: str
 ) -> None:
@@ -450,10 +452,8 @@ def _left_out(execution: dict[str, Any]) -> set[tuple[str, date]]:
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize(
-    "backfill",
-    [_backfill_with_jobboard, _backfill_from_the_ui],
-    ids=["jobboard backfill", "UI backfill"],
+@each_on_one_backend(
+    "backfill", {"UI backfill": _backfill_from_the_ui, "jobboard backfill": _backfill_with_jobboard}
 )
 def test_a_changing_market_run_daily_then_backfilled_is_the_truth(
     trending_platform: Platform,
