@@ -190,10 +190,13 @@ def hammer(
 
 
 def peak_rss_of(pid: int) -> float:
-    """Peak resident memory of a live process, in MB (Linux's VmHWM)."""
+    """Peak resident memory of a live process and its children (the API's worker processes),
+    in MB: the sum of each one's peak (Linux's VmHWM)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
+            own = int(line.split()[1]) / 1024
+            return round(own + sum(peak_rss_of(int(child)) for child in children), 1)
     return float("nan")
 
 
@@ -260,8 +263,9 @@ def measure(platform: BenchPlatform, args: argparse.Namespace) -> dict[str, Any]
     engine.dispose()
 
     port = free_port()
+    workers = ["--workers", str(args.api_workers)] if args.api_workers else []
     server = subprocess.Popen(
-        [BIN / "jobboard", "api", "--port", str(port)],
+        [str(BIN / "jobboard"), "api", "--port", str(port), *workers],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -343,6 +347,11 @@ def main() -> None:
         "and reuse them on the next run instead of loading again",
     )
     parser.add_argument(
+        "--api-workers",
+        type=int,
+        help="`jobboard api --workers N` (default: the server's own, one per CPU)",
+    )
+    parser.add_argument(
         "--only", help="measure only the queries whose path contains this (e.g. action=history)"
     )
     add_backend_option(parser)
@@ -364,6 +373,7 @@ def main() -> None:
             "rows": args.rows,
             "boards": args.boards,
             "clients": args.clients,
+            "api_workers": args.api_workers or os.cpu_count(),
             "rounds": args.rounds,
             "backends": figures,
         },

@@ -94,3 +94,11 @@ def frame_cache_recheck() -> float:
     """Seconds before the postings copy's newest write whose rows a history run reads again
     (`pipeline.frame_cache`; 5 min: longer than any transaction that writes postings)."""
     return _seconds(FRAME_CACHE_RECHECK_ENV, 300.0)
+
+
+API_TOKEN_ENV = "JOBBOARD_API_TOKEN"
+
+
+def api_token() -> str | None:
+    """The bearer token Run Now (POST /api/pipeline) asks for; None keeps Run Now closed."""
+    return os.environ.get(API_TOKEN_ENV) or None

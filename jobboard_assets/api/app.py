@@ -36,6 +36,7 @@ from jobboard_assets.api.posting_schemas import POSTING_SCHEMAS
 from jobboard_assets.api.responses import ApiJSONResponse, failure, respond
 from jobboard_assets.api.run_routes import PIPELINE, request_run
 from jobboard_assets.api.score_routes import SCORES
+from jobboard_assets.warehouse.db import make_engine
 
 STATIC_DIR = Path(__file__).parent / "static"
 ENDPOINTS = (PIPELINE, SCORES, LIFESPAN)
@@ -225,3 +226,9 @@ def create_app(engine: Engine, api_token: str | None) -> Starlette:
         exception_handlers={HTTPException: http_error, Exception: server_error},
         middleware=[Middleware(SecurityHeaders)],
     )
+
+
+def app_from_environment() -> Starlette:
+    """The app of one `jobboard api` worker process, configured from the environment: uvicorn
+    calls it in each worker, so every process opens its own warehouse engine."""
+    return create_app(make_engine(config.database_url()), config.api_token())
