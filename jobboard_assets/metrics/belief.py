@@ -48,6 +48,8 @@ class Verdict:
 
 
 BELIEVED = Verdict(True)
+HELD = "kept, not applied until the board's neighbouring days confirm it"
+"""How a held day's reason ends."""
 
 
 def falls_short(listed: frozenset[str], other: frozenset[str], rule: SuspectRule) -> str | None:
@@ -108,9 +110,7 @@ def decide(
         if confirmed is None:
             return BELIEVED
         reason += f", and {confirmed} on {after.isoformat()}"
-    return Verdict(
-        False, f"{reason}: kept, not applied until the board's neighbouring days confirm it"
-    )
+    return Verdict(False, f"{reason}: {HELD}")
 
 
 def redecided(fetched: Sequence[date], day: date, max_gap_days: int) -> list[date]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from jobboard_assets.metrics.belief import SuspectRule, decide, redecided, withdrawn
+from jobboard_assets.metrics.belief import HELD, SuspectRule, decide, redecided, withdrawn
 from jobboard_assets.metrics.spans import Neighbours, PostingState, Span, derive_state, respan
 from jobboard_assets.sources.fetch import scrape_board
 from jobboard_assets.sources.http import PoliteHttpClient
@@ -55,6 +55,8 @@ class BoardDayOutcome:
     redecided: list[str] = field(default_factory=list)
     """Other days of the board this one confirmed ("2026-03-05 applied") or showed to be a dip
     ("... withdrawn")."""
+    kept: bool = True
+    """False when the listing was refused (`Applied.kept`): the day keeps its earlier one."""
 
     def as_result(self) -> dict[str, Any]:
         """The contract's job result shape (jobsScraped, newJobs) plus our counts."""
@@ -96,6 +98,7 @@ def process_board_day(
         skipped=len(result.skipped),
         skipped_records=list(result.skipped[:SKIPPED_NAMED]),
         held=applied.held,
+        kept=applied.kept,
         redecided=[
             f"{other.isoformat()} {'applied' if believed else 'withdrawn'}"
             for other, believed in sorted(applied.redecided.items())
@@ -115,6 +118,9 @@ class Applied:
     """Why the day is not believed (kept, not applied), None when it is."""
     redecided: dict[date, bool]
     """Other fetched days of the board this one's arrival applied (True) or withdrew (False)."""
+    kept: bool = True
+    """False when the listing was refused: held, on a day an earlier believed listing observed,
+    which stays (`apply_board_day`)."""
 
 
 @retry_transient
@@ -130,18 +136,31 @@ def apply_board_day(
     everything of this board-day. Applying any set of board-days in any order, repeats
     included, leaves the same warehouse, so a transient database error (SQLite's lock busy too
     long, a PostgreSQL restart) applies it again (`retry_transient`).
+
+    A re-run of an observed day whose listing would be held (an empty or broken scrape of a day
+    a believed scrape observed) is refused, as a scrape that failed is: nothing of the board
+    changes and the earlier listing stays kept (`Applied.kept` False). Replacing it would
+    withdraw the day and take back the sightings it made; a failing or empty board never marks
+    real postings as gone.
     """
     day, reach = result.day, timedelta(days=2 * rule.max_gap_days)
     with session_scope(engine) as session:
         postings.lock_board(session, job_board_id)
         observed = set(snapshots.observed_days(session, job_board_id))
-        listings.keep(session, job_board_id, result)
         nearby = listings.listed_ids(session, job_board_id, day - reach, day + reach)
+        earlier = nearby.get(day)
+        nearby[day] = frozenset(record.external_id for record in result.records)
         fetched = sorted(nearby)
         verdicts = {
             other: decide(nearby, other, rule, fetched)
             for other in redecided(fetched, day, rule.max_gap_days)
         }
+        if day in observed and not verdicts[day].believed:
+            # A suspect re-run of an observed day: a failed scrape, like an HTTP error. Its
+            # listing would withdraw the day, taking back sightings a believed scrape made.
+            reason = verdicts[day].reason or ""
+            return Applied(None, 0, reason.replace(HELD, _not_kept(earlier)), {}, kept=False)
+        listings.keep(session, job_board_id, result)
         turned = {
             other: verdict.believed
             for other, verdict in verdicts.items()
@@ -170,6 +189,14 @@ def apply_board_day(
                 session, job_board_id, day, Neighbours.of(now_observed, day).before
             )
     return Applied(None if held else counts, changed, held, turned)
+
+
+def _not_kept(earlier: frozenset[str] | None) -> str:
+    count = 0 if earlier is None else len(earlier)
+    return (
+        f"not kept: the day's earlier listing ({count} postings, believed) stays, as after a "
+        "failed scrape"
+    )
 
 
 def _apply(session: Session, job_board_id: int, result: ScrapeResult) -> tuple[int, DayCounts]:
@@ -414,19 +441,19 @@ def _settled(
 ) -> tuple[list[BoardDayOutcome], list[BoardDayFailure]]:
     """A day held when it arrived but confirmed by a later day of the same run is applied: its
     counts are read back. One still held fails, saying why (it stays kept: a later day may yet
-    confirm it)."""
+    confirm it). A refused listing (`Applied.kept` False) fails: its day is believed, but with
+    the earlier listing."""
     held = [outcome for outcome in outcomes if outcome.held]
     if not held:
         return outcomes, failures
+    counts: dict[date, DayCounts] = {}
     with session_scope(engine) as session:
-        now = listings.believed(session, job_board_id, [outcome.day for outcome in held])
+        waiting = [outcome.day for outcome in held if outcome.kept]
+        now = listings.believed(session, job_board_id, waiting) if waiting else set()
         observed = snapshots.observed_days(session, job_board_id)
-        counts = {
-            day: postings.day_counts(
-                session, job_board_id, day, Neighbours.of(observed, day).before
-            )
-            for day in now
-        }
+        for day in now:
+            previous = Neighbours.of(observed, day).before
+            counts[day] = postings.day_counts(session, job_board_id, day, previous)
     settled = [
         replace(
             outcome,
@@ -436,7 +463,7 @@ def _settled(
             reappeared=counts[outcome.day].reappeared,
             active=counts[outcome.day].active,
         )
-        if outcome.day in counts
+        if outcome.kept and outcome.day in counts
         else outcome
         for outcome in outcomes
     ]

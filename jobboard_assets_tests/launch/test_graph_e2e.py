@@ -175,6 +175,14 @@ def test_suspect_empty_scrape_closes_nothing(jobboard_platform: Platform) -> Non
             .where(JobBoard.slug == board)
         )
     assert closed is None
+    # A re-run of the day the board was observed on, now broken, is refused the same way: the
+    # day keeps its believed listing (docs/history.md).
+    rerun = platform.run(START)
+    assert rerun["status"] == "partial"
+    (failed,) = [job for job in rerun["jobs"] if job["status"] == "failed"]
+    assert failed["board"] == board and "earlier listing" in failed["error"]
+    assert _active_by_board(platform.engine)[board] == active_before
+    assert board in _snapshot_boards(platform.engine, START)
 
 
 def _active_by_board(engine: Engine) -> dict[str, int]:

@@ -211,6 +211,25 @@ NEWEST_DAY_ALL_HELD = _market(
 board-days; its daily rows must still follow the days backfilled later (they had none yet)."""
 
 
+EMPTY_RESCRAPE_OF_A_BELIEVED_DAY = _market(
+    {
+        "alpha": [
+            (7,), (1, 6, 7), (1,), (0, 1, 2, 3, 4, 5, 6, 7, 8), (6,), (4, 7, 8),
+            (0, 1, 2, 3, 4, 5, 6, 7), (4,), (0, 1, 3, 4, 5, 6), (0, 2, 3, 5, 6, 7, 8),
+        ],
+        "beta": [
+            (0, 3), (0, 3, 4, 5, 6, 7, 8), (0, 2, 7), (0, 3, 6), (0, 1, 2, 3, 4, 5, 6, 7, 8),
+            (0, 1, 2, 3, 4, 5, 6, 7, 8), (0, 2, 3, 4, 5, 6, 7, 8), (0, 1, 2, 3, 4, 5, 6, 7, 8),
+            (0, 1, 2, 3, 4, 5, 6, 7, 8), (0, 1, 2, 3, 4, 5, 6, 7),
+        ],
+    }
+)  # fmt: skip
+"""Found by this test: a re-run of day 9 whose alpha scrape fails (empty, held) replaced the day's
+believed listing and withdrew it, after the run of day 6 had computed days 7-8 with alpha's day-9
+sightings; its refresh of day 9 alone left them stale. A suspect re-run of an observed day is
+now refused like a failed scrape: the earlier listing stays, and so does every day's row."""
+
+
 @settings(
     max_examples=12,
     deadline=None,
@@ -233,6 +252,14 @@ board-days; its daily rows must still follow the days backfilled later (they had
         (5, 6, ("alpha",), frozenset({("alpha", 5)})),
         (3, 6, ("alpha", "beta"), frozenset({("alpha", 4), ("beta", 3)})),
         (7, 7, ("alpha", "beta"), frozenset({("beta", 7), ("alpha", 7)})),
+    ],
+)
+@example(
+    market=EMPTY_RESCRAPE_OF_A_BELIEVED_DAY,
+    planned=[
+        (9, 9, ("alpha", "beta"), frozenset({("beta", 9)})),
+        (6, 6, ("alpha", "beta"), frozenset({("beta", 6)})),
+        (9, 9, ("alpha", "beta"), frozenset({("beta", 9), ("alpha", 9)})),
     ],
 )
 @pytest.mark.parametrize("metrics", [DEFAULT_SETTINGS, SHORT_WINDOWS], ids=["year", "days"])

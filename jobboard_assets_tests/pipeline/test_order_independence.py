@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, select
 
 from jobboard_assets.metrics.belief import SuspectRule
-from jobboard_assets.pipeline.board_day import apply_board_day
+from jobboard_assets.pipeline.board_day import (
+    BoardDayFailure,
+    BoardDayOutcome,
+    _settled,
+    apply_board_day,
+)
 from jobboard_assets.pipeline.rebuild import rebuild
 from jobboard_assets.sources.records import BoardConfig, PostingRecord, ScrapeResult
 from jobboard_assets.warehouse.db import session_scope
@@ -347,3 +352,37 @@ def test_gaps_close_nothing_and_reappearances_are_events(
         (day[5], 2, 1, 2, 0),
         (day[6], 3, 0, 3, 0),
     ]
+
+
+def test_a_suspect_re_run_of_an_observed_day_changes_nothing(
+    engine: Engine, board_ids: dict[str, int]
+) -> None:
+    """Day 2 observed with 15 postings, then re-run empty or with 2 of them: the re-run is
+    refused like a failed scrape (its listing is not kept, the day stays observed with its
+    sightings) and its board-day fails with the reason; a re-run that is believed replaces it."""
+    alpha = board_ids["alpha"]
+    apply_all(
+        engine, board_ids, [("alpha", nth_day(1), ids(0, 14)), ("alpha", nth_day(2), ids(0, 14))]
+    )
+    before = warehouse_state(engine)
+    for listing in ((), (0, 1)):
+        applied = apply_board_day(engine, alpha, result("alpha", nth_day(2), listing), RULE)
+        assert not applied.kept
+        assert (applied.counts, applied.changed, applied.redecided) == (None, 0, {})
+        assert applied.held is not None
+        assert applied.held.endswith(
+            "earlier listing (15 postings, believed) stays, as after a failed scrape"
+        )
+        assert warehouse_state(engine) == before
+
+    reason = applied.held
+    assert reason is not None
+    outcome = BoardDayOutcome(
+        "alpha", nth_day(2), 0, 0, 0, 0, 0, 0, 1, 0, 0.0, 0.0, held=reason, kept=False
+    )
+    outcomes, failures = _settled(engine, alpha, [outcome], [])
+    assert (outcomes, failures) == ([], [BoardDayFailure("alpha", nth_day(2), reason)])
+
+    applied = apply_board_day(engine, alpha, result("alpha", nth_day(2), ids(0, 12)), RULE)
+    assert applied.kept and applied.held is None
+    assert warehouse_state(engine)["snapshots"][1][3] == 13
