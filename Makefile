@@ -25,9 +25,10 @@ demo: setup
 dev: setup
 	$(BIN)/jobboard dev
 
-## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL)
+## test: the whole suite (set JOBBOARD_TEST_POSTGRES_URL to include PostgreSQL); three xdist
+## workers on 2 CPUs: a third of a worker's time is spent waiting on daemons' ticks
 test: install
-	$(BIN)/pytest -q -ra -n 2 --dist loadgroup --durations=15
+	$(BIN)/pytest -q -ra -n 3 --dist loadgroup --durations=15
 
 ## test-min: the suite once on the lowest versions pyproject.toml allows (constraints-min.txt)
 MIN_VENV ?= .venv-min
