@@ -99,7 +99,9 @@ POSTING_SCHEMAS: dict[str, Schema] = {
                     "events": {"type": "array", "items": _object({"type": STRING, "day": DAY})},
                     "boardDates": {
                         "type": "array",
-                        "items": _object({"day": DAY, "boardDate": _nullable(MOMENT)}),
+                        "items": _object(
+                            {"day": DAY, "boardDate": _nullable(MOMENT), "approximate": BOOLEAN}
+                        ),
                     },
                     "restamps": {
                         "type": "array",

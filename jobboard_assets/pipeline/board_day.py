@@ -493,6 +493,7 @@ def snapshot_row(job_board_id: int, result: ScrapeResult, counts: DayCounts) -> 
             "location": record.location,
             "url": record.url,
             "posted_at": record.posted_at.isoformat() if record.posted_at else None,
+            "posted_at_approximate": record.posted_at_approximate,
             "content_hash": record.content_hash,
         }
         for record in result.records

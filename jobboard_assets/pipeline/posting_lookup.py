@@ -29,7 +29,7 @@ from jobboard_assets.metrics.posting_evidence import (
 from jobboard_assets.metrics.settings import DEFAULT_SETTINGS
 from jobboard_assets.warehouse.models import JobPosting
 from jobboard_assets.warehouse.queries import posting_search, reference_tables
-from jobboard_assets.warehouse.queries.posting_search import SearchFilters
+from jobboard_assets.warehouse.queries.posting_search import BoardDate, SearchFilters
 
 SORTS = ("-firstSeen", "firstSeen", "age", "-age")
 """`firstSeen`: earliest first sighting first; `age`: youngest first (latest first sighting);
@@ -138,14 +138,31 @@ def _day(value: datetime | None) -> date | None:
     return None if value is None else value.date()
 
 
-def _restamps(dated: list[tuple[date, str | None]]) -> list[dict[str, Any]]:
-    """Each observed day on which the board date moved forward from the day before's."""
-    moves, previous = [], None
-    for day, posted in dated:
-        board_day = None if posted is None else datetime.fromisoformat(posted).date()
-        if previous is not None and board_day is not None and board_day > previous:
+PHRASE_PRECISION_DAYS = 1
+"""A date read from a phrase ("Posted 3 Days Ago") is counted back from the day we scraped, and
+the board's own day may differ from ours by one: a phrase date one day off is the same date."""
+
+
+def _restamps(dated: list[BoardDate]) -> list[dict[str, Any]]:
+    """Each observed day on which the board date moved forward: past the last date it moved to
+    (the first one at the start), by more than `PHRASE_PRECISION_DAYS` where either date was
+    read from a phrase. A phrase date one day off and back is not a re-stamp."""
+    moves: list[dict[str, Any]] = []
+    anchor: tuple[date, bool] | None = None
+    for day, posted, approximate in dated:
+        if posted is None:
+            continue
+        board_day = datetime.fromisoformat(posted).date()
+        if anchor is None:
+            anchor = (board_day, approximate)
+            continue
+        previous, previous_approximate = anchor
+        slack = PHRASE_PRECISION_DAYS if approximate or previous_approximate else 0
+        if (board_day - previous).days > slack:
             moves.append({"day": day, "boardDate": board_day, "previousBoardDate": previous})
-        previous = board_day or previous
+            anchor = (board_day, approximate)
+        elif board_day < previous:
+            anchor = (board_day, approximate)  # moved back: later moves count from here
     return moves
 
 
@@ -288,7 +305,10 @@ def evidence(session: Session, posting_id: int) -> dict[str, Any] | None:
                 {"type": kind, "day": day}
                 for kind, day in posting_search.events(session, posting_id)
             ],
-            "boardDates": [{"day": day, "boardDate": posted} for day, posted in dated],
+            "boardDates": [
+                {"day": day, "boardDate": posted, "approximate": approximate}
+                for day, posted, approximate in dated
+            ],
             "restamps": _restamps(dated),
         },
         "boardLifespan": reference,

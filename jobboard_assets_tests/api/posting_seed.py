@@ -48,6 +48,8 @@ class Spec:
     listed: frozenset[int]  # day offsets
     published: int  # board date offset
     restamp_every: int | None = None  # the board moves its date forward this often
+    approximate: bool = False  # the board date is read from a phrase ("Posted 3 Days Ago")
+    day_ahead: frozenset[int] = frozenset()  # offsets whose phrase names the next day
     workplace_type: str | None = None
     employment_type: str | None = None
     salary: tuple[float, float] | None = None
@@ -55,10 +57,11 @@ class Spec:
     normalized_title: str = field(default="")
 
     def board_date(self, offset: int) -> date:
+        ahead = 1 if offset in self.day_ahead else 0  # the board's day is ahead of ours
         if self.restamp_every is None:
-            return day(self.published)
+            return day(self.published + ahead)
         age = offset - self.published
-        return day(self.published + age - age % self.restamp_every)
+        return day(self.published + age - age % self.restamp_every + ahead)
 
     @property
     def first_seen(self) -> date:
@@ -198,6 +201,20 @@ SPECS = [
     ),
     # Title search folds case beyond ASCII and takes quotes literally, on both backends.
     Spec(
+        "b-phrase",
+        "beta",
+        "Warehouse Associate",
+        "Depot",
+        "Dresden",
+        "logistics",
+        _days(3, 30),
+        published=3,
+        restamp_every=15,  # re-posted as "Posted Today" on day 18
+        approximate=True,
+        day_ahead=frozenset({10, 11, 20}),  # a phrase one day off, and back
+        employment_type="full_time",
+    ),
+    Spec(
         "b-doctor",
         "beta",
         'Ärztin "m/w/d"',
@@ -227,6 +244,7 @@ def record(spec: Spec, offset: int) -> PostingRecord:
         department=None,
         remote=spec.workplace_type == "remote",
         posted_at=_at(spec.board_date(offset)),
+        posted_at_approximate=spec.approximate,
         description_text=None,
         content_hash=f"hash-{spec.external_id}",
         normalized_title=spec.title.lower(),

@@ -283,7 +283,7 @@ def _stored_history(engine: Engine, posting_id: int) -> dict[str, Any]:
             .order_by(RawDataSnapshot.snapshot_date)
         ).all()
         board_dates = [
-            (snapshot_day.isoformat(), row["posted_at"])
+            (snapshot_day.isoformat(), row["posted_at"], row["posted_at_approximate"])
             for snapshot_day, data in listings
             for row in data["postings"]
             if row["external_id"] == posting.external_id
@@ -296,7 +296,7 @@ def _stored_history(engine: Engine, posting_id: int) -> dict[str, Any]:
         }
 
 
-@pytest.mark.parametrize("external_id", ["a-restamp", "a-gap", "a-repost-3", "b-nurse"])
+@pytest.mark.parametrize("external_id", ["a-restamp", "a-gap", "a-repost-3", "b-nurse", "b-phrase"])
 def test_evidence_history_equals_the_history_tables(built: Built, external_id: str) -> None:
     url, _, engine = built
     posting_id = _posting_id(url, external_id)
@@ -304,7 +304,8 @@ def test_evidence_history_equals_the_history_tables(built: Built, external_id: s
     stored = _stored_history(engine, posting_id)
     assert [(s["firstDay"], s["lastDay"]) for s in shown["spans"]] == stored["spans"]
     assert [(e["type"], e["day"]) for e in shown["events"]] == stored["events"]
-    assert [(d["day"], d["boardDate"]) for d in shown["boardDates"]] == stored["board_dates"]
+    dated = [(d["day"], d["boardDate"], d["approximate"]) for d in shown["boardDates"]]
+    assert dated == stored["board_dates"]
 
 
 def test_a_gap_between_two_spans_is_shown(url: str) -> None:
@@ -322,17 +323,22 @@ def test_a_gap_between_two_spans_is_shown(url: str) -> None:
     ]
 
 
-def test_every_restamp_of_the_board_date_is_listed(url: str) -> None:
-    spec = BY_ID["a-restamp"]
-    moved = [
-        offset for offset in range(1, DAYS) if spec.board_date(offset) > spec.board_date(offset - 1)
-    ]
-    shown = evidence(url, "a-restamp")
-    assert [r["day"] for r in shown["history"]["restamps"]] == [day(o).isoformat() for o in moved]
-    assert [r["boardDate"] for r in shown["history"]["restamps"]] == [
-        spec.board_date(o).isoformat() for o in moved
-    ]
-    assert len(moved) == 7
+@pytest.mark.parametrize(
+    ("external_id", "restamped_on"),
+    [
+        ("a-restamp", [5, 10, 15, 20, 25, 30, 35]),  # every 5 days, exact dates
+        ("b-phrase", [18]),  # re-posted; the phrase one day ahead on 10, 11 and 20 is not
+    ],
+)
+def test_every_restamp_of_the_board_date_is_listed(
+    url: str, external_id: str, restamped_on: list[int]
+) -> None:
+    spec = BY_ID[external_id]
+    shown = evidence(url, external_id)
+    restamps = shown["history"]["restamps"]
+    assert [r["day"] for r in restamps] == [day(o).isoformat() for o in restamped_on]
+    assert [r["boardDate"] for r in restamps] == [day(o).isoformat() for o in restamped_on]
+    assert {d["approximate"] for d in shown["history"]["boardDates"]} == {spec.approximate}
 
 
 def test_the_repost_chain_lists_every_earlier_posting_with_its_dates(url: str) -> None:

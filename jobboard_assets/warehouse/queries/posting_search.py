@@ -279,13 +279,15 @@ def events(session: Session, posting_id: int) -> list[tuple[str, date]]:
 _BOARD_DATES = {
     # The listing's element for the posting, unpacked by the database: only the dates cross.
     "postgresql": """
-        SELECT s.snapshot_date, p.value ->> 'posted_at'
+        SELECT s.snapshot_date, p.value ->> 'posted_at',
+               (p.value ->> 'posted_at_approximate')::boolean
         FROM raw_data_snapshots AS s, jsonb_array_elements(s.data -> 'postings') AS p(value)
         WHERE s.job_board_id = :board AND s.snapshot_date BETWEEN :first AND :last
           AND p.value ->> 'external_id' = :external_id
         ORDER BY s.snapshot_date""",
     "sqlite": """
-        SELECT s.snapshot_date, json_extract(p.value, '$.posted_at')
+        SELECT s.snapshot_date, json_extract(p.value, '$.posted_at'),
+               json_extract(p.value, '$.posted_at_approximate')
         FROM raw_data_snapshots AS s, json_each(s.data, '$.postings') AS p
         WHERE s.job_board_id = :board AND s.snapshot_date BETWEEN :first AND :last
           AND json_extract(p.value, '$.external_id') = :external_id
@@ -293,16 +295,24 @@ _BOARD_DATES = {
 }
 
 
+BoardDate = tuple[date, str | None, bool]
+"""An observed day, the board date the posting carried that day, and whether that date was
+read from a phrase ("Posted 3 Days Ago": approximate)."""
+
+
 def board_dates(
     session: Session, job_board_id: int, external_id: str, days: list[tuple[date, date]]
-) -> list[tuple[date, str | None]]:
+) -> list[BoardDate]:
     """The board date the posting carried on each observed day of its spans, from the day's
     stored listing (`raw_data_snapshots.data`): what shows every re-stamp. The listings are
-    searched inside the database (a year of a 300-posting board is ~100 MB of JSON)."""
+    searched inside the database (a year of a 300-posting board is ~100 MB of JSON). A listing
+    stored before migration 0016 has no approximate mark: its dates count as exact."""
     query = text(_BOARD_DATES[session.get_bind().dialect.name]).columns(
-        column("snapshot_date", Date()), column("posted_at", String())
+        column("snapshot_date", Date()),
+        column("posted_at", String()),
+        column("approximate", Boolean()),
     )
-    dated: list[tuple[date, str | None]] = []
+    dated: list[BoardDate] = []
     for first, last in days:
         parameters = {
             "board": job_board_id,
@@ -310,7 +320,10 @@ def board_dates(
             "last": last,
             "external_id": external_id,
         }
-        dated += [(day, posted) for day, posted in session.execute(query, parameters)]
+        dated += [
+            (day, posted, bool(approximate))
+            for day, posted, approximate in session.execute(query, parameters)
+        ]
     return dated
 
 
