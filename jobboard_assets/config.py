@@ -102,3 +102,16 @@ API_TOKEN_ENV = "JOBBOARD_API_TOKEN"
 def api_token() -> str | None:
     """The bearer token Run Now (POST /api/pipeline) asks for; None keeps Run Now closed."""
     return os.environ.get(API_TOKEN_ENV) or None
+
+
+SCHEDULE_STATUS_ENV = "JOBBOARD_SCHEDULE_STATUS"
+
+
+def schedule_running() -> bool:
+    """Whether the daily schedule runs on an instance where nobody has turned it on or off yet:
+    `running` (the default) or `stopped`, for a copy of a deployment that must not scrape by the
+    clock until someone turns the schedule on in the UI (a staging copy; the tests' daemons)."""
+    value = (os.environ.get(SCHEDULE_STATUS_ENV) or "running").strip().lower()
+    if value not in ("running", "stopped"):
+        raise ValueError(f"{SCHEDULE_STATUS_ENV} must be 'running' or 'stopped', not {value!r}")
+    return value == "running"

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 
+from jobboard_assets.config import SCHEDULE_STATUS_ENV
 from jobboard_assets.lib.resources import RETRY_BACKOFF_ENV
 from jobboard_assets.warehouse import migrate
 from jobboard_assets.warehouse.db import make_engine, normalize_url
@@ -59,9 +60,14 @@ def each_on_one_backend(argname: str, cases: dict[str, Any]) -> pytest.MarkDecor
 @pytest.fixture(scope="session", autouse=True)
 def fast_retries() -> Iterator[None]:
     """Every run of the suite, in this process or a child (daemons, `jobboard`), retries a
-    failing board with `FAST_RETRY_BACKOFF`; the README's own commands run without it."""
+    failing board with `FAST_RETRY_BACKOFF`; the README's own commands run without it.
+
+    The daily schedule is stopped in every test's code location: a test's daemon that is up at
+    02:00 UTC would otherwise launch the day's scrape beside the test's own runs (it did, and a
+    test terminated the schedule's run instead of its own)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(RETRY_BACKOFF_ENV, FAST_RETRY_BACKOFF)
+        patch.setenv(SCHEDULE_STATUS_ENV, "stopped")
         yield
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from dagster import (
 )
 from sqlalchemy import Engine, func, select
 
+from jobboard_assets.config import SCHEDULE_STATUS_ENV
 from jobboard_assets.definitions import scrape_job
 from jobboard_assets.defs.history.sensors import history_after_scrape_sensor
 from jobboard_assets.defs.run_records.sensors import pipeline_runs_mirror_sensor
@@ -146,3 +150,32 @@ def _pipeline_run(engine: Engine, run_id: str) -> PipelineRun:
 def _job_count(engine: Engine) -> int:
     with session_scope(engine) as session:
         return session.scalar(select(func.count()).select_from(PipelineJob)) or 0
+
+
+_SCHEDULE_STATUS = """
+from jobboard_assets.definitions import defs
+print(defs().resolve_schedule_def("daily_pipeline_schedule").default_status.value)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [(None, "RUNNING"), ("stopped", "STOPPED"), ("Running", "RUNNING"), ("paused", None)],
+)
+def test_the_schedule_runs_unless_the_deployment_says_stopped(
+    setting: str | None, shown: str | None
+) -> None:
+    """What the UI shows for a schedule nobody toggled, as a code location loads it; a value
+    that is neither fails the load with the setting's name."""
+    env = {k: v for k, v in os.environ.items() if k != SCHEDULE_STATUS_ENV}
+    if setting is not None:
+        env[SCHEDULE_STATUS_ENV] = setting
+    done = subprocess.run(
+        [sys.executable, "-c", _SCHEDULE_STATUS], env=env, capture_output=True, text=True
+    )
+    if shown is None:
+        assert done.returncode != 0
+        assert f"{SCHEDULE_STATUS_ENV} must be 'running' or 'stopped', not 'paused'" in done.stderr
+    else:
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.split()[-1] == shown

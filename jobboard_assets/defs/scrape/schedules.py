@@ -8,6 +8,7 @@ from dagster import (
     schedule,
 )
 
+from jobboard_assets import config
 from jobboard_assets.lib.names import DAILY_SCHEDULE
 from jobboard_assets.lib.partitions import board_partitions
 from jobboard_assets.lib.ranges import board_range_tags
@@ -22,9 +23,14 @@ _TARGET = scrape_target()
     cron_schedule="0 2 * * *",
     execution_timezone="UTC",
     job_name=_TARGET.job_name,
-    default_status=DefaultScheduleStatus.RUNNING,
+    default_status=(
+        DefaultScheduleStatus.RUNNING
+        if config.schedule_running()
+        else DefaultScheduleStatus.STOPPED
+    ),
     description="Scrape every enabled board for the day at 02:00 UTC; the metrics sensor then "
-    "runs the day's lifespans, reposts and scores, also when some boards failed.",
+    "runs the day's lifespans, reposts and scores, also when some boards failed. Running unless "
+    "JOBBOARD_SCHEDULE_STATUS=stopped.",
 )
 def daily_pipeline_schedule(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
     day = context.scheduled_execution_time.date()
