@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -167,6 +167,11 @@ def dagster_daemon(
             except subprocess.TimeoutExpired:
                 os.killpg(daemon.pid, signal.SIGKILL)
                 daemon.wait()
+            # Its code servers share its process group. They end on their own heartbeat
+            # timeout, which never comes under a faked clock (the freshness test's `faketime`
+            # left them running for the rest of the suite), so the group goes too.
+            with suppress(ProcessLookupError):
+                os.killpg(daemon.pid, signal.SIGKILL)
 
 
 def dagster_cli(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
